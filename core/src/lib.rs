@@ -1,0 +1,67 @@
+//! archrank-core: choose a neural network architecture for a new classification task on the
+//! device that owns its data, without training candidates.
+//!
+//! This crate is the online half of "Ranking architectures using meta-learning" (Dubatovka et al.,
+//! 2019): `#![no_std]`, no allocator, every buffer on the stack.
+//!
+//! # Pipeline
+//!
+//! 1. **Load** a weights file written by the trainer ([`WeightsFile::load`]). It is validated
+//!    once — magic, format version, preset, every dimension, section lengths, finiteness — and
+//!    read in place afterwards (on a device, straight from flash). After `Ok`, nothing below can
+//!    fail.
+//! 2. **Encode** the task's samples ([`sample_encoder`]): a statistics pass, then each
+//!    (features, label) sample becomes a fixed-size vector whatever the feature count.
+//! 3. **Embed**: phi of every encoded sample, averaged by an [`Embedder`] into the task
+//!    embedding z.
+//! 4. **Search** ([`Ranker::search`]): the two training tasks nearest to z lend their top
+//!    architectures as starts; gradient ascent on the logits u (through rho and the per-group
+//!    softmax) keeps the best predicted score. The result carries u*, its score, its
+//!    [`Discrete`] form, the nearest tasks and the start it came from.
+//!
+//! # Guarantees
+//!
+//! - No heap; stack use is bounded by the preset (see `BENCHMARKS.md` for the measured bound).
+//! - All float math goes through `libm` and fixed summation orders, so a host and a Cortex-M4F
+//!   give bit-identical scores and search results.
+//! - Errors are small `Copy` enums ([`EncodeError`], [`WeightsError`]); no entry point panics.
+//!
+//! # Format versioning
+//!
+//! [`weights_format::FORMAT_VERSION`] is bumped on any change to the layout; a file of another
+//! version is refused with [`WeightsError::UnsupportedVersion`], never misread.
+//!
+//! ```
+//! use archrank_core::{dims::Tiny, WeightsFile, WeightsError};
+//! // Arbitrary bytes are refused with a typed error, never a panic.
+//! let err = WeightsFile::load::<Tiny>(b"not weights").unwrap_err();
+//! assert_eq!(err, WeightsError::BadMagic);
+//! ```
+#![no_std]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+pub mod architecture;
+pub mod dense;
+pub mod dims;
+pub mod error;
+#[cfg(feature = "alloc")]
+pub mod fixture;
+pub mod network;
+pub mod ranker;
+pub mod sample_encoder;
+pub mod search;
+pub mod weights_format;
+
+pub use architecture::{Discrete, LayerChoice, SoftView};
+pub use dims::{Paper, Preset, PresetId, Tiny};
+pub use error::{EncodeError, WeightsError};
+pub use network::{Embedder, Network, Scorer, TaskEmbedding};
+pub use ranker::{Ranker, TaskTable};
+pub use sample_encoder::{Encoded, NumericEncoder, NumericStatsBuilder, TextEncoder, TextStatsBuilder};
+pub use search::{Neighbour, SearchResult, Start};
+pub use weights_format::{LossKind, SearchConfig, WeightsFile};

@@ -1,0 +1,223 @@
+//! The ranking network: phi over encoded samples into a running-mean task embedding z, and
+//! rho(softmax-per-group(u), z) -> score, with the analytic gradient of the score in u.
+
+use core::marker::PhantomData;
+
+use nalgebra::SVector;
+
+use crate::architecture::{softmax_groups, softmax_groups_backward};
+use crate::dense::{LeSlice, accumulate_into, affine_into, backward_input_into, relu, take, value};
+use crate::dims::{ArchBuffer, ENCODED_DIM, EMBED_DIM, PHI_HIDDEN, Preset, RHO_HIDDEN1, RHO_HIDDEN2};
+use crate::sample_encoder::Encoded;
+
+/// A task embedding z: the mean of phi over a batch of the task's samples.
+pub type TaskEmbedding = SVector<f32, EMBED_DIM>;
+
+/// Names of the network's tensors, in storage order.
+pub const TENSOR_NAMES: [&str; 11] = [
+    "phi1.weight",
+    "phi1.bias",
+    "phi2.weight",
+    "phi2.bias",
+    "rho1.weight_u",
+    "rho1.weight_z",
+    "rho1.bias",
+    "rho2.weight",
+    "rho2.bias",
+    "rho3.weight",
+    "rho3.bias",
+];
+
+/// Lengths of the network's tensors, in storage order (weights are `[input][output]`).
+#[must_use]
+pub const fn tensor_sizes(arch_dim: usize) -> [usize; 11] {
+    [
+        ENCODED_DIM * PHI_HIDDEN,
+        PHI_HIDDEN,
+        PHI_HIDDEN * EMBED_DIM,
+        EMBED_DIM,
+        arch_dim * RHO_HIDDEN1,
+        EMBED_DIM * RHO_HIDDEN1,
+        RHO_HIDDEN1,
+        RHO_HIDDEN1 * RHO_HIDDEN2,
+        RHO_HIDDEN2,
+        RHO_HIDDEN2,
+        1,
+    ]
+}
+
+/// The ranking network's weights for preset `P`, read in place.
+#[derive(Clone, Copy, Debug)]
+pub struct Network<'a, P: Preset> {
+    t: [LeSlice<'a>; 11],
+    preset: PhantomData<P>,
+}
+
+/// phi's activations for one sample, for back-propagation in the trainer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PhiTrace {
+    /// First layer, after ReLU.
+    pub hidden: [f32; PHI_HIDDEN],
+    /// Output, after tanh.
+    pub out: [f32; EMBED_DIM],
+}
+
+/// rho's activations for one architecture, for back-propagation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RhoTrace {
+    /// First layer, after ReLU.
+    pub hidden1: [f32; RHO_HIDDEN1],
+    /// Second layer, after ReLU.
+    pub hidden2: [f32; RHO_HIDDEN2],
+}
+
+impl Default for PhiTrace {
+    fn default() -> Self {
+        Self { hidden: [0.0; PHI_HIDDEN], out: [0.0; EMBED_DIM] }
+    }
+}
+
+impl Default for RhoTrace {
+    fn default() -> Self {
+        Self { hidden1: [0.0; RHO_HIDDEN1], hidden2: [0.0; RHO_HIDDEN2] }
+    }
+}
+
+impl<'a, P: Preset> Network<'a, P> {
+    /// Views `params` (every tensor of [`tensor_sizes`], concatenated, little-endian f32) as a
+    /// network. `None` when the length is not exactly right.
+    #[must_use]
+    pub fn from_params(params: LeSlice<'a>) -> Option<Self> {
+        let mut rest = params;
+        let sizes = tensor_sizes(P::ARCH_DIM);
+        let mut t: [LeSlice<'a>; 11] = [&[]; 11];
+        for (slot, &n) in t.iter_mut().zip(&sizes) {
+            *slot = take(&mut rest, n)?;
+        }
+        rest.is_empty().then_some(Self { t, preset: PhantomData })
+    }
+
+    /// phi of one encoded sample, keeping the activations.
+    pub fn phi_traced(&self, x: &Encoded, trace: &mut PhiTrace) {
+        affine_into(self.t[0], self.t[1], x.as_slice(), &mut trace.hidden);
+        relu(&mut trace.hidden);
+        affine_into(self.t[2], self.t[3], &trace.hidden, &mut trace.out);
+        for v in &mut trace.out {
+            *v = libm::tanhf(*v);
+        }
+    }
+
+    /// phi of one encoded sample.
+    #[must_use]
+    pub fn phi(&self, x: &Encoded) -> TaskEmbedding {
+        let mut trace = PhiTrace::default();
+        self.phi_traced(x, &mut trace);
+        TaskEmbedding::from(trace.out)
+    }
+
+    /// A scorer for the task with embedding `z`: rho's z part is computed once here.
+    #[must_use]
+    pub fn scorer(&self, z: &TaskEmbedding) -> Scorer<'_, 'a, P> {
+        let mut base = [0.0; RHO_HIDDEN1];
+        affine_into(self.t[5], self.t[6], z.as_slice(), &mut base);
+        Scorer { net: self, base }
+    }
+}
+
+/// Accumulates phi over a stream of samples into the running-mean task embedding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Embedder {
+    sum: TaskEmbedding,
+    count: u32,
+}
+
+impl Default for Embedder {
+    fn default() -> Self {
+        Self { sum: TaskEmbedding::zeros(), count: 0 }
+    }
+}
+
+impl Embedder {
+    /// Adds one encoded sample.
+    pub fn add<P: Preset>(&mut self, net: &Network<'_, P>, x: &Encoded) {
+        self.sum += net.phi(x);
+        self.count = self.count.saturating_add(1);
+    }
+
+    /// Samples added so far.
+    #[must_use]
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
+    /// The task embedding: the mean of phi over the samples (zero when there were none).
+    #[must_use]
+    pub fn embedding(&self) -> TaskEmbedding {
+        if self.count == 0 { TaskEmbedding::zeros() } else { self.sum / self.count as f32 }
+    }
+}
+
+/// Scores architectures for one task.
+#[derive(Clone, Debug)]
+pub struct Scorer<'n, 'a, P: Preset> {
+    net: &'n Network<'a, P>,
+    /// rho's first-layer pre-activation from z and the bias, fixed for the task.
+    base: [f32; RHO_HIDDEN1],
+}
+
+impl<P: Preset> Scorer<'_, '_, P> {
+    /// Score of an architecture given as per-group probabilities (the softmax of u).
+    pub fn score_soft_traced(&self, soft: &[f32], trace: &mut RhoTrace) -> f32 {
+        let t = &self.net.t;
+        trace.hidden1 = self.base;
+        accumulate_into(t[4], soft, &mut trace.hidden1);
+        relu(&mut trace.hidden1);
+        affine_into(t[7], t[8], &trace.hidden1, &mut trace.hidden2);
+        relu(&mut trace.hidden2);
+        let mut score = value(t[10], 0);
+        for (i, h) in trace.hidden2.iter().enumerate() {
+            score += h * value(t[9], i);
+        }
+        score
+    }
+
+    /// Score of architecture logits `u` (length U).
+    #[must_use]
+    pub fn score(&self, u: &[f32]) -> f32 {
+        let mut soft = P::Arch::zeroed();
+        softmax_groups(&P::LAYOUT, u, soft.as_mut());
+        self.score_soft_traced(soft.as_ref(), &mut RhoTrace::default())
+    }
+
+    /// Score of `u` and its gradient d score / d u, written into `grad_u` (length U).
+    pub fn score_with_gradient(&self, u: &[f32], grad_u: &mut [f32]) -> f32 {
+        let t = &self.net.t;
+        let mut soft = P::Arch::zeroed();
+        softmax_groups(&P::LAYOUT, u, soft.as_mut());
+        let mut trace = RhoTrace::default();
+        let score = self.score_soft_traced(soft.as_ref(), &mut trace);
+        let mut g2 = [0.0; RHO_HIDDEN2];
+        for (i, (g, h)) in g2.iter_mut().zip(&trace.hidden2).enumerate() {
+            *g = if *h > 0.0 { value(t[9], i) } else { 0.0 };
+        }
+        let mut g1 = [0.0; RHO_HIDDEN1];
+        backward_input_into(t[7], &g2, &mut g1);
+        for (g, h) in g1.iter_mut().zip(&trace.hidden1) {
+            if *h <= 0.0 {
+                *g = 0.0;
+            }
+        }
+        let mut grad_soft = P::Arch::zeroed();
+        backward_input_into(t[4], &g1, grad_soft.as_mut());
+        softmax_groups_backward(&P::LAYOUT, soft.as_ref(), grad_soft.as_ref(), grad_u);
+        score
+    }
+
+    /// Scores a batch of architectures, `us` holding them back to back (length n x U), into
+    /// `out` (length n). Stops at the shorter of the two.
+    pub fn score_batch_into(&self, us: &[f32], out: &mut [f32]) {
+        for (u, o) in us.chunks_exact(P::ARCH_DIM).zip(out) {
+            *o = self.score(u);
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! The weights file (postcard): one definition of the format, read in place and validated once.
+//!
+//! Layout, in order: magic, format version, preset, every dimension, how it was fitted,
+//! provenance, search defaults, the network's parameters (little-endian f32 bytes, tensors in
+//! [`crate::network::TENSOR_NAMES`] order) and the training tasks' table (names, mean embeddings,
+//! top-K architectures and their accuracies). Byte sections are borrowed from the input, so a
+//! device reads its weights straight from flash.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dense::LeSlice;
+use crate::dims::{
+    ENCODED_DIM, EMBED_DIM, PHI_HIDDEN, Preset, PresetId, RHO_HIDDEN1, RHO_HIDDEN2, TOP_K,
+    param_count,
+};
+use crate::error::WeightsError;
+use crate::network::Network;
+use crate::ranker::{Ranker, TaskTable};
+
+/// The first bytes of every weights file.
+pub const MAGIC: [u8; 8] = *b"ARCHRANK";
+/// The format version this build reads and writes.
+pub const FORMAT_VERSION: u16 = 1;
+
+/// A whole weights file, borrowing its byte sections.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WeightsFile<'a> {
+    /// Always [`MAGIC`].
+    pub magic: [u8; 8],
+    /// Always [`FORMAT_VERSION`] when written by this build.
+    pub format_version: u16,
+    /// The search space.
+    pub preset: PresetId,
+    /// Every dimension, checked against the compiled ones on load.
+    pub dims: Dims,
+    /// How the network was fitted.
+    pub fit: FitInfo,
+    /// Where it came from.
+    #[serde(borrow)]
+    pub provenance: Provenance<'a>,
+    /// Defaults for the search.
+    pub search: SearchConfig,
+    /// Network parameters: little-endian f32, tensors concatenated in storage order.
+    pub params: &'a [u8],
+    /// The training tasks.
+    #[serde(borrow)]
+    pub tasks: TaskSection<'a>,
+}
+
+/// Every dimension the file depends on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dims {
+    /// Input modules M.
+    pub modules: u32,
+    /// Mixture layers L.
+    pub layers: u32,
+    /// Base layers per mixture layer B.
+    pub bases: u32,
+    /// Architecture vector length U.
+    pub arch_dim: u32,
+    /// Encoded sample length.
+    pub encoded_dim: u32,
+    /// phi's hidden width.
+    pub phi_hidden: u32,
+    /// Task embedding width.
+    pub embed_dim: u32,
+    /// rho's first hidden width.
+    pub rho_hidden1: u32,
+    /// rho's second hidden width.
+    pub rho_hidden2: u32,
+    /// Architectures stored per training task.
+    pub top_k: u32,
+}
+
+impl Dims {
+    /// The dimensions compiled in for preset `P`.
+    #[must_use]
+    pub fn compiled<P: Preset>() -> Self {
+        let l = P::LAYOUT;
+        Self {
+            modules: l.modules as u32,
+            layers: l.layers as u32,
+            bases: l.bases() as u32,
+            arch_dim: P::ARCH_DIM as u32,
+            encoded_dim: ENCODED_DIM as u32,
+            phi_hidden: PHI_HIDDEN as u32,
+            embed_dim: EMBED_DIM as u32,
+            rho_hidden1: RHO_HIDDEN1 as u32,
+            rho_hidden2: RHO_HIDDEN2 as u32,
+            top_k: TOP_K as u32,
+        }
+    }
+
+    fn named(&self) -> [(&'static str, u32); 10] {
+        [
+            ("modules", self.modules),
+            ("layers", self.layers),
+            ("bases", self.bases),
+            ("arch_dim", self.arch_dim),
+            ("encoded_dim", self.encoded_dim),
+            ("phi_hidden", self.phi_hidden),
+            ("embed_dim", self.embed_dim),
+            ("rho_hidden1", self.rho_hidden1),
+            ("rho_hidden2", self.rho_hidden2),
+            ("top_k", self.top_k),
+        ]
+    }
+}
+
+/// The loss a ranker was fitted with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LossKind {
+    /// Regression of the validation accuracy, (v - p)^2: the predecessor's baseline.
+    L2,
+    /// Pairwise `max(0, m - (v_i - v_j))` over pairs with `p_i - p_j > gap`.
+    Linear,
+    /// Pairwise `max(0, m - (v_i - v_j))^2 / m` over pairs with `p_i - p_j > gap`.
+    Quadratic,
+}
+
+impl LossKind {
+    /// Every loss, in the paper's order.
+    pub const ALL: [Self; 3] = [Self::L2, Self::Linear, Self::Quadratic];
+
+    /// Lower-case name, as the command line spells it.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::L2 => "l2",
+            Self::Linear => "linear",
+            Self::Quadratic => "quadratic",
+        }
+    }
+
+    /// Parses a loss name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.name() == name)
+    }
+}
+
+/// How the network was fitted.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FitInfo {
+    /// The loss.
+    pub loss: LossKind,
+    /// Ranking margin m.
+    pub margin: f32,
+    /// Uncertainty gap.
+    pub gap: f32,
+    /// Optimizer steps taken.
+    pub steps: u32,
+    /// The fit's seed.
+    pub seed: u64,
+}
+
+/// Where a weights file came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance<'a> {
+    /// Version of the trainer that wrote it.
+    pub trainer_version: &'a str,
+    /// Content hash of the experiment database it was fitted on.
+    pub database_hash: &'a str,
+    /// Seconds since the Unix epoch at writing.
+    pub created_unix: u64,
+    /// Free text (e.g. the tasks held out).
+    pub note: &'a str,
+}
+
+/// Search defaults: gradient ascent on u with a bounded step.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchConfig {
+    /// Ascent steps from every start.
+    pub steps: u16,
+    /// Step = learning_rate x gradient, shortened to at most `max_step` (L2 norm).
+    pub learning_rate: f32,
+    /// Largest L2 norm of one step.
+    pub max_step: f32,
+    /// Logits are kept within +-logit_bound, the range seen in training.
+    pub logit_bound: f32,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self { steps: 40, learning_rate: 2.0, max_step: 0.5, logit_bound: 8.0 }
+    }
+}
+
+impl SearchConfig {
+    /// Whether every field is finite and in range.
+    #[must_use]
+    pub fn is_valid(&self) -> bool {
+        let positive = |v: f32| v.is_finite() && v > 0.0;
+        self.steps <= 10_000
+            && positive(self.learning_rate)
+            && positive(self.max_step)
+            && positive(self.logit_bound)
+    }
+}
+
+/// The training tasks: names (newline-separated), mean embeddings, top-K architectures
+/// (logits) and their validation accuracies, all little-endian f32.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskSection<'a> {
+    /// Number of tasks.
+    pub count: u32,
+    /// Task names joined by '\n'.
+    pub names: &'a str,
+    /// `count x embed_dim` values.
+    pub embeddings: &'a [u8],
+    /// `count x top_k x arch_dim` values, best first per task.
+    pub top_archs: &'a [u8],
+    /// `count x top_k` values.
+    pub top_scores: &'a [u8],
+}
+
+#[derive(Deserialize)]
+struct Prefix {
+    magic: [u8; 8],
+    format_version: u16,
+}
+
+fn decode_error(e: postcard::Error) -> WeightsError {
+    match e {
+        postcard::Error::DeserializeUnexpectedEnd => WeightsError::Truncated,
+        _ => WeightsError::Malformed,
+    }
+}
+
+/// Checks a byte section's length and that every value is finite, and views it as f32s.
+fn f32_section<'a>(
+    what: &'static str,
+    bytes: &'a [u8],
+    values: usize,
+) -> Result<LeSlice<'a>, WeightsError> {
+    let (chunks, rest) = bytes.as_chunks::<4>();
+    if chunks.len() != values || !rest.is_empty() {
+        return Err(WeightsError::LengthMismatch {
+            what,
+            expected: (values * 4) as u32,
+            found: bytes.len() as u32,
+        });
+    }
+    match chunks.iter().position(|b| !f32::from_le_bytes(*b).is_finite()) {
+        Some(i) => Err(WeightsError::NonFinite { what, index: i as u32 }),
+        None => Ok(chunks),
+    }
+}
+
+impl<'a> WeightsFile<'a> {
+    /// Decodes and validates a weights file for preset `P`, borrowing `bytes`.
+    ///
+    /// # Errors
+    /// A [`WeightsError`] for each way the bytes can be unusable; after `Ok`, scoring and
+    /// search cannot fail.
+    pub fn load<P: Preset>(bytes: &'a [u8]) -> Result<Ranker<'a, P>, WeightsError> {
+        let (prefix, _): (Prefix, _) = postcard::take_from_bytes(bytes).map_err(decode_error)?;
+        if prefix.magic != MAGIC {
+            return Err(WeightsError::BadMagic);
+        }
+        if prefix.format_version != FORMAT_VERSION {
+            return Err(WeightsError::UnsupportedVersion {
+                expected: FORMAT_VERSION,
+                found: prefix.format_version,
+            });
+        }
+        let (file, rest): (WeightsFile<'a>, _) =
+            postcard::take_from_bytes(bytes).map_err(decode_error)?;
+        if !rest.is_empty() {
+            return Err(WeightsError::TrailingBytes { count: rest.len() as u32 });
+        }
+        file.validate::<P>()
+    }
+
+    fn validate<P: Preset>(self) -> Result<Ranker<'a, P>, WeightsError> {
+        if self.preset != P::LAYOUT.preset {
+            return Err(WeightsError::PresetMismatch { expected: P::LAYOUT.preset, found: self.preset });
+        }
+        for ((what, expected), (_, found)) in
+            Dims::compiled::<P>().named().into_iter().zip(self.dims.named())
+        {
+            if expected != found {
+                return Err(WeightsError::DimensionMismatch { what, expected, found });
+            }
+        }
+        if !self.search.is_valid() || !self.fit.margin.is_finite() || !self.fit.gap.is_finite() {
+            return Err(WeightsError::BadSearchDefaults);
+        }
+        let params = f32_section("params", self.params, param_count(P::ARCH_DIM))?;
+        let network = Network::from_params(params).ok_or(WeightsError::Malformed)?;
+        let tasks = self.task_table::<P>()?;
+        Ok(Ranker::new(self, network, tasks))
+    }
+
+    fn task_table<P: Preset>(&self) -> Result<TaskTable<'a>, WeightsError> {
+        let t = &self.tasks;
+        let n = t.count as usize;
+        if n == 0 {
+            return Err(WeightsError::NoTasks);
+        }
+        let names = t.names.split('\n').count();
+        if names != n {
+            return Err(WeightsError::LengthMismatch {
+                what: "task names",
+                expected: n as u32,
+                found: names as u32,
+            });
+        }
+        Ok(TaskTable {
+            count: n,
+            names: t.names,
+            embeddings: f32_section("task embeddings", t.embeddings, n * EMBED_DIM)?,
+            top_archs: f32_section("top architectures", t.top_archs, n * TOP_K * P::ARCH_DIM)?,
+            top_scores: f32_section("top accuracies", t.top_scores, n * TOP_K)?,
+        })
+    }
+
+    /// Encodes the file (the writer; reading never allocates).
+    ///
+    /// # Errors
+    /// Only if postcard fails to serialize, which it does not for this type.
+    #[cfg(feature = "alloc")]
+    pub fn to_bytes(&self) -> Result<alloc::vec::Vec<u8>, postcard::Error> {
+        postcard::to_allocvec(self)
+    }
+}
