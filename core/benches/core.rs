@@ -1,1 +1,55 @@
-fn main() {}
+//! Criterion benchmarks of the core's hot paths, for both presets: score one architecture, score
+//! 1,000 in a batch, embed 256 samples, and a full search (10 starts, default steps).
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use std::hint::black_box;
+
+use archrank_core::dims::{Paper, Preset, Tiny};
+use archrank_core::fixture::{pseudo_random, random_weights};
+use archrank_core::{Embedder, NumericStatsBuilder, TaskEmbedding, WeightsFile};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+fn bench_preset<P: Preset>(c: &mut Criterion) {
+    let name = P::LAYOUT.preset.name();
+    let bytes = random_weights::<P>(1, 40);
+    let ranker = WeightsFile::load::<P>(&bytes).unwrap();
+    let z = TaskEmbedding::from_iterator(pseudo_random(2, 50, 0.8));
+    let scorer = ranker.network().scorer(&z);
+    let u = pseudo_random(3, P::ARCH_DIM, 2.0);
+    let batch = pseudo_random(4, 1000 * P::ARCH_DIM, 2.0);
+    let mut out = vec![0.0f32; 1000];
+
+    let mut group = c.benchmark_group(name);
+    group.bench_function("score_one", |b| b.iter(|| scorer.score(black_box(&u))));
+    group.throughput(Throughput::Elements(1000));
+    group.bench_function(BenchmarkId::new("score_batch", 1000), |b| {
+        b.iter(|| scorer.score_batch_into(black_box(&batch), &mut out));
+    });
+    group.throughput(Throughput::Elements(256));
+    let rows = pseudo_random(5, 256 * 12, 5.0);
+    group.bench_function(BenchmarkId::new("embed", 256), |b| {
+        b.iter(|| {
+            let mut stats = NumericStatsBuilder::<16>::new(12).unwrap();
+            for (i, r) in rows.chunks(12).enumerate() {
+                stats.observe(r, (i % 3) as u32).unwrap();
+            }
+            let encoder = stats.finish().unwrap();
+            let mut embedder = Embedder::default();
+            for (i, r) in rows.chunks(12).enumerate() {
+                embedder.add(ranker.network(), &encoder.encode(r, (i % 3) as u32).unwrap());
+            }
+            embedder.embedding()
+        });
+    });
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("search", |b| b.iter(|| ranker.search(black_box(&z)).score));
+    group.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    bench_preset::<Tiny>(c);
+    bench_preset::<Paper>(c);
+}
+
+criterion_group!(core_benches, benches);
+criterion_main!(core_benches);

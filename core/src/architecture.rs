@@ -12,7 +12,8 @@ use crate::dims::{Layout, MAX_LAYERS, PresetId, USE_SKIP};
 pub fn softmax_groups(layout: &Layout, u: &[f32], out: &mut [f32]) {
     for g in 0..layout.group_count() {
         let (offset, len) = layout.group(g);
-        let (Some(src), Some(dst)) = (u.get(offset..offset + len), out.get_mut(offset..offset + len))
+        let (Some(src), Some(dst)) =
+            (u.get(offset..offset + len), out.get_mut(offset..offset + len))
         else {
             return;
         };
@@ -37,7 +38,12 @@ pub fn softmax(src: &[f32], dst: &mut [f32]) {
 /// Back-propagates `grad_soft` (d/d softmax) through every group's softmax into `grad_u`.
 ///
 /// For one group with probabilities s: d/du_k = s_k (g_k - sum_j s_j g_j).
-pub fn softmax_groups_backward(layout: &Layout, soft: &[f32], grad_soft: &[f32], grad_u: &mut [f32]) {
+pub fn softmax_groups_backward(
+    layout: &Layout,
+    soft: &[f32],
+    grad_soft: &[f32],
+    grad_u: &mut [f32],
+) {
     for g in 0..layout.group_count() {
         let (offset, len) = layout.group(g);
         let range = offset..offset + len;
@@ -154,10 +160,9 @@ impl Discrete {
         let mut layers = heapless::Vec::new();
         for (l, part) in parts.enumerate() {
             let choice = parse_layer(&layout, part).ok_or(SpecError::BadLayer { layer: l + 1 })?;
-            layers.push(choice).map_err(|_| SpecError::LayerCount {
-                expected: layout.layers,
-                found: l + 1,
-            })?;
+            layers
+                .push(choice)
+                .map_err(|_| SpecError::LayerCount { expected: layout.layers, found: l + 1 })?;
         }
         if layers.len() != layout.layers {
             return Err(SpecError::LayerCount { expected: layout.layers, found: layers.len() });

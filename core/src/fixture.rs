@@ -36,7 +36,8 @@ pub fn le_bytes(values: &[f32]) -> Vec<u8> {
 /// Deterministic values in [-scale, scale) from `seed` (a 64-bit LCG; good enough for fixtures).
 #[must_use]
 pub fn pseudo_random(seed: u64, n: usize, scale: f32) -> Vec<f32> {
-    let mut s = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+    let mut s =
+        seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
     (0..n)
         .map(|_| {
             s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);

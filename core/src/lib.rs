@@ -62,6 +62,8 @@ pub use dims::{Paper, Preset, PresetId, Tiny};
 pub use error::{EncodeError, WeightsError};
 pub use network::{Embedder, Network, Scorer, TaskEmbedding};
 pub use ranker::{Ranker, TaskTable};
-pub use sample_encoder::{Encoded, NumericEncoder, NumericStatsBuilder, TextEncoder, TextStatsBuilder};
+pub use sample_encoder::{
+    Encoded, NumericEncoder, NumericStatsBuilder, TextEncoder, TextStatsBuilder,
+};
 pub use search::{Neighbour, SearchResult, Start};
 pub use weights_format::{LossKind, SearchConfig, WeightsFile};

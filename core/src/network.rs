@@ -7,7 +7,9 @@ use nalgebra::SVector;
 
 use crate::architecture::{softmax_groups, softmax_groups_backward};
 use crate::dense::{LeSlice, accumulate_into, affine_into, backward_input_into, relu, take, value};
-use crate::dims::{ArchBuffer, ENCODED_DIM, EMBED_DIM, PHI_HIDDEN, Preset, RHO_HIDDEN1, RHO_HIDDEN2};
+use crate::dims::{
+    ArchBuffer, EMBED_DIM, ENCODED_DIM, PHI_HIDDEN, Preset, RHO_HIDDEN1, RHO_HIDDEN2,
+};
 use crate::sample_encoder::Encoded;
 
 /// A task embedding z: the mean of phi over a batch of the task's samples.

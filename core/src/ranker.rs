@@ -45,7 +45,11 @@ impl<'a> TaskTable<'a> {
     pub fn distance_sq(&self, i: usize, z: &TaskEmbedding) -> f32 {
         let start = i * EMBED_DIM;
         let stored = self.embeddings.get(start..start + EMBED_DIM).unwrap_or(&[]);
-        stored.iter().zip(z.iter()).map(|(b, v)| (f32::from_le_bytes(*b) - v) * (f32::from_le_bytes(*b) - v)).sum()
+        stored
+            .iter()
+            .zip(z.iter())
+            .map(|(b, v)| (f32::from_le_bytes(*b) - v) * (f32::from_le_bytes(*b) - v))
+            .sum()
     }
 
     /// Writes task `i`'s `rank`-th best architecture (logits) into `u` (length U).
@@ -73,7 +77,11 @@ pub struct Ranker<'a, P: Preset> {
 }
 
 impl<'a, P: Preset> Ranker<'a, P> {
-    pub(crate) fn new(header: WeightsFile<'a>, network: Network<'a, P>, tasks: TaskTable<'a>) -> Self {
+    pub(crate) fn new(
+        header: WeightsFile<'a>,
+        network: Network<'a, P>,
+        tasks: TaskTable<'a>,
+    ) -> Self {
         Self { header, network, tasks }
     }
 

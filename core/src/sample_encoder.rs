@@ -9,7 +9,9 @@
 
 use nalgebra::SVector;
 
-use crate::dims::{ENCODED_DIM, LABEL_SLOTS, MAX_CLASSES, ROW_STATS_DIM, SHAPE_DIM, SKETCH_DIM, SKETCH_HASHES};
+use crate::dims::{
+    ENCODED_DIM, LABEL_SLOTS, MAX_CLASSES, ROW_STATS_DIM, SHAPE_DIM, SKETCH_DIM, SKETCH_HASHES,
+};
 use crate::error::EncodeError;
 
 /// One encoded sample.
@@ -201,7 +203,9 @@ impl<const F: usize> NumericStatsBuilder<F> {
         let mut mean = [0.0; F];
         let mut inv_std = [0.0; F];
         let (mut binary, mut integer) = (0usize, 0usize);
-        for ((m, mu), inv) in self.moments.iter().take(self.features).zip(&mut mean).zip(&mut inv_std) {
+        for ((m, mu), inv) in
+            self.moments.iter().take(self.features).zip(&mut mean).zip(&mut inv_std)
+        {
             *mu = m.mean;
             let std = libm::sqrtf(m.m2 / n);
             // A constant feature carries no information: encode it as zero.
@@ -217,7 +221,10 @@ impl<const F: usize> NumericStatsBuilder<F> {
 
 fn check_row(row: &[f32], features: usize) -> Result<(), EncodeError> {
     if row.len() != features {
-        return Err(EncodeError::FeatureCount { expected: features as u32, found: row.len() as u32 });
+        return Err(EncodeError::FeatureCount {
+            expected: features as u32,
+            found: row.len() as u32,
+        });
     }
     match row.iter().position(|v| !v.is_finite()) {
         Some(i) => Err(EncodeError::NonFinite { feature: i as u32 }),

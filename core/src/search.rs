@@ -63,7 +63,11 @@ impl<'a, P: Preset> Ranker<'a, P> {
             }
         }
         best.iter()
-            .map(|&(d, i)| Neighbour { index: i as u32, name: tasks.name(i), distance: libm::sqrtf(d) })
+            .map(|&(d, i)| Neighbour {
+                index: i as u32,
+                name: tasks.name(i),
+                distance: libm::sqrtf(d),
+            })
             .collect()
     }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dense::LeSlice;
 use crate::dims::{
-    ENCODED_DIM, EMBED_DIM, PHI_HIDDEN, Preset, PresetId, RHO_HIDDEN1, RHO_HIDDEN2, TOP_K,
+    EMBED_DIM, ENCODED_DIM, PHI_HIDDEN, Preset, PresetId, RHO_HIDDEN1, RHO_HIDDEN2, TOP_K,
     param_count,
 };
 use crate::error::WeightsError;
@@ -274,7 +274,10 @@ impl<'a> WeightsFile<'a> {
 
     fn validate<P: Preset>(self) -> Result<Ranker<'a, P>, WeightsError> {
         if self.preset != P::LAYOUT.preset {
-            return Err(WeightsError::PresetMismatch { expected: P::LAYOUT.preset, found: self.preset });
+            return Err(WeightsError::PresetMismatch {
+                expected: P::LAYOUT.preset,
+                found: self.preset,
+            });
         }
         for ((what, expected), (_, found)) in
             Dims::compiled::<P>().named().into_iter().zip(self.dims.named())

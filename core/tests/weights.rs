@@ -1,0 +1,178 @@
+//! The weights format: bit-exact round trips, one test per error variant, and no panic on any
+//! input (proptest over arbitrary, truncated and bit-flipped blobs).
+#![allow(clippy::unwrap_used)]
+
+use archrank_core::dims::{Paper, Tiny};
+use archrank_core::fixture::{OwnedSections, le_bytes, random_weights};
+use archrank_core::weights_format::{FORMAT_VERSION, SearchConfig};
+use archrank_core::{PresetId, WeightsError, WeightsFile};
+use proptest::prelude::*;
+
+#[test]
+fn round_trip_is_bit_exact() {
+    let sections = OwnedSections::random::<Tiny>(7, 4);
+    let bytes = sections.file::<Tiny>().to_bytes().unwrap();
+    let ranker = WeightsFile::load::<Tiny>(&bytes).unwrap();
+    assert_eq!(ranker.header(), &sections.file::<Tiny>());
+    assert_eq!(ranker.header().to_bytes().unwrap(), bytes);
+    assert_eq!(ranker.tasks().len(), 4);
+    assert_eq!(ranker.tasks().name(2), "task2");
+    let paper = random_weights::<Paper>(7, 2);
+    let loaded = WeightsFile::load::<Paper>(&paper).unwrap();
+    assert_eq!(loaded.header().to_bytes().unwrap(), paper);
+}
+
+fn load_tiny(bytes: &[u8]) -> WeightsError {
+    WeightsFile::load::<Tiny>(bytes).unwrap_err()
+}
+
+#[test]
+fn truncated() {
+    let bytes = random_weights::<Tiny>(1, 2);
+    assert_eq!(load_tiny(&bytes[..bytes.len() - 1]), WeightsError::Truncated);
+    assert_eq!(load_tiny(&bytes[..3]), WeightsError::Truncated);
+    assert_eq!(load_tiny(&[]), WeightsError::Truncated);
+}
+
+#[test]
+fn bad_magic() {
+    let mut bytes = random_weights::<Tiny>(1, 2);
+    bytes[0] ^= 0xFF;
+    assert_eq!(load_tiny(&bytes), WeightsError::BadMagic);
+}
+
+#[test]
+fn other_version() {
+    let sections = OwnedSections::random::<Tiny>(1, 2);
+    let mut file = sections.file::<Tiny>();
+    file.format_version = FORMAT_VERSION + 1;
+    let err = load_tiny(&file.to_bytes().unwrap());
+    assert_eq!(
+        err,
+        WeightsError::UnsupportedVersion { expected: FORMAT_VERSION, found: FORMAT_VERSION + 1 }
+    );
+}
+
+#[test]
+fn other_preset() {
+    let paper = random_weights::<Paper>(1, 2);
+    assert_eq!(
+        load_tiny(&paper),
+        WeightsError::PresetMismatch { expected: PresetId::Tiny, found: PresetId::Paper }
+    );
+}
+
+#[test]
+fn other_dimensions() {
+    let sections = OwnedSections::random::<Tiny>(1, 2);
+    let mut file = sections.file::<Tiny>();
+    file.dims.embed_dim = 64;
+    assert_eq!(
+        load_tiny(&file.to_bytes().unwrap()),
+        WeightsError::DimensionMismatch { what: "embed_dim", expected: 50, found: 64 }
+    );
+}
+
+#[test]
+fn section_of_wrong_length() {
+    let mut sections = OwnedSections::random::<Tiny>(1, 2);
+    sections.params.truncate(sections.params.len() - 4);
+    let err = load_tiny(&sections.file::<Tiny>().to_bytes().unwrap());
+    assert!(matches!(err, WeightsError::LengthMismatch { what: "params", .. }), "{err:?}");
+    let mut sections = OwnedSections::random::<Tiny>(1, 2);
+    sections.names = "only-one-name".into();
+    let err = load_tiny(&sections.file::<Tiny>().to_bytes().unwrap());
+    assert!(matches!(err, WeightsError::LengthMismatch { what: "task names", .. }), "{err:?}");
+}
+
+#[test]
+fn non_finite_values() {
+    let mut sections = OwnedSections::random::<Tiny>(1, 2);
+    sections.params[40..44].copy_from_slice(&f32::NAN.to_le_bytes());
+    assert_eq!(
+        load_tiny(&sections.file::<Tiny>().to_bytes().unwrap()),
+        WeightsError::NonFinite { what: "params", index: 10 }
+    );
+    let mut sections = OwnedSections::random::<Tiny>(1, 2);
+    sections.embeddings = le_bytes(&[f32::INFINITY; 100]);
+    assert_eq!(
+        load_tiny(&sections.file::<Tiny>().to_bytes().unwrap()),
+        WeightsError::NonFinite { what: "task embeddings", index: 0 }
+    );
+}
+
+#[test]
+fn no_tasks() {
+    let sections = OwnedSections::random::<Tiny>(1, 0);
+    assert_eq!(load_tiny(&sections.file::<Tiny>().to_bytes().unwrap()), WeightsError::NoTasks);
+}
+
+#[test]
+fn bad_search_defaults() {
+    let sections = OwnedSections::random::<Tiny>(1, 2);
+    let mut file = sections.file::<Tiny>();
+    file.search = SearchConfig { max_step: f32::NAN, ..SearchConfig::default() };
+    assert_eq!(load_tiny(&file.to_bytes().unwrap()), WeightsError::BadSearchDefaults);
+}
+
+#[test]
+fn malformed_encoding() {
+    let sections = OwnedSections::random::<Tiny>(1, 2);
+    let mut bytes = sections.file::<Tiny>().to_bytes().unwrap();
+    // Byte 9 is the preset's enum tag (after 8 magic bytes and a 1-byte varint version).
+    assert_eq!(bytes[9], 0);
+    bytes[9] = 9;
+    assert_eq!(load_tiny(&bytes), WeightsError::Malformed);
+}
+
+#[test]
+fn trailing_bytes() {
+    let mut bytes = random_weights::<Tiny>(1, 2);
+    bytes.extend_from_slice(&[0, 0, 0]);
+    assert_eq!(load_tiny(&bytes), WeightsError::TrailingBytes { count: 3 });
+}
+
+#[test]
+fn errors_display_a_message() {
+    let err = WeightsError::DimensionMismatch { what: "arch_dim", expected: 33, found: 105 };
+    assert_eq!(err.to_string(), "dimension `arch_dim` is 105 in the file, 33 in this build");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let _ = WeightsFile::load::<Tiny>(&bytes);
+        let _ = WeightsFile::load::<Paper>(&bytes);
+    }
+
+    #[test]
+    fn arbitrary_bytes_after_the_magic_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let mut bytes = b"ARCHRANK\x01".to_vec();
+        bytes.extend_from_slice(&tail);
+        prop_assert!(WeightsFile::load::<Tiny>(&bytes).is_err());
+    }
+
+    #[test]
+    fn truncation_is_always_an_error(cut in 0usize..20_000) {
+        let bytes = random_weights::<Tiny>(2, 3);
+        let cut = cut % bytes.len();
+        prop_assert!(WeightsFile::load::<Tiny>(&bytes[..cut]).is_err());
+    }
+
+    #[test]
+    fn bit_flips_never_panic(flips in proptest::collection::vec((any::<usize>(), 0u8..8), 1..4)) {
+        let mut bytes = random_weights::<Tiny>(2, 3);
+        let len = bytes.len();
+        for (at, bit) in flips {
+            bytes[at % len] ^= 1 << bit;
+        }
+        if let Ok(ranker) = WeightsFile::load::<Tiny>(&bytes) {
+            // A flip inside a float can leave a valid file: it must still search without panicking.
+            let z = archrank_core::TaskEmbedding::zeros();
+            let result = ranker.search(&z);
+            prop_assert!(result.score.is_finite());
+        }
+    }
+}
