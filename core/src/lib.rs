@@ -54,7 +54,10 @@ pub mod fixture;
 pub mod network;
 pub mod ranker;
 pub mod sample_encoder;
+pub mod samples_format;
 pub mod search;
+pub mod search_report;
+pub mod task_embedding;
 pub mod weights_format;
 
 pub use architecture::{Discrete, LayerChoice, SoftView};
@@ -65,5 +68,7 @@ pub use ranker::{Ranker, TaskTable};
 pub use sample_encoder::{
     Encoded, NumericEncoder, NumericStatsBuilder, TextEncoder, TextStatsBuilder,
 };
+pub use samples_format::{Samples, SamplesError, SamplesFile};
 pub use search::{Neighbour, SearchResult, Start};
+pub use task_embedding::{NumericSamples, embed_numeric, embed_text};
 pub use weights_format::{LossKind, SearchConfig, WeightsFile};

@@ -1,0 +1,55 @@
+//! The host side of the firmware's golden check: the core's search on the firmware's bundled
+//! weights and samples, printed by the same formatter the firmware uses, must equal the committed
+//! golden files byte for byte. The CI firmware stage checks the device side against the same files.
+//! Regenerate with `UPDATE_GOLDEN=1 cargo test -p archrank-tests --test firmware_golden`.
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+
+use archrank_core::dims::Preset;
+use archrank_core::search_report::write_result;
+use archrank_core::{Paper, SamplesFile, Tiny, WeightsFile, embed_numeric, embed_text};
+
+fn firmware_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../firmware-example")
+}
+
+/// Must match the firmware's `MAX_FEATURES`.
+const MAX_FEATURES: usize = 64;
+
+fn host_result<P: Preset>(weights: &str) -> String {
+    let dir = firmware_dir();
+    let weights = std::fs::read(dir.join("assets").join(weights)).unwrap();
+    let samples_bytes = std::fs::read(dir.join("assets/samples.postcard")).unwrap();
+    let ranker = WeightsFile::load::<P>(&weights).unwrap();
+    let samples = SamplesFile::load(&samples_bytes).unwrap();
+    let z = if samples.is_text() {
+        embed_text(ranker.network(), samples.texts())
+    } else {
+        embed_numeric::<P, MAX_FEATURES>(ranker.network(), &samples)
+    }
+    .unwrap();
+    let result = ranker.search(&z);
+    let mut text = String::new();
+    write_result(&mut text, samples.task, samples.len(), &result).unwrap();
+    text
+}
+
+fn check(golden: &str, actual: &str) {
+    let path = firmware_dir().join("golden").join(golden);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(actual, expected, "host search differs from {}", path.display());
+}
+
+#[test]
+fn tiny_host_search_matches_golden() {
+    check("tiny.txt", &host_result::<Tiny>("tiny-ranker.postcard"));
+}
+
+#[test]
+fn paper_host_search_matches_golden() {
+    check("paper.txt", &host_result::<Paper>("paper-ranker.postcard"));
+}
