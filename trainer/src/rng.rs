@@ -35,7 +35,9 @@ impl Rng {
     #[must_use]
     pub fn new(seed: u64) -> Self {
         let mut s = seed;
-        Self { state: [splitmix64(&mut s), splitmix64(&mut s), splitmix64(&mut s), splitmix64(&mut s)] }
+        Self {
+            state: [splitmix64(&mut s), splitmix64(&mut s), splitmix64(&mut s), splitmix64(&mut s)],
+        }
     }
 
     /// Next 64 random bits.

@@ -1,0 +1,36 @@
+//! Writing files so that a reader or a crash never sees half of one: write a temporary file
+//! beside the target, flush it to disk, then rename it over the target.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+/// Atomically replaces `path` with `bytes`.
+///
+/// # Errors
+/// I/O errors, naming the path.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all()).with_context(|| format!("while writing {}", path.display()))?;
+    tmp.persist(path).with_context(|| format!("cannot rename the temporary file to {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn replaces_the_file_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("out.txt");
+        super::write(&path, b"one").unwrap_or_else(|e| panic!("{e}"));
+        super::write(&path, b"two").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(std::fs::read(&path).unwrap_or_default(), b"two");
+        assert_eq!(std::fs::read_dir(dir.path()).map(Iterator::count).unwrap_or(0), 1);
+    }
+}

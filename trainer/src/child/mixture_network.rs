@@ -1,0 +1,467 @@
+//! The child network of an architecture u: mixed input modules, mixture layers, a linear softmax
+//! classifier, and its exact forward and backward passes.
+//!
+//! Layer l computes `h_l = a_use * sum_i s_i * pad(act_i(W_i h_{l-1} + b_i)) + a_skip * pad(h_{l-1})`
+//! where `s = softmax(base logits)` and `(a_use, a_skip) = softmax(use/skip logits)`. All B base
+//! layers of one mixture layer are one matrix product with their weights side by side (`k x S`,
+//! S = sum of the base widths: 240 for the tiny preset), then each segment is activated, scaled by
+//! its mixing weight and added into the first `width_i` columns of the layer's output, whose
+//! width is the largest base width (zero padding).
+//!
+//! The input `h_0 = sum_m softmax(module logits)_m * f_m` has the modules' common width W.
+//! The first layer's skip path uses `pad(h_0)`: the first `min(W, max width)` values of h_0,
+//! zero-padded to the max width (so a text input of 256 buckets is truncated to 64 on the tiny
+//! preset's skip path, and a numeric input of 64 is zero-padded to 256 on the paper preset's).
+//!
+//! u is fixed while a child trains: only the weights receive gradients.
+
+use archrank_core::dims::{Activation, Layout};
+
+use super::activations::fast_tanh;
+use super::gemm::{GemmScratch, Strided, gemm, transpose_into};
+use super::mixing::Mixing;
+use super::prepared::{ModuleFeatures, PreparedTask};
+use crate::rng::Rng;
+
+/// One base layer's place in a mixture layer's concatenated weights.
+#[derive(Clone, Copy, Debug)]
+struct Base {
+    activation: Activation,
+    width: usize,
+    offset: usize,
+}
+
+/// The child network's shape and weights (one flat vector, so Adam and snapshots are one loop).
+#[derive(Clone, Debug)]
+pub struct Network {
+    in_width: usize,
+    max_width: usize,
+    classes: usize,
+    layers: usize,
+    bases: Vec<Base>,
+    total: usize,
+    /// All weights: per layer `W_l` (`k x S` row-major) then `b_l` (S), then the classifier's
+    /// `W_c` (`max width x classes`) and `b_c`.
+    pub params: Vec<f32>,
+    layer_offsets: Vec<(usize, usize)>,
+    classifier: (usize, usize),
+}
+
+impl Network {
+    /// A freshly initialized network for `layout` on inputs of width `in_width`: He-normal
+    /// weights for ReLU base layers, Glorot-normal for tanh ones and the classifier, zero biases.
+    #[must_use]
+    pub fn new(layout: &Layout, in_width: usize, classes: usize, rng: &mut Rng) -> Self {
+        let mut bases = Vec::with_capacity(layout.bases());
+        let mut total = 0;
+        for i in 0..layout.bases() {
+            let (activation, width) = layout.base(i).unwrap_or((Activation::Relu, 0));
+            bases.push(Base { activation, width, offset: total });
+            total += width;
+        }
+        let max_width = layout.max_width();
+        let mut params = Vec::new();
+        let mut layer_offsets = Vec::with_capacity(layout.layers);
+        for l in 0..layout.layers {
+            let k = if l == 0 { in_width } else { max_width };
+            let w_off = params.len();
+            params.resize(w_off + k * total, 0.0);
+            let stds: Vec<f64> = bases
+                .iter()
+                .flat_map(|b| {
+                    let std = match b.activation {
+                        Activation::Relu => (2.0 / k.max(1) as f64).sqrt(),
+                        Activation::Tanh => (2.0 / (k + b.width).max(1) as f64).sqrt(),
+                    };
+                    std::iter::repeat_n(std, b.width)
+                })
+                .collect();
+            for row in params[w_off..].chunks_exact_mut(total.max(1)) {
+                for (w, &std) in row.iter_mut().zip(&stds) {
+                    *w = (rng.normal() * std) as f32;
+                }
+            }
+            let b_off = params.len();
+            params.resize(b_off + total, 0.0);
+            layer_offsets.push((w_off, b_off));
+        }
+        let wc = params.len();
+        let std = (2.0 / (max_width + classes).max(1) as f64).sqrt();
+        params.extend((0..max_width * classes).map(|_| (rng.normal() * std) as f32));
+        let bc = params.len();
+        params.resize(bc + classes, 0.0);
+        Self {
+            in_width,
+            max_width,
+            classes,
+            layers: layout.layers,
+            bases,
+            total,
+            params,
+            layer_offsets,
+            classifier: (wc, bc),
+        }
+    }
+
+    /// Number of classes (outputs).
+    #[must_use]
+    pub const fn classes(&self) -> usize {
+        self.classes
+    }
+
+    fn layer_in(&self, l: usize) -> usize {
+        if l == 0 { self.in_width } else { self.max_width }
+    }
+
+    fn slice(&self, offset: usize, len: usize) -> &[f32] {
+        self.params.get(offset..offset + len).unwrap_or(&[])
+    }
+}
+
+/// Preallocated buffers for one child's batches, so that training allocates nothing per step.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    capacity: usize,
+    /// `hs[0]` is the mixed input (capacity x W), `hs[l]` layer l's output (capacity x max width).
+    hs: Vec<Vec<f32>>,
+    /// Per layer, the activated base outputs (capacity x S).
+    acts: Vec<Vec<f32>>,
+    /// Class probabilities of the last forward pass (capacity x classes).
+    pub(super) probs: Vec<f32>,
+    dlogits: Vec<f32>,
+    dh: Vec<f32>,
+    dh_prev: Vec<f32>,
+    dz: Vec<f32>,
+    transposed: Vec<f32>,
+    sparse: Vec<(u32, f32)>,
+    sparse_offsets: Vec<usize>,
+    scratch: GemmScratch,
+    /// Gradient of the last [`Network::loss_and_gradient`], laid out like `Network::params`.
+    pub grads: Vec<f32>,
+}
+
+impl Workspace {
+    /// Buffers for batches of up to `capacity` rows of `net`.
+    #[must_use]
+    pub fn new(net: &Network, capacity: usize) -> Self {
+        let mw = net.max_width;
+        let mut hs = vec![vec![0.0; capacity * net.in_width]];
+        hs.extend((0..net.layers).map(|_| vec![0.0; capacity * mw]));
+        Self {
+            capacity,
+            hs,
+            acts: (0..net.layers).map(|_| vec![0.0; capacity * net.total]).collect(),
+            probs: vec![0.0; capacity * net.classes],
+            dlogits: vec![0.0; capacity * net.classes],
+            dh: vec![0.0; capacity * mw],
+            dh_prev: vec![0.0; capacity * mw],
+            dz: vec![0.0; capacity * net.total],
+            transposed: vec![0.0; net.total.max(net.classes) * mw.max(net.in_width)],
+            sparse: Vec::new(),
+            sparse_offsets: Vec::with_capacity(capacity + 1),
+            scratch: GemmScratch::default(),
+            grads: vec![0.0; net.params.len()],
+        }
+    }
+}
+
+impl Network {
+    /// Mixes the input modules of prepared rows `rows` into `hs[0]` (and, for text, the sparse
+    /// list of the batch). Returns the batch size used (at most the workspace capacity).
+    fn load_batch(
+        &self,
+        ws: &mut Workspace,
+        prepared: &PreparedTask,
+        mix: &Mixing,
+        rows: &[usize],
+    ) -> usize {
+        let m = rows.len().min(ws.capacity);
+        let w = self.in_width;
+        let Some(h0) = ws.hs.first_mut() else { return 0 };
+        h0[..m * w].fill(0.0);
+        match &prepared.features {
+            ModuleFeatures::Dense(modules) => {
+                for (&weight, feats) in mix.modules.iter().zip(modules) {
+                    for (dst, &r) in h0.chunks_exact_mut(w).zip(&rows[..m]) {
+                        let src = feats.get(r * w..(r + 1) * w).unwrap_or(&[]);
+                        dst.iter_mut().zip(src).for_each(|(d, &s)| *d += weight * s);
+                    }
+                }
+            }
+            ModuleFeatures::Sparse(modules) => {
+                ws.sparse.clear();
+                ws.sparse_offsets.clear();
+                ws.sparse_offsets.push(0);
+                for (dst, &r) in h0.chunks_exact_mut(w).zip(&rows[..m]) {
+                    for (&weight, feats) in mix.modules.iter().zip(modules) {
+                        for &(i, v) in feats.row(r) {
+                            ws.sparse.push((i, weight * v));
+                            if let Some(d) = dst.get_mut(i as usize) {
+                                *d += weight * v;
+                            }
+                        }
+                    }
+                    ws.sparse_offsets.push(ws.sparse.len());
+                }
+            }
+        }
+        m
+    }
+
+    /// Forward pass over `m` loaded rows, leaving class probabilities in `ws.probs`.
+    fn forward(&self, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_input: bool) {
+        let s = self.total;
+        let mw = self.max_width;
+        for l in 0..self.layers {
+            let k = self.layer_in(l);
+            let (w_off, b_off) = self.layer_offsets.get(l).copied().unwrap_or((0, 0));
+            let weights = self.slice(w_off, k * s);
+            let bias = self.slice(b_off, s);
+            let (before, after) = ws.hs.split_at_mut(l + 1);
+            let (Some(x), Some(h), Some(act)) =
+                (before.last(), after.first_mut(), ws.acts.get_mut(l))
+            else {
+                return;
+            };
+            let act = &mut act[..m * s];
+            if l == 0 && sparse_input {
+                act.fill(0.0);
+                for (b, arow) in act.chunks_exact_mut(s).enumerate() {
+                    let (lo, hi) = (ws.sparse_offsets.get(b), ws.sparse_offsets.get(b + 1));
+                    let entries = match (lo, hi) {
+                        (Some(&lo), Some(&hi)) => ws.sparse.get(lo..hi).unwrap_or(&[]),
+                        _ => &[],
+                    };
+                    for &(i, v) in entries {
+                        let wrow = weights.get(i as usize * s..(i as usize + 1) * s).unwrap_or(&[]);
+                        arow.iter_mut().zip(wrow).for_each(|(a, &w)| *a += v * w);
+                    }
+                }
+            } else {
+                gemm(
+                    m,
+                    k,
+                    s,
+                    Strided::rows(&x[..m * k], k),
+                    weights,
+                    s,
+                    act,
+                    s,
+                    false,
+                    &mut ws.scratch,
+                );
+            }
+            let use_w = mix.use_weight.get(l).copied().unwrap_or(1.0);
+            let skip_w = mix.skip_weight.get(l).copied().unwrap_or(0.0);
+            let weights_l = mix.bases.get(l).map_or(&[][..], Vec::as_slice);
+            let keep = k.min(mw);
+            for ((arow, hrow), xrow) in
+                act.chunks_exact_mut(s).zip(h.chunks_exact_mut(mw)).zip(x.chunks_exact(k))
+            {
+                arow.iter_mut().zip(bias).for_each(|(a, &b)| *a += b);
+                hrow.fill(0.0);
+                hrow[..keep].iter_mut().zip(xrow).for_each(|(o, &v)| *o = skip_w * v);
+                for (base, &sw) in self.bases.iter().zip(weights_l) {
+                    let seg = &mut arow[base.offset..base.offset + base.width];
+                    match base.activation {
+                        Activation::Relu => seg.iter_mut().for_each(|a| *a = a.max(0.0)),
+                        Activation::Tanh => seg.iter_mut().for_each(|a| *a = fast_tanh(*a)),
+                    }
+                    let c = use_w * sw;
+                    hrow[..base.width].iter_mut().zip(seg.iter()).for_each(|(o, &a)| *o += c * a);
+                }
+            }
+        }
+        // Classifier and softmax.
+        let c = self.classes;
+        let (wc, bc) = self.classifier;
+        let Some(top) = ws.hs.last() else { return };
+        let probs = &mut ws.probs[..m * c];
+        gemm(
+            m,
+            mw,
+            c,
+            Strided::rows(&top[..m * mw], mw),
+            self.slice(wc, mw * c),
+            c,
+            probs,
+            c,
+            false,
+            &mut ws.scratch,
+        );
+        for row in probs.chunks_exact_mut(c) {
+            row.iter_mut().zip(self.slice(bc, c)).for_each(|(p, &b)| *p += b);
+            let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let mut sum = 0.0;
+            row.iter_mut().for_each(|p| {
+                *p = (*p - max).exp();
+                sum += *p;
+            });
+            row.iter_mut().for_each(|p| *p /= sum);
+        }
+    }
+
+    /// Class probabilities of prepared rows `rows` (at most the workspace capacity), left in the
+    /// first `rows.len() * classes` values of the workspace's probabilities; returns the row count.
+    pub fn predict(
+        &self,
+        ws: &mut Workspace,
+        prepared: &PreparedTask,
+        mix: &Mixing,
+        rows: &[usize],
+    ) -> usize {
+        let m = self.load_batch(ws, prepared, mix, rows);
+        self.forward(ws, mix, m, prepared.is_sparse());
+        m
+    }
+
+    /// Mean cross-entropy of prepared rows `rows` and its gradient with respect to every weight,
+    /// left in `ws.grads`.
+    pub fn loss_and_gradient(
+        &self,
+        ws: &mut Workspace,
+        prepared: &PreparedTask,
+        mix: &Mixing,
+        rows: &[usize],
+    ) -> f32 {
+        let m = self.predict(ws, prepared, mix, rows);
+        if m == 0 {
+            ws.grads.fill(0.0);
+            return 0.0;
+        }
+        let c = self.classes;
+        let mut loss = 0.0_f64;
+        let inv_m = 1.0 / m as f32;
+        for ((drow, prow), &r) in
+            ws.dlogits.chunks_exact_mut(c).zip(ws.probs.chunks_exact(c)).zip(rows)
+        {
+            let y = prepared.labels.get(r).copied().unwrap_or(0) as usize;
+            loss -= f64::from(prow.get(y).copied().unwrap_or(1.0).max(1e-30).ln());
+            for (j, (d, &p)) in drow.iter_mut().zip(prow).enumerate() {
+                *d = (p - if j == y { 1.0 } else { 0.0 }) * inv_m;
+            }
+        }
+        self.backward(ws, mix, m, prepared.is_sparse());
+        (loss / m as f64) as f32
+    }
+
+    fn backward(&self, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_input: bool) {
+        let (c, s, mw) = (self.classes, self.total, self.max_width);
+        let (wc, bc) = self.classifier;
+        let Workspace {
+            hs,
+            acts,
+            dlogits,
+            dh,
+            dh_prev,
+            dz,
+            transposed,
+            sparse,
+            sparse_offsets,
+            scratch,
+            grads,
+            ..
+        } = ws;
+        let dlogits = &dlogits[..m * c];
+        let Some(top) = hs.last() else { return };
+        let (g_layers, g_class) = grads.split_at_mut(wc);
+        gemm(
+            mw,
+            m,
+            c,
+            Strided::transposed(&top[..m * mw], mw),
+            dlogits,
+            c,
+            &mut g_class[..mw * c],
+            c,
+            false,
+            scratch,
+        );
+        let gb = &mut g_class[bc - wc..bc - wc + c];
+        gb.fill(0.0);
+        for row in dlogits.chunks_exact(c) {
+            gb.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
+        }
+        transpose_into(self.slice(wc, mw * c), mw, c, transposed);
+        gemm(
+            m,
+            c,
+            mw,
+            Strided::rows(dlogits, c),
+            transposed,
+            mw,
+            &mut dh[..m * mw],
+            mw,
+            false,
+            scratch,
+        );
+        for l in (0..self.layers).rev() {
+            let k = self.layer_in(l);
+            let (w_off, b_off) = self.layer_offsets.get(l).copied().unwrap_or((0, 0));
+            let use_w = mix.use_weight.get(l).copied().unwrap_or(1.0);
+            let skip_w = mix.skip_weight.get(l).copied().unwrap_or(0.0);
+            let weights_l = mix.bases.get(l).map_or(&[][..], Vec::as_slice);
+            let (Some(x), Some(act)) = (hs.get(l), acts.get(l)) else { return };
+            let dz = &mut dz[..m * s];
+            for ((zrow, arow), hrow) in
+                dz.chunks_exact_mut(s).zip(act.chunks_exact(s)).zip(dh.chunks_exact(mw))
+            {
+                for (base, &sw) in self.bases.iter().zip(weights_l) {
+                    let cw = use_w * sw;
+                    let range = base.offset..base.offset + base.width;
+                    let it =
+                        zrow[range.clone()].iter_mut().zip(&arow[range]).zip(&hrow[..base.width]);
+                    match base.activation {
+                        Activation::Relu => {
+                            it.for_each(|((z, &a), &g)| *z = if a > 0.0 { cw * g } else { 0.0 })
+                        }
+                        Activation::Tanh => {
+                            it.for_each(|((z, &a), &g)| *z = cw * g * (1.0 - a * a))
+                        }
+                    }
+                }
+            }
+            let gw = &mut g_layers[w_off..w_off + k * s];
+            if l == 0 && sparse_input {
+                gw.fill(0.0);
+                for (b, zrow) in dz.chunks_exact(s).enumerate() {
+                    let (Some(&lo), Some(&hi)) = (sparse_offsets.get(b), sparse_offsets.get(b + 1))
+                    else {
+                        continue;
+                    };
+                    for &(i, v) in sparse.get(lo..hi).unwrap_or(&[]) {
+                        if let Some(grow) = gw.get_mut(i as usize * s..(i as usize + 1) * s) {
+                            grow.iter_mut().zip(zrow).for_each(|(g, &d)| *g += v * d);
+                        }
+                    }
+                }
+            } else {
+                gemm(k, m, s, Strided::transposed(&x[..m * k], k), dz, s, gw, s, false, scratch);
+            }
+            let gb = &mut g_layers[b_off..b_off + s];
+            gb.fill(0.0);
+            for row in dz.chunks_exact(s) {
+                gb.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
+            }
+            if l > 0 {
+                transpose_into(self.slice(w_off, k * s), k, s, transposed);
+                gemm(
+                    m,
+                    s,
+                    k,
+                    Strided::rows(dz, s),
+                    transposed,
+                    k,
+                    &mut dh_prev[..m * k],
+                    k,
+                    false,
+                    scratch,
+                );
+                for (p, &g) in dh_prev[..m * k].iter_mut().zip(&dh[..m * mw]) {
+                    *p += skip_w * g;
+                }
+                std::mem::swap(dh, dh_prev);
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! A task made ready for many children: every input module's features computed once.
+//!
+//! Populating the database trains about a hundred architectures per task; they differ only in
+//! how they mix the same fixed featurizers, so [`prepare`] computes each module's features for the
+//! (subsampled) training rows and all validation and test rows once, and every child reuses them.
+
+use std::ops::Range;
+
+use archrank_core::dims::Layout;
+
+use super::numeric_modules::{NUMERIC_WIDTH, numeric_features};
+use super::text_modules::{SparseRows, TEXT_WIDTH, text_features};
+use crate::rng::{Rng, derive_seed};
+use crate::task::{Features, Split, Task};
+
+/// Seed tag of the stratified training-row subsample.
+const SUBSAMPLE_TAG: u64 = 0x73_7562;
+
+/// Every module's features for the prepared rows (training rows first, then validation, then
+/// test).
+#[derive(Clone, Debug)]
+pub enum ModuleFeatures {
+    /// Numeric task: per module a row-major `rows x width` matrix.
+    Dense(Vec<Vec<f32>>),
+    /// Text task: per module a sparse bag per row.
+    Sparse(Vec<SparseRows>),
+}
+
+/// A task's input-module features and labels for one split, shared by many children.
+#[derive(Clone, Debug)]
+pub struct PreparedTask {
+    pub(super) layout: Layout,
+    pub(super) classes: usize,
+    pub(super) width: usize,
+    pub(super) features: ModuleFeatures,
+    pub(super) labels: Vec<u32>,
+    pub(super) train: Range<usize>,
+    pub(super) validation: Range<usize>,
+    pub(super) test: Range<usize>,
+}
+
+impl PreparedTask {
+    /// The search-space layout the features were prepared for.
+    #[must_use]
+    pub const fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Number of classes (the classifier's width).
+    #[must_use]
+    pub const fn classes(&self) -> usize {
+        self.classes
+    }
+
+    /// Common width W of the input modules (the first layer's input width).
+    #[must_use]
+    pub const fn input_width(&self) -> usize {
+        self.width
+    }
+
+    /// Whether the inputs are sparse (a text task).
+    #[must_use]
+    pub const fn is_sparse(&self) -> bool {
+        matches!(self.features, ModuleFeatures::Sparse(_))
+    }
+
+    /// Number of training rows children are fitted on (after subsampling).
+    #[must_use]
+    pub fn train_rows(&self) -> usize {
+        self.train.len()
+    }
+
+    /// Number of validation rows.
+    #[must_use]
+    pub fn validation_rows(&self) -> usize {
+        self.validation.len()
+    }
+
+    /// Number of test rows.
+    #[must_use]
+    pub fn test_rows(&self) -> usize {
+        self.test.len()
+    }
+
+    /// The module features of every prepared row.
+    #[must_use]
+    pub const fn features(&self) -> &ModuleFeatures {
+        &self.features
+    }
+}
+
+/// Up to `max` of `rows`, keeping each class's share (at least one row per present class), in
+/// their original order. The choice within a class is seeded.
+#[must_use]
+pub fn stratified_subsample(rows: &[usize], labels: &[u32], max: usize, seed: u64) -> Vec<usize> {
+    if rows.len() <= max {
+        return rows.to_vec();
+    }
+    let classes = labels.iter().map(|&l| l as usize + 1).max().unwrap_or(1);
+    let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); classes];
+    for &r in rows {
+        if let Some(group) = labels.get(r).and_then(|&l| by_class.get_mut(l as usize)) {
+            group.push(r);
+        }
+    }
+    // Largest-remainder quotas: exactly `max` rows (more only if there are more classes than
+    // `max`, since every present class keeps a row).
+    let exact: Vec<f64> =
+        by_class.iter().map(|g| g.len() as f64 * max as f64 / rows.len() as f64).collect();
+    let mut quota: Vec<usize> = exact.iter().map(|&q| q.floor() as usize).collect();
+    let mut order: Vec<usize> = (0..classes).collect();
+    order.sort_by(|&a, &b| {
+        let fa = exact.get(a).map_or(0.0, |q| q - q.floor());
+        let fb = exact.get(b).map_or(0.0, |q| q - q.floor());
+        fb.total_cmp(&fa).then(a.cmp(&b))
+    });
+    let mut missing = max.saturating_sub(quota.iter().sum());
+    for &c in order.iter().cycle().take(classes * 2) {
+        if missing == 0 {
+            break;
+        }
+        if let (Some(q), Some(g)) = (quota.get_mut(c), by_class.get(c))
+            && *q < g.len()
+        {
+            *q += 1;
+            missing -= 1;
+        }
+    }
+    let mut rng = Rng::new(derive_seed(&[seed, SUBSAMPLE_TAG]));
+    let mut kept = Vec::with_capacity(max);
+    for (mut group, q) in by_class.into_iter().zip(quota) {
+        if group.is_empty() {
+            continue;
+        }
+        rng.shuffle(&mut group);
+        group.truncate(q.max(1));
+        kept.extend(group);
+    }
+    kept.sort_unstable();
+    kept
+}
+
+/// Computes every input module's features for `split`, once, for the layout's module count.
+///
+/// Training rows are subsampled to at most `max_train_rows` (stratified by class); statistics of
+/// the numeric modules are fitted on the split's training rows; `seed` fixes the subsample and the
+/// modules' random projections. Row indices outside the task are ignored.
+#[must_use]
+pub fn prepare(
+    task: &Task,
+    split: &Split,
+    layout: &Layout,
+    max_train_rows: Option<usize>,
+    seed: u64,
+) -> PreparedTask {
+    let n = task.rows();
+    let valid =
+        |rows: &[usize]| -> Vec<usize> { rows.iter().copied().filter(|&r| r < n).collect() };
+    let full_train = valid(&split.train);
+    let train = match max_train_rows {
+        Some(max) => stratified_subsample(&full_train, &task.labels, max.max(1), seed),
+        None => full_train.clone(),
+    };
+    let validation = valid(&split.validation);
+    let test = valid(&split.test);
+    let rows: Vec<usize> = train.iter().chain(&validation).chain(&test).copied().collect();
+    let labels: Vec<u32> = rows.iter().map(|&r| task.labels.get(r).copied().unwrap_or(0)).collect();
+    let classes =
+        task.classes().max(task.labels.iter().map(|&l| l as usize + 1).max().unwrap_or(1)).max(1);
+    let (features, width) = match &task.features {
+        Features::Numeric { .. } => {
+            let row = |i: usize| task.numeric_row(i);
+            let feats = numeric_features(
+                &row,
+                task.feature_count(),
+                &full_train,
+                &rows,
+                layout.modules,
+                seed,
+            );
+            (ModuleFeatures::Dense(feats), NUMERIC_WIDTH)
+        }
+        Features::Text(_) => {
+            let text = |i: usize| task.text_row(i);
+            (ModuleFeatures::Sparse(text_features(&text, &rows, layout.modules)), TEXT_WIDTH)
+        }
+    };
+    let a = train.len();
+    let b = a + validation.len();
+    PreparedTask {
+        layout: *layout,
+        classes,
+        width,
+        features,
+        labels,
+        train: 0..a,
+        validation: a..b,
+        test: b..rows.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subsample_keeps_class_shares() {
+        let labels: Vec<u32> = (0..1000).map(|i| u32::from(i % 10 == 0)).collect();
+        let rows: Vec<usize> = (0..1000).collect();
+        let kept = stratified_subsample(&rows, &labels, 200, 1);
+        assert_eq!(kept.len(), 200);
+        assert_eq!(kept.iter().filter(|&&r| labels[r] == 1).count(), 20);
+        assert!(kept.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(stratified_subsample(&rows, &labels, 2000, 1), rows);
+        assert_eq!(kept, stratified_subsample(&rows, &labels, 200, 1));
+        let three: Vec<u32> = (0..90).map(|i| i % 3).collect();
+        assert_eq!(stratified_subsample(&rows[..90], &three, 64, 2).len(), 64);
+    }
+}

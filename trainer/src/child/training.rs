@@ -1,0 +1,225 @@
+//! Training one child: Adam on mini-batches, a step-floored budget and early stopping on
+//! validation accuracy; the recorded performance is that of the best validation epoch.
+
+use std::time::Instant;
+
+use super::adam::Adam;
+use super::metrics::{MetricCounts, Metrics};
+use super::mixing::Mixing;
+use super::mixture_network::{Network, Workspace};
+use super::prepared::PreparedTask;
+use crate::rng::{Rng, derive_seed};
+
+/// Seed tag of a child's weight initialization.
+const INIT_TAG: u64 = 0x696E_6974;
+/// Seed tag of a child's batch order.
+const SHUFFLE_TAG: u64 = 0x7368_7566;
+
+/// How a child is trained.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChildConfig {
+    /// Epochs E of the budget `max(E, ceil(min_steps / steps_per_epoch))`.
+    pub epochs: usize,
+    /// Floor of optimizer steps: small tasks get more epochs instead of too few steps.
+    pub min_steps: usize,
+    /// Ceiling of optimizer steps (large tasks stop mid-epoch).
+    pub max_steps: usize,
+    /// Rows per mini-batch.
+    pub batch_size: usize,
+    /// Adam's step size.
+    pub learning_rate: f32,
+    /// Epochs without a better validation accuracy before stopping (only once `min_steps` are
+    /// done, so the step floor always holds).
+    pub patience: usize,
+    /// Largest number of training rows (a stratified subsample beyond it); `None` keeps all.
+    /// Read by [`super::prepare`]'s callers; the child trains on whatever was prepared.
+    pub max_train_rows: Option<usize>,
+}
+
+impl Default for ChildConfig {
+    fn default() -> Self {
+        Self {
+            epochs: 20,
+            min_steps: 300,
+            max_steps: 3000,
+            batch_size: 64,
+            learning_rate: 1e-3,
+            patience: 5,
+            max_train_rows: Some(4000),
+        }
+    }
+}
+
+/// What one child's training measured, at the epoch of best validation accuracy.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChildOutcome {
+    /// Validation accuracy at the best epoch: the performance p the ranker learns.
+    pub validation_accuracy: f64,
+    /// Test accuracy of the weights of the best epoch.
+    pub test_accuracy: f64,
+    /// Validation balanced accuracy (mean per-class recall) at the best epoch.
+    pub validation_balanced_accuracy: f64,
+    /// Test balanced accuracy of the weights of the best epoch.
+    pub test_balanced_accuracy: f64,
+    /// Validation cross-entropy at the best epoch.
+    pub validation_cross_entropy: f64,
+    /// The best epoch (1-based).
+    pub best_epoch: usize,
+    /// Epochs run (possibly fewer than the budget after early stopping).
+    pub epochs: usize,
+    /// Optimizer steps taken.
+    pub steps: usize,
+    /// Training rows the child was fitted on.
+    pub train_rows: usize,
+    /// Wall-clock seconds (the only field that differs between identical runs).
+    pub seconds: f64,
+}
+
+/// Epochs of the budget for `train_rows` rows: `max(E, ceil(min_steps / steps_per_epoch))`.
+#[must_use]
+pub fn planned_epochs(config: &ChildConfig, train_rows: usize) -> usize {
+    let per_epoch = train_rows.div_ceil(config.batch_size.max(1)).max(1);
+    config.epochs.max(config.min_steps.div_ceil(per_epoch)).max(1)
+}
+
+/// Metrics of the network on prepared rows `range`.
+fn evaluate(
+    net: &Network,
+    ws: &mut Workspace,
+    prepared: &PreparedTask,
+    mix: &Mixing,
+    range: std::ops::Range<usize>,
+    batch: usize,
+    rows_buf: &mut Vec<usize>,
+) -> Metrics {
+    let c = net.classes();
+    let mut counts = MetricCounts::new(c);
+    let mut start = range.start;
+    while start < range.end {
+        let end = (start + batch).min(range.end);
+        rows_buf.clear();
+        rows_buf.extend(start..end);
+        let m = net.predict(ws, prepared, mix, rows_buf);
+        for (probs, &r) in ws.probs.chunks_exact(c).take(m).zip(rows_buf.iter()) {
+            counts.add(probs, prepared.labels.get(r).copied().unwrap_or(0));
+        }
+        start = end;
+    }
+    counts.metrics()
+}
+
+/// Trains the child of architecture `u` on a prepared task and reports its best-epoch metrics.
+///
+/// Deterministic: the same prepared task, u, config and seed give the same outcome, bit for bit,
+/// except `seconds`. Training stops early when the loss stops being finite.
+#[must_use]
+pub fn train_child(
+    prepared: &PreparedTask,
+    u: &[f32],
+    config: &ChildConfig,
+    seed: u64,
+) -> ChildOutcome {
+    let start_time = Instant::now();
+    let layout = prepared.layout();
+    let mix = Mixing::from_logits(layout, u);
+    let mut init_rng = Rng::new(derive_seed(&[seed, INIT_TAG]));
+    let mut net = Network::new(layout, prepared.input_width(), prepared.classes(), &mut init_rng);
+    let batch = config.batch_size.max(1);
+    let mut ws = Workspace::new(&net, batch);
+    let mut adam = Adam::new(net.params.len(), config.learning_rate);
+    let mut order: Vec<usize> = prepared.train.clone().collect();
+    let mut shuffle_rng = Rng::new(derive_seed(&[seed, SHUFFLE_TAG]));
+    let mut rows_buf: Vec<usize> = Vec::with_capacity(batch);
+    let epochs = planned_epochs(config, order.len());
+
+    let mut best_params = net.params.clone();
+    let mut best: Option<(Metrics, usize)> = None;
+    let mut steps = 0;
+    let mut epochs_run = 0;
+    let mut diverged = false;
+    for epoch in 1..=epochs {
+        if order.is_empty() || steps >= config.max_steps {
+            break;
+        }
+        shuffle_rng.shuffle(&mut order);
+        for chunk in order.chunks(batch) {
+            if steps >= config.max_steps {
+                break;
+            }
+            let loss = net.loss_and_gradient(&mut ws, prepared, &mix, chunk);
+            if !loss.is_finite() {
+                diverged = true;
+                break;
+            }
+            adam.step(&mut net.params, &ws.grads);
+            steps += 1;
+        }
+        if diverged {
+            break;
+        }
+        epochs_run = epoch;
+        let val = evaluate(
+            &net,
+            &mut ws,
+            prepared,
+            &mix,
+            prepared.validation.clone(),
+            batch,
+            &mut rows_buf,
+        );
+        match best {
+            Some((b, _)) if val.accuracy <= b.accuracy => {}
+            _ => {
+                best = Some((val, epoch));
+                best_params.copy_from_slice(&net.params);
+            }
+        }
+        let best_epoch = best.map_or(0, |(_, e)| e);
+        if steps >= config.min_steps && epoch - best_epoch >= config.patience.max(1) {
+            break;
+        }
+    }
+    net.params.copy_from_slice(&best_params);
+    let (val, best_epoch) = match best {
+        Some(b) => b,
+        None => (
+            evaluate(
+                &net,
+                &mut ws,
+                prepared,
+                &mix,
+                prepared.validation.clone(),
+                batch,
+                &mut rows_buf,
+            ),
+            0,
+        ),
+    };
+    let test = evaluate(&net, &mut ws, prepared, &mix, prepared.test.clone(), batch, &mut rows_buf);
+    ChildOutcome {
+        validation_accuracy: val.accuracy,
+        test_accuracy: test.accuracy,
+        validation_balanced_accuracy: val.balanced_accuracy,
+        test_balanced_accuracy: test.balanced_accuracy,
+        validation_cross_entropy: val.cross_entropy,
+        best_epoch,
+        epochs: epochs_run,
+        steps,
+        train_rows: prepared.train_rows(),
+        seconds: start_time.elapsed().as_secs_f64(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn budget_has_a_step_floor() {
+        let config = ChildConfig::default();
+        // 100 rows: 2 steps per epoch -> 150 epochs for 300 steps.
+        assert_eq!(planned_epochs(&config, 100), 150);
+        // 10_000 rows: 157 steps per epoch -> the 20 epochs dominate.
+        assert_eq!(planned_epochs(&config, 10_000), 20);
+    }
+}

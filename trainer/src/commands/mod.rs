@@ -1,0 +1,24 @@
+//! One module per subcommand: each turns checked arguments into work and output.
+
+mod db;
+mod noise;
+mod populate;
+mod tasks;
+mod train_child;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the parsed command line.
+///
+/// # Errors
+/// Whatever the command reports; `main` prints it and exits non-zero.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Tasks(c) => tasks::run(c),
+        Command::Populate(a) => populate::run(&a, quiet),
+        Command::TrainChild(a) => train_child::run(&a),
+        Command::Noise(a) => noise::run(&a),
+        Command::Db(c) => db::run(c),
+    }
+}

@@ -1,0 +1,111 @@
+//! Combining databases: shard files of a distributed populate, or databases of two machines.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{OptionalExtension, TransactionBehavior};
+
+use super::error::{DatabaseError, Result, SqlContext};
+use super::runs::insert_run_row;
+use super::{Database, MergeReport, RunRecord, StoredTask, codec, insert_task_row};
+
+impl Database {
+    /// Merges the tasks and runs of the databases at `paths` into this one, in one transaction.
+    ///
+    /// Tasks are matched by name and content hash: a task already here with the same content is
+    /// kept, a new one is copied. Runs are copied unless a run with the same unique key is here.
+    ///
+    /// # Errors
+    ///
+    /// [`DatabaseError::TaskConflict`] when a task has the same name but different content here,
+    /// any error opening a source (missing, not a database, other schema version), or
+    /// [`DatabaseError::Corrupt`] for a source row whose data does not match its hash. Nothing
+    /// is merged then.
+    pub fn merge_from<P: AsRef<Path>>(&mut self, paths: &[P]) -> Result<MergeReport> {
+        let mut sources: Vec<(PathBuf, Vec<StoredTask>, Vec<RunRecord>)> = Vec::new();
+        for source in paths {
+            let other = Self::open_read_only(source)?;
+            sources.push((other.path.clone(), other.stored_tasks()?, other.all_runs()?));
+        }
+        let path = self.path.clone();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).at(&path)?;
+        let mut report = MergeReport::default();
+        for (other, tasks, runs) in &sources {
+            for task in tasks {
+                let here: Option<String> = tx
+                    .query_row("SELECT sha256 FROM tasks WHERE name = ?1", [&task.name], |row| {
+                        row.get(0)
+                    })
+                    .optional()
+                    .at(&path)?;
+                match here {
+                    Some(sha) if sha == task.sha256 => report.tasks_matched += 1,
+                    Some(_) => {
+                        return Err(DatabaseError::TaskConflict {
+                            path,
+                            other: other.clone(),
+                            name: task.name.clone(),
+                        });
+                    }
+                    None => {
+                        insert_task_row(&tx, task).at(&path)?;
+                        report.tasks_added += 1;
+                    }
+                }
+            }
+            for run in runs {
+                let Some(id) = super::task_id(&tx, &run.task).at(&path)? else {
+                    return Err(DatabaseError::Corrupt {
+                        path: other.clone(),
+                        what: format!("run {}", run.key()),
+                        reason: "its task is missing".into(),
+                    });
+                };
+                if insert_run_row(&tx, id, run).at(&path)? {
+                    report.runs_added += 1;
+                } else {
+                    report.runs_skipped += 1;
+                }
+            }
+        }
+        tx.commit().at(&path)?;
+        Ok(report)
+    }
+
+    /// Every task row as stored, by name, each checked against its content hash.
+    fn stored_tasks(&self) -> Result<Vec<StoredTask>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT name, kind, \"rows\", features, classes, class_names, data, sha256, \
+                 split_seed, added_unix FROM tasks ORDER BY name",
+            )
+            .at(&self.path)?;
+        let tasks = stmt
+            .query_map([], |row| {
+                Ok(StoredTask {
+                    name: row.get(0)?,
+                    kind: row.get(1)?,
+                    rows: row.get(2)?,
+                    features: row.get(3)?,
+                    classes: row.get(4)?,
+                    class_names: row.get(5)?,
+                    data: row.get(6)?,
+                    sha256: row.get(7)?,
+                    split_seed: row.get(8)?,
+                    added_unix: row.get(9)?,
+                })
+            })
+            .at(&self.path)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .at(&self.path)?;
+        for task in &tasks {
+            if codec::sha256_hex(&task.data) != task.sha256 {
+                return Err(self.corrupt(
+                    format!("task `{}`", task.name),
+                    "its data does not match its SHA-256".into(),
+                ));
+            }
+        }
+        Ok(tasks)
+    }
+}

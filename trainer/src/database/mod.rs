@@ -1,0 +1,329 @@
+//! The experiment database: tasks, trained child runs and metadata in one SQLite file.
+//!
+//! The file is self-contained (tasks are stored with their data), versioned
+//! ([`SCHEMA_VERSION`], refused rather than migrated when it differs) and crash-safe: every
+//! write is one transaction, each finished run commits on its own, and the unique key of a run
+//! makes re-inserting it a no-op, so a killed populate restarts where it stopped. WAL mode lets
+//! readers work while a populate writes. All SQL of the trainer lives in this module.
+
+mod codec;
+mod error;
+mod export;
+mod merge;
+mod records;
+mod runs;
+mod schema;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+
+pub use error::{DatabaseError, Result};
+pub use records::{ExportReport, MergeReport, Purpose, RunKey, RunRecord, TaskId, TaskSummary};
+pub use schema::SCHEMA_VERSION;
+
+use crate::split::stratified_split;
+use crate::task::{Split, Task, TaskKind};
+use error::SqlContext;
+
+/// An open experiment database.
+#[derive(Debug)]
+pub struct Database {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// A task row as stored, without decoding its data.
+#[derive(Clone, Debug)]
+pub(crate) struct StoredTask {
+    name: String,
+    kind: String,
+    rows: i64,
+    features: i64,
+    classes: i64,
+    class_names: String,
+    data: Vec<u8>,
+    sha256: String,
+    split_seed: i64,
+    added_unix: i64,
+}
+
+impl Database {
+    /// Opens the archrank database at `path`, creating the file and schema if there is no file.
+    ///
+    /// # Errors
+    ///
+    /// [`DatabaseError::NotADatabase`], [`DatabaseError::ForeignDatabase`] or
+    /// [`DatabaseError::SchemaVersion`] for a file that is not an archrank database of this
+    /// version (the file is not modified), or an SQLite error.
+    pub fn create_or_open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let conn = schema::open(path, schema::OpenMode::CreateOrOpen)?;
+        Ok(Self { conn, path: path.to_path_buf() })
+    }
+
+    /// Opens an existing archrank database for reading and writing.
+    ///
+    /// # Errors
+    ///
+    /// [`DatabaseError::NotFound`] if there is no file, otherwise as [`Self::create_or_open`].
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let conn = schema::open(path, schema::OpenMode::Existing)?;
+        Ok(Self { conn, path: path.to_path_buf() })
+    }
+
+    /// Opens an existing archrank database for reading only.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::open_existing`].
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let conn = schema::open(path, schema::OpenMode::ReadOnly)?;
+        Ok(Self { conn, path: path.to_path_buf() })
+    }
+
+    /// The database file.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Adds `tasks` in one transaction: either all are added or none.
+    ///
+    /// Each task's split seed is derived from its content hash, so a task splits the same way in
+    /// every database.
+    ///
+    /// # Errors
+    ///
+    /// [`DatabaseError::DuplicateTask`] if a name is already stored or repeated in `tasks`,
+    /// [`DatabaseError::InvalidTask`] for an inconsistent task; nothing is written then.
+    pub fn add_tasks(&mut self, tasks: &[Task]) -> Result<Vec<TaskId>> {
+        let mut rows = Vec::with_capacity(tasks.len());
+        let mut names = HashSet::new();
+        for task in tasks {
+            if !names.insert(task.name.as_str()) {
+                return Err(self.duplicate(&task.name));
+            }
+            rows.push(self.stored_task(task)?);
+        }
+        let path = self.path.clone();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).at(&path)?;
+        let mut ids = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if task_id(&tx, &row.name).at(&path)?.is_some() {
+                return Err(DatabaseError::DuplicateTask { path, name: row.name.clone() });
+            }
+            ids.push(insert_task_row(&tx, row).at(&path)?);
+        }
+        tx.commit().at(&path)?;
+        Ok(ids)
+    }
+
+    /// Every stored task, by name.
+    ///
+    /// # Errors
+    ///
+    /// An SQLite error, or [`DatabaseError::Corrupt`] for an undecodable row.
+    pub fn list_tasks(&self) -> Result<Vec<TaskSummary>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, name, kind, \"rows\", features, classes, class_names, sha256, \
+                 split_seed, added_unix FROM tasks ORDER BY name",
+            )
+            .at(&self.path)?;
+        let raw = stmt
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    [row.get::<_, i64>(3)?, row.get::<_, i64>(4)?, row.get::<_, i64>(5)?],
+                    row.get::<_, String>(6)?,
+                    row.get::<_, String>(7)?,
+                    row.get::<_, i64>(8)?,
+                    row.get::<_, i64>(9)?,
+                ))
+            })
+            .at(&self.path)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .at(&self.path)?;
+        raw.into_iter()
+            .map(|(id, name, kind, [rows, features, classes], names, sha256, seed, added)| {
+                let corrupt = |reason: String| self.corrupt(format!("task `{name}`"), reason);
+                let kind = match kind.as_str() {
+                    "numeric" => TaskKind::Numeric,
+                    "text" => TaskKind::Text,
+                    other => return Err(corrupt(format!("kind {other:?}"))),
+                };
+                let class_names: Vec<String> = serde_json::from_str(&names)
+                    .map_err(|e| corrupt(format!("class names: {e}")))?;
+                let count = |v: i64| usize::try_from(v).map_err(|_| corrupt(format!("count {v}")));
+                Ok(TaskSummary {
+                    id: TaskId(id),
+                    kind,
+                    rows: count(rows)?,
+                    features: count(features)?,
+                    classes: count(classes)?,
+                    class_names,
+                    sha256,
+                    split_seed: from_sql_u64(seed),
+                    added_unix: added,
+                    name,
+                })
+            })
+            .collect()
+    }
+
+    /// The stored task `name`.
+    ///
+    /// # Errors
+    ///
+    /// [`DatabaseError::UnknownTask`], or [`DatabaseError::Corrupt`] if its data is unreadable.
+    pub fn load_task(&self, name: &str) -> Result<Task> {
+        let data: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT data FROM tasks WHERE name = ?1", [name], |row| row.get(0))
+            .optional()
+            .at(&self.path)?;
+        let data = data.ok_or_else(|| self.unknown(name))?;
+        codec::decode_task(name, &data)
+            .map_err(|reason| self.corrupt(format!("task `{name}`"), reason))
+    }
+
+    /// The train/validation/test split of task `name`, from its stored split seed.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::load_task`].
+    pub fn task_split(&self, name: &str) -> Result<(Task, Split)> {
+        let task = self.load_task(name)?;
+        let seed: i64 = self
+            .conn
+            .query_row("SELECT split_seed FROM tasks WHERE name = ?1", [name], |row| row.get(0))
+            .at(&self.path)?;
+        let split = stratified_split(&task.labels, task.classes(), from_sql_u64(seed));
+        Ok((task, split))
+    }
+
+    /// The metadata value stored under `key`, if any.
+    ///
+    /// # Errors
+    ///
+    /// An SQLite error.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0))
+            .optional()
+            .at(&self.path)
+    }
+
+    /// Stores `value` under the metadata `key`, replacing any previous value.
+    ///
+    /// # Errors
+    ///
+    /// An SQLite error.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+            .at(&self.path)
+            .map(|_| ())
+    }
+
+    /// The stored form of `task`, or why it cannot be stored.
+    fn stored_task(&self, task: &Task) -> Result<StoredTask> {
+        let invalid = |reason: String| DatabaseError::InvalidTask {
+            path: self.path.clone(),
+            name: task.name.clone(),
+            reason,
+        };
+        if let Some(reason) = codec::task_problem(task) {
+            return Err(invalid(reason));
+        }
+        let data = codec::encode_task(task).map_err(|e| invalid(e.to_string()))?;
+        let sha256 = codec::sha256_hex(&data);
+        let class_names =
+            serde_json::to_string(&task.class_names).map_err(|e| invalid(e.to_string()))?;
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        Ok(StoredTask {
+            name: task.name.clone(),
+            kind: task.kind().name().to_owned(),
+            rows: count(task.rows()),
+            features: count(task.feature_count()),
+            classes: count(task.classes()),
+            class_names,
+            split_seed: to_sql_u64(codec::split_seed_from_hash(&sha256)),
+            sha256,
+            data,
+            added_unix: unix_now(),
+        })
+    }
+
+    fn duplicate(&self, name: &str) -> DatabaseError {
+        DatabaseError::DuplicateTask { path: self.path.clone(), name: name.to_owned() }
+    }
+
+    fn unknown(&self, name: &str) -> DatabaseError {
+        DatabaseError::UnknownTask { path: self.path.clone(), name: name.to_owned() }
+    }
+
+    fn corrupt(&self, what: String, reason: String) -> DatabaseError {
+        DatabaseError::Corrupt { path: self.path.clone(), what, reason }
+    }
+}
+
+/// The id of task `name`, if stored.
+fn task_id(conn: &Connection, name: &str) -> rusqlite::Result<Option<TaskId>> {
+    conn.prepare_cached("SELECT id FROM tasks WHERE name = ?1")?
+        .query_row([name], |row| row.get(0))
+        .optional()
+        .map(|id| id.map(TaskId))
+}
+
+fn insert_task_row(conn: &Connection, t: &StoredTask) -> rusqlite::Result<TaskId> {
+    conn.prepare_cached(
+        "INSERT INTO tasks (name, kind, \"rows\", features, classes, class_names, data, sha256, \
+         split_seed, added_unix) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(rusqlite::params![
+        t.name,
+        t.kind,
+        t.rows,
+        t.features,
+        t.classes,
+        t.class_names,
+        t.data,
+        t.sha256,
+        t.split_seed,
+        t.added_unix
+    ])?;
+    Ok(TaskId(conn.last_insert_rowid()))
+}
+
+/// Seeds are u64; SQLite integers are i64: stored bit-for-bit so that large seeds survive.
+#[allow(clippy::cast_possible_wrap)]
+const fn to_sql_u64(x: u64) -> i64 {
+    x as i64
+}
+
+/// Inverse of [`to_sql_u64`].
+#[allow(clippy::cast_sign_loss)]
+const fn from_sql_u64(x: i64) -> u64 {
+    x as u64
+}
+
+/// Seconds since the Unix epoch (0 if the clock is before it).
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}

@@ -1,0 +1,281 @@
+//! Populating the experiment database: a plan of child trainings that follows from the seed,
+//! trained in parallel and committed one run per transaction, so a killed populate resumes
+//! where it stopped with nothing lost or duplicated.
+
+use std::sync::mpsc;
+
+use anyhow::{Context, Result};
+use archrank_core::PresetId;
+use rayon::prelude::*;
+
+use crate::arch_sampling::sample_architecture;
+use crate::child::{ChildConfig, ChildOutcome, prepare, train_child};
+use crate::database::{Database, Purpose, RunKey, RunRecord};
+use crate::rng::{Rng, derive_seed};
+
+const ARCH_TAG: u64 = 0x6172_6368;
+const CHILD_TAG: u64 = 0x6368_696C;
+const NOISE_TAG: u64 = 0x6E6F_6973;
+const PREPARE_TAG: u64 = 0x7072_6570;
+
+/// One of N shards of a plan (`--shard K/N`, K in 1..=N): the runs whose plan position is
+/// K-1 modulo N.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based shard index K.
+    pub index: u32,
+    /// Number of shards N.
+    pub count: u32,
+}
+
+impl Shard {
+    /// The whole plan.
+    pub const ALL: Self = Self { index: 1, count: 1 };
+
+    /// Parses `K/N` with 1 <= K <= N.
+    ///
+    /// # Errors
+    /// A message saying what is wrong with the spec.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let (k, n) = spec.split_once('/').ok_or_else(|| format!("`{spec}` is not K/N"))?;
+        let k: u32 = k.trim().parse().map_err(|_| format!("`{k}` is not a shard number"))?;
+        let n: u32 = n.trim().parse().map_err(|_| format!("`{n}` is not a shard count"))?;
+        if n == 0 || k == 0 || k > n {
+            return Err(format!("shard {k}/{n} is out of range: need 1 <= K <= N"));
+        }
+        Ok(Self { index: k, count: n })
+    }
+
+    fn keeps(self, position: usize) -> bool {
+        position % self.count as usize == (self.index - 1) as usize
+    }
+}
+
+/// What a populate should train.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PopulateSettings {
+    /// Search space.
+    pub preset: PresetId,
+    /// Plan seed: architectures and child seeds follow from it.
+    pub seed: u64,
+    /// Random architectures per task.
+    pub archs_per_task: u32,
+    /// Of those, how many (the first ones) are retrained with other seeds to measure noise.
+    pub noise_archs: u32,
+    /// Extra seeds per noise architecture.
+    pub noise_seeds: u32,
+    /// This process's part of the plan.
+    pub shard: Shard,
+}
+
+/// One child training of the plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedRun {
+    /// Task name.
+    pub task: String,
+    /// Architecture index in the plan (the same index is the same architecture on every task).
+    pub arch_index: u32,
+    /// The child's seed.
+    pub child_seed: u64,
+    /// Population or noise run.
+    pub purpose: Purpose,
+}
+
+/// Architecture `index` of the plan with `seed`: shared by every task, so tasks can be
+/// compared architecture by architecture.
+#[must_use]
+pub fn planned_architecture(preset: PresetId, seed: u64, index: u32) -> Vec<f32> {
+    let mut rng = Rng::new(derive_seed(&[seed, ARCH_TAG, u64::from(index)]));
+    sample_architecture(&preset.layout(), &mut rng)
+}
+
+fn name_hash(name: &str) -> u64 {
+    name.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3))
+}
+
+/// The full plan for `tasks`, in a fixed order, restricted to the settings' shard.
+#[must_use]
+pub fn plan(tasks: &[String], settings: &PopulateSettings) -> Vec<PlannedRun> {
+    let mut runs = Vec::new();
+    for task in tasks {
+        let t = name_hash(task);
+        for a in 0..settings.archs_per_task {
+            let child_seed = derive_seed(&[settings.seed, CHILD_TAG, t, u64::from(a)]);
+            runs.push(PlannedRun {
+                task: task.clone(),
+                arch_index: a,
+                child_seed,
+                purpose: Purpose::Population,
+            });
+        }
+        for a in 0..settings.noise_archs.min(settings.archs_per_task) {
+            for s in 0..settings.noise_seeds {
+                let child_seed =
+                    derive_seed(&[settings.seed, NOISE_TAG, t, u64::from(a), u64::from(s)]);
+                runs.push(PlannedRun {
+                    task: task.clone(),
+                    arch_index: a,
+                    child_seed,
+                    purpose: Purpose::Noise,
+                });
+            }
+        }
+    }
+    runs.into_iter()
+        .enumerate()
+        .filter(|(i, _)| settings.shard.keeps(*i))
+        .map(|(_, r)| r)
+        .collect()
+}
+
+/// The runs of `plan` not yet in the database.
+///
+/// # Errors
+/// Database errors.
+pub fn pending(db: &Database, settings: &PopulateSettings, plan: Vec<PlannedRun>) -> Result<Vec<PlannedRun>> {
+    let done = db.completed_keys(settings.preset.name())?;
+    Ok(plan
+        .into_iter()
+        .filter(|r| {
+            !done.contains(&RunKey {
+                task: r.task.clone(),
+                preset: settings.preset.name().to_owned(),
+                plan_seed: settings.seed,
+                arch_index: r.arch_index,
+                child_seed: r.child_seed,
+                purpose: r.purpose,
+            })
+        })
+        .collect())
+}
+
+/// Seed of a task's prepared features (train subsample): one per task, shared by its runs.
+#[must_use]
+pub fn prepare_seed(task: &str) -> u64 {
+    derive_seed(&[PREPARE_TAG, name_hash(task)])
+}
+
+/// Trains `runs` on `jobs` threads and inserts each finished run in its own transaction;
+/// `on_done` sees every inserted run (for progress). Returns how many were inserted.
+///
+/// # Errors
+/// Database errors, or a task missing from the database.
+pub fn execute(
+    db: &Database,
+    settings: &PopulateSettings,
+    runs: &[PlannedRun],
+    child: &ChildConfig,
+    jobs: usize,
+    mut on_done: impl FnMut(&RunRecord),
+) -> Result<usize> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build()?;
+    let layout = settings.preset.layout();
+    let mut inserted = 0;
+    let mut start = 0;
+    while start < runs.len() {
+        let task_name = &runs[start].task;
+        let end = start + runs[start..].iter().take_while(|r| &r.task == task_name).count();
+        let (task, split) = db.task_split(task_name).with_context(|| format!("while loading task `{task_name}`"))?;
+        let prepared = pool.install(|| {
+            prepare(&task, &split, &layout, child.max_train_rows, prepare_seed(task_name))
+        });
+        let batch = &runs[start..end];
+        let (tx, rx) = mpsc::channel::<(usize, Vec<f32>, ChildOutcome)>();
+        std::thread::scope(|scope| -> Result<()> {
+            scope.spawn(|| {
+                pool.install(|| {
+                    batch.par_iter().enumerate().for_each_with(tx, |tx, (i, run)| {
+                        let u = planned_architecture(settings.preset, settings.seed, run.arch_index);
+                        let outcome = train_child(&prepared, &u, child, run.child_seed);
+                        // The receiver lives until every sender is gone.
+                        let _ = tx.send((i, u, outcome));
+                    });
+                });
+            });
+            for (i, arch, outcome) in rx {
+                let run = &batch[i];
+                let record = record(run, settings, arch, &outcome);
+                if db.insert_run(&record)? {
+                    inserted += 1;
+                }
+                on_done(&record);
+            }
+            Ok(())
+        })?;
+        start = end;
+    }
+    Ok(inserted)
+}
+
+/// The database row of a finished run.
+#[must_use]
+pub fn record(run: &PlannedRun, settings: &PopulateSettings, arch: Vec<f32>, o: &ChildOutcome) -> RunRecord {
+    RunRecord {
+        task: run.task.clone(),
+        preset: settings.preset.name().to_owned(),
+        plan_seed: settings.seed,
+        arch_index: run.arch_index,
+        child_seed: run.child_seed,
+        purpose: run.purpose,
+        arch,
+        val_acc: o.validation_accuracy,
+        test_acc: o.test_accuracy,
+        val_balanced_acc: o.validation_balanced_accuracy,
+        test_balanced_acc: o.test_balanced_accuracy,
+        val_xent: o.validation_cross_entropy,
+        epochs: o.epochs as u32,
+        steps: o.steps as u64,
+        train_rows: o.train_rows as u32,
+        seconds: o.seconds,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(shard: Shard) -> PopulateSettings {
+        PopulateSettings {
+            preset: PresetId::Tiny,
+            seed: 1,
+            archs_per_task: 5,
+            noise_archs: 2,
+            noise_seeds: 2,
+            shard,
+        }
+    }
+
+    #[test]
+    fn plan_is_deterministic_and_shards_partition_it() {
+        let tasks = vec!["a".to_owned(), "b".to_owned()];
+        let all = plan(&tasks, &settings(Shard::ALL));
+        assert_eq!(all.len(), 2 * (5 + 2 * 2));
+        assert_eq!(all, plan(&tasks, &settings(Shard::ALL)));
+        let mut shards: Vec<PlannedRun> = (1..=3)
+            .flat_map(|k| plan(&tasks, &settings(Shard { index: k, count: 3 })))
+            .collect();
+        assert_eq!(shards.len(), all.len());
+        shards.sort_by_key(|r| (r.task.clone(), r.arch_index, r.child_seed));
+        let mut sorted = all.clone();
+        sorted.sort_by_key(|r| (r.task.clone(), r.arch_index, r.child_seed));
+        assert_eq!(shards, sorted);
+    }
+
+    #[test]
+    fn architectures_are_shared_across_tasks_and_distinct_within() {
+        let a = planned_architecture(PresetId::Tiny, 1, 0);
+        assert_eq!(a, planned_architecture(PresetId::Tiny, 1, 0));
+        assert_ne!(a, planned_architecture(PresetId::Tiny, 1, 1));
+        assert_ne!(a, planned_architecture(PresetId::Tiny, 2, 0));
+        assert_eq!(a.len(), 33);
+    }
+
+    #[test]
+    fn shard_parsing() {
+        assert_eq!(Shard::parse("2/3"), Ok(Shard { index: 2, count: 3 }));
+        assert!(Shard::parse("3/2").is_err());
+        assert!(Shard::parse("0/2").is_err());
+        assert!(Shard::parse("1/0").is_err());
+        assert!(Shard::parse("x").is_err());
+    }
+}
