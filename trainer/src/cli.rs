@@ -34,6 +34,12 @@ pub enum Command {
     /// Merge or export experiment databases.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Search an architecture for a task with a fitted ranker.
+    Search(SearchArgs),
+    /// Print a weights file's header and provenance.
+    Inspect(InspectArgs),
+    /// Write a task's samples as a file a device embeds (firmware `include_bytes!`).
+    ExportSamples(ExportSamplesArgs),
 }
 
 /// Search-space preset.
@@ -222,4 +228,69 @@ pub struct DbExportArgs {
     /// Directory to write tasks.csv and runs.csv into.
     #[arg(long)]
     pub csv: PathBuf,
+}
+
+/// `archrank search`
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Weights file written by `archrank fit` (either preset).
+    #[arg(long)]
+    pub weights: PathBuf,
+    /// A task CSV to search an architecture for (all its rows are embedded).
+    #[arg(long, conflicts_with_all = ["db_task", "samples"])]
+    pub task: Option<PathBuf>,
+    /// Name of the label column of --task.
+    #[arg(long, default_value = "label")]
+    pub label_column: String,
+    /// Experiment database holding --db-task.
+    #[arg(long, default_value = DEFAULT_DB)]
+    pub db: PathBuf,
+    /// A task stored in --db (its training split is embedded).
+    #[arg(long, conflicts_with = "samples")]
+    pub db_task: Option<String>,
+    /// A samples file written by `archrank export-samples` (what a device embeds).
+    #[arg(long)]
+    pub samples: Option<PathBuf>,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+    /// Print only the exact `result` lines the firmware prints.
+    #[arg(long, conflicts_with = "json")]
+    pub golden: bool,
+}
+
+/// `archrank inspect`
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Weights file.
+    pub weights: PathBuf,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `archrank export-samples`
+#[derive(Debug, Args)]
+pub struct ExportSamplesArgs {
+    /// A task CSV.
+    #[arg(long, conflicts_with = "db_task", required_unless_present = "db_task")]
+    pub task: Option<PathBuf>,
+    /// Name of the label column of --task.
+    #[arg(long, default_value = "label")]
+    pub label_column: String,
+    /// Experiment database holding --db-task.
+    #[arg(long, default_value = DEFAULT_DB)]
+    pub db: PathBuf,
+    /// A task stored in --db.
+    #[arg(long)]
+    pub db_task: Option<String>,
+    /// At most this many samples (a stratified, seeded subsample; a device's flash is small).
+    #[arg(long, default_value_t = 200)]
+    pub max_samples: usize,
+    /// Seed of the subsample.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output file.
+    #[arg(long, short)]
+    pub output: PathBuf,
 }

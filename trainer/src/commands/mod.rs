@@ -3,6 +3,7 @@
 mod db;
 mod noise;
 mod populate;
+mod search;
 mod tasks;
 mod train_child;
 
@@ -20,5 +21,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::TrainChild(a) => train_child::run(&a),
         Command::Noise(a) => noise::run(&a),
         Command::Db(c) => db::run(c),
+        Command::Search(a) => search::run_search(&a),
+        Command::Inspect(a) => search::run_inspect(&a),
+        Command::ExportSamples(a) => search::run_export_samples(&a),
     }
 }

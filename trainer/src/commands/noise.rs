@@ -42,7 +42,8 @@ pub fn task_noise(runs: &[RunRecord]) -> Vec<TaskNoise> {
     }
     let mut out = Vec::new();
     for (task, runs) in by_task {
-        let population: Vec<&RunRecord> = runs.iter().copied().filter(|r| r.purpose == Purpose::Population).collect();
+        let population: Vec<&RunRecord> =
+            runs.iter().copied().filter(|r| r.purpose == Purpose::Population).collect();
         let mut seeds: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
         for r in &runs {
             seeds.entry(r.arch_index).or_default().push(r.val_acc);
@@ -84,7 +85,12 @@ pub(crate) fn run(args: &NoiseArgs) -> Result<()> {
         if accs.is_empty() {
             bail!("task `{task}` has no {preset} runs in {}", args.db.display());
         }
-        let svg = histogram(&format!("{task}: validation accuracy of {} runs", accs.len()), "validation accuracy", &accs, 20);
+        let svg = histogram(
+            &format!("{task}: validation accuracy of {} runs", accs.len()),
+            "validation accuracy",
+            &accs,
+            20,
+        );
         crate::atomic_file::write(&args.histogram, svg.as_bytes())?;
     }
     let noise = task_noise(&runs);
@@ -109,9 +115,13 @@ pub(crate) fn run(args: &NoiseArgs) -> Result<()> {
             ]
         })
         .collect();
-    print(&table(&["task", "runs", "noise_archs", "seed_std", "arch_spread", "spread/noise", "ceiling"], &rows))?;
+    print(&table(
+        &["task", "runs", "noise_archs", "seed_std", "arch_spread", "spread/noise", "ceiling"],
+        &rows,
+    ))?;
     let stds: Vec<f64> = noise.iter().map(|n| n.seed_std).collect();
-    let mut ratios: Vec<f64> = noise.iter().map(|n| n.spread_to_noise).filter(|r| r.is_finite()).collect();
+    let mut ratios: Vec<f64> =
+        noise.iter().map(|n| n.spread_to_noise).filter(|r| r.is_finite()).collect();
     ratios.sort_by(f64::total_cmp);
     let median = ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN);
     print(&format!(

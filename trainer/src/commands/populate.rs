@@ -48,7 +48,8 @@ pub(crate) fn run(args: &PopulateArgs, quiet: bool) -> Result<()> {
     let planned = plan(&tasks, &settings);
     let total = planned.len();
     let todo = pending(&db, &settings, planned)?;
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let jobs =
+        args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let bar = progress_bar(todo.len() as u64, "populate", quiet);
     let started = Instant::now();
     let inserted = execute(&db, &settings, &todo, &child, jobs, |_| bar.inc(1))?;

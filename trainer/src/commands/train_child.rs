@@ -16,14 +16,15 @@ use crate::rng::derive_seed;
 /// # Errors
 /// A located message for an unreadable file, a bad number or a wrong count.
 pub fn read_arch_file(path: &std::path::Path, preset: PresetId) -> Result<Vec<f32>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut u = Vec::new();
-    for (i, token) in text.split(|c: char| c.is_whitespace() || c == ',').filter(|t| !t.is_empty()).enumerate() {
-        let v: f32 = token
-            .parse()
-            .ok()
-            .filter(|v: &f32| v.is_finite())
-            .with_context(|| format!("{}: value {} (`{token}`) is not a finite number", path.display(), i + 1))?;
+    for (i, token) in
+        text.split(|c: char| c.is_whitespace() || c == ',').filter(|t| !t.is_empty()).enumerate()
+    {
+        let v: f32 = token.parse().ok().filter(|v: &f32| v.is_finite()).with_context(|| {
+            format!("{}: value {} (`{token}`) is not a finite number", path.display(), i + 1)
+        })?;
         u.push(v);
     }
     let want = preset.layout().arch_dim();
@@ -38,7 +39,8 @@ pub fn read_arch_file(path: &std::path::Path, preset: PresetId) -> Result<Vec<f3
 /// # Errors
 /// A message when the spec does not fit the preset.
 pub fn discrete_logits(spec: &str, preset: PresetId) -> Result<Vec<f32>> {
-    let d = Discrete::parse(preset, spec).map_err(|e| anyhow::anyhow!("--discrete `{spec}`: {e}"))?;
+    let d =
+        Discrete::parse(preset, spec).map_err(|e| anyhow::anyhow!("--discrete `{spec}`: {e}"))?;
     let mut u = vec![0.0; preset.layout().arch_dim()];
     d.write_logits(&mut u, 10.0);
     Ok(u)
@@ -48,7 +50,14 @@ pub fn discrete_logits(spec: &str, preset: PresetId) -> Result<Vec<f32>> {
 ///
 /// # Errors
 /// Database errors or an unknown task.
-pub fn train_stored(db: &Database, task: &str, u: &[f32], preset: PresetId, seeds: u32, max_rows: usize) -> Result<Vec<ChildOutcome>> {
+pub fn train_stored(
+    db: &Database,
+    task: &str,
+    u: &[f32],
+    preset: PresetId,
+    seeds: u32,
+    max_rows: usize,
+) -> Result<Vec<ChildOutcome>> {
     let (t, split) = db.task_split(task)?;
     let config = ChildConfig { max_train_rows: Some(max_rows), ..ChildConfig::default() };
     let prepared = prepare(&t, &split, &preset.layout(), config.max_train_rows, prepare_seed(task));
@@ -85,7 +94,12 @@ pub(crate) fn run(args: &TrainChildArgs) -> Result<()> {
         .iter()
         .enumerate()
         .map(|(i, o)| {
-            vec![i.to_string(), format!("{:.4}", o.validation_accuracy), format!("{:.4}", o.test_accuracy), o.epochs.to_string()]
+            vec![
+                i.to_string(),
+                format!("{:.4}", o.validation_accuracy),
+                format!("{:.4}", o.test_accuracy),
+                o.epochs.to_string(),
+            ]
         })
         .collect();
     print(&format!("task {} ({preset}), architecture {discrete}\n", args.task))?;

@@ -1,0 +1,175 @@
+//! `archrank search`, `archrank inspect` and `archrank export-samples`.
+
+use anyhow::{Context, Result, bail};
+use archrank_core::{Paper, PresetId, SamplesFile, Tiny, WeightsFile};
+
+use crate::cli::{ExportSamplesArgs, InspectArgs, SearchArgs};
+use crate::database::Database;
+use crate::host_search::{SampleSource, read_weights, search, weights_preset};
+use crate::output::{print, print_json, table};
+use crate::split::stratified_subsample;
+use crate::task::Task;
+use crate::task_csv::read_task_csv;
+use crate::task_samples::samples_file_bytes;
+
+fn csv_task(path: &std::path::Path, label_column: &str) -> Result<Task> {
+    let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("task");
+    Ok(read_task_csv(path, name, label_column, None)?)
+}
+
+pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
+    let bytes = read_weights(&args.weights)?;
+    let output = if let Some(path) = &args.samples {
+        let data =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let samples =
+            SamplesFile::load(&data).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        search(&bytes, SampleSource::Samples(&samples))
+    } else {
+        let (task, rows) = if let Some(path) = &args.task {
+            let task = csv_task(path, &args.label_column)?;
+            let rows: Vec<usize> = (0..task.rows()).collect();
+            (task, rows)
+        } else if let Some(name) = &args.db_task {
+            let (task, split) = Database::open_read_only(&args.db)?.task_split(name)?;
+            (task, split.train)
+        } else {
+            bail!("give --task CSV, --db-task NAME or --samples FILE");
+        };
+        search(&bytes, SampleSource::Task(&task, &rows))
+    }
+    .with_context(|| format!("while searching with {}", args.weights.display()))?;
+    if args.golden {
+        return Ok(print(&output.golden)?);
+    }
+    if args.json {
+        return print_json(&output);
+    }
+    let mut text = format!(
+        "task {} ({} samples), preset {}\n\nchosen architecture: {}\npredicted score: {:.4}\n\n",
+        output.task, output.samples, output.preset, output.discrete, output.score
+    );
+    let rows: Vec<Vec<String>> = output
+        .soft
+        .iter()
+        .map(|g| {
+            let mut opts = g.options.clone();
+            opts.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let shown: Vec<String> =
+                opts.iter().take(4).map(|(n, p)| format!("{n} {p:.2}")).collect();
+            vec![g.group.clone(), shown.join(", ")]
+        })
+        .collect();
+    text.push_str("soft mixture (largest weights first):\n");
+    text.push_str(&table(&["group", "options"], &rows));
+    text.push_str("\nwhy: nearest training tasks\n");
+    let near: Vec<Vec<String>> =
+        output.nearest.iter().map(|n| vec![n.task.clone(), format!("{:.4}", n.distance)]).collect();
+    text.push_str(&table(&["task", "distance"], &near));
+    text.push_str(&format!(
+        "started from {}'s #{} architecture (validation accuracy {:.4} there; score {:.4} here)\n",
+        output.start.task,
+        output.start.rank + 1,
+        output.start.accuracy,
+        output.start.score
+    ));
+    print(&text)?;
+    Ok(())
+}
+
+pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {
+    let bytes = read_weights(&args.weights)?;
+    let preset =
+        weights_preset(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", args.weights.display()))?;
+    let header = match preset {
+        PresetId::Tiny => WeightsFile::load::<Tiny>(&bytes)?.header().clone(),
+        PresetId::Paper => WeightsFile::load::<Paper>(&bytes)?.header().clone(),
+    };
+    let tasks: Vec<&str> = header.tasks.names.split('\n').collect();
+    if args.json {
+        return print_json(&serde_json::json!({
+            "file": args.weights.display().to_string(),
+            "bytes": bytes.len(),
+            "format_version": header.format_version,
+            "preset": preset.name(),
+            "dims": header.dims,
+            "fit": header.fit,
+            "provenance": header.provenance,
+            "search": header.search,
+            "training_tasks": tasks,
+        }));
+    }
+    let d = &header.dims;
+    let f = &header.fit;
+    let p = &header.provenance;
+    let s = &header.search;
+    let rows = vec![
+        vec!["file".into(), format!("{} ({} bytes)", args.weights.display(), bytes.len())],
+        vec!["format version".into(), header.format_version.to_string()],
+        vec!["preset".into(), preset.name().into()],
+        vec![
+            "dimensions".into(),
+            format!(
+                "M={} L={} B={} U={} x={} phi={} z={} rho={}/{} top_k={}",
+                d.modules,
+                d.layers,
+                d.bases,
+                d.arch_dim,
+                d.encoded_dim,
+                d.phi_hidden,
+                d.embed_dim,
+                d.rho_hidden1,
+                d.rho_hidden2,
+                d.top_k
+            ),
+        ],
+        vec![
+            "loss".into(),
+            format!(
+                "{} (margin {}, gap {}), {} steps, seed {}",
+                f.loss.name(),
+                f.margin,
+                f.gap,
+                f.steps,
+                f.seed
+            ),
+        ],
+        vec!["trainer".into(), p.trainer_version.into()],
+        vec!["database".into(), p.database_hash.into()],
+        vec!["created (unix)".into(), p.created_unix.to_string()],
+        vec!["note".into(), p.note.into()],
+        vec![
+            "search".into(),
+            format!(
+                "{} steps, lr {}, max step {}, logits within +-{}",
+                s.steps, s.learning_rate, s.max_step, s.logit_bound
+            ),
+        ],
+        vec!["training tasks".into(), format!("{}: {}", tasks.len(), tasks.join(", "))],
+    ];
+    print(&table(&["field", "value"], &rows))?;
+    Ok(())
+}
+
+pub(crate) fn run_export_samples(args: &ExportSamplesArgs) -> Result<()> {
+    let task = match (&args.task, &args.db_task) {
+        (Some(path), _) => csv_task(path, &args.label_column)?,
+        (None, Some(name)) => Database::open_read_only(&args.db)?.load_task(name)?,
+        (None, None) => bail!("give --task CSV or --db-task NAME"),
+    };
+    if args.max_samples == 0 {
+        bail!("--max-samples must be at least 1");
+    }
+    let all: Vec<usize> = (0..task.rows()).collect();
+    let rows = stratified_subsample(&all, &task.labels, args.max_samples, args.seed);
+    let bytes = samples_file_bytes(&task, &rows)?;
+    crate::atomic_file::write(&args.output, &bytes)?;
+    print(&format!(
+        "wrote {} samples of {} ({} bytes) to {}\n",
+        rows.len(),
+        task.name,
+        bytes.len(),
+        args.output.display()
+    ))?;
+    Ok(())
+}
