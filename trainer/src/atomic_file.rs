@@ -17,8 +17,11 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all()).with_context(|| format!("while writing {}", path.display()))?;
-    tmp.persist(path).with_context(|| format!("cannot rename the temporary file to {}", path.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("while writing {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot rename the temporary file to {}", path.display()))?;
     Ok(())
 }
 

@@ -40,6 +40,15 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Write a task's samples as a file a device embeds (firmware `include_bytes!`).
     ExportSamples(ExportSamplesArgs),
+    /// Fit the ranking network on the database (phi and rho co-trained).
+    Fit(FitCommandArgs),
+    /// The paper's evaluations.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+    /// Write a markdown report with the paper's figures for this database.
+    Report(ReportArgs),
+    /// Hold a task out, fit, search, train the chosen architecture and compare with baselines.
+    Demo(DemoArgs),
 }
 
 /// Search-space preset.
@@ -292,5 +301,176 @@ pub struct ExportSamplesArgs {
     pub seed: u64,
     /// Output file.
     #[arg(long, short)]
+    pub output: PathBuf,
+}
+
+/// Settings of a ranker fit shared by `fit` and the evaluations; unset values take
+/// `FitConfig::default()` (the paper's settings where they converge, see its docs).
+#[derive(Debug, Args, Clone)]
+pub struct FitArgs {
+    /// Ranking margin m.
+    #[arg(long)]
+    pub margin: Option<f32>,
+    /// Uncertainty gap: pairs whose accuracies differ by no more than this are ignored.
+    #[arg(long)]
+    pub gap: Option<f32>,
+    /// Optimizer: sgd (with momentum) or adam.
+    #[arg(long)]
+    pub optimizer: Option<String>,
+    /// Learning rate.
+    #[arg(long)]
+    pub lr: Option<f32>,
+    /// SGD momentum.
+    #[arg(long)]
+    pub momentum: Option<f32>,
+    /// Optimizer steps.
+    #[arg(long)]
+    pub steps: Option<u32>,
+    /// Samples per step whose mean phi is the task embedding z.
+    #[arg(long)]
+    pub batch_samples: Option<usize>,
+    /// Pairs of runs per step (single runs for l2).
+    #[arg(long)]
+    pub pairs: Option<usize>,
+    /// Ranking target: val_acc (the paper's), val_balanced_acc or neg_val_xent.
+    #[arg(long)]
+    pub metric: Option<String>,
+    /// Seed of the fit (initialisation and every draw).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+/// `archrank fit`
+#[derive(Debug, Args)]
+pub struct FitCommandArgs {
+    /// Experiment database.
+    #[arg(long, default_value = DEFAULT_DB)]
+    pub db: PathBuf,
+    /// Search-space preset.
+    #[arg(long, value_enum, default_value = "tiny")]
+    pub preset: PresetArg,
+    /// Loss: l2 (the baseline), linear or quadratic (pairwise ranking).
+    #[arg(long)]
+    pub loss: Option<String>,
+    /// Leave these tasks out of the fit (repeatable).
+    #[arg(long)]
+    pub exclude_task: Vec<String>,
+    /// Fit settings.
+    #[command(flatten)]
+    pub fit: FitArgs,
+    /// Where to write the weights (atomically).
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Also write the loss curve as CSV (step,loss) here.
+    #[arg(long)]
+    pub loss_log: Option<PathBuf>,
+    /// Print JSON instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `archrank eval ...`
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Leave one task out: rank every run of each held-out task (the paper's Tables 1 and 4).
+    Loto(EvalLotoArgs),
+    /// Search for each held-out task and train what was found (the paper's Table 2).
+    Search(EvalSearchArgs),
+}
+
+/// Options shared by both evaluations.
+#[derive(Debug, Args, Clone)]
+pub struct EvalCommon {
+    /// Experiment database.
+    #[arg(long, default_value = DEFAULT_DB)]
+    pub db: PathBuf,
+    /// Search-space preset.
+    #[arg(long, value_enum, default_value = "tiny")]
+    pub preset: PresetArg,
+    /// Losses to compare (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "l2,linear,quadratic")]
+    pub losses: Vec<String>,
+    /// Fits per task and loss, with seeds seed, seed+1, ...
+    #[arg(long)]
+    pub repeats: Option<u32>,
+    /// Held-out tasks (comma-separated; default: every task).
+    #[arg(long, value_delimiter = ',')]
+    pub tasks: Vec<String>,
+    /// Fit settings.
+    #[command(flatten)]
+    pub fit: FitArgs,
+    /// Write the results as JSON here.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Write the results as a markdown table here.
+    #[arg(long)]
+    pub markdown: Option<PathBuf>,
+}
+
+/// `archrank eval loto`
+#[derive(Debug, Args)]
+pub struct EvalLotoArgs {
+    /// Shared options.
+    #[command(flatten)]
+    pub common: EvalCommon,
+    /// Leave out the task-agnostic and meta-feature control rankers.
+    #[arg(long)]
+    pub no_controls: bool,
+}
+
+/// `archrank eval search`
+#[derive(Debug, Args)]
+pub struct EvalSearchArgs {
+    /// Shared options.
+    #[command(flatten)]
+    pub common: EvalCommon,
+    /// Child seeds per found architecture.
+    #[arg(long, default_value_t = 3)]
+    pub child_seeds: u32,
+    /// Cap on the rows a child trains on (as when populating).
+    #[arg(long, default_value_t = 2000)]
+    pub max_rows: usize,
+}
+
+/// `archrank report`
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Experiment database.
+    #[arg(long, default_value = DEFAULT_DB)]
+    pub db: PathBuf,
+    /// Search-space preset.
+    #[arg(long, value_enum, default_value = "tiny")]
+    pub preset: PresetArg,
+    /// The task held out for the per-task figures (default: the first task).
+    #[arg(long)]
+    pub task: Option<String>,
+    /// JSON written by `archrank eval loto --json`, for the Spearman-per-task figure.
+    #[arg(long)]
+    pub loto: Option<PathBuf>,
+    /// Fit settings.
+    #[command(flatten)]
+    pub fit: FitArgs,
+    /// Output directory (report.md and SVG figures).
+    #[arg(long, short)]
+    pub output: PathBuf,
+}
+
+/// `archrank demo`
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Experiment database.
+    #[arg(long, default_value = DEFAULT_DB)]
+    pub db: PathBuf,
+    /// The task to hold out and choose an architecture for.
+    #[arg(long, default_value = "vowel")]
+    pub task: String,
+    /// Child seeds to train the chosen architecture with.
+    #[arg(long, default_value_t = 3)]
+    pub child_seeds: u32,
+    /// Fit settings.
+    #[command(flatten)]
+    pub fit: FitArgs,
+    /// Output directory for the fitted ranker and a small report.
+    #[arg(long, short, default_value = "demo-output")]
     pub output: PathBuf,
 }

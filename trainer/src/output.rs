@@ -32,8 +32,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     }
     let mut out = String::new();
     let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut String| {
-        let parts: Vec<String> =
-            cells.zip(&widths).map(|(c, &w)| format!("{c:<w$}")).collect();
+        let parts: Vec<String> = cells.zip(&widths).map(|(c, &w)| format!("{c:<w$}")).collect();
         out.push_str(parts.join("  ").trim_end());
         out.push('\n');
     };

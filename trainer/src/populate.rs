@@ -90,7 +90,8 @@ pub fn planned_architecture(preset: PresetId, seed: u64, index: u32) -> Vec<f32>
 }
 
 fn name_hash(name: &str) -> u64 {
-    name.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3))
+    name.bytes()
+        .fold(0xCBF2_9CE4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3))
 }
 
 /// The full plan for `tasks`, in a fixed order, restricted to the settings' shard.
@@ -121,18 +122,18 @@ pub fn plan(tasks: &[String], settings: &PopulateSettings) -> Vec<PlannedRun> {
             }
         }
     }
-    runs.into_iter()
-        .enumerate()
-        .filter(|(i, _)| settings.shard.keeps(*i))
-        .map(|(_, r)| r)
-        .collect()
+    runs.into_iter().enumerate().filter(|(i, _)| settings.shard.keeps(*i)).map(|(_, r)| r).collect()
 }
 
 /// The runs of `plan` not yet in the database.
 ///
 /// # Errors
 /// Database errors.
-pub fn pending(db: &Database, settings: &PopulateSettings, plan: Vec<PlannedRun>) -> Result<Vec<PlannedRun>> {
+pub fn pending(
+    db: &Database,
+    settings: &PopulateSettings,
+    plan: Vec<PlannedRun>,
+) -> Result<Vec<PlannedRun>> {
     let done = db.completed_keys(settings.preset.name())?;
     Ok(plan
         .into_iter()
@@ -175,7 +176,9 @@ pub fn execute(
     while start < runs.len() {
         let task_name = &runs[start].task;
         let end = start + runs[start..].iter().take_while(|r| &r.task == task_name).count();
-        let (task, split) = db.task_split(task_name).with_context(|| format!("while loading task `{task_name}`"))?;
+        let (task, split) = db
+            .task_split(task_name)
+            .with_context(|| format!("while loading task `{task_name}`"))?;
         let prepared = pool.install(|| {
             prepare(&task, &split, &layout, child.max_train_rows, prepare_seed(task_name))
         });
@@ -185,7 +188,8 @@ pub fn execute(
             scope.spawn(|| {
                 pool.install(|| {
                     batch.par_iter().enumerate().for_each_with(tx, |tx, (i, run)| {
-                        let u = planned_architecture(settings.preset, settings.seed, run.arch_index);
+                        let u =
+                            planned_architecture(settings.preset, settings.seed, run.arch_index);
                         let outcome = train_child(&prepared, &u, child, run.child_seed);
                         // The receiver lives until every sender is gone.
                         let _ = tx.send((i, u, outcome));
@@ -209,7 +213,12 @@ pub fn execute(
 
 /// The database row of a finished run.
 #[must_use]
-pub fn record(run: &PlannedRun, settings: &PopulateSettings, arch: Vec<f32>, o: &ChildOutcome) -> RunRecord {
+pub fn record(
+    run: &PlannedRun,
+    settings: &PopulateSettings,
+    arch: Vec<f32>,
+    o: &ChildOutcome,
+) -> RunRecord {
     RunRecord {
         task: run.task.clone(),
         preset: settings.preset.name().to_owned(),
@@ -251,9 +260,8 @@ mod tests {
         let all = plan(&tasks, &settings(Shard::ALL));
         assert_eq!(all.len(), 2 * (5 + 2 * 2));
         assert_eq!(all, plan(&tasks, &settings(Shard::ALL)));
-        let mut shards: Vec<PlannedRun> = (1..=3)
-            .flat_map(|k| plan(&tasks, &settings(Shard { index: k, count: 3 })))
-            .collect();
+        let mut shards: Vec<PlannedRun> =
+            (1..=3).flat_map(|k| plan(&tasks, &settings(Shard { index: k, count: 3 }))).collect();
         assert_eq!(shards.len(), all.len());
         shards.sort_by_key(|r| (r.task.clone(), r.arch_index, r.child_seed));
         let mut sorted = all.clone();

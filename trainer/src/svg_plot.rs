@@ -120,9 +120,9 @@ fn tick(v: f64) -> String {
 }
 
 fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    })
+    values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)))
 }
 
 /// A histogram of `values` in `bins` equal bins.
@@ -154,9 +154,15 @@ pub fn histogram(title: &str, x_label: &str, values: &[f64], bins: usize) -> Str
 
 /// Scatter plots of named point groups, one colour each (with a legend when named).
 #[must_use]
-pub fn scatter(title: &str, x_label: &str, y_label: &str, groups: &[(String, Vec<(f64, f64)>)]) -> String {
+pub fn scatter(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    groups: &[(String, Vec<(f64, f64)>)],
+) -> String {
     let all = || groups.iter().flat_map(|(_, p)| p.iter());
-    let mut f = Frame::new(title, x_label, y_label, range(all().map(|p| p.0)), range(all().map(|p| p.1)));
+    let mut f =
+        Frame::new(title, x_label, y_label, range(all().map(|p| p.0)), range(all().map(|p| p.1)));
     for (i, (_, points)) in groups.iter().enumerate() {
         for &(x, y) in points.iter().filter(|p| p.0.is_finite() && p.1.is_finite()) {
             let _ = write!(
@@ -177,17 +183,30 @@ pub fn scatter(title: &str, x_label: &str, y_label: &str, groups: &[(String, Vec
 
 /// Line charts of named series.
 #[must_use]
-pub fn lines(title: &str, x_label: &str, y_label: &str, series: &[(String, Vec<(f64, f64)>)]) -> String {
+pub fn lines(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[(String, Vec<(f64, f64)>)],
+) -> String {
     let all = || series.iter().flat_map(|(_, p)| p.iter());
-    let mut f = Frame::new(title, x_label, y_label, range(all().map(|p| p.0)), range(all().map(|p| p.1)));
+    let mut f =
+        Frame::new(title, x_label, y_label, range(all().map(|p| p.0)), range(all().map(|p| p.1)));
     for (i, (_, points)) in series.iter().enumerate() {
         let d: Vec<String> = points
             .iter()
             .filter(|p| p.0.is_finite() && p.1.is_finite())
             .enumerate()
-            .map(|(k, &(x, y))| format!("{}{:.2},{:.2}", if k == 0 { "M" } else { "L" }, f.px(x), f.py(y)))
+            .map(|(k, &(x, y))| {
+                format!("{}{:.2},{:.2}", if k == 0 { "M" } else { "L" }, f.px(x), f.py(y))
+            })
             .collect();
-        let _ = write!(f.svg, r#"<path d="{}" stroke="{}" fill="none" stroke-width="2"/>"#, d.join(" "), color(i));
+        let _ = write!(
+            f.svg,
+            r#"<path d="{}" stroke="{}" fill="none" stroke-width="2"/>"#,
+            d.join(" "),
+            color(i)
+        );
     }
     let names: Vec<String> = series.iter().map(|(n, _)| n.clone()).collect();
     f.legend(&names);
@@ -196,10 +215,16 @@ pub fn lines(title: &str, x_label: &str, y_label: &str, series: &[(String, Vec<(
 
 /// Grouped bars: one group per category, one bar per series.
 #[must_use]
-pub fn bars(title: &str, y_label: &str, categories: &[String], series: &[(String, Vec<f64>)]) -> String {
+pub fn bars(
+    title: &str,
+    y_label: &str,
+    categories: &[String],
+    series: &[(String, Vec<f64>)],
+) -> String {
     let values = || series.iter().flat_map(|(_, v)| v.iter().copied());
     let (lo, hi) = range(values());
-    let mut f = Frame::new(title, "", y_label, (0.0, categories.len() as f64), (lo.min(0.0), hi.max(0.0)));
+    let mut f =
+        Frame::new(title, "", y_label, (0.0, categories.len() as f64), (lo.min(0.0), hi.max(0.0)));
     let group = (W - LEFT - RIGHT) / categories.len().max(1) as f64;
     let bar = group * 0.8 / series.len().max(1) as f64;
     for (s, (_, vals)) in series.iter().enumerate() {

@@ -1,11 +1,17 @@
 //! One module per subcommand: each turns checked arguments into work and output.
 
 mod db;
+mod demo;
+mod eval;
+mod fit;
 mod noise;
 mod populate;
+mod report;
 mod search;
 mod tasks;
 mod train_child;
+
+pub use train_child::{discrete_logits, read_arch_file, train_stored};
 
 use crate::cli::{Cli, Command};
 
@@ -24,5 +30,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Search(a) => search::run_search(&a),
         Command::Inspect(a) => search::run_inspect(&a),
         Command::ExportSamples(a) => search::run_export_samples(&a),
+        Command::Fit(a) => fit::run(&a, quiet),
+        Command::Eval(c) => eval::run(c, quiet),
+        Command::Report(a) => report::run(&a),
+        Command::Demo(a) => demo::run(&a, quiet),
     }
 }

@@ -35,7 +35,7 @@ pub struct TaskNoise {
 
 /// Noise figures of every task with noise runs.
 #[must_use]
-pub fn task_noise(runs: &[RunRecord]) -> Vec<TaskNoise> {
+pub(crate) fn task_noise(runs: &[RunRecord]) -> Vec<TaskNoise> {
     let mut by_task: BTreeMap<&str, Vec<&RunRecord>> = BTreeMap::new();
     for r in runs {
         by_task.entry(r.task.as_str()).or_default().push(r);

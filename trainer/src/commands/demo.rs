@@ -1,0 +1,148 @@
+//! `archrank demo`: the main job on the bundled data, end to end in a few minutes.
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use archrank_core::{LossKind, PresetId};
+
+use super::fit::fit_config;
+use crate::child::{ChildConfig, prepare};
+use crate::cli::DemoArgs;
+use crate::database::Database;
+use crate::evaluation::baselines::{baselines, run_table};
+use crate::evaluation::search_eval::{HeldOut, SearchEvalSettings, find_and_measure};
+use crate::fit::load_fit_data;
+use crate::output::{print, table};
+use crate::populate::prepare_seed;
+use crate::rank_stats::{mean, std_dev};
+use crate::report::{Report, held_out_scores_from_weights, predicted_vs_actual};
+use crate::svg_plot::histogram;
+
+pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
+    let started = Instant::now();
+    let base = fit_config(&args.fit, None)?;
+    let db = Database::open_read_only(&args.db).with_context(
+        || "the demo runs on the bundled database: run it from the repository root",
+    )?;
+    let data = load_fit_data(&db, PresetId::Tiny, base.metric, &[], base.seed)?;
+    anyhow::ensure!(
+        data.task(&args.task).is_some(),
+        "task `{}` has no tiny runs in {}",
+        args.task,
+        args.db.display()
+    );
+    let train = data.without(&args.task);
+    let (task, split) = db.task_split(&args.task)?;
+    let child = ChildConfig { max_train_rows: Some(2000), ..ChildConfig::default() };
+    let prepared = prepare(
+        &task,
+        &split,
+        &PresetId::Tiny.layout(),
+        child.max_train_rows,
+        prepare_seed(&args.task),
+    );
+    let settings = SearchEvalSettings {
+        losses: vec![base.loss],
+        repeats: 1,
+        child_seeds: args.child_seeds,
+        base,
+        child,
+    };
+    if !quiet {
+        eprintln!(
+            "demo: fitting on {} tasks with `{}` held out, then searching and training ...",
+            train.tasks.len(),
+            args.task
+        );
+    }
+    let held = HeldOut { task: &task, rows: &split.train, prepared: &prepared };
+    let hash = db.database_hash()?;
+    let note = format!("demo, {} held out", args.task);
+    let outcome = find_and_measure(&held, &train, base.loss, base.seed, &settings, &hash, &note)?;
+    let table_runs = run_table(&db.all_runs()?, PresetId::Tiny.name());
+    let names: Vec<String> = train.tasks.iter().map(|t| t.name.clone()).collect();
+    let nearest = outcome.search.nearest.first().map(|n| n.task.as_str());
+    let b = baselines(&table_runs, &args.task, &names, nearest);
+    let found = &outcome.search;
+
+    let mut text = format!(
+        "archrank demo: `{}` held out; ranker fitted on the other {} tasks ({} loss, {} steps)\n\nchosen architecture: {} (predicted score {:.4})\n",
+        args.task,
+        train.tasks.len(),
+        LossKind::name(base.loss),
+        base.steps,
+        found.discrete,
+        found.score
+    );
+    let _ = writeln!(
+        text,
+        "nearest training tasks: {}",
+        found
+            .nearest
+            .iter()
+            .map(|n| format!("{} ({:.3})", n.task, n.distance))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let rows = vec![
+        vec![
+            "archrank, soft u*".into(),
+            format!("{:.4} +- {:.4}", mean(&outcome.soft_tests), std_dev(&outcome.soft_tests)),
+            "0".into(),
+        ],
+        vec![
+            "archrank, discretized".into(),
+            format!(
+                "{:.4} +- {:.4}",
+                mean(&outcome.discrete_tests),
+                std_dev(&outcome.discrete_tests)
+            ),
+            "0".into(),
+        ],
+        vec!["random architecture".into(), format!("{:.4}", b.random), "1".into()],
+        vec!["best of 5 random (by validation)".into(), format!("{:.4}", b.best_of_5), "5".into()],
+        vec!["best of 10 random".into(), format!("{:.4}", b.best_of_10), "10".into()],
+        vec!["best of 25 random".into(), format!("{:.4}", b.best_of_25), "25".into()],
+        vec!["nearest task's best".into(), format!("{:.4}", b.nearest_task), "0".into()],
+        vec!["best on average".into(), format!("{:.4}", b.best_on_average), "0".into()],
+        vec!["oracle (best database run)".into(), format!("{:.4}", b.oracle), "all".into()],
+    ];
+    let _ = write!(
+        text,
+        "\nmeasured test accuracy on `{}` ({} child seeds for archrank):\n{}",
+        args.task,
+        args.child_seeds,
+        table(&["architecture", "test accuracy", "candidate trainings"], &rows)
+    );
+    let _ = writeln!(
+        text,
+        "\nfinished in {:.1} s; ranker and report in {}",
+        started.elapsed().as_secs_f64(),
+        args.output.display()
+    );
+
+    std::fs::create_dir_all(&args.output)?;
+    crate::atomic_file::write(&args.output.join("ranker.postcard"), &outcome.weights)?;
+    let mut report = Report::new(&format!("archrank demo: {}", args.task));
+    report.text(&format!("```\n{text}```"));
+    if let Some((pred, actual)) = held_out_scores_from_weights(&outcome.weights, &data, &args.task)
+    {
+        report.figure(
+            "predicted_vs_actual.svg",
+            "Predicted score against validation accuracy of the held-out task's runs",
+            predicted_vs_actual(&args.task, base.loss.name(), &pred, &actual),
+        );
+    }
+    if let Some(t) = data.task(&args.task) {
+        let accs: Vec<f64> = t.runs.iter().map(|r| f64::from(r.target)).collect();
+        report.figure(
+            "histogram.svg",
+            "Validation accuracy of the held-out task's database runs",
+            histogram(&args.task, "validation accuracy", &accs, 20),
+        );
+    }
+    report.write(&args.output)?;
+    print(&text)?;
+    Ok(())
+}

@@ -1,0 +1,251 @@
+//! Leave one task out (the paper's Tables 1 and 4): for every held-out task and ranker, fit on
+//! the other tasks, score every database run of the held-out task and correlate the scores with
+//! the measured metric; mean and std over repeats with different seeds.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::RankerKind;
+use crate::fit::{FitConfig, FitData, predict_scores_with_params};
+use crate::rank_stats::{kendall, mean, pearson, spearman, std_dev};
+
+/// What to evaluate.
+#[derive(Clone, Debug)]
+pub struct LotoSettings {
+    /// Rankers to compare.
+    pub kinds: Vec<RankerKind>,
+    /// Fits per (task, ranker), with seeds `base.seed + r`.
+    pub repeats: u32,
+    /// Fit settings shared by all rankers.
+    pub base: FitConfig,
+}
+
+/// Rank correlations of predicted scores with measured performance.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Correlations {
+    /// Spearman's rho.
+    pub spearman: f64,
+    /// Pearson's r.
+    pub pearson: f64,
+    /// Kendall's tau-b.
+    pub kendall: f64,
+}
+
+/// One ranker on one held-out task, over repeats.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RankerResult {
+    /// Mean Spearman over repeats.
+    pub spearman_mean: f64,
+    /// Std of Spearman over repeats.
+    pub spearman_std: f64,
+    /// Mean Pearson.
+    pub pearson_mean: f64,
+    /// Std of Pearson.
+    pub pearson_std: f64,
+    /// Mean Kendall tau.
+    pub kendall_mean: f64,
+    /// Std of Kendall tau.
+    pub kendall_std: f64,
+    /// Every repeat.
+    pub repeats: Vec<Correlations>,
+}
+
+impl RankerResult {
+    fn from_repeats(repeats: Vec<Correlations>) -> Self {
+        let pick = |f: fn(&Correlations) -> f64| repeats.iter().map(f).collect::<Vec<_>>();
+        let (s, p, k) = (pick(|c| c.spearman), pick(|c| c.pearson), pick(|c| c.kendall));
+        Self {
+            spearman_mean: mean(&s),
+            spearman_std: std_dev(&s),
+            pearson_mean: mean(&p),
+            pearson_std: std_dev(&p),
+            kendall_mean: mean(&k),
+            kendall_std: std_dev(&k),
+            repeats,
+        }
+    }
+}
+
+/// One held-out task.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TaskResult {
+    /// The task.
+    pub task: String,
+    /// Its runs scored.
+    pub runs: usize,
+    /// Spearman between two seeds of the same architectures, when noise runs exist.
+    pub noise_ceiling: Option<f64>,
+    /// Per ranker name.
+    pub results: BTreeMap<String, RankerResult>,
+}
+
+/// A ranker's figures averaged over tasks.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Mean over tasks of the per-task mean Spearman.
+    pub spearman_mean: f64,
+    /// Std over tasks of the per-task mean Spearman.
+    pub spearman_std_over_tasks: f64,
+    /// Mean over tasks of the per-task mean Pearson.
+    pub pearson_mean: f64,
+    /// Mean over tasks of the per-task mean Kendall.
+    pub kendall_mean: f64,
+    /// Tasks where it beat the task-agnostic ranker (when both were run).
+    pub wins_over_agnostic: Option<usize>,
+}
+
+/// The whole evaluation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LotoReport {
+    /// Search space.
+    pub preset: String,
+    /// Ranking target.
+    pub metric: String,
+    /// Repeats per task and ranker.
+    pub repeats: u32,
+    /// Fit steps per ranker.
+    pub steps: u32,
+    /// Per held-out task.
+    pub tasks: Vec<TaskResult>,
+    /// Per ranker, averaged over tasks.
+    pub summary: BTreeMap<String, Summary>,
+    /// Mean noise ceiling over tasks that have one.
+    pub mean_noise_ceiling: Option<f64>,
+}
+
+/// Runs leave-one-task-out over `held_out` (each must be in `data`); `noise` gives each task's
+/// noise ceiling; `progress` is called once per finished fit. Parallel over fits.
+///
+/// # Errors
+/// A fit's error, or a held-out task missing from `data`.
+pub fn run_loto(
+    data: &FitData,
+    held_out: &[String],
+    settings: &LotoSettings,
+    noise: &BTreeMap<String, f64>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<LotoReport> {
+    for t in held_out {
+        anyhow::ensure!(data.task(t).is_some(), "task `{t}` has no usable runs in the database");
+    }
+    let jobs: Vec<(&String, RankerKind, u32)> = held_out
+        .iter()
+        .flat_map(|t| {
+            settings.kinds.iter().flat_map(move |&k| (0..settings.repeats).map(move |r| (t, k, r)))
+        })
+        .collect();
+    let outcomes: Vec<Result<Correlations>> = jobs
+        .par_iter()
+        .map(|&(task, kind, repeat)| {
+            let result = evaluate_one(
+                data,
+                task,
+                kind,
+                &settings.base,
+                settings.base.seed + u64::from(repeat),
+            );
+            progress();
+            result
+        })
+        .collect();
+    let mut per_task: BTreeMap<&String, BTreeMap<String, Vec<Correlations>>> = BTreeMap::new();
+    for ((task, kind, _), outcome) in jobs.iter().zip(outcomes) {
+        per_task.entry(task).or_default().entry(kind.name().to_owned()).or_default().push(outcome?);
+    }
+    let tasks: Vec<TaskResult> = held_out
+        .iter()
+        .map(|t| TaskResult {
+            task: t.clone(),
+            runs: data.task(t).map_or(0, |ft| ft.runs.len()),
+            noise_ceiling: noise.get(t).copied(),
+            results: per_task
+                .remove(t)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, reps)| (k, RankerResult::from_repeats(reps)))
+                .collect(),
+        })
+        .collect();
+    let ceilings: Vec<f64> = tasks.iter().filter_map(|t| t.noise_ceiling).collect();
+    Ok(LotoReport {
+        preset: data.preset.name().to_owned(),
+        metric: data.metric.name().to_owned(),
+        repeats: settings.repeats,
+        steps: settings.base.steps,
+        summary: summarize(&tasks, &settings.kinds),
+        tasks,
+        mean_noise_ceiling: (!ceilings.is_empty()).then(|| mean(&ceilings)),
+    })
+}
+
+fn summarize(tasks: &[TaskResult], kinds: &[RankerKind]) -> BTreeMap<String, Summary> {
+    let mut out = BTreeMap::new();
+    for kind in kinds {
+        let name = kind.name();
+        let get = |f: fn(&RankerResult) -> f64| -> Vec<f64> {
+            tasks.iter().filter_map(|t| t.results.get(name).map(f)).collect()
+        };
+        let spearmans = get(|r| r.spearman_mean);
+        let wins = tasks
+            .iter()
+            .map(|t| match (t.results.get(name), t.results.get("agnostic")) {
+                (Some(a), Some(b)) => Some(usize::from(a.spearman_mean > b.spearman_mean)),
+                _ => None,
+            })
+            .sum::<Option<usize>>();
+        out.insert(
+            name.to_owned(),
+            Summary {
+                spearman_mean: mean(&spearmans),
+                spearman_std_over_tasks: std_dev(&spearmans),
+                pearson_mean: mean(&get(|r| r.pearson_mean)),
+                kendall_mean: mean(&get(|r| r.kendall_mean)),
+                wins_over_agnostic: if name == "agnostic" { None } else { wins },
+            },
+        );
+    }
+    out
+}
+
+/// Fits `kind` without `task` and correlates its scores of `task`'s runs with their targets.
+///
+/// # Errors
+/// The fit's errors.
+pub fn evaluate_one(
+    data: &FitData,
+    task: &str,
+    kind: RankerKind,
+    base: &FitConfig,
+    seed: u64,
+) -> Result<Correlations> {
+    let train = kind.view(&data.without(task));
+    let held = data
+        .task(task)
+        .map(|t| kind.view_task(t))
+        .ok_or_else(|| anyhow::anyhow!("unknown task `{task}`"))?;
+    let fitted = kind.fit(&train, base, seed)?;
+    let archs: Vec<&[f32]> = held.runs.iter().map(|r| r.arch.as_slice()).collect();
+    let scores = match data.preset {
+        archrank_core::PresetId::Tiny => predict_scores_with_params::<archrank_core::Tiny, _>(
+            &fitted.params,
+            &held.encoded,
+            &archs,
+        ),
+        archrank_core::PresetId::Paper => predict_scores_with_params::<archrank_core::Paper, _>(
+            &fitted.params,
+            &held.encoded,
+            &archs,
+        ),
+    }
+    .ok_or_else(|| anyhow::anyhow!("the fitted parameters do not fit the preset"))?;
+    let predicted: Vec<f64> = scores.iter().map(|&s| f64::from(s)).collect();
+    let actual: Vec<f64> = held.runs.iter().map(|r| f64::from(r.target)).collect();
+    Ok(Correlations {
+        spearman: spearman(&predicted, &actual),
+        pearson: pearson(&predicted, &actual),
+        kendall: kendall(&predicted, &actual),
+    })
+}

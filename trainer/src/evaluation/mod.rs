@@ -1,0 +1,11 @@
+//! The paper's evaluations on an experiment database: leave-one-task-out ranking quality
+//! (Tables 1 and 4) and the quality of the architectures the search finds (Table 2).
+
+pub mod baselines;
+pub mod loto;
+pub mod ranker_kind;
+pub mod search_eval;
+
+pub use loto::{Correlations, LotoReport, LotoSettings, run_loto};
+pub use ranker_kind::RankerKind;
+pub use search_eval::{SearchEvalReport, SearchEvalSettings, run_search_eval};

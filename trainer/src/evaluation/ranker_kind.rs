@@ -1,0 +1,86 @@
+//! The rankers compared by the evaluations: one per loss, plus two controls that show what the
+//! learned task embedding adds.
+
+use archrank_core::LossKind;
+use archrank_core::dims::{ENCODED_DIM, SHAPE_DIM};
+
+use crate::fit::{FitConfig, FitData, FitResult, FitTask, fit_preset};
+
+/// Where the task-shape scalars start in an encoded sample (the encoder's last block).
+const SHAPE_AT: usize = ENCODED_DIM - SHAPE_DIM;
+/// The shape scalar that is the sample's own class prior (not a task feature).
+const PRIOR_SLOT: usize = 4;
+
+/// A ranker to evaluate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RankerKind {
+    /// The learned embedding, fitted with this loss.
+    Loss(LossKind),
+    /// z is the same for every task: what a ranker learns from u alone.
+    Agnostic,
+    /// z from hand-made meta-features only (log size, features, classes, modality, feature
+    /// types, imbalance), auto-sklearn style: the baseline the learned embedding must beat.
+    MetaFeatures,
+}
+
+impl RankerKind {
+    /// The name used in tables and JSON.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Loss(l) => l.name(),
+            Self::Agnostic => "agnostic",
+            Self::MetaFeatures => "meta_features",
+        }
+    }
+
+    /// Parses a name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "agnostic" => Some(Self::Agnostic),
+            "meta_features" | "meta" => Some(Self::MetaFeatures),
+            other => LossKind::from_name(other).map(Self::Loss),
+        }
+    }
+
+    /// The task as this ranker sees it.
+    #[must_use]
+    pub fn view_task(self, task: &FitTask) -> FitTask {
+        let encoded = match self {
+            Self::Loss(_) => return task.clone(),
+            // One all-zero sample: phi(0) is the same for every task.
+            Self::Agnostic => vec![archrank_core::Encoded::zeros()],
+            Self::MetaFeatures => {
+                let mut meta = archrank_core::Encoded::zeros();
+                if let Some(first) = task.encoded.first() {
+                    for i in SHAPE_AT..ENCODED_DIM {
+                        meta[i] = first[i];
+                    }
+                    meta[SHAPE_AT + PRIOR_SLOT] = 0.0;
+                }
+                vec![meta]
+            }
+        };
+        FitTask { name: task.name.clone(), encoded, runs: task.runs.clone() }
+    }
+
+    /// The data as this ranker sees it.
+    #[must_use]
+    pub fn view(self, data: &FitData) -> FitData {
+        FitData { tasks: data.tasks.iter().map(|t| self.view_task(t)).collect(), ..data.clone() }
+    }
+
+    /// Fits this ranker on `data` (already viewed) with `base`'s settings and `seed`; the
+    /// controls use `base`'s loss.
+    ///
+    /// # Errors
+    /// The fit's errors.
+    pub fn fit(self, data: &FitData, base: &FitConfig, seed: u64) -> anyhow::Result<FitResult> {
+        let mut config = FitConfig { seed, ..*base };
+        if let Self::Loss(loss) = self {
+            config.loss = loss;
+        }
+        fit_preset(data, &config, &|_, _| {})
+    }
+}

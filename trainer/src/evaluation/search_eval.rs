@@ -1,0 +1,261 @@
+//! The search evaluation (the paper's Table 2): for each held-out task and loss, fit on the
+//! other tasks, search, train the found architecture (soft and discretized) with several child
+//! seeds and report test accuracy beside the baselines.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use archrank_core::LossKind;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::RankerKind;
+use super::baselines::{Baselines, RunTable, baselines};
+use crate::child::{ChildConfig, PreparedTask, prepare, train_child};
+use crate::database::Database;
+use crate::fit::{FitConfig, FitData, WeightsMeta, fitted_weights_bytes_for};
+use crate::host_search::{SampleSource, SearchOutput, search};
+use crate::populate::prepare_seed;
+use crate::rank_stats::{mean, std_dev};
+use crate::rng::derive_seed;
+use crate::task::Task;
+
+/// What to evaluate.
+#[derive(Clone, Debug)]
+pub struct SearchEvalSettings {
+    /// Losses to fit rankers with.
+    pub losses: Vec<LossKind>,
+    /// Fits per (task, loss).
+    pub repeats: u32,
+    /// Child seeds per found architecture.
+    pub child_seeds: u32,
+    /// Fit settings.
+    pub base: FitConfig,
+    /// How children are trained (as in the database).
+    pub child: ChildConfig,
+}
+
+/// What one loss's rankers found for one task.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Found {
+    /// Mean test accuracy of the soft u* over repeats and child seeds.
+    pub test_mean: f64,
+    /// Its std.
+    pub test_std: f64,
+    /// Mean test accuracy of the discretized u*.
+    pub discrete_test_mean: f64,
+    /// Its std.
+    pub discrete_test_std: f64,
+    /// Mean predicted score of u*.
+    pub predicted_score: f64,
+    /// The discrete architectures found, one per repeat.
+    pub discrete: Vec<String>,
+}
+
+/// One held-out task.
+#[derive(Clone, Debug, Serialize)]
+pub struct TaskSearch {
+    /// The task.
+    pub task: String,
+    /// Per loss.
+    pub found: BTreeMap<String, Found>,
+    /// Baselines from the database runs.
+    pub baselines: Baselines,
+}
+
+/// Averages over tasks.
+#[derive(Clone, Debug, Serialize)]
+pub struct SearchSummary {
+    /// Per loss: the same keys as [`Found`]'s figures, averaged.
+    pub found: BTreeMap<String, BTreeMap<String, f64>>,
+    /// Baselines, averaged.
+    pub baselines: BTreeMap<String, f64>,
+}
+
+/// The whole evaluation.
+#[derive(Clone, Debug, Serialize)]
+pub struct SearchEvalReport {
+    /// Search space.
+    pub preset: String,
+    /// Fits per (task, loss).
+    pub repeats: u32,
+    /// Child seeds per found architecture.
+    pub child_seeds: u32,
+    /// Per task.
+    pub tasks: Vec<TaskSearch>,
+    /// Averages over tasks.
+    pub summary: SearchSummary,
+}
+
+/// A held-out task ready for children: its rows to embed and its prepared features.
+pub struct HeldOut<'a> {
+    /// The task.
+    pub task: &'a Task,
+    /// Rows the search embeds (the training split).
+    pub rows: &'a [usize],
+    /// Its features for child training.
+    pub prepared: &'a PreparedTask,
+}
+
+/// One fit, search and measurement of what was found.
+pub struct Outcome {
+    /// The loss fitted with.
+    pub loss: LossKind,
+    /// The weights file fitted.
+    pub weights: Vec<u8>,
+    /// The search's answer.
+    pub search: SearchOutput,
+    /// Test accuracy of the soft u* per child seed.
+    pub soft_tests: Vec<f64>,
+    /// Test accuracy of the discretized u* per child seed.
+    pub discrete_tests: Vec<f64>,
+    /// The fit's loss curve: (step, loss).
+    pub curve: Vec<(u32, f32)>,
+}
+
+/// Fits a ranker with `loss` on `train_data`, searches for `held`, and trains the soft and the
+/// discretized u* with `settings.child_seeds` seeds each.
+///
+/// # Errors
+/// Fit or search errors.
+pub fn find_and_measure(
+    held: &HeldOut<'_>,
+    train_data: &FitData,
+    loss: LossKind,
+    seed: u64,
+    settings: &SearchEvalSettings,
+    database_hash: &str,
+    note: &str,
+) -> Result<Outcome> {
+    let fitted = RankerKind::Loss(loss).fit(train_data, &settings.base, seed)?;
+    let meta = WeightsMeta { database_hash, note, created_unix: 0 };
+    let weights = fitted_weights_bytes_for(train_data, &fitted, &meta)?;
+    let found = search(&weights, SampleSource::Task(held.task, held.rows))?;
+    let discrete = crate::commands::discrete_logits(&found.discrete, train_data.preset)?;
+    let train = |u: &[f32], s: u32| {
+        let child_seed = derive_seed(&[0x6576_616C, seed, u64::from(s)]);
+        train_child(held.prepared, u, &settings.child, child_seed).test_accuracy
+    };
+    let soft_tests =
+        (0..settings.child_seeds).into_par_iter().map(|s| train(&found.arch, s)).collect();
+    let discrete_tests =
+        (0..settings.child_seeds).into_par_iter().map(|s| train(&discrete, s)).collect();
+    Ok(Outcome {
+        loss,
+        weights,
+        search: found,
+        soft_tests,
+        discrete_tests,
+        curve: fitted.curve.iter().map(|p| (p.step, p.loss)).collect(),
+    })
+}
+
+/// Runs the search evaluation over `held_out`; `progress` is called once per finished
+/// (task, loss, repeat).
+///
+/// # Errors
+/// Database, fit or search errors.
+pub fn run_search_eval(
+    db: &Database,
+    data: &FitData,
+    table: &RunTable,
+    held_out: &[String],
+    settings: &SearchEvalSettings,
+    progress: &(dyn Fn() + Sync),
+) -> Result<SearchEvalReport> {
+    let hash = db.database_hash()?;
+    let mut tasks = Vec::new();
+    for name in held_out {
+        let (task, split) = db.task_split(name)?;
+        let prepared = prepare(
+            &task,
+            &split,
+            &data.preset.layout(),
+            settings.child.max_train_rows,
+            prepare_seed(name),
+        );
+        let train_data = data.without(name);
+        let jobs: Vec<(LossKind, u32)> = settings
+            .losses
+            .iter()
+            .flat_map(|&l| (0..settings.repeats).map(move |r| (l, r)))
+            .collect();
+        let outcomes: Vec<Result<Outcome>> = jobs
+            .par_iter()
+            .map(|&(loss, repeat)| {
+                let seed = settings.base.seed + u64::from(repeat);
+                let note = format!("search evaluation, {name} held out");
+                let held = HeldOut { task: &task, rows: &split.train, prepared: &prepared };
+                let outcome =
+                    find_and_measure(&held, &train_data, loss, seed, settings, &hash, &note)?;
+                progress();
+                Ok(outcome)
+            })
+            .collect();
+        let outcomes: Vec<Outcome> = outcomes.into_iter().collect::<Result<_>>()?;
+        let mut found = BTreeMap::new();
+        for loss in &settings.losses {
+            let mine: Vec<&Outcome> = outcomes.iter().filter(|o| o.loss == *loss).collect();
+            let soft: Vec<f64> = mine.iter().flat_map(|o| o.soft_tests.iter().copied()).collect();
+            let disc: Vec<f64> =
+                mine.iter().flat_map(|o| o.discrete_tests.iter().copied()).collect();
+            found.insert(
+                loss.name().to_owned(),
+                Found {
+                    test_mean: mean(&soft),
+                    test_std: std_dev(&soft),
+                    discrete_test_mean: mean(&disc),
+                    discrete_test_std: std_dev(&disc),
+                    predicted_score: mean(
+                        &mine.iter().map(|o| f64::from(o.search.score)).collect::<Vec<_>>(),
+                    ),
+                    discrete: mine.iter().map(|o| o.search.discrete.clone()).collect(),
+                },
+            );
+        }
+        let nearest =
+            outcomes.first().and_then(|o| o.search.nearest.first().map(|n| n.task.clone()));
+        let training: Vec<String> = train_data.tasks.iter().map(|t| t.name.clone()).collect();
+        tasks.push(TaskSearch {
+            task: name.clone(),
+            found,
+            baselines: baselines(table, name, &training, nearest.as_deref()),
+        });
+    }
+    Ok(SearchEvalReport {
+        preset: data.preset.name().to_owned(),
+        repeats: settings.repeats,
+        child_seeds: settings.child_seeds,
+        summary: summarize(&tasks),
+        tasks,
+    })
+}
+
+fn summarize(tasks: &[TaskSearch]) -> SearchSummary {
+    let mut found: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
+    let losses: Vec<String> =
+        tasks.first().map(|t| t.found.keys().cloned().collect()).unwrap_or_default();
+    for loss in losses {
+        let get = |f: fn(&Found) -> f64| {
+            mean(&tasks.iter().filter_map(|t| t.found.get(&loss).map(f)).collect::<Vec<_>>())
+        };
+        let mut m = BTreeMap::new();
+        m.insert("test_mean".to_owned(), get(|f| f.test_mean));
+        m.insert("discrete_test_mean".to_owned(), get(|f| f.discrete_test_mean));
+        m.insert("predicted_score".to_owned(), get(|f| f.predicted_score));
+        found.insert(loss, m);
+    }
+    let b = |f: fn(&Baselines) -> f64| {
+        mean(&tasks.iter().map(|t| f(&t.baselines)).filter(|v| v.is_finite()).collect::<Vec<_>>())
+    };
+    let baselines = BTreeMap::from([
+        ("random".to_owned(), b(|x| x.random)),
+        ("best_of_5".to_owned(), b(|x| x.best_of_5)),
+        ("best_of_10".to_owned(), b(|x| x.best_of_10)),
+        ("best_of_25".to_owned(), b(|x| x.best_of_25)),
+        ("nearest_task".to_owned(), b(|x| x.nearest_task)),
+        ("best_on_average".to_owned(), b(|x| x.best_on_average)),
+        ("oracle".to_owned(), b(|x| x.oracle)),
+    ]);
+    SearchSummary { found, baselines }
+}

@@ -1,0 +1,339 @@
+//! The fit's training data: per task, its training-split samples encoded once by the core's
+//! sample encoder, and its population runs with the chosen target metric.
+//!
+//! Encoding once per task lets many fits (leave-one-task-out, repeats with other seeds) share
+//! the same data: [`FitData::without`] drops one task.
+
+use anyhow::Context;
+use archrank_core::{EncodeError, Encoded, NumericStatsBuilder, PresetId, TextStatsBuilder};
+
+use crate::database::{Database, Purpose, RunRecord};
+use crate::rng::derive_seed;
+use crate::split::stratified_subsample;
+use crate::task::{Task, TaskKind};
+
+/// Largest feature count of a numeric task the fit encodes (the encoder's stack capacity).
+pub const MAX_FEATURES: usize = 1024;
+
+/// At most this many training rows of a task are encoded (a seeded stratified subsample); the
+/// encoder's statistics are taken over those same rows, as a device would over what it holds.
+pub const MAX_FIT_ROWS: usize = 1024;
+
+/// Which measurement of a run the ranker learns to order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Metric {
+    /// Validation accuracy (the paper's target).
+    #[default]
+    ValAcc,
+    /// Validation balanced accuracy (mean per-class recall): not flat on imbalanced tasks.
+    ValBalancedAcc,
+    /// Minus the validation cross-entropy (higher is better, like the accuracies).
+    NegValXent,
+}
+
+impl Metric {
+    /// Every metric.
+    pub const ALL: [Self; 3] = [Self::ValAcc, Self::ValBalancedAcc, Self::NegValXent];
+
+    /// Lower-case name, as the command line spells it.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::ValAcc => "val_acc",
+            Self::ValBalancedAcc => "val_balanced_acc",
+            Self::NegValXent => "neg_val_xent",
+        }
+    }
+
+    /// Parses a metric name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// The run's target under this metric; `None` when it is not finite (a diverged child's
+    /// cross-entropy), so such a run is left out rather than poisoning the loss.
+    #[must_use]
+    pub fn target(self, run: &RunRecord) -> Option<f32> {
+        let value = match self {
+            Self::ValAcc => run.val_acc,
+            Self::ValBalancedAcc => run.val_balanced_acc,
+            Self::NegValXent => -run.val_xent,
+        } as f32;
+        value.is_finite().then_some(value)
+    }
+}
+
+/// One population run: its architecture logits u and its target.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FitRun {
+    /// Architecture logits u (length U of the preset).
+    pub arch: Vec<f32>,
+    /// The metric's value for this run (higher is better).
+    pub target: f32,
+}
+
+/// One training task: its encoded samples and its runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FitTask {
+    /// The task's name.
+    pub name: String,
+    /// The task's training-split samples (at most [`MAX_FIT_ROWS`]), encoded by the core.
+    pub encoded: Vec<Encoded>,
+    /// The task's population runs of the preset with a finite target.
+    pub runs: Vec<FitRun>,
+}
+
+/// A task [`load_fit_data`] left out, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedTask {
+    /// The task's name.
+    pub name: String,
+    /// Why it was left out.
+    pub reason: String,
+}
+
+/// Everything a fit trains on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FitData {
+    /// The search space of every run.
+    pub preset: PresetId,
+    /// The target the runs carry.
+    pub metric: Metric,
+    /// The training tasks, by name.
+    pub tasks: Vec<FitTask>,
+    /// Tasks of the database that were left out (excluded tasks are not listed).
+    pub skipped: Vec<SkippedTask>,
+}
+
+impl FitData {
+    /// The same data without task `task` (for leave-one-task-out).
+    #[must_use]
+    pub fn without(&self, task: &str) -> Self {
+        Self {
+            preset: self.preset,
+            metric: self.metric,
+            tasks: self.tasks.iter().filter(|t| t.name != task).cloned().collect(),
+            skipped: self.skipped.clone(),
+        }
+    }
+
+    /// The task named `name`, if it is a training task.
+    #[must_use]
+    pub fn task(&self, name: &str) -> Option<&FitTask> {
+        self.tasks.iter().find(|t| t.name == name)
+    }
+
+    /// Names of the training tasks, in order.
+    #[must_use]
+    pub fn task_names(&self) -> Vec<String> {
+        self.tasks.iter().map(|t| t.name.clone()).collect()
+    }
+}
+
+/// Loads every task of `db` with at least two population runs of `preset` (except those named in
+/// `exclude`), encoding each task's training split once.
+///
+/// Tasks with fewer than two usable runs, or that the encoder refuses (e.g. more than
+/// [`MAX_FEATURES`] features), are listed in [`FitData::skipped`].
+///
+/// # Errors
+///
+/// A database error.
+pub fn load_fit_data(
+    db: &Database,
+    preset: PresetId,
+    metric: Metric,
+    exclude: &[String],
+    seed: u64,
+) -> anyhow::Result<FitData> {
+    let summaries = db.list_tasks().context("while listing the database's tasks")?;
+    let mut data = FitData { preset, metric, tasks: Vec::new(), skipped: Vec::new() };
+    for summary in summaries.iter().filter(|s| !exclude.contains(&s.name)) {
+        let name = &summary.name;
+        let runs = fit_runs(db, name, preset, metric)?;
+        if runs.len() < 2 {
+            data.skipped.push(SkippedTask {
+                name: name.clone(),
+                reason: format!("{} usable population runs of preset {preset}", runs.len()),
+            });
+            continue;
+        }
+        match fit_encoded(db, name, seed)? {
+            Ok(encoded) => data.tasks.push(FitTask { name: name.clone(), encoded, runs }),
+            Err(e) => data
+                .skipped
+                .push(SkippedTask { name: name.clone(), reason: format!("encoder: {e}") }),
+        }
+    }
+    Ok(data)
+}
+
+/// Loads one task the way [`load_fit_data`] does (e.g. a held-out task to evaluate on); its
+/// runs may be fewer than two.
+///
+/// # Errors
+///
+/// A database error, or the encoder's refusal of the task.
+pub fn load_fit_task(
+    db: &Database,
+    name: &str,
+    preset: PresetId,
+    metric: Metric,
+    seed: u64,
+) -> anyhow::Result<FitTask> {
+    let runs = fit_runs(db, name, preset, metric)?;
+    let encoded =
+        fit_encoded(db, name, seed)?.with_context(|| format!("while encoding task `{name}`"))?;
+    Ok(FitTask { name: name.to_owned(), encoded, runs })
+}
+
+/// The population runs of task `name` and `preset` whose architecture has the preset's length
+/// and whose target is finite.
+///
+/// # Errors
+///
+/// A database error.
+pub fn fit_runs(
+    db: &Database,
+    name: &str,
+    preset: PresetId,
+    metric: Metric,
+) -> anyhow::Result<Vec<FitRun>> {
+    let arch_dim = preset.layout().arch_dim();
+    let records = db
+        .runs_for_task(name, preset.name())
+        .with_context(|| format!("while reading the runs of task `{name}`"))?;
+    Ok(records
+        .iter()
+        .filter(|r| r.purpose == Purpose::Population && r.arch.len() == arch_dim)
+        .filter_map(|r| metric.target(r).map(|target| FitRun { arch: r.arch.clone(), target }))
+        .collect())
+}
+
+/// Task `name`'s training rows (a seeded stratified subsample of at most [`MAX_FIT_ROWS`]),
+/// encoded; the inner error is the encoder's refusal.
+///
+/// # Errors
+///
+/// A database error.
+pub fn fit_encoded(
+    db: &Database,
+    name: &str,
+    seed: u64,
+) -> anyhow::Result<Result<Vec<Encoded>, EncodeError>> {
+    let (task, split) =
+        db.task_split(name).with_context(|| format!("while loading task `{name}`"))?;
+    let rows = fit_rows(&task, &split.train, seed);
+    Ok(encode_rows(&task, &rows))
+}
+
+/// The rows of `train` the fit encodes: all of them, or a stratified subsample of
+/// [`MAX_FIT_ROWS`] seeded by `seed` and the task's content.
+#[must_use]
+pub fn fit_rows(task: &Task, train: &[usize], seed: u64) -> Vec<usize> {
+    let name_hash = task
+        .name
+        .bytes()
+        .fold(0xCBF2_9CE4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3));
+    stratified_subsample(train, &task.labels, MAX_FIT_ROWS, derive_seed(&[seed, name_hash]))
+}
+
+/// Encodes `rows` of `task` with the core's encoder, its statistics taken over those rows.
+///
+/// # Errors
+///
+/// The encoder's refusal: no rows, too many features, a label beyond its class capacity.
+pub fn encode_rows(task: &Task, rows: &[usize]) -> Result<Vec<Encoded>, EncodeError> {
+    let label = |i: usize| task.labels.get(i).copied().unwrap_or(u32::MAX);
+    match task.kind() {
+        TaskKind::Numeric => {
+            let mut stats = NumericStatsBuilder::<MAX_FEATURES>::new(task.feature_count())?;
+            for &i in rows {
+                stats.observe(task.numeric_row(i), label(i))?;
+            }
+            let encoder = stats.finish()?;
+            rows.iter().map(|&i| encoder.encode(task.numeric_row(i), label(i))).collect()
+        }
+        TaskKind::Text => {
+            let mut stats = TextStatsBuilder::new();
+            for &i in rows {
+                stats.observe(label(i))?;
+            }
+            let encoder = stats.finish()?;
+            rows.iter().map(|&i| encoder.encode(task.text_row(i), label(i))).collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::task::Features;
+
+    fn numeric(rows: usize) -> Task {
+        Task {
+            name: "n".into(),
+            class_names: vec!["a".into(), "b".into()],
+            labels: (0..rows).map(|i| (i % 2) as u32).collect(),
+            features: Features::Numeric {
+                columns: vec!["x".into(), "y".into(), "z".into()],
+                values: (0..rows * 3).map(|i| (i % 7) as f32).collect(),
+            },
+        }
+    }
+
+    #[test]
+    fn encodes_every_row_and_caps_the_subsample() {
+        let task = numeric(3000);
+        let all: Vec<usize> = (0..3000).collect();
+        let rows = fit_rows(&task, &all, 1);
+        assert_eq!(rows.len(), MAX_FIT_ROWS);
+        assert_eq!(rows, fit_rows(&task, &all, 1));
+        let encoded = encode_rows(&task, &rows).unwrap();
+        assert_eq!(encoded.len(), MAX_FIT_ROWS);
+        assert!(encoded.iter().all(|x| x.iter().all(|v| v.is_finite())));
+    }
+
+    #[test]
+    fn text_tasks_encode_and_empty_tasks_are_refused() {
+        let task = Task {
+            name: "t".into(),
+            class_names: vec!["a".into(), "b".into()],
+            labels: vec![0, 1, 1],
+            features: Features::Text(vec!["hello world".into(), "x".into(), "y z".into()]),
+        };
+        assert_eq!(encode_rows(&task, &[0, 1, 2]).unwrap().len(), 3);
+        assert_eq!(encode_rows(&task, &[]), Err(EncodeError::NoSamples));
+    }
+
+    #[test]
+    fn metric_names_round_trip_and_skip_non_finite() {
+        for m in Metric::ALL {
+            assert_eq!(Metric::from_name(m.name()), Some(m));
+        }
+        let run = RunRecord {
+            task: "t".into(),
+            preset: "tiny".into(),
+            plan_seed: 0,
+            arch_index: 0,
+            child_seed: 0,
+            purpose: Purpose::Population,
+            arch: vec![0.0],
+            val_acc: 0.75,
+            test_acc: 0.5,
+            val_balanced_acc: 0.625,
+            test_balanced_acc: 0.5,
+            val_xent: f64::NAN,
+            epochs: 1,
+            steps: 1,
+            train_rows: 1,
+            seconds: 0.0,
+        };
+        assert_eq!(Metric::ValAcc.target(&run), Some(0.75));
+        assert_eq!(Metric::ValBalancedAcc.target(&run), Some(0.625));
+        assert_eq!(Metric::NegValXent.target(&run), None);
+    }
+}

@@ -1,0 +1,540 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use archrank_core::architecture::softmax_groups;
+use archrank_core::dims::{ENCODED_DIM, TOP_K};
+use archrank_core::network::TENSOR_NAMES;
+use archrank_core::{Encoded, LossKind, Network, Paper, Preset, PresetId, Tiny, WeightsFile};
+
+use super::*;
+use crate::arch_sampling::sample_architecture;
+use crate::database::{Database, Purpose, RunRecord};
+use crate::rank_stats::spearman;
+use crate::rng::Rng;
+use crate::task::{Features, Task};
+
+/// A synthetic world: every task has a latent s in [-1, 1] that shifts its samples along a fixed
+/// direction and tilts which architectures are good, so z must see s to rank well.
+struct Synth {
+    dir: Vec<f32>,
+    pref0: Vec<f32>,
+    pref1: Vec<f32>,
+    rng: Rng,
+}
+
+impl Synth {
+    fn new<P: Preset>(seed: u64) -> Self {
+        let mut rng = Rng::new(seed);
+        let mut normal = |n: usize| (0..n).map(|_| rng.normal() as f32).collect::<Vec<_>>();
+        let dir = normal(ENCODED_DIM);
+        let pref0 = normal(P::ARCH_DIM);
+        let pref1 = normal(P::ARCH_DIM);
+        Self { dir, pref0, pref1, rng: Rng::new(seed ^ 0xABCD) }
+    }
+
+    fn task<P: Preset>(&mut self, name: &str, samples: usize, runs: usize) -> FitTask {
+        let rng = &mut self.rng;
+        let s = (rng.uniform() * 2.0 - 1.0) as f32;
+        let encoded = (0..samples)
+            .map(|_| {
+                Encoded::from_iterator(
+                    self.dir.iter().map(|d| 0.5 * s * d + 0.5 * rng.normal() as f32),
+                )
+            })
+            .collect();
+        let runs = (0..runs)
+            .map(|_| {
+                let arch = sample_architecture(&P::LAYOUT, rng);
+                let mut soft = vec![0.0; P::ARCH_DIM];
+                softmax_groups(&P::LAYOUT, &arch, &mut soft);
+                let quality: f32 = soft
+                    .iter()
+                    .zip(self.pref0.iter().zip(&self.pref1))
+                    .map(|(x, (a, b))| x * (a + s * b))
+                    .sum();
+                let target = 0.7 + 0.05 * (0.5 * quality).tanh() + 0.003 * rng.normal() as f32;
+                FitRun { arch, target }
+            })
+            .collect();
+        FitTask { name: name.to_owned(), encoded, runs }
+    }
+
+    fn data<P: Preset>(&mut self, tasks: usize, samples: usize, runs: usize) -> FitData {
+        FitData {
+            preset: P::LAYOUT.preset,
+            metric: Metric::ValAcc,
+            tasks: (0..tasks).map(|k| self.task::<P>(&format!("task{k}"), samples, runs)).collect(),
+            skipped: Vec::new(),
+        }
+    }
+}
+
+// ---- an independent f64 reference of the network and the losses ----
+
+fn affine(w: &[f64], b: &[f64], x: &[f64]) -> Vec<f64> {
+    let mut out = b.to_vec();
+    for (xi, row) in x.iter().zip(w.chunks_exact(b.len())) {
+        for (o, wv) in out.iter_mut().zip(row) {
+            *o += xi * wv;
+        }
+    }
+    out
+}
+
+fn reference_loss<P: Preset>(params: &[f64], batch: &StepBatch<'_>, spec: &LossSpec) -> f64 {
+    let r = tensor_ranges(P::ARCH_DIM);
+    let t = |i: usize| &params[r[i].clone()];
+    let relu = |v: Vec<f64>| v.into_iter().map(|x| x.max(0.0)).collect::<Vec<_>>();
+    let mut z = vec![0.0; t(3).len()];
+    for x in &batch.samples {
+        let x: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
+        let h = relu(affine(t(0), t(1), &x));
+        for (zi, o) in z.iter_mut().zip(affine(t(2), t(3), &h)) {
+            *zi += o.tanh() / batch.samples.len() as f64;
+        }
+    }
+    let scores: Vec<f64> = batch
+        .archs
+        .iter()
+        .map(|u| {
+            let mut soft = vec![0.0; u.len()];
+            for g in 0..P::LAYOUT.group_count() {
+                let (off, len) = P::LAYOUT.group(g);
+                let max = u[off..off + len].iter().copied().fold(f32::MIN, f32::max);
+                let e: Vec<f64> =
+                    u[off..off + len].iter().map(|&v| f64::from(v - max).exp()).collect();
+                let sum: f64 = e.iter().sum();
+                for (s, ev) in soft[off..off + len].iter_mut().zip(e) {
+                    *s = ev / sum;
+                }
+            }
+            let mut pre = affine(t(4), t(6), &soft);
+            for (p, q) in pre.iter_mut().zip(affine(t(5), &vec![0.0; t(6).len()], &z)) {
+                *p += q;
+            }
+            let h1 = relu(pre);
+            let h2 = relu(affine(t(7), t(8), &h1));
+            affine(t(9), t(10), &h2)[0]
+        })
+        .collect();
+    let p: Vec<f64> = batch.targets.iter().map(|&v| f64::from(v)).collect();
+    let (m, gap) = (f64::from(spec.margin), f64::from(spec.gap));
+    match spec.kind {
+        LossKind::L2 => {
+            scores.iter().zip(&p).map(|(v, p)| (v - p) * (v - p)).sum::<f64>() / scores.len() as f64
+        }
+        kind => {
+            let pairs = scores.len() / 2;
+            let mut total = 0.0;
+            for k in 0..pairs {
+                let (a, b) = (2 * k, 2 * k + 1);
+                let diff = if p[a] - p[b] > gap {
+                    scores[a] - scores[b]
+                } else if p[b] - p[a] > gap {
+                    scores[b] - scores[a]
+                } else {
+                    continue;
+                };
+                let h = (m - diff).max(0.0);
+                total += if kind == LossKind::Linear { h } else { h * h / m };
+            }
+            total / pairs as f64
+        }
+    }
+}
+
+fn gradient_check<P: Preset>(kind: LossKind) {
+    let mut synth = Synth::new::<P>(11);
+    let task = synth.task::<P>("t", 8, 8);
+    let mut params = init_params::<P>(5);
+    // Non-zero biases so that every bias gradient is exercised away from 0.
+    let mut rng = Rng::new(9);
+    for p in &mut params {
+        *p += (rng.normal() * 0.05) as f32;
+    }
+    let mut targets: Vec<f32> = task.runs.iter().map(|r| r.target).collect();
+    // Pairs 0..2 are far apart; pair 3 lies within the gap and must contribute nothing.
+    targets[..6].copy_from_slice(&[0.9, 0.6, 0.2, 0.5, 0.8, 0.3]);
+    targets[6] = 0.5;
+    targets[7] = 0.505;
+    let batch = StepBatch {
+        samples: task.encoded.iter().collect(),
+        archs: task.runs.iter().map(|r| r.arch.as_slice()).collect(),
+        targets,
+    };
+    // A wide margin keeps every hinge active, away from its kink.
+    let spec = LossSpec { kind, margin: 20.0, gap: 0.01 };
+    let mut grad = vec![0.0; params.len()];
+    let loss = loss_and_gradient::<P>(&params, &batch, &spec, &mut grad).unwrap();
+    let as_f64: Vec<f64> = params.iter().map(|&v| f64::from(v)).collect();
+    let reference = reference_loss::<P>(&as_f64, &batch, &spec);
+    assert!(
+        (f64::from(loss) - reference).abs() < 1e-4 * (1.0 + reference.abs()),
+        "{loss} vs {reference}"
+    );
+    let h = 1e-5;
+    for (t, range) in tensor_ranges(P::ARCH_DIM).into_iter().enumerate() {
+        // A few spread entries and the largest gradient of each tensor.
+        let largest =
+            range.clone().max_by(|&a, &b| grad[a].abs().total_cmp(&grad[b].abs())).unwrap();
+        let n = range.len();
+        let picks =
+            [range.start, range.start + n / 3, range.start + 2 * n / 3, range.end - 1, largest];
+        for i in picks {
+            let mut plus = as_f64.clone();
+            plus[i] += h;
+            let mut minus = as_f64.clone();
+            minus[i] -= h;
+            let fd = (reference_loss::<P>(&plus, &batch, &spec)
+                - reference_loss::<P>(&minus, &batch, &spec))
+                / (2.0 * h);
+            let analytic = f64::from(grad[i]);
+            assert!(
+                (fd - analytic).abs() <= 1e-4 + 2e-3 * fd.abs(),
+                "{kind:?} {}[{}]: analytic {analytic} vs finite difference {fd}",
+                TENSOR_NAMES[t],
+                i - range.start
+            );
+        }
+        let moved = grad[range].iter().any(|&g| g != 0.0);
+        // A ranking loss only sees score differences: the output bias gets no gradient.
+        let shift_invariant = kind != LossKind::L2 && TENSOR_NAMES[t] == "rho3.bias";
+        assert!(moved != shift_invariant, "{kind:?}: {} gradient {moved}", TENSOR_NAMES[t]);
+    }
+}
+
+#[test]
+fn every_tensor_gradient_matches_finite_differences() {
+    for kind in LossKind::ALL {
+        gradient_check::<Tiny>(kind);
+    }
+    gradient_check::<Paper>(LossKind::Quadratic);
+}
+
+#[test]
+fn pairs_within_the_gap_give_no_gradient() {
+    let mut synth = Synth::new::<Tiny>(2);
+    let task = synth.task::<Tiny>("t", 4, 2);
+    let params = init_params::<Tiny>(1);
+    let batch = StepBatch {
+        samples: task.encoded.iter().collect(),
+        archs: task.runs.iter().map(|r| r.arch.as_slice()).collect(),
+        targets: vec![0.7, 0.705],
+    };
+    let mut grad = vec![1.0; params.len()];
+    let spec = LossSpec { kind: LossKind::Linear, margin: 0.3, gap: 0.01 };
+    let loss = loss_and_gradient::<Tiny>(&params, &batch, &spec, &mut grad).unwrap();
+    assert_eq!(loss, 0.0);
+    assert!(grad.iter().all(|&g| g == 0.0));
+}
+
+fn short_config(loss: LossKind, steps: u32) -> FitConfig {
+    FitConfig {
+        loss,
+        steps,
+        optimizer: Optimizer::Adam,
+        lr: 1e-3,
+        log_every: 10,
+        ..FitConfig::default()
+    }
+}
+
+#[test]
+fn trainer_scores_are_the_cores_bit_for_bit() {
+    let mut synth = Synth::new::<Tiny>(3);
+    let data = synth.data::<Tiny>(3, 40, 6);
+    let result = fit::<Tiny>(&data, &short_config(LossKind::Linear, 30), &|_, _| {}).unwrap();
+    let bytes = fitted_weights_bytes::<Tiny>(&data, &result, &WeightsMeta::default()).unwrap();
+    let ranker = WeightsFile::load::<Tiny>(&bytes).unwrap();
+    let task = &data.tasks[1];
+    let archs: Vec<&[f32]> = task.runs.iter().map(|r| r.arch.as_slice()).collect();
+    let samples: Vec<&Encoded> = task.encoded.iter().collect();
+    // The trainer's forward pass, as a step computes it.
+    let le = le_params(&result.params);
+    let trainer = forward(&Network::<Tiny>::from_params(&le).unwrap(), &samples, &archs);
+    // The core's, from the loaded file.
+    let mut embedder = archrank_core::Embedder::default();
+    for x in &task.encoded {
+        embedder.add(ranker.network(), x);
+    }
+    let scorer = ranker.network().scorer(&embedder.embedding());
+    for (u, &v) in archs.iter().zip(&trainer.scores) {
+        assert_eq!(scorer.score(u).to_bits(), v.to_bits());
+    }
+    let predicted = predict_scores(ranker.network(), &task.encoded, &archs);
+    assert_eq!(
+        predicted.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+        trainer.scores.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+    );
+    let from_params = predict_scores_with_params::<Tiny, _>(&result.params, &task.encoded, &archs);
+    assert_eq!(from_params, Some(predicted));
+}
+
+#[test]
+fn weights_file_loads_with_tasks_embeddings_and_top_runs() {
+    let mut synth = Synth::new::<Tiny>(4);
+    let mut data = synth.data::<Tiny>(3, 20, 8);
+    data.tasks[2].runs.truncate(2);
+    let result = fit::<Tiny>(&data, &short_config(LossKind::Quadratic, 10), &|_, _| {}).unwrap();
+    let meta = WeightsMeta { database_hash: "abc", note: "held out: none", created_unix: 7 };
+    let bytes = fitted_weights_bytes_for(&data, &result, &meta).unwrap();
+    let ranker = WeightsFile::load::<Tiny>(&bytes).unwrap();
+    let header = ranker.header();
+    assert_eq!(header.fit.loss, LossKind::Quadratic);
+    assert_eq!(header.fit.steps, 10);
+    assert_eq!(header.provenance.database_hash, "abc");
+    assert_eq!(header.provenance.trainer_version, env!("CARGO_PKG_VERSION"));
+    let tasks = ranker.tasks();
+    assert_eq!(tasks.len(), 3);
+    for (i, task) in data.tasks.iter().enumerate() {
+        assert_eq!(tasks.name(i), task.name);
+        assert_eq!(tasks.embedding(i), task_embedding(ranker.network(), &task.encoded));
+        let mut best: Vec<f32> = task.runs.iter().map(|r| r.target).collect();
+        best.sort_by(|a, b| b.total_cmp(a));
+        for rank in 0..TOP_K {
+            let expected = best.get(rank).copied().unwrap_or(best[0]);
+            assert_eq!(tasks.top_score(i, rank), expected);
+        }
+        let mut u = [0.0; Tiny::ARCH_DIM];
+        tasks.top_arch_into(i, 0, Tiny::ARCH_DIM, &mut u);
+        assert_eq!(u.as_slice(), task.runs[top_runs(task)[0]].arch.as_slice());
+    }
+    // Written to disk and read back unchanged.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ranker.postcard");
+    write_atomically(&path, &bytes).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    // A result does not go with other data.
+    assert!(fitted_weights_bytes::<Tiny>(&data.without("task0"), &result, &meta).is_err());
+    assert!(fitted_weights_bytes::<Paper>(&data, &result, &meta).is_err());
+}
+
+#[test]
+fn fits_are_seeded_and_reduce_the_loss() {
+    let mut synth = Synth::new::<Tiny>(5);
+    let data = synth.data::<Tiny>(6, 64, 30);
+    for loss in LossKind::ALL {
+        let config = FitConfig { log_every: 100, ..short_config(loss, 600) };
+        let calls = std::cell::Cell::new(0);
+        let a = fit::<Tiny>(&data, &config, &|_, _| calls.set(calls.get() + 1)).unwrap();
+        assert_eq!(calls.get(), 6);
+        let b = fit_preset(&data, &config, &|_, _| {}).unwrap();
+        assert_eq!(a.params, b.params);
+        assert_eq!(a.curve, b.curve);
+        let first = a.curve[0].loss;
+        let last = a.final_loss().unwrap();
+        assert!(last < 0.8 * first, "{loss:?}: loss {first} -> {last}");
+    }
+    let other =
+        fit::<Tiny>(&data, &FitConfig { seed: 1, ..short_config(LossKind::Linear, 5) }, &|_, _| {})
+            .unwrap();
+    assert_ne!(
+        other.params,
+        fit::<Tiny>(&data, &short_config(LossKind::Linear, 5), &|_, _| {}).unwrap().params
+    );
+}
+
+#[test]
+fn bad_settings_and_data_are_refused() {
+    let mut synth = Synth::new::<Tiny>(6);
+    let data = synth.data::<Tiny>(2, 4, 3);
+    let none = &|_: u32, _: f32| {};
+    assert!(fit::<Paper>(&data, &FitConfig::default(), none).is_err());
+    assert!(fit::<Tiny>(&data, &FitConfig { lr: 0.0, ..FitConfig::default() }, none).is_err());
+    assert!(
+        fit::<Tiny>(&data, &FitConfig { metric: Metric::NegValXent, ..FitConfig::default() }, none)
+            .is_err()
+    );
+    let mut short = data.clone();
+    short.tasks[0].runs.truncate(1);
+    assert!(fit::<Tiny>(&short, &FitConfig::default(), none).is_err());
+    let without = data.without("task0");
+    assert_eq!(without.task_names(), vec!["task1".to_owned()]);
+    assert!(without.task("task0").is_none() && data.task("task0").is_some());
+}
+
+fn run(
+    task: &str,
+    preset: &str,
+    index: u32,
+    arch: Vec<f32>,
+    val_acc: f64,
+    purpose: Purpose,
+) -> RunRecord {
+    RunRecord {
+        task: task.into(),
+        preset: preset.into(),
+        plan_seed: 1,
+        arch_index: index,
+        child_seed: 2,
+        purpose,
+        arch,
+        val_acc,
+        test_acc: 0.5,
+        val_balanced_acc: 0.5,
+        test_balanced_acc: 0.5,
+        val_xent: 0.7,
+        epochs: 1,
+        steps: 1,
+        train_rows: 10,
+        seconds: 0.1,
+    }
+}
+
+#[test]
+fn loads_population_runs_and_encodes_train_rows_from_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Database::create_or_open(dir.path().join("db.sqlite")).unwrap();
+    let numeric = |name: &str, rows: usize| Task {
+        name: name.into(),
+        class_names: vec!["a".into(), "b".into()],
+        labels: (0..rows).map(|i| (i % 2) as u32).collect(),
+        features: Features::Numeric {
+            columns: vec!["x".into(), "y".into()],
+            values: (0..rows * 2).map(|i| (i % 11) as f32).collect(),
+        },
+    };
+    let text = Task {
+        name: "words".into(),
+        class_names: vec!["a".into(), "b".into()],
+        labels: (0..60).map(|i| (i % 2) as u32).collect(),
+        features: Features::Text((0..60).map(|i| format!("word {i} and more")).collect()),
+    };
+    db.add_tasks(&[numeric("alpha", 90), numeric("beta", 60), numeric("gamma", 60), text]).unwrap();
+    let arch = |v: f32| vec![v; Tiny::ARCH_DIM];
+    for (task, n) in [("alpha", 3), ("beta", 1), ("gamma", 4), ("words", 2)] {
+        for i in 0..n {
+            db.insert_run(&run(
+                task,
+                "tiny",
+                i,
+                arch(i as f32),
+                0.5 + f64::from(i) * 0.1,
+                Purpose::Population,
+            ))
+            .unwrap();
+        }
+    }
+    // Noise runs and runs of another preset are not training data.
+    db.insert_run(&run("beta", "tiny", 7, arch(1.0), 0.9, Purpose::Noise)).unwrap();
+    db.insert_run(&run("beta", "paper", 8, vec![0.0; Paper::ARCH_DIM], 0.9, Purpose::Population))
+        .unwrap();
+    let data =
+        load_fit_data(&db, PresetId::Tiny, Metric::ValAcc, &["gamma".to_owned()], 1).unwrap();
+    assert_eq!(data.task_names(), vec!["alpha".to_owned(), "words".to_owned()]);
+    assert_eq!(data.skipped.len(), 1);
+    assert_eq!(data.skipped[0].name, "beta");
+    let alpha = data.task("alpha").unwrap();
+    assert_eq!(alpha.runs.len(), 3);
+    assert_eq!(alpha.runs[2].target, 0.7);
+    let (task, split) = db.task_split("alpha").unwrap();
+    assert_eq!(alpha.encoded, encode_rows(&task, &split.train).unwrap());
+    let held = load_fit_task(&db, "gamma", PresetId::Tiny, Metric::ValAcc, 1).unwrap();
+    assert_eq!(held.runs.len(), 4);
+    let result = fit::<Tiny>(&data, &short_config(LossKind::Linear, 5), &|_, _| {}).unwrap();
+    assert!(fitted_weights_bytes::<Tiny>(&data, &result, &WeightsMeta::default()).is_ok());
+}
+
+/// Mean Spearman of the fitted ranker on `tasks` (against their targets).
+fn mean_spearman(result: &FitResult, tasks: &[FitTask]) -> f64 {
+    let total: f64 = tasks
+        .iter()
+        .map(|t| {
+            let archs: Vec<&[f32]> = t.runs.iter().map(|r| r.arch.as_slice()).collect();
+            let scores =
+                predict_scores_with_params::<Tiny, _>(&result.params, &t.encoded, &archs).unwrap();
+            let x: Vec<f64> = scores.iter().map(|&v| f64::from(v)).collect();
+            let y: Vec<f64> = t.runs.iter().map(|r| f64::from(r.target)).collect();
+            spearman(&x, &y)
+        })
+        .sum();
+    total / tasks.len() as f64
+}
+
+/// Measures step time and convergence of candidate defaults on 40 synthetic tasks; run with
+/// `cargo test --release -p archrank-trainer measure_fit -- --ignored --nocapture`.
+#[test]
+#[ignore = "measurement, prints timings"]
+fn measure_fit_defaults() {
+    let mut synth = Synth::new::<Tiny>(21);
+    let data = synth.data::<Tiny>(40, 1024, 100);
+    let held: Vec<FitTask> =
+        (0..10).map(|k| synth.task::<Tiny>(&format!("held{k}"), 1024, 100)).collect();
+    let steps: u32 = std::env::var("FIT_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(20_000);
+    let candidates = [
+        ("sgd lr 1e-4 m 0.5 (paper)", Optimizer::Sgd, 1e-4, 0.5),
+        ("sgd lr 1e-2 m 0.9", Optimizer::Sgd, 1e-2, 0.9),
+        ("adam lr 1e-3", Optimizer::Adam, 1e-3, 0.5),
+        ("adam lr 3e-4", Optimizer::Adam, 3e-4, 0.5),
+    ];
+    for loss in [LossKind::Linear, LossKind::Quadratic, LossKind::L2] {
+        for (label, optimizer, lr, momentum) in candidates {
+            let config = FitConfig {
+                loss,
+                optimizer,
+                lr,
+                momentum,
+                steps,
+                log_every: steps / 10,
+                ..FitConfig::default()
+            };
+            let result = fit::<Tiny>(&data, &config, &|_, _| {}).unwrap();
+            let curve: Vec<String> =
+                result.curve.iter().map(|p| format!("{:.4}", p.loss)).collect();
+            println!(
+                "{loss:?} {label}: {steps} steps in {:.2} s ({:.1} us/step); loss by tenths [{}]; \
+                 train Spearman {:.3}, held-out Spearman {:.3}",
+                result.seconds,
+                result.seconds * 1e6 / f64::from(steps),
+                curve.join(", "),
+                mean_spearman(&result, &data.tasks),
+                mean_spearman(&result, &held),
+            );
+        }
+    }
+}
+
+/// Leave-one-task-out Spearman on a real database, for choosing the defaults; run with
+/// `ARCHRANK_DB=../data/default.sqlite FIT_RUNS="adam:1e-3:5000 sgd:1e-4:20000" cargo test
+/// --release -p archrank-trainer measure_loto -- --ignored --nocapture`.
+#[test]
+#[ignore = "measurement on a real database, prints Spearman"]
+fn measure_loto_on_database() {
+    let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_owned());
+    let db = Database::open_read_only(env("ARCHRANK_DB", "../data/default.sqlite")).unwrap();
+    let start = std::time::Instant::now();
+    let data = load_fit_data(&db, PresetId::Tiny, Metric::ValAcc, &[], 0).unwrap();
+    println!(
+        "loaded {} tasks ({} skipped) in {:.2} s",
+        data.tasks.len(),
+        data.skipped.len(),
+        start.elapsed().as_secs_f64()
+    );
+    let held: usize = env("FIT_HELD", "100").parse().unwrap();
+    let loss = LossKind::from_name(&env("FIT_LOSS", "linear")).unwrap();
+    for spec in env("FIT_RUNS", "adam:1e-3:5000").split_whitespace() {
+        let parts: Vec<&str> = spec.split(':').collect();
+        let config = FitConfig {
+            loss,
+            optimizer: Optimizer::from_name(parts[0]).unwrap(),
+            lr: parts[1].parse().unwrap(),
+            steps: parts[2].parse().unwrap(),
+            ..FitConfig::default()
+        };
+        let (mut rhos, mut seconds, mut finals) = (Vec::new(), 0.0, Vec::new());
+        for task in data.tasks.iter().filter(|t| t.runs.len() >= 20).take(held) {
+            let result = fit::<Tiny>(&data.without(&task.name), &config, &|_, _| {}).unwrap();
+            seconds += result.seconds;
+            finals.push(f64::from(result.final_loss().unwrap_or(f32::NAN)));
+            rhos.push(mean_spearman(&result, std::slice::from_ref(task)));
+        }
+        println!(
+            "{loss:?} {spec}: LOTO Spearman {:.3} +- {:.3} over {} tasks; {:.2} s per fit; final \
+             train loss {:.4}",
+            crate::rank_stats::mean(&rhos),
+            crate::rank_stats::std_dev(&rhos),
+            rhos.len(),
+            seconds / rhos.len() as f64,
+            crate::rank_stats::mean(&finals)
+        );
+    }
+}

@@ -1,0 +1,324 @@
+//! The markdown report with SVG figures: the paper's figures for our database — Spearman per
+//! task and loss, predicted against actual accuracy for a held-out task, fit loss curves, a
+//! task's run-accuracy histogram (Fig. 3), the ranking losses against v_i - v_j (Fig. 4) and the
+//! task embeddings of 10 batches per task by PCA (Fig. 6) and t-SNE (Fig. 5).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Result;
+use archrank_core::{LossKind, Network, Paper, Preset, PresetId, Tiny};
+use rayon::prelude::*;
+
+use crate::evaluation::{LotoReport, RankerKind};
+use crate::fit::{
+    FitConfig, FitData, FitResult, le_params, predict_scores_with_params, task_embedding,
+};
+use crate::projection::{pca_2d, tsne_2d};
+use crate::rank_stats::spearman;
+use crate::rng::{Rng, derive_seed};
+use crate::svg_plot::{bars, histogram, lines, scatter};
+
+/// A report being written: markdown text and the SVG files beside it.
+pub struct Report {
+    markdown: String,
+    files: Vec<(String, String)>,
+}
+
+impl Report {
+    /// A report titled `title`.
+    #[must_use]
+    pub fn new(title: &str) -> Self {
+        Self { markdown: format!("# {title}\n\n"), files: Vec::new() }
+    }
+
+    /// Appends markdown text.
+    pub fn text(&mut self, text: &str) {
+        self.markdown.push_str(text);
+        self.markdown.push_str("\n\n");
+    }
+
+    /// Adds a figure (an SVG file and its caption).
+    pub fn figure(&mut self, file: &str, caption: &str, svg: String) {
+        let _ = write!(self.markdown, "![{caption}]({file})\n\n*{caption}*\n\n");
+        self.files.push((file.to_owned(), svg));
+    }
+
+    /// Writes `report.md` and the figures into `dir` (each file atomically).
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        std::fs::create_dir_all(dir)?;
+        for (name, svg) in &self.files {
+            crate::atomic_file::write(&dir.join(name), svg.as_bytes())?;
+        }
+        crate::atomic_file::write(&dir.join("report.md"), self.markdown.as_bytes())
+    }
+}
+
+/// Scores of `held`'s runs by a fitted network.
+#[must_use]
+pub fn held_out_scores(
+    fitted: &FitResult,
+    data: &FitData,
+    held: &str,
+) -> Option<(Vec<f64>, Vec<f64>)> {
+    let task = data.task(held)?;
+    let archs: Vec<&[f32]> = task.runs.iter().map(|r| r.arch.as_slice()).collect();
+    let scores = match data.preset {
+        PresetId::Tiny => {
+            predict_scores_with_params::<Tiny, _>(&fitted.params, &task.encoded, &archs)
+        }
+        PresetId::Paper => {
+            predict_scores_with_params::<Paper, _>(&fitted.params, &task.encoded, &archs)
+        }
+    }?;
+    Some((
+        scores.iter().map(|&s| f64::from(s)).collect(),
+        task.runs.iter().map(|r| f64::from(r.target)).collect(),
+    ))
+}
+
+/// Scores of `held`'s runs by the network of a weights file (either preset).
+#[must_use]
+pub fn held_out_scores_from_weights(
+    weights: &[u8],
+    data: &FitData,
+    held: &str,
+) -> Option<(Vec<f64>, Vec<f64>)> {
+    let task = data.task(held)?;
+    let archs: Vec<&[f32]> = task.runs.iter().map(|r| r.arch.as_slice()).collect();
+    let scores = match data.preset {
+        PresetId::Tiny => archrank_core::WeightsFile::load::<Tiny>(weights)
+            .ok()
+            .map(|r| crate::fit::predict_scores(r.network(), &task.encoded, &archs)),
+        PresetId::Paper => archrank_core::WeightsFile::load::<Paper>(weights)
+            .ok()
+            .map(|r| crate::fit::predict_scores(r.network(), &task.encoded, &archs)),
+    }?;
+    Some((
+        scores.iter().map(|&s| f64::from(s)).collect(),
+        task.runs.iter().map(|r| f64::from(r.target)).collect(),
+    ))
+}
+
+/// Predicted score against measured target for a held-out task, with its Spearman.
+#[must_use]
+pub fn predicted_vs_actual(task: &str, loss: &str, predicted: &[f64], actual: &[f64]) -> String {
+    let rho = spearman(predicted, actual);
+    let points: Vec<(f64, f64)> = predicted.iter().copied().zip(actual.iter().copied()).collect();
+    scatter(
+        &format!("{task} (held out), {loss} ranker: Spearman {rho:.3}"),
+        "predicted score",
+        "validation accuracy",
+        &[(String::new(), points)],
+    )
+}
+
+/// The fits' loss curves.
+#[must_use]
+pub fn loss_curves(fits: &[(String, &FitResult)]) -> String {
+    let series: Vec<(String, Vec<(f64, f64)>)> = fits
+        .iter()
+        .map(|(name, f)| {
+            (name.clone(), f.curve.iter().map(|p| (f64::from(p.step), f64::from(p.loss))).collect())
+        })
+        .collect();
+    lines("Training loss of the ranker", "step", "mean loss", &series)
+}
+
+/// The linear and quadratic ranking losses against v_i - v_j (the paper's Figure 4).
+#[must_use]
+pub fn pairwise_loss_shapes(margin: f64) -> String {
+    let xs: Vec<f64> = (0..=120).map(|i| -0.6 + f64::from(i) * 0.01).collect();
+    let linear = xs.iter().map(|&d| (d, (margin - d).max(0.0))).collect();
+    let quadratic = xs.iter().map(|&d| (d, (margin - d).max(0.0).powi(2) / margin)).collect();
+    lines(
+        &format!("Ranking losses for p_i - p_j > gap (margin {margin})"),
+        "v_i - v_j",
+        "loss",
+        &[("linear".into(), linear), ("quadratic".into(), quadratic)],
+    )
+}
+
+/// Spearman per task and ranker from a leave-one-task-out report.
+#[must_use]
+pub fn spearman_per_task(report: &LotoReport) -> String {
+    let tasks: Vec<String> = report.tasks.iter().map(|t| t.task.clone()).collect();
+    let series: Vec<(String, Vec<f64>)> = report
+        .summary
+        .keys()
+        .map(|k| {
+            let v = report
+                .tasks
+                .iter()
+                .map(|t| t.results.get(k).map_or(f64::NAN, |r| r.spearman_mean))
+                .collect();
+            (k.clone(), v)
+        })
+        .collect();
+    bars("Leave-one-task-out Spearman per task", "Spearman", &tasks, &series)
+}
+
+fn embeddings_of<P: Preset>(
+    params: &[f32],
+    data: &FitData,
+    batches: usize,
+    batch: usize,
+    seed: u64,
+) -> Vec<(String, Vec<Vec<f64>>)> {
+    let le = le_params(params);
+    let Some(net) = Network::<P>::from_params(&le) else { return Vec::new() };
+    data.tasks
+        .iter()
+        .enumerate()
+        .map(|(ti, t)| {
+            let mut rng = Rng::new(derive_seed(&[seed, ti as u64]));
+            let zs = (0..batches)
+                .map(|_| {
+                    let sample: Vec<_> = (0..batch.min(t.encoded.len()))
+                        .filter_map(|_| t.encoded.get(rng.below(t.encoded.len())).copied())
+                        .collect();
+                    task_embedding(&net, &sample).iter().map(|&v| f64::from(v)).collect()
+                })
+                .collect();
+            (t.name.clone(), zs)
+        })
+        .collect()
+}
+
+/// Task embeddings of `batches` random batches per task, projected by PCA and t-SNE.
+#[must_use]
+pub fn embedding_figures(
+    params: &[f32],
+    data: &FitData,
+    batches: usize,
+    batch: usize,
+    seed: u64,
+) -> (String, String) {
+    let per_task = match data.preset {
+        PresetId::Tiny => embeddings_of::<Tiny>(params, data, batches, batch, seed),
+        PresetId::Paper => embeddings_of::<Paper>(params, data, batches, batch, seed),
+    };
+    let points: Vec<Vec<f64>> = per_task.iter().flat_map(|(_, zs)| zs.iter().cloned()).collect();
+    let regroup = |proj: Vec<(f64, f64)>| -> Vec<(String, Vec<(f64, f64)>)> {
+        let mut it = proj.into_iter();
+        per_task
+            .iter()
+            .map(|(name, zs)| (name.clone(), it.by_ref().take(zs.len()).collect()))
+            .collect()
+    };
+    let pca = scatter(
+        &format!("Task embeddings, {batches} batches per task (PCA)"),
+        "PC 1",
+        "PC 2",
+        &regroup(pca_2d(&points)),
+    );
+    let tsne = scatter(
+        &format!("Task embeddings, {batches} batches per task (t-SNE)"),
+        "t-SNE 1",
+        "t-SNE 2",
+        &regroup(tsne_2d(&points, 30.0, 500, seed)),
+    );
+    (pca, tsne)
+}
+
+/// Builds the full report: fits one ranker per loss without `held`, compares them on it, and
+/// draws every figure; `loto` adds the per-task Spearman chart.
+///
+/// # Errors
+/// Fit errors or a held-out task missing from `data`.
+pub fn full_report(
+    data: &FitData,
+    held: &str,
+    base: &FitConfig,
+    loto: Option<&LotoReport>,
+) -> Result<Report> {
+    anyhow::ensure!(data.task(held).is_some(), "task `{held}` has no usable runs");
+    let train = data.without(held);
+    let fits: Vec<(LossKind, FitResult)> = LossKind::ALL
+        .par_iter()
+        .map(|&loss| Ok((loss, RankerKind::Loss(loss).fit(&train, base, base.seed)?)))
+        .collect::<Result<_>>()?;
+    let mut report = Report::new(&format!(
+        "archrank report: {} preset, {} tasks",
+        data.preset,
+        data.tasks.len()
+    ));
+    report.text(&format!(
+        "Rankers fitted on {} tasks with `{}` held out ({} steps, {} optimizer, lr {}, margin {}, gap {}).",
+        train.tasks.len(),
+        held,
+        base.steps,
+        base.optimizer.name(),
+        base.lr,
+        base.margin,
+        base.gap
+    ));
+    if let Some(l) = loto {
+        report.figure(
+            "spearman_per_task.svg",
+            "Leave-one-task-out Spearman per task and ranker",
+            spearman_per_task(l),
+        );
+    }
+    let mut rows = String::from(
+        "| loss | Spearman on the held-out task | final training loss |\n|---|---:|---:|\n",
+    );
+    for (loss, fit) in &fits {
+        if let Some((pred, actual)) = held_out_scores(fit, data, held) {
+            let _ = writeln!(
+                rows,
+                "| {} | {:.3} | {:.4} |",
+                loss.name(),
+                spearman(&pred, &actual),
+                fit.final_loss().unwrap_or(f32::NAN)
+            );
+            let name = format!("predicted_vs_actual_{}.svg", loss.name());
+            report.figure(
+                &name,
+                &format!(
+                    "Predicted score against validation accuracy, {held}, {} loss",
+                    loss.name()
+                ),
+                predicted_vs_actual(held, loss.name(), &pred, &actual),
+            );
+        }
+    }
+    report.text(&rows);
+    let named: Vec<(String, &FitResult)> =
+        fits.iter().map(|(l, f)| (l.name().to_owned(), f)).collect();
+    report.figure("loss_curves.svg", "Training loss curves", loss_curves(&named));
+    if let Some(task) = data.task(held) {
+        let accs: Vec<f64> = task.runs.iter().map(|r| f64::from(r.target)).collect();
+        report.figure(
+            "histogram.svg",
+            &format!(
+                "Validation accuracy of the {} runs of {held} (cf. the paper's Figure 3)",
+                accs.len()
+            ),
+            histogram(&format!("{held}: {} runs", accs.len()), "validation accuracy", &accs, 20),
+        );
+    }
+    report.figure(
+        "pairwise_losses.svg",
+        "Linear and quadratic ranking losses (cf. Figure 4)",
+        pairwise_loss_shapes(f64::from(base.margin)),
+    );
+    if let Some((_, linear)) = fits.iter().find(|(l, _)| *l == LossKind::Linear) {
+        let (pca, tsne) =
+            embedding_figures(&linear.params, data, 10, base.batch_samples, base.seed);
+        report.figure(
+            "embeddings_pca.svg",
+            "Task embeddings of 10 batches per task, PCA (cf. Figure 6)",
+            pca,
+        );
+        report.figure(
+            "embeddings_tsne.svg",
+            "Task embeddings of 10 batches per task, t-SNE (cf. Figure 5)",
+            tsne,
+        );
+    }
+    Ok(report)
+}
