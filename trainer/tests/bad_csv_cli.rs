@@ -16,17 +16,37 @@ fn malformed_csvs_are_rejected_with_located_errors_and_nothing_changes() {
     let db = small_db(dir.path());
     let good_rows = many(20, |i| format!("{},{}.5,{}\n", ["a", "b"][i % 2], i, i * 2));
     let cases: Vec<(&str, Vec<u8>, Vec<&str>)> = vec![
-        ("ragged", format!("label,x,y\n{good_rows}a,1\n").into_bytes(), vec!["ragged.csv:22", "2 cells", "3"]),
-        ("non_numeric", format!("label,x,y\n{good_rows}b,1.0,abc\n").into_bytes(), vec!["non_numeric.csv:22", "`y`", "abc"]),
+        (
+            "ragged",
+            format!("label,x,y\n{good_rows}a,1\n").into_bytes(),
+            vec!["ragged.csv:22", "2 cells", "3"],
+        ),
+        (
+            "non_numeric",
+            format!("label,x,y\n{good_rows}b,1.0,abc\n").into_bytes(),
+            vec!["non_numeric.csv:22", "`y`", "abc"],
+        ),
         ("nan", format!("label,x,y\n{good_rows}b,NaN,1\n").into_bytes(), vec!["nan.csv:22", "`x`"]),
-        ("one_class", format!("label,x\n{}", many(20, |i| format!("a,{i}\n"))).into_bytes(), vec!["one_class.csv", "class"]),
-        ("no_label", format!("target,x\n{}", many(20, |i| format!("a,{i}\n"))).into_bytes(), vec!["no_label.csv", "label"]),
+        (
+            "one_class",
+            format!("label,x\n{}", many(20, |i| format!("a,{i}\n"))).into_bytes(),
+            vec!["one_class.csv", "class"],
+        ),
+        (
+            "no_label",
+            format!("target,x\n{}", many(20, |i| format!("a,{i}\n"))).into_bytes(),
+            vec!["no_label.csv", "label"],
+        ),
         ("empty", Vec::new(), vec!["empty.csv"]),
-        ("bad_utf8", {
-            let mut b = format!("label,x,y\n{good_rows}").into_bytes();
-            b.extend_from_slice(b"a,\xff\xfe,1\n");
-            b
-        }, vec!["bad_utf8.csv:22", "UTF-8"]),
+        (
+            "bad_utf8",
+            {
+                let mut b = format!("label,x,y\n{good_rows}").into_bytes();
+                b.extend_from_slice(b"a,\xff\xfe,1\n");
+                b
+            },
+            vec!["bad_utf8.csv:22", "UTF-8"],
+        ),
     ];
     let before = snapshot(&db);
     for (name, bytes, expected) in cases {
@@ -34,7 +54,8 @@ fn malformed_csvs_are_rejected_with_located_errors_and_nothing_changes() {
         std::fs::write(&path, bytes).unwrap();
         // Alongside a good file: the good one must not be added either.
         let good = common::tasks_dir().join("vowel.csv");
-        let stderr = fails(&["tasks", "add", good.to_str().unwrap(), path.to_str().unwrap(), "--db", &db]);
+        let stderr =
+            fails(&["tasks", "add", good.to_str().unwrap(), path.to_str().unwrap(), "--db", &db]);
         for e in expected {
             assert!(stderr.contains(e), "{name}: `{e}` missing from: {stderr}");
         }

@@ -14,7 +14,18 @@ use common::{ok, run_counts, small_db};
 fn populate_trains_the_plan_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = small_db(dir.path());
-    let args = ["populate", "--db", &db, "--archs-per-task", "5", "--seed", "1", "--min-steps", "100", "--quiet"];
+    let args = [
+        "populate",
+        "--db",
+        &db,
+        "--archs-per-task",
+        "5",
+        "--seed",
+        "1",
+        "--min-steps",
+        "100",
+        "--quiet",
+    ];
     ok(&args);
     let database = Database::open_read_only(&db).unwrap();
     let runs = database.all_runs().unwrap();
@@ -23,8 +34,11 @@ fn populate_trains_the_plan_once() {
         assert!(r.val_acc > 0.0 && r.val_acc <= 1.0, "{r:?}");
         assert!(r.test_acc > 0.0 && r.test_acc <= 1.0, "{r:?}");
     }
-    let archs: std::collections::HashSet<Vec<u32>> =
-        runs.iter().filter(|r| r.task == "iris").map(|r| r.arch.iter().map(|v| v.to_bits()).collect()).collect();
+    let archs: std::collections::HashSet<Vec<u32>> = runs
+        .iter()
+        .filter(|r| r.task == "iris")
+        .map(|r| r.arch.iter().map(|v| v.to_bits()).collect())
+        .collect();
     assert_eq!(archs.len(), 5, "architectures must be distinct");
     let out = ok(&args);
     assert!(out.contains("populate: 0 runs trained"), "{out}");
@@ -35,7 +49,8 @@ fn populate_trains_the_plan_once() {
 fn populate_killed_mid_way_resumes_to_exactly_the_plan() {
     let dir = tempfile::tempdir().unwrap();
     let db = small_db(dir.path());
-    let args = ["populate", "--db", &db, "--archs-per-task", "5", "--seed", "1", "--jobs", "1", "--quiet"];
+    let args =
+        ["populate", "--db", &db, "--archs-per-task", "5", "--seed", "1", "--jobs", "1", "--quiet"];
     let mut child = Command::new(env!("CARGO_BIN_EXE_archrank")).args(args).spawn().unwrap();
     // Kill it once some, but not all, runs are committed.
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -63,7 +78,20 @@ fn paper_preset_children_populate() {
     let db = dir.path().join("db.sqlite").to_string_lossy().into_owned();
     let iris = common::tasks_dir().join("iris.csv");
     ok(&["tasks", "add", iris.to_str().unwrap(), "--db", &db]);
-    ok(&["populate", "--db", &db, "--preset", "paper", "--archs-per-task", "2", "--min-steps", "60", "--epochs", "3", "--quiet"]);
+    ok(&[
+        "populate",
+        "--db",
+        &db,
+        "--preset",
+        "paper",
+        "--archs-per-task",
+        "2",
+        "--min-steps",
+        "60",
+        "--epochs",
+        "3",
+        "--quiet",
+    ]);
     let runs = Database::open_read_only(&db).unwrap().runs_for_task("iris", "paper").unwrap();
     assert_eq!(runs.len(), 2);
     assert!(runs.iter().all(|r| r.arch.len() == 105 && r.val_acc > 0.0));
@@ -87,7 +115,13 @@ fn merge_of_shards_equals_the_whole() {
     let merged = dir.path().join("merged.sqlite").to_string_lossy().into_owned();
     ok(&["db", "merge", &a, &b, "-o", &merged]);
     let keys = |db: &str| {
-        let mut k: Vec<_> = Database::open_read_only(db).unwrap().all_runs().unwrap().iter().map(|r| (r.key(), r.val_acc.to_bits())).collect();
+        let mut k: Vec<_> = Database::open_read_only(db)
+            .unwrap()
+            .all_runs()
+            .unwrap()
+            .iter()
+            .map(|r| (r.key(), r.val_acc.to_bits()))
+            .collect();
         k.sort();
         k
     };

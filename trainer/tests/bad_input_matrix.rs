@@ -1,0 +1,131 @@
+//! The bad-input matrix (DESIGN §9): every entry point given bad input exits non-zero with a
+//! message naming what is wrong and where, never panics, and leaves the files on disk unchanged.
+//! Task-CSV rows live in `bad_csv_cli.rs`; typed core errors in `core/tests/weights.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{fails, small_db, snapshot};
+
+fn firmware_weights(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../firmware-example/assets").join(name)
+}
+
+/// Writes `bytes` to `dir/name` and returns the path as a string.
+fn file(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn assert_mentions(stderr: &str, words: &[&str]) {
+    for w in words {
+        assert!(stderr.contains(w), "`{w}` missing from: {stderr}");
+    }
+}
+
+#[test]
+fn weights_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read(firmware_weights("tiny-ranker.postcard")).unwrap();
+    let iris = common::tasks_dir().join("iris.csv");
+    let iris = iris.to_str().unwrap();
+    let mut flipped = good.clone();
+    flipped[3] ^= 0x10; // inside the magic
+    let mut version = good.clone();
+    version[8] = 7; // the format version varint
+    let mut nan = good.clone();
+    let at = nan.len() - 4; // the last accuracy of the task table
+    nan[at..].copy_from_slice(&f32::NAN.to_le_bytes());
+    let cases: Vec<(&str, Vec<u8>, Vec<&str>)> = vec![
+        ("truncated.postcard", good[..good.len() / 3].to_vec(), vec!["truncated"]),
+        ("flipped.postcard", flipped, vec!["magic"]),
+        ("version.postcard", version, vec!["version 7"]),
+        ("nan.postcard", nan, vec!["not finite", "top accuracies"]),
+        ("empty.postcard", Vec::new(), vec!["truncated"]),
+    ];
+    for (name, bytes, words) in cases {
+        let path = file(dir.path(), name, &bytes);
+        for args in [vec!["inspect", path.as_str()], vec!["search", "--weights", &path, "--task", iris]] {
+            let err = fails(&args);
+            assert_mentions(&err, &words);
+            assert_mentions(&err, &[name]);
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    }
+    let missing = dir.path().join("missing.postcard");
+    let err = fails(&["inspect", missing.to_str().unwrap()]);
+    assert_mentions(&err, &["missing.postcard"]);
+}
+
+#[test]
+fn database_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_db = file(dir.path(), "notes.sqlite", b"these are not the droids you are looking for\n");
+    for args in [vec!["tasks", "list", "--db", &not_db], vec!["populate", "--db", &not_db], vec!["fit", "--db", &not_db, "-o", "x.postcard"]] {
+        let err = fails(&args);
+        assert_mentions(&err, &["notes.sqlite"]);
+        assert_eq!(std::fs::read(&not_db).unwrap(), b"these are not the droids you are looking for\n");
+    }
+    let db = small_db(dir.path());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let before = snapshot(&db);
+    let err = fails(&["tasks", "list", "--db", &db]);
+    assert_mentions(&err, &["db.sqlite", "99"]);
+    let csv = common::tasks_dir().join("vowel.csv");
+    let err = fails(&["tasks", "add", csv.to_str().unwrap(), "--db", &db]);
+    assert_mentions(&err, &["99"]);
+    assert_eq!(snapshot(&db), before);
+    let missing = dir.path().join("none.sqlite");
+    let err = fails(&["tasks", "list", "--db", missing.to_str().unwrap()]);
+    assert_mentions(&err, &["none.sqlite"]);
+    assert!(!missing.exists(), "listing a missing database must not create it");
+}
+
+#[test]
+fn out_of_range_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = small_db(dir.path());
+    let before = snapshot(&db);
+    let out = dir.path().join("r.postcard");
+    let out = out.to_str().unwrap();
+    let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (vec!["fit", "--db", &db, "-o", out, "--margin=-0.3"], vec!["--margin"]),
+        (vec!["fit", "--db", &db, "-o", out, "--steps", "0"], vec!["--steps"]),
+        (vec!["fit", "--db", &db, "-o", out, "--loss", "hinge"], vec!["--loss", "hinge"]),
+        (vec!["fit", "--db", &db, "-o", out, "--gap", "NaN"], vec!["--gap"]),
+        (vec!["fit", "--db", &db, "-o", out, "--momentum", "1.5"], vec!["--momentum"]),
+        (vec!["fit", "--db", &db, "-o", out, "--optimizer", "lbfgs"], vec!["--optimizer"]),
+        (vec!["populate", "--db", &db, "--shard", "3/2"], vec!["--shard", "3/2"]),
+        (vec!["populate", "--db", &db, "--shard", "0/2"], vec!["--shard"]),
+        (vec!["populate", "--db", &db, "--archs-per-task", "0"], vec!["--archs-per-task"]),
+        (vec!["populate", "--db", &db, "--jobs", "0"], vec!["--jobs"]),
+        (vec!["populate", "--db", &db, "--tasks", "nope"], vec!["nope"]),
+        (vec!["eval", "loto", "--db", &db, "--losses", "l2,cubic"], vec!["cubic"]),
+        (vec!["eval", "loto", "--db", &db, "--repeats", "0"], vec!["--repeats"]),
+        (vec!["train-child", "--db", &db, "--task", "iris", "--discrete", "m9/relu16/skip/skip"], vec!["--discrete", "m0..m2"]),
+        (vec!["train-child", "--db", &db, "--task", "nope", "--discrete", "m0/skip/skip/skip"], vec!["nope"]),
+        (vec!["train-child", "--db", &db, "--task", "iris", "--discrete", "m0/skip/skip/skip", "--seeds", "0"], vec!["--seeds"]),
+    ];
+    for (args, words) in cases {
+        let err = fails(&args);
+        assert_mentions(&err, &words);
+        assert_eq!(snapshot(&db), before, "{args:?} changed the database");
+        assert!(!Path::new(out).exists(), "{args:?} wrote an output");
+    }
+}
+
+#[test]
+fn clap_rejects_malformed_arguments_without_panicking() {
+    for args in [vec!["fit", "--steps", "-3"], vec!["populate", "--preset", "huge"], vec!["nonsense"]] {
+        let out = common::archrank(&args);
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(stderr.contains("error"), "{stderr}");
+    }
+}
