@@ -7,4 +7,5 @@ fn main() {
     println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rerun-if-changed=memory.x");
     println!("cargo:rerun-if-changed=assets");
+    println!("cargo:rerun-if-changed=../data/default-ranker.postcard");
 }

@@ -132,6 +132,7 @@ fn ascend(u: &mut [f32], grad: &[f32], config: &SearchConfig) {
         config.learning_rate
     };
     for (v, g) in u.iter_mut().zip(grad) {
-        *v = (*v + scale * g).clamp(-config.logit_bound, config.logit_bound);
+        // max/min rather than clamp, which has a panicking path.
+        *v = (*v + scale * g).max(-config.logit_bound).min(config.logit_bound);
     }
 }

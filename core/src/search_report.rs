@@ -7,7 +7,8 @@ use crate::dims::Preset;
 use crate::search::SearchResult;
 
 /// Writes `result` as `result ...` lines; floats are printed with their bit patterns so the
-/// comparison is exact.
+/// comparison is exact, and in fixed point for people (not with `core::fmt`'s float formatting,
+/// which would cost a device about 10 KiB of flash).
 ///
 /// # Errors
 /// Whatever the writer returns.
@@ -19,25 +20,69 @@ pub fn write_result<P: Preset>(
 ) -> fmt::Result {
     writeln!(out, "result preset {}", P::LAYOUT.preset)?;
     writeln!(out, "result task {task} samples {samples}")?;
-    writeln!(out, "result score {} bits {:08x}", result.score, result.score.to_bits())?;
+    writeln!(out, "result score {} bits {:08x}", Fixed(result.score), result.score.to_bits())?;
     writeln!(out, "result discrete {}", result.discrete)?;
     for n in &result.nearest {
         writeln!(
             out,
             "result nearest {} distance {} bits {:08x}",
             n.name,
-            n.distance,
+            Fixed(n.distance),
             n.distance.to_bits()
         )?;
     }
     writeln!(
         out,
         "result start {} rank {} accuracy {} score {}",
-        result.start.task, result.start.rank, result.start.accuracy, result.start.score
+        result.start.task,
+        result.start.rank,
+        Fixed(result.start.accuracy),
+        Fixed(result.start.score)
     )?;
     out.write_str("result u")?;
     for v in result.arch.as_ref() {
         write!(out, " {:08x}", v.to_bits())?;
     }
     out.write_char('\n')
+}
+
+/// A float printed with six decimals by integer arithmetic (`-0.123457`); non-finite or huge
+/// values print as `nan`, `inf` or `big`.
+pub struct Fixed(pub f32);
+
+impl fmt::Display for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.0;
+        if v.is_nan() {
+            return f.write_str("nan");
+        }
+        if v.is_infinite() {
+            return f.write_str(if v > 0.0 { "inf" } else { "-inf" });
+        }
+        let scaled = libm::round(f64::from(v) * 1e6);
+        if scaled.abs() >= 9.0e15 {
+            return f.write_str("big");
+        }
+        let micros = scaled as i64;
+        let sign = if micros < 0 { "-" } else { "" };
+        let m = micros.unsigned_abs();
+        write!(f, "{sign}{}.{:06}", m / 1_000_000, m % 1_000_000)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fixed;
+    use std::string::ToString;
+
+    #[test]
+    fn fixed_point_formatting() {
+        assert_eq!(Fixed(0.5).to_string(), "0.500000");
+        assert_eq!(Fixed(-1.25).to_string(), "-1.250000");
+        assert_eq!(Fixed(-0.0000004).to_string(), "0.000000");
+        assert_eq!(Fixed(123.456_79).to_string(), "123.456787");
+        assert_eq!(Fixed(f32::NAN).to_string(), "nan");
+        assert_eq!(Fixed(f32::NEG_INFINITY).to_string(), "-inf");
+        assert_eq!(Fixed(1e30).to_string(), "big");
+    }
 }

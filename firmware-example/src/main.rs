@@ -10,7 +10,7 @@ mod stack_paint;
 use core::fmt::Write as _;
 
 use archrank_core::search_report::write_result;
-use archrank_core::{SamplesFile, SearchResult, WeightsFile, embed_numeric, embed_text};
+use archrank_core::{SamplesFile, SearchResult, WeightsFile, embed_numeric};
 use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hio};
 use panic_semihosting as _;
@@ -18,7 +18,7 @@ use panic_semihosting as _;
 #[cfg(not(feature = "paper"))]
 type Space = archrank_core::Tiny;
 #[cfg(not(feature = "paper"))]
-static WEIGHTS: &[u8] = include_bytes!("../assets/tiny-ranker.postcard");
+static WEIGHTS: &[u8] = include_bytes!("../../data/default-ranker.postcard");
 #[cfg(feature = "paper")]
 type Space = archrank_core::Paper;
 #[cfg(feature = "paper")]
@@ -73,7 +73,7 @@ fn choose() -> Result<Choice, &'static str> {
     let samples = SamplesFile::load(SAMPLES).map_err(|_| "the bundled samples are invalid")?;
     let net = ranker.network();
     let z = if samples.is_text() {
-        embed_text(net, samples.texts())
+        embed_texts(net, &samples)?
     } else {
         embed_numeric::<Space, MAX_FEATURES>(net, &samples)
     }
@@ -89,6 +89,23 @@ fn choose() -> Result<Choice, &'static str> {
         embed_instructions,
         search_instructions,
     })
+}
+
+/// Text samples need Unicode case tables (about 13 KiB of flash): only with the `text` feature.
+#[cfg(feature = "text")]
+fn embed_texts(
+    net: &archrank_core::Network<'_, Space>,
+    samples: &archrank_core::Samples<'_>,
+) -> Result<Result<archrank_core::TaskEmbedding, archrank_core::EncodeError>, &'static str> {
+    Ok(archrank_core::embed_text(net, samples.texts()))
+}
+
+#[cfg(not(feature = "text"))]
+fn embed_texts(
+    _: &archrank_core::Network<'_, Space>,
+    _: &archrank_core::Samples<'_>,
+) -> Result<Result<archrank_core::TaskEmbedding, archrank_core::EncodeError>, &'static str> {
+    Err("text samples need the firmware's `text` feature")
 }
 
 fn exit(ok: bool) -> ! {

@@ -9,7 +9,9 @@ use archrank_core::{LossKind, PresetId};
 use archrank_trainer::child::ChildConfig;
 use archrank_trainer::database::Database;
 use archrank_trainer::evaluation::{LotoSettings, RankerKind, run_loto};
-use archrank_trainer::fit::{FitConfig, Metric, WeightsMeta, fit_preset, fitted_weights_bytes_for, load_fit_data};
+use archrank_trainer::fit::{
+    FitConfig, Metric, WeightsMeta, fit_preset, fitted_weights_bytes_for, load_fit_data,
+};
 use archrank_trainer::host_search::{SampleSource, search, weights_preset};
 use archrank_trainer::populate::{PopulateSettings, Shard, execute, pending, plan};
 use archrank_trainer::task_csv::read_task_csv;
@@ -22,13 +24,29 @@ fn task_csv(name: &str) -> PathBuf {
 fn pipeline(preset: PresetId, names: &[&str], archs: u32) {
     let dir = tempfile::tempdir().unwrap();
     let mut db = Database::create_or_open(dir.path().join("db.sqlite")).unwrap();
-    let tasks: Vec<_> = names.iter().map(|n| read_task_csv(&task_csv(n), n, "label", None).unwrap()).collect();
+    let tasks: Vec<_> =
+        names.iter().map(|n| read_task_csv(&task_csv(n), n, "label", None).unwrap()).collect();
     db.add_tasks(&tasks).unwrap();
-    let settings = PopulateSettings { preset, seed: 3, archs_per_task: archs, noise_archs: 0, noise_seeds: 0, shard: Shard::ALL };
+    let settings = PopulateSettings {
+        preset,
+        seed: 3,
+        archs_per_task: archs,
+        noise_archs: 0,
+        noise_seeds: 0,
+        shard: Shard::ALL,
+    };
     let names: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
     let todo = pending(&db, &settings, plan(&names, &settings)).unwrap();
-    let child = ChildConfig { epochs: 1, min_steps: 10, max_train_rows: Some(100), ..ChildConfig::default() };
-    assert_eq!(execute(&db, &settings, &todo, &child, 2, |_| {}).unwrap(), names.len() * archs as usize);
+    let child = ChildConfig {
+        epochs: 1,
+        min_steps: 10,
+        max_train_rows: Some(100),
+        ..ChildConfig::default()
+    };
+    assert_eq!(
+        execute(&db, &settings, &todo, &child, 2, |_| {}).unwrap(),
+        names.len() * archs as usize
+    );
 
     let config = FitConfig { steps: 100, seed: 1, ..FitConfig::default() };
     let data = load_fit_data(&db, preset, Metric::ValAcc, &[], 1).unwrap();
@@ -44,7 +62,11 @@ fn pipeline(preset: PresetId, names: &[&str], archs: u32) {
     assert!(found.score.is_finite());
     assert!(archrank_core::Discrete::parse(preset, &found.discrete).is_ok());
 
-    let loto = LotoSettings { kinds: vec![RankerKind::Loss(LossKind::Linear), RankerKind::Agnostic], repeats: 1, base: FitConfig { steps: 50, ..config } };
+    let loto = LotoSettings {
+        kinds: vec![RankerKind::Loss(LossKind::Linear), RankerKind::Agnostic],
+        repeats: 1,
+        base: FitConfig { steps: 50, ..config },
+    };
     let report = run_loto(&data, &names, &loto, &BTreeMap::new(), &|| {}).unwrap();
     assert_eq!(report.tasks.len(), names.len());
     for t in &report.tasks {

@@ -17,9 +17,10 @@ fn firmware_dir() -> PathBuf {
 /// Must match the firmware's `MAX_FEATURES`.
 const MAX_FEATURES: usize = 64;
 
+/// `weights`: a path relative to the firmware's folder, as its `include_bytes!` names it.
 fn host_result<P: Preset>(weights: &str) -> String {
     let dir = firmware_dir();
-    let weights = std::fs::read(dir.join("assets").join(weights)).unwrap();
+    let weights = std::fs::read(dir.join(weights)).unwrap();
     let samples_bytes = std::fs::read(dir.join("assets/samples.postcard")).unwrap();
     let ranker = WeightsFile::load::<P>(&weights).unwrap();
     let samples = SamplesFile::load(&samples_bytes).unwrap();
@@ -46,10 +47,10 @@ fn check(golden: &str, actual: &str) {
 
 #[test]
 fn tiny_host_search_matches_golden() {
-    check("tiny.txt", &host_result::<Tiny>("tiny-ranker.postcard"));
+    check("tiny.txt", &host_result::<Tiny>("../data/default-ranker.postcard"));
 }
 
 #[test]
 fn paper_host_search_matches_golden() {
-    check("paper.txt", &host_result::<Paper>("paper-ranker.postcard"));
+    check("paper.txt", &host_result::<Paper>("assets/paper-ranker.postcard"));
 }

@@ -7,7 +7,8 @@
 //! group stands well above N(0, 0.5^2) noise. Near-discrete samples make the accuracy spread
 //! across architectures larger than the seed noise, which is what the ranker learns from.
 
-use archrank_core::dims::{Layout, USE_SKIP};
+use archrank_core::dims::Layout;
+use archrank_core::{Discrete, LayerChoice};
 
 use crate::rng::Rng;
 
@@ -21,11 +22,6 @@ const NEAR_DISCRETE_NOISE: f64 = 0.5;
 const NEAR_DISCRETE_BOOST: f32 = 5.0;
 /// Logit of a chosen option in [`discrete_to_logits`]: softmax weight 1 - 5e-4 against 11 zeros.
 const DISCRETE_LOGIT: f32 = 10.0;
-
-/// Index of the "use" logit inside a layer's use/skip pair.
-const USE_INDEX: usize = 0;
-/// Index of the "skip" logit inside a layer's use/skip pair.
-const SKIP_INDEX: usize = 1;
 
 /// Draws one random architecture: half the time soft, half the time near-discrete.
 ///
@@ -53,71 +49,22 @@ pub fn sample_architecture(layout: &Layout, rng: &mut Rng) -> Vec<f32> {
     }
 }
 
-/// The logits of a discrete architecture: +10 on every chosen option, 0 elsewhere.
+/// The logits of a discrete architecture: +10 on every chosen option, 0 elsewhere (through the
+/// core's [`Discrete`], the one definition of the discrete form).
 ///
 /// `module` is the input module; `layers[l]` is `Some(base index)` to use base layer `base index`
-/// in layer l, or `None` to skip the layer. Out-of-range choices and missing layers are left at
-/// zero logits in their group (uniform mixing) and, for missing layers, "use".
+/// in layer l, or `None` to skip the layer.
 #[must_use]
 pub fn discrete_to_logits(layout: &Layout, module: usize, layers: &[Option<usize>]) -> Vec<f32> {
+    let mut discrete =
+        Discrete { preset: layout.preset, module: module as u8, layers: heapless::Vec::new() };
+    for choice in layers.iter().take(layout.layers) {
+        let _ =
+            discrete.layers.push(choice.map_or(LayerChoice::Skip, |b| LayerChoice::Base(b as u8)));
+    }
     let mut u = vec![0.0_f32; layout.arch_dim()];
-    let mut set = |index: usize| {
-        if let Some(x) = u.get_mut(index) {
-            *x = DISCRETE_LOGIT;
-        }
-    };
-    if module < layout.modules {
-        set(layout.module_offset() + module);
-    }
-    for layer in 0..layout.layers {
-        let choice = layers.get(layer).copied().unwrap_or(Some(usize::MAX));
-        match choice {
-            Some(base) => {
-                if base < layout.bases() {
-                    set(layout.base_offset(layer) + base);
-                }
-                set(layout.use_skip_offset(layer) + USE_INDEX);
-            }
-            None => set(layout.use_skip_offset(layer) + SKIP_INDEX),
-        }
-    }
+    discrete.write_logits(&mut u, DISCRETE_LOGIT);
     u
-}
-
-/// Index of the largest value (the first one on ties; 0 for an empty slice).
-fn argmax(values: &[f32]) -> usize {
-    let mut best = 0;
-    for (i, &v) in values.iter().enumerate() {
-        if v > values.get(best).copied().unwrap_or(f32::NEG_INFINITY) {
-            best = i;
-        }
-    }
-    best
-}
-
-/// The discrete form of u: the argmax input module and, per layer, the argmax base layer or
-/// `None` when the layer's skip logit is larger than its use logit.
-///
-/// A u shorter than the layout reads missing components as 0.
-#[must_use]
-pub fn discretize(layout: &Layout, u: &[f32]) -> (usize, Vec<Option<usize>>) {
-    let group = |offset: usize, len: usize| -> Vec<f32> {
-        (offset..offset + len).map(|i| u.get(i).copied().unwrap_or(0.0)).collect()
-    };
-    let module = argmax(&group(layout.module_offset(), layout.modules));
-    let layers = (0..layout.layers)
-        .map(|layer| {
-            let pair = group(layout.use_skip_offset(layer), USE_SKIP);
-            let use_logit = pair.get(USE_INDEX).copied().unwrap_or(0.0);
-            let skip_logit = pair.get(SKIP_INDEX).copied().unwrap_or(0.0);
-            if skip_logit > use_logit {
-                None
-            } else {
-                Some(argmax(&group(layout.base_offset(layer), layout.bases())))
-            }
-        })
-        .collect();
-    (module, layers)
 }
 
 #[cfg(test)]
@@ -165,18 +112,6 @@ mod tests {
         let u = discrete_to_logits(&layout, 2, &layers);
         assert_eq!(u.len(), 33);
         assert_eq!(u.iter().filter(|&&x| x == 10.0).count(), 1 + 2 + 3);
-        assert_eq!(discretize(&layout, &u), (2, layers));
-    }
-
-    #[test]
-    fn discretize_reads_argmax_and_skip() {
-        let layout = Tiny::LAYOUT;
-        let mut u = vec![0.0; layout.arch_dim()];
-        u[1] = 1.0;
-        u[layout.base_offset(0) + 5] = 2.0;
-        u[layout.use_skip_offset(1) + 1] = 0.5;
-        let (m, layers) = discretize(&layout, &u);
-        assert_eq!(m, 1);
-        assert_eq!(layers, vec![Some(5), None, Some(0)]);
+        assert_eq!(Discrete::from_logits(&layout, &u).to_string(), "m2/relu64/skip/tanh64");
     }
 }

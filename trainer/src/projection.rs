@@ -71,6 +71,8 @@ pub fn tsne_2d(
     let mut rng = Rng::new(seed);
     let mut y: Vec<[f64; 2]> = (0..n).map(|_| [rng.normal() * 1e-4, rng.normal() * 1e-4]).collect();
     let mut velocity = vec![[0.0; 2]; n];
+    // Belkina et al. (2019): a learning rate of n / early exaggeration keeps small maps stable.
+    let learning_rate = (n as f64 / 12.0).max(10.0);
     for it in 0..iterations {
         let exaggeration = if it < 100 { 12.0 } else { 1.0 };
         let momentum = if it < 250 { 0.5 } else { 0.8 };
@@ -97,7 +99,7 @@ pub fn tsne_2d(
                 grad[1] += coeff * (y[i][1] - y[j][1]);
             }
             for k in 0..2 {
-                velocity[i][k] = momentum * velocity[i][k] - 200.0 * grad[k];
+                velocity[i][k] = momentum * velocity[i][k] - learning_rate * grad[k];
             }
         }
         for (yi, v) in y.iter_mut().zip(&velocity) {

@@ -64,52 +64,72 @@ pub fn stratified_split(labels: &[u32], classes: usize, seed: u64) -> Split {
     split
 }
 
-/// Picks at most `max` of `indices` (row numbers into `labels`), keeping the class proportions.
-///
-/// Returns `indices` unchanged when there are no more than `max`; otherwise a deterministic
-/// (in `seed`) choice in the original order, with every class present when `max` allows. Indices
-/// outside `labels` count as one extra class.
+/// Seed tag of the subsample.
+const SUBSAMPLE_TAG: u64 = 0x73_7562;
+
+/// Up to `max` of `rows` (row numbers into `labels`), keeping each class's share (at least one
+/// row per present class), in their original order; `rows` unchanged when there are no more
+/// than `max`. The choice within a class is seeded. Children train on such a subsample
+/// (`populate --max-rows`), so changing it changes what a populate measures.
 #[must_use]
-pub fn stratified_subsample(
-    indices: &[usize],
-    labels: &[u32],
-    max: usize,
-    seed: u64,
-) -> Vec<usize> {
-    if indices.len() <= max {
-        return indices.to_vec();
+pub fn stratified_subsample(rows: &[usize], labels: &[u32], max: usize, seed: u64) -> Vec<usize> {
+    if rows.len() <= max {
+        return rows.to_vec();
     }
-    let label_of: Vec<u32> =
-        indices.iter().map(|&i| labels.get(i).copied().unwrap_or(u32::MAX)).collect();
-    // Group positions in `indices` (not the indices themselves) so duplicates stay distinct.
-    let groups = group_by_label(0..indices.len(), &label_of, 0);
-    let counts: Vec<usize> = groups.values().map(Vec::len).collect();
-    let mut quota = apportion(&counts, max);
-    // Every class gets a row if there is room, taken from the largest quota.
-    if max >= counts.len() {
-        while let Some(empty) = quota.iter().position(|&q| q == 0) {
-            let Some((largest, _)) = quota.iter().enumerate().max_by_key(|&(i, &q)| (q, i)) else {
-                break;
-            };
-            if quota.get(largest).copied().unwrap_or(0) <= 1 {
-                break;
-            }
-            if let Some(q) = quota.get_mut(largest) {
-                *q -= 1;
-            }
-            if let Some(q) = quota.get_mut(empty) {
-                *q = 1;
-            }
+    let classes = labels.iter().map(|&l| l as usize + 1).max().unwrap_or(1);
+    let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); classes];
+    for &r in rows {
+        if let Some(group) = labels.get(r).and_then(|&l| by_class.get_mut(l as usize)) {
+            group.push(r);
         }
     }
-    let mut chosen: Vec<usize> = Vec::with_capacity(max);
-    for ((&label, positions), &q) in groups.iter().zip(&quota) {
-        let mut positions = positions.clone();
-        Rng::new(derive_seed(&[seed, u64::from(label)])).shuffle(&mut positions);
-        chosen.extend(positions.iter().take(q));
+    // Largest-remainder quotas: exactly `max` rows (more only if there are more classes than
+    // `max`, since every present class keeps a row).
+    let exact: Vec<f64> =
+        by_class.iter().map(|g| g.len() as f64 * max as f64 / rows.len() as f64).collect();
+    let mut quota: Vec<usize> = exact.iter().map(|&q| q.floor() as usize).collect();
+    let mut order: Vec<usize> = (0..classes).collect();
+    order.sort_by(|&a, &b| {
+        let fa = exact.get(a).map_or(0.0, |q| q - q.floor());
+        let fb = exact.get(b).map_or(0.0, |q| q - q.floor());
+        fb.total_cmp(&fa).then(a.cmp(&b))
+    });
+    let mut missing = max.saturating_sub(quota.iter().sum());
+    for &c in order.iter().cycle().take(classes * 2) {
+        if missing == 0 {
+            break;
+        }
+        if let (Some(q), Some(g)) = (quota.get_mut(c), by_class.get(c))
+            && *q < g.len()
+        {
+            *q += 1;
+            missing -= 1;
+        }
     }
-    chosen.sort_unstable();
-    chosen.iter().filter_map(|&p| indices.get(p).copied()).collect()
+    // Every present class keeps a row, taken from the largest quota, when `max` allows.
+    let present = by_class.iter().filter(|g| !g.is_empty()).count();
+    if max >= present {
+        while let Some(empty) = (0..classes).find(|&c| quota[c] == 0 && !by_class[c].is_empty()) {
+            let Some(largest) = (0..classes).max_by_key(|&c| (quota[c], c)) else { break };
+            if quota[largest] <= 1 {
+                break;
+            }
+            quota[largest] -= 1;
+            quota[empty] = 1;
+        }
+    }
+    let mut rng = Rng::new(derive_seed(&[seed, SUBSAMPLE_TAG]));
+    let mut kept = std::collections::HashSet::with_capacity(max);
+    for (mut group, q) in by_class.into_iter().zip(quota) {
+        if group.is_empty() {
+            continue;
+        }
+        rng.shuffle(&mut group);
+        group.truncate(if max >= present { q.max(1) } else { q });
+        kept.extend(group);
+    }
+    // In the order of `rows` (ascending row numbers stay ascending).
+    rows.iter().copied().filter(|r| kept.contains(r)).collect()
 }
 
 /// Rows of each label, in row order, keyed by label (every label below `classes` present).

@@ -29,7 +29,7 @@ fn assert_mentions(stderr: &str, words: &[&str]) {
 #[test]
 fn weights_files() {
     let dir = tempfile::tempdir().unwrap();
-    let good = std::fs::read(firmware_weights("tiny-ranker.postcard")).unwrap();
+    let good = std::fs::read(firmware_weights("../../data/default-ranker.postcard")).unwrap();
     let iris = common::tasks_dir().join("iris.csv");
     let iris = iris.to_str().unwrap();
     let mut flipped = good.clone();
@@ -48,7 +48,9 @@ fn weights_files() {
     ];
     for (name, bytes, words) in cases {
         let path = file(dir.path(), name, &bytes);
-        for args in [vec!["inspect", path.as_str()], vec!["search", "--weights", &path, "--task", iris]] {
+        for args in
+            [vec!["inspect", path.as_str()], vec!["search", "--weights", &path, "--task", iris]]
+        {
             let err = fails(&args);
             assert_mentions(&err, &words);
             assert_mentions(&err, &[name]);
@@ -63,11 +65,19 @@ fn weights_files() {
 #[test]
 fn database_files() {
     let dir = tempfile::tempdir().unwrap();
-    let not_db = file(dir.path(), "notes.sqlite", b"these are not the droids you are looking for\n");
-    for args in [vec!["tasks", "list", "--db", &not_db], vec!["populate", "--db", &not_db], vec!["fit", "--db", &not_db, "-o", "x.postcard"]] {
+    let not_db =
+        file(dir.path(), "notes.sqlite", b"these are not the droids you are looking for\n");
+    for args in [
+        vec!["tasks", "list", "--db", &not_db],
+        vec!["populate", "--db", &not_db],
+        vec!["fit", "--db", &not_db, "-o", "x.postcard"],
+    ] {
         let err = fails(&args);
         assert_mentions(&err, &["notes.sqlite"]);
-        assert_eq!(std::fs::read(&not_db).unwrap(), b"these are not the droids you are looking for\n");
+        assert_eq!(
+            std::fs::read(&not_db).unwrap(),
+            b"these are not the droids you are looking for\n"
+        );
     }
     let db = small_db(dir.path());
     let conn = rusqlite::Connection::open(&db).unwrap();
@@ -107,9 +117,28 @@ fn out_of_range_options() {
         (vec!["populate", "--db", &db, "--tasks", "nope"], vec!["nope"]),
         (vec!["eval", "loto", "--db", &db, "--losses", "l2,cubic"], vec!["cubic"]),
         (vec!["eval", "loto", "--db", &db, "--repeats", "0"], vec!["--repeats"]),
-        (vec!["train-child", "--db", &db, "--task", "iris", "--discrete", "m9/relu16/skip/skip"], vec!["--discrete", "m0..m2"]),
-        (vec!["train-child", "--db", &db, "--task", "nope", "--discrete", "m0/skip/skip/skip"], vec!["nope"]),
-        (vec!["train-child", "--db", &db, "--task", "iris", "--discrete", "m0/skip/skip/skip", "--seeds", "0"], vec!["--seeds"]),
+        (
+            vec!["train-child", "--db", &db, "--task", "iris", "--discrete", "m9/relu16/skip/skip"],
+            vec!["--discrete", "m0..m2"],
+        ),
+        (
+            vec!["train-child", "--db", &db, "--task", "nope", "--discrete", "m0/skip/skip/skip"],
+            vec!["nope"],
+        ),
+        (
+            vec![
+                "train-child",
+                "--db",
+                &db,
+                "--task",
+                "iris",
+                "--discrete",
+                "m0/skip/skip/skip",
+                "--seeds",
+                "0",
+            ],
+            vec!["--seeds"],
+        ),
     ];
     for (args, words) in cases {
         let err = fails(&args);
@@ -121,7 +150,9 @@ fn out_of_range_options() {
 
 #[test]
 fn clap_rejects_malformed_arguments_without_panicking() {
-    for args in [vec!["fit", "--steps", "-3"], vec!["populate", "--preset", "huge"], vec!["nonsense"]] {
+    for args in
+        [vec!["fit", "--steps", "-3"], vec!["populate", "--preset", "huge"], vec!["nonsense"]]
+    {
         let out = common::archrank(&args);
         assert!(!out.status.success());
         let stderr = String::from_utf8_lossy(&out.stderr);

@@ -19,7 +19,7 @@ fn firmware(path: &str) -> String {
 #[test]
 fn cli_search_on_firmware_assets_matches_the_golden_files() {
     for (weights, golden) in [
-        ("assets/tiny-ranker.postcard", "golden/tiny.txt"),
+        ("../data/default-ranker.postcard", "golden/tiny.txt"),
         ("assets/paper-ranker.postcard", "golden/paper.txt"),
     ] {
         let out = ok(&[
@@ -36,7 +36,7 @@ fn cli_search_on_firmware_assets_matches_the_golden_files() {
 
 #[test]
 fn cli_search_prints_table_and_json() {
-    let weights = firmware("assets/tiny-ranker.postcard");
+    let weights = firmware("../data/default-ranker.postcard");
     let iris = common::tasks_dir().join("iris.csv");
     let text = ok(&["search", "--weights", &weights, "--task", iris.to_str().unwrap()]);
     assert!(text.contains("chosen architecture: m"), "{text}");
@@ -68,7 +68,7 @@ fn inspect_prints_the_header() {
 #[test]
 fn corrupt_weights_are_refused_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
-    let mut bytes = std::fs::read(firmware("assets/tiny-ranker.postcard")).unwrap();
+    let mut bytes = std::fs::read(firmware("../data/default-ranker.postcard")).unwrap();
     bytes.truncate(bytes.len() / 2);
     let path = dir.path().join("half.postcard");
     std::fs::write(&path, &bytes).unwrap();

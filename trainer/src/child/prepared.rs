@@ -10,11 +10,8 @@ use archrank_core::dims::Layout;
 
 use super::numeric_modules::{NUMERIC_WIDTH, numeric_features};
 use super::text_modules::{SparseRows, TEXT_WIDTH, text_features};
-use crate::rng::{Rng, derive_seed};
+use crate::split::stratified_subsample;
 use crate::task::{Features, Split, Task};
-
-/// Seed tag of the stratified training-row subsample.
-const SUBSAMPLE_TAG: u64 = 0x73_7562;
 
 /// Every module's features for the prepared rows (training rows first, then validation, then
 /// test).
@@ -87,57 +84,6 @@ impl PreparedTask {
     pub const fn features(&self) -> &ModuleFeatures {
         &self.features
     }
-}
-
-/// Up to `max` of `rows`, keeping each class's share (at least one row per present class), in
-/// their original order. The choice within a class is seeded.
-#[must_use]
-pub fn stratified_subsample(rows: &[usize], labels: &[u32], max: usize, seed: u64) -> Vec<usize> {
-    if rows.len() <= max {
-        return rows.to_vec();
-    }
-    let classes = labels.iter().map(|&l| l as usize + 1).max().unwrap_or(1);
-    let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); classes];
-    for &r in rows {
-        if let Some(group) = labels.get(r).and_then(|&l| by_class.get_mut(l as usize)) {
-            group.push(r);
-        }
-    }
-    // Largest-remainder quotas: exactly `max` rows (more only if there are more classes than
-    // `max`, since every present class keeps a row).
-    let exact: Vec<f64> =
-        by_class.iter().map(|g| g.len() as f64 * max as f64 / rows.len() as f64).collect();
-    let mut quota: Vec<usize> = exact.iter().map(|&q| q.floor() as usize).collect();
-    let mut order: Vec<usize> = (0..classes).collect();
-    order.sort_by(|&a, &b| {
-        let fa = exact.get(a).map_or(0.0, |q| q - q.floor());
-        let fb = exact.get(b).map_or(0.0, |q| q - q.floor());
-        fb.total_cmp(&fa).then(a.cmp(&b))
-    });
-    let mut missing = max.saturating_sub(quota.iter().sum());
-    for &c in order.iter().cycle().take(classes * 2) {
-        if missing == 0 {
-            break;
-        }
-        if let (Some(q), Some(g)) = (quota.get_mut(c), by_class.get(c))
-            && *q < g.len()
-        {
-            *q += 1;
-            missing -= 1;
-        }
-    }
-    let mut rng = Rng::new(derive_seed(&[seed, SUBSAMPLE_TAG]));
-    let mut kept = Vec::with_capacity(max);
-    for (mut group, q) in by_class.into_iter().zip(quota) {
-        if group.is_empty() {
-            continue;
-        }
-        rng.shuffle(&mut group);
-        group.truncate(q.max(1));
-        kept.extend(group);
-    }
-    kept.sort_unstable();
-    kept
 }
 
 /// Computes every input module's features for `split`, once, for the layout's module count.

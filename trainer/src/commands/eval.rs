@@ -109,7 +109,8 @@ fn loto(args: &EvalLotoArgs, quiet: bool) -> Result<()> {
 #[must_use]
 pub fn loto_markdown(report: &LotoReport) -> String {
     let order = ["l2", "linear", "quadratic", "agnostic", "meta_features"];
-    let kinds: Vec<&String> = order.iter().filter_map(|o| report.summary.keys().find(|k| k == o)).collect();
+    let kinds: Vec<&String> =
+        order.iter().filter_map(|o| report.summary.keys().find(|k| k == o)).collect();
     let mut md = format!(
         "Leave-one-task-out Spearman (mean +- std over {} repeats) of predicted score against {}, preset {}, {} fit steps.\n\n| task | runs | noise ceiling |",
         report.repeats, report.metric, report.preset, report.steps

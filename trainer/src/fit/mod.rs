@@ -18,6 +18,8 @@
 mod backprop;
 mod fit_data;
 mod fit_loop;
+#[cfg(test)]
+mod measure;
 mod network_params;
 mod optimizer;
 mod pairwise_loss;

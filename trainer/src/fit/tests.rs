@@ -8,13 +8,12 @@ use archrank_core::{Encoded, LossKind, Network, Paper, Preset, PresetId, Tiny, W
 use super::*;
 use crate::arch_sampling::sample_architecture;
 use crate::database::{Database, Purpose, RunRecord};
-use crate::rank_stats::spearman;
 use crate::rng::Rng;
 use crate::task::{Features, Task};
 
 /// A synthetic world: every task has a latent s in [-1, 1] that shifts its samples along a fixed
 /// direction and tilts which architectures are good, so z must see s to rank well.
-struct Synth {
+pub(super) struct Synth {
     dir: Vec<f32>,
     pref0: Vec<f32>,
     pref1: Vec<f32>,
@@ -22,7 +21,7 @@ struct Synth {
 }
 
 impl Synth {
-    fn new<P: Preset>(seed: u64) -> Self {
+    pub(super) fn new<P: Preset>(seed: u64) -> Self {
         let mut rng = Rng::new(seed);
         let mut normal = |n: usize| (0..n).map(|_| rng.normal() as f32).collect::<Vec<_>>();
         let dir = normal(ENCODED_DIM);
@@ -31,7 +30,7 @@ impl Synth {
         Self { dir, pref0, pref1, rng: Rng::new(seed ^ 0xABCD) }
     }
 
-    fn task<P: Preset>(&mut self, name: &str, samples: usize, runs: usize) -> FitTask {
+    pub(super) fn task<P: Preset>(&mut self, name: &str, samples: usize, runs: usize) -> FitTask {
         let rng = &mut self.rng;
         let s = (rng.uniform() * 2.0 - 1.0) as f32;
         let encoded = (0..samples)
@@ -58,7 +57,7 @@ impl Synth {
         FitTask { name: name.to_owned(), encoded, runs }
     }
 
-    fn data<P: Preset>(&mut self, tasks: usize, samples: usize, runs: usize) -> FitData {
+    pub(super) fn data<P: Preset>(&mut self, tasks: usize, samples: usize, runs: usize) -> FitData {
         FitData {
             preset: P::LAYOUT.preset,
             metric: Metric::ValAcc,
@@ -432,109 +431,4 @@ fn loads_population_runs_and_encodes_train_rows_from_a_database() {
     assert_eq!(held.runs.len(), 4);
     let result = fit::<Tiny>(&data, &short_config(LossKind::Linear, 5), &|_, _| {}).unwrap();
     assert!(fitted_weights_bytes::<Tiny>(&data, &result, &WeightsMeta::default()).is_ok());
-}
-
-/// Mean Spearman of the fitted ranker on `tasks` (against their targets).
-fn mean_spearman(result: &FitResult, tasks: &[FitTask]) -> f64 {
-    let total: f64 = tasks
-        .iter()
-        .map(|t| {
-            let archs: Vec<&[f32]> = t.runs.iter().map(|r| r.arch.as_slice()).collect();
-            let scores =
-                predict_scores_with_params::<Tiny, _>(&result.params, &t.encoded, &archs).unwrap();
-            let x: Vec<f64> = scores.iter().map(|&v| f64::from(v)).collect();
-            let y: Vec<f64> = t.runs.iter().map(|r| f64::from(r.target)).collect();
-            spearman(&x, &y)
-        })
-        .sum();
-    total / tasks.len() as f64
-}
-
-/// Measures step time and convergence of candidate defaults on 40 synthetic tasks; run with
-/// `cargo test --release -p archrank-trainer measure_fit -- --ignored --nocapture`.
-#[test]
-#[ignore = "measurement, prints timings"]
-fn measure_fit_defaults() {
-    let mut synth = Synth::new::<Tiny>(21);
-    let data = synth.data::<Tiny>(40, 1024, 100);
-    let held: Vec<FitTask> =
-        (0..10).map(|k| synth.task::<Tiny>(&format!("held{k}"), 1024, 100)).collect();
-    let steps: u32 = std::env::var("FIT_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(20_000);
-    let candidates = [
-        ("sgd lr 1e-4 m 0.5 (paper)", Optimizer::Sgd, 1e-4, 0.5),
-        ("sgd lr 1e-2 m 0.9", Optimizer::Sgd, 1e-2, 0.9),
-        ("adam lr 1e-3", Optimizer::Adam, 1e-3, 0.5),
-        ("adam lr 3e-4", Optimizer::Adam, 3e-4, 0.5),
-    ];
-    for loss in [LossKind::Linear, LossKind::Quadratic, LossKind::L2] {
-        for (label, optimizer, lr, momentum) in candidates {
-            let config = FitConfig {
-                loss,
-                optimizer,
-                lr,
-                momentum,
-                steps,
-                log_every: steps / 10,
-                ..FitConfig::default()
-            };
-            let result = fit::<Tiny>(&data, &config, &|_, _| {}).unwrap();
-            let curve: Vec<String> =
-                result.curve.iter().map(|p| format!("{:.4}", p.loss)).collect();
-            println!(
-                "{loss:?} {label}: {steps} steps in {:.2} s ({:.1} us/step); loss by tenths [{}]; \
-                 train Spearman {:.3}, held-out Spearman {:.3}",
-                result.seconds,
-                result.seconds * 1e6 / f64::from(steps),
-                curve.join(", "),
-                mean_spearman(&result, &data.tasks),
-                mean_spearman(&result, &held),
-            );
-        }
-    }
-}
-
-/// Leave-one-task-out Spearman on a real database, for choosing the defaults; run with
-/// `ARCHRANK_DB=../data/default.sqlite FIT_RUNS="adam:1e-3:5000 sgd:1e-4:20000" cargo test
-/// --release -p archrank-trainer measure_loto -- --ignored --nocapture`.
-#[test]
-#[ignore = "measurement on a real database, prints Spearman"]
-fn measure_loto_on_database() {
-    let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_owned());
-    let db = Database::open_read_only(env("ARCHRANK_DB", "../data/default.sqlite")).unwrap();
-    let start = std::time::Instant::now();
-    let data = load_fit_data(&db, PresetId::Tiny, Metric::ValAcc, &[], 0).unwrap();
-    println!(
-        "loaded {} tasks ({} skipped) in {:.2} s",
-        data.tasks.len(),
-        data.skipped.len(),
-        start.elapsed().as_secs_f64()
-    );
-    let held: usize = env("FIT_HELD", "100").parse().unwrap();
-    let loss = LossKind::from_name(&env("FIT_LOSS", "linear")).unwrap();
-    for spec in env("FIT_RUNS", "adam:1e-3:5000").split_whitespace() {
-        let parts: Vec<&str> = spec.split(':').collect();
-        let config = FitConfig {
-            loss,
-            optimizer: Optimizer::from_name(parts[0]).unwrap(),
-            lr: parts[1].parse().unwrap(),
-            steps: parts[2].parse().unwrap(),
-            ..FitConfig::default()
-        };
-        let (mut rhos, mut seconds, mut finals) = (Vec::new(), 0.0, Vec::new());
-        for task in data.tasks.iter().filter(|t| t.runs.len() >= 20).take(held) {
-            let result = fit::<Tiny>(&data.without(&task.name), &config, &|_, _| {}).unwrap();
-            seconds += result.seconds;
-            finals.push(f64::from(result.final_loss().unwrap_or(f32::NAN)));
-            rhos.push(mean_spearman(&result, std::slice::from_ref(task)));
-        }
-        println!(
-            "{loss:?} {spec}: LOTO Spearman {:.3} +- {:.3} over {} tasks; {:.2} s per fit; final \
-             train loss {:.4}",
-            crate::rank_stats::mean(&rhos),
-            crate::rank_stats::std_dev(&rhos),
-            rhos.len(),
-            seconds / rhos.len() as f64,
-            crate::rank_stats::mean(&finals)
-        );
-    }
 }
