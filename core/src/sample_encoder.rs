@@ -254,7 +254,8 @@ impl<const F: usize> NumericEncoder<F> {
         let (mut sum, mut sum_sq) = (0.0f32, 0.0f32);
         let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
         for (j, ((&v, &mu), &inv)) in row.iter().zip(&self.mean).zip(&self.inv_std).enumerate() {
-            // max/min rather than clamp: clamp can panic (on NaN bounds), these cannot.
+            // max/min rather than clamp: clamp has a panicking path (NaN bounds), these do not.
+            #[allow(clippy::manual_clamp)]
             let z = ((v - mu) * inv).max(-CLIP).min(CLIP);
             for h in 0..SKETCH_HASHES {
                 let (slot, sign) = slot_and_sign((j * SKETCH_HASHES + h) as u32);

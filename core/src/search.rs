@@ -133,6 +133,8 @@ fn ascend(u: &mut [f32], grad: &[f32], config: &SearchConfig) {
     };
     for (v, g) in u.iter_mut().zip(grad) {
         // max/min rather than clamp, which has a panicking path.
-        *v = (*v + scale * g).max(-config.logit_bound).min(config.logit_bound);
+        #[allow(clippy::manual_clamp)]
+        let bounded = (*v + scale * g).max(-config.logit_bound).min(config.logit_bound);
+        *v = bounded;
     }
 }

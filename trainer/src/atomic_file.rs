@@ -17,7 +17,11 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    // A temporary file is private (0600); the result gets the target's permissions, or 0644.
+    let permissions =
+        std::fs::metadata(path).map_or_else(|_| default_permissions(), |m| Some(m.permissions()));
     tmp.write_all(bytes)
+        .and_then(|()| permissions.map_or(Ok(()), |p| tmp.as_file().set_permissions(p)))
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("while writing {}", path.display()))?;
     tmp.persist(path)

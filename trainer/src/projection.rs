@@ -128,8 +128,8 @@ fn joint_affinities(dist: &[Vec<f64>], perplexity: f64) -> Vec<Vec<f64>> {
             }
             let sum = sum.max(1e-300);
             let entropy = sum.ln() + beta * weighted / sum;
-            for j in 0..n {
-                p[i][j] /= sum;
+            for v in &mut p[i] {
+                *v /= sum;
             }
             if (entropy - target).abs() < 1e-5 {
                 break;

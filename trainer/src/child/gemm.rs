@@ -2,7 +2,7 @@
 //!
 //! The workspace forbids `unsafe`, which rules out calling `matrixmultiply::sgemm` (an `unsafe fn`
 //! taking raw pointers), so this file holds a register-blocked kernel instead: A is packed into
-//! panels of [`MR`] rows, and each [`MR`] x [`NR`] block of C is accumulated in local arrays that
+//! panels of `MR` rows, and each `MR` x `NR` block of C is accumulated in local arrays that
 //! the compiler keeps in vector registers. Shapes here are small (batch 64, widths up to 1008), so
 //! there is no cache blocking over k. The summation order is fixed, so results are reproducible.
 

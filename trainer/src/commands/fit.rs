@@ -102,7 +102,13 @@ pub(crate) fn run(args: &FitCommandArgs, quiet: bool) -> Result<()> {
     } else {
         format!("held out: {}", args.exclude_task.join(", "))
     };
-    let meta = WeightsMeta { database_hash: &hash, note: &note, created_unix: unix_now() };
+    // SOURCE_DATE_EPOCH (the reproducible-builds convention) pins the timestamp, so the same
+    // database, settings and seed give the same bytes.
+    let created_unix = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(unix_now);
+    let meta = WeightsMeta { database_hash: &hash, note: &note, created_unix };
     let bytes = fitted_weights_bytes_for(&data, &result, &meta)?;
     crate::atomic_file::write(&args.output, &bytes)?;
     if let Some(path) = &args.loss_log {
