@@ -15,7 +15,10 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+    // A recognisable name, should a crash (SIGKILL) leave the temporary file behind.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".archrank-partial-")
+        .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     // A temporary file is private (0600); the result gets the target's permissions, or 0644.
     let permissions =
