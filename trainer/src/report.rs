@@ -11,9 +11,7 @@ use archrank_core::{LossKind, Network, Paper, Preset, PresetId, Tiny};
 use rayon::prelude::*;
 
 use crate::evaluation::{LotoReport, RankerKind};
-use crate::fit::{
-    FitConfig, FitData, FitResult, le_params, predict_scores_with_params, task_embedding,
-};
+use crate::fit::{FitConfig, FitData, FitResult, le_params, score_task_runs, task_embedding};
 use crate::projection::{pca_2d, tsne_2d};
 use crate::rank_stats::spearman;
 use crate::rng::{Rng, derive_seed};
@@ -57,46 +55,11 @@ impl Report {
     }
 }
 
-/// Scores of `held`'s runs by a fitted network.
+/// Predicted scores and measured targets of `held`'s runs, by a network given as parameters.
 #[must_use]
-pub fn held_out_scores(
-    fitted: &FitResult,
-    data: &FitData,
-    held: &str,
-) -> Option<(Vec<f64>, Vec<f64>)> {
+pub fn held_out_scores(params: &[f32], data: &FitData, held: &str) -> Option<(Vec<f64>, Vec<f64>)> {
     let task = data.task(held)?;
-    let archs: Vec<&[f32]> = task.runs.iter().map(|r| r.arch.as_slice()).collect();
-    let scores = match data.preset {
-        PresetId::Tiny => {
-            predict_scores_with_params::<Tiny, _>(&fitted.params, &task.encoded, &archs)
-        }
-        PresetId::Paper => {
-            predict_scores_with_params::<Paper, _>(&fitted.params, &task.encoded, &archs)
-        }
-    }?;
-    Some((
-        scores.iter().map(|&s| f64::from(s)).collect(),
-        task.runs.iter().map(|r| f64::from(r.target)).collect(),
-    ))
-}
-
-/// Scores of `held`'s runs by the network of a weights file (either preset).
-#[must_use]
-pub fn held_out_scores_from_weights(
-    weights: &[u8],
-    data: &FitData,
-    held: &str,
-) -> Option<(Vec<f64>, Vec<f64>)> {
-    let task = data.task(held)?;
-    let archs: Vec<&[f32]> = task.runs.iter().map(|r| r.arch.as_slice()).collect();
-    let scores = match data.preset {
-        PresetId::Tiny => archrank_core::WeightsFile::load::<Tiny>(weights)
-            .ok()
-            .map(|r| crate::fit::predict_scores(r.network(), &task.encoded, &archs)),
-        PresetId::Paper => archrank_core::WeightsFile::load::<Paper>(weights)
-            .ok()
-            .map(|r| crate::fit::predict_scores(r.network(), &task.encoded, &archs)),
-    }?;
+    let scores = score_task_runs(data.preset, params, task)?;
     Some((
         scores.iter().map(|&s| f64::from(s)).collect(),
         task.runs.iter().map(|r| f64::from(r.target)).collect(),
@@ -267,7 +230,7 @@ pub fn full_report(
         "| loss | Spearman on the held-out task | final training loss |\n|---|---:|---:|\n",
     );
     for (loss, fit) in &fits {
-        if let Some((pred, actual)) = held_out_scores(fit, data, held) {
+        if let Some((pred, actual)) = held_out_scores(&fit.params, data, held) {
             let _ = writeln!(
                 rows,
                 "| {} | {:.3} | {:.4} |",

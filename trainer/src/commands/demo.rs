@@ -16,7 +16,7 @@ use crate::fit::load_fit_data;
 use crate::output::{print, table};
 use crate::populate::prepare_seed;
 use crate::rank_stats::{mean, std_dev};
-use crate::report::{Report, held_out_scores_from_weights, predicted_vs_actual};
+use crate::report::{Report, held_out_scores, predicted_vs_actual};
 use crate::svg_plot::histogram;
 
 pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
@@ -126,7 +126,7 @@ pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
     crate::atomic_file::write(&args.output.join("ranker.postcard"), &outcome.weights)?;
     let mut report = Report::new(&format!("archrank demo: {}", args.task));
     report.text(&format!("```\n{text}```"));
-    if let Some((pred, actual)) = held_out_scores_from_weights(&outcome.weights, &data, &args.task)
+    if let Some((pred, actual)) = held_out_scores(&outcome.params, &data, &args.task)
     {
         report.figure(
             "predicted_vs_actual.svg",

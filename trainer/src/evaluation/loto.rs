@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::RankerKind;
-use crate::fit::{FitConfig, FitData, predict_scores_with_params};
+use crate::fit::{FitConfig, FitData, score_task_runs};
 use crate::rank_stats::{kendall, mean, pearson, spearman, std_dev};
 
 /// What to evaluate.
@@ -227,20 +227,8 @@ pub fn evaluate_one(
         .map(|t| kind.view_task(t))
         .ok_or_else(|| anyhow::anyhow!("unknown task `{task}`"))?;
     let fitted = kind.fit(&train, base, seed)?;
-    let archs: Vec<&[f32]> = held.runs.iter().map(|r| r.arch.as_slice()).collect();
-    let scores = match data.preset {
-        archrank_core::PresetId::Tiny => predict_scores_with_params::<archrank_core::Tiny, _>(
-            &fitted.params,
-            &held.encoded,
-            &archs,
-        ),
-        archrank_core::PresetId::Paper => predict_scores_with_params::<archrank_core::Paper, _>(
-            &fitted.params,
-            &held.encoded,
-            &archs,
-        ),
-    }
-    .ok_or_else(|| anyhow::anyhow!("the fitted parameters do not fit the preset"))?;
+    let scores = score_task_runs(data.preset, &fitted.params, &held)
+        .ok_or_else(|| anyhow::anyhow!("the fitted parameters do not fit the preset"))?;
     let predicted: Vec<f64> = scores.iter().map(|&s| f64::from(s)).collect();
     let actual: Vec<f64> = held.runs.iter().map(|r| f64::from(r.target)).collect();
     Ok(Correlations {

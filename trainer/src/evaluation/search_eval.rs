@@ -103,6 +103,8 @@ pub struct Outcome {
     pub loss: LossKind,
     /// The weights file fitted.
     pub weights: Vec<u8>,
+    /// The fitted parameters (the same network as `weights`).
+    pub params: Vec<f32>,
     /// The search's answer.
     pub search: SearchOutput,
     /// Test accuracy of the soft u* per child seed.
@@ -147,6 +149,7 @@ pub fn find_and_measure(
         soft_tests,
         discrete_tests,
         curve: fitted.curve.iter().map(|p| (p.step, p.loss)).collect(),
+        params: fitted.params,
     })
 }
 

@@ -37,7 +37,7 @@ pub use fit_loop::{FitConfig, FitResult, LossPoint, fit, fit_preset};
 pub use network_params::{init_params, le_params, params_bytes, tensor_ranges};
 pub use optimizer::{Optimizer, OptimizerState};
 pub use pairwise_loss::{LossSpec, PairLoss, Scored, batch_loss, hinge, l2_loss, pair_loss};
-pub use predict::{predict_scores, predict_scores_with_params, task_embedding};
+pub use predict::{predict_scores, predict_scores_with_params, score_task_runs, task_embedding};
 pub use weights_writer::{
     WeightsMeta, fitted_weights_bytes, fitted_weights_bytes_for, top_runs, unix_now,
     write_atomically,

@@ -1,9 +1,9 @@
 //! Scoring with a fitted network, for evaluation: z from a task's encoded samples through the
 //! core's [`Embedder`], then every architecture through the core's [`archrank_core::Scorer`].
 
-use archrank_core::{Embedder, Encoded, Network, Preset, TaskEmbedding};
+use archrank_core::{Embedder, Encoded, Network, Paper, Preset, PresetId, TaskEmbedding, Tiny};
 
-use super::fit_data::MAX_FIT_ROWS;
+use super::fit_data::{FitTask, MAX_FIT_ROWS};
 use super::network_params::le_params;
 
 /// The task embedding of `encoded` (its first [`MAX_FIT_ROWS`] samples), as a device computes it.
@@ -40,4 +40,15 @@ pub fn predict_scores_with_params<P: Preset, A: AsRef<[f32]>>(
     let le = le_params(params);
     let net = Network::<P>::from_params(&le)?;
     Some(predict_scores(&net, encoded, archs))
+}
+
+/// The score of every run of `task` by a network of either preset given as parameters, in run
+/// order (`None` if the parameters do not fit the preset).
+#[must_use]
+pub fn score_task_runs(preset: PresetId, params: &[f32], task: &FitTask) -> Option<Vec<f32>> {
+    let archs: Vec<&[f32]> = task.runs.iter().map(|r| r.arch.as_slice()).collect();
+    match preset {
+        PresetId::Tiny => predict_scores_with_params::<Tiny, _>(params, &task.encoded, &archs),
+        PresetId::Paper => predict_scores_with_params::<Paper, _>(params, &task.encoded, &archs),
+    }
 }
