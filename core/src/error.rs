@@ -104,6 +104,14 @@ pub enum WeightsError {
         /// 0-based value index within it.
         index: u32,
     },
+    /// A stored value's magnitude exceeds [`crate::weights_format::MAX_MAGNITUDE`]: finite, but
+    /// large enough to overflow a score to infinity.
+    OutOfRange {
+        /// Which section.
+        what: &'static str,
+        /// 0-based value index within it.
+        index: u32,
+    },
     /// The file holds no training task, so there is nothing to start a search from.
     NoTasks,
     /// A search default is out of range.
@@ -136,6 +144,9 @@ impl fmt::Display for WeightsError {
             }
             Self::NonFinite { what, index } => {
                 write!(f, "value {index} of section `{what}` is not finite")
+            }
+            Self::OutOfRange { what, index } => {
+                write!(f, "value {index} of section `{what}` is too large to score with")
             }
             Self::NoTasks => f.write_str("the weights file holds no training task"),
             Self::BadSearchDefaults => f.write_str("the search defaults are out of range"),

@@ -22,6 +22,13 @@ pub const MAGIC: [u8; 8] = *b"ARCHRANK";
 /// The format version this build reads and writes.
 pub const FORMAT_VERSION: u16 = 1;
 
+/// Largest magnitude of any stored value and search setting. Bounded inputs (encoded samples,
+/// probabilities, tanh embeddings) through weights this size keep every score and gradient far
+/// inside f32 range (at most about 1e17 for the score, 1e34 for the squared gradient norm), so
+/// a loaded ranker cannot produce an infinite or NaN score. Fitted weights are orders of
+/// magnitude smaller.
+pub const MAX_MAGNITUDE: f32 = 1.0e4;
+
 /// A whole weights file, borrowing its byte sections.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WeightsFile<'a> {
@@ -190,7 +197,7 @@ impl SearchConfig {
     /// Whether every field is finite and in range.
     #[must_use]
     pub fn is_valid(&self) -> bool {
-        let positive = |v: f32| v.is_finite() && v > 0.0;
+        let positive = |v: f32| v.is_finite() && v > 0.0 && v <= MAX_MAGNITUDE;
         self.steps <= 10_000
             && positive(self.learning_rate)
             && positive(self.max_step)
@@ -241,10 +248,16 @@ fn f32_section<'a>(
             found: bytes.len() as u32,
         });
     }
-    match chunks.iter().position(|b| !f32::from_le_bytes(*b).is_finite()) {
-        Some(i) => Err(WeightsError::NonFinite { what, index: i as u32 }),
-        None => Ok(chunks),
+    for (i, b) in chunks.iter().enumerate() {
+        let v = f32::from_le_bytes(*b);
+        if !v.is_finite() {
+            return Err(WeightsError::NonFinite { what, index: i as u32 });
+        }
+        if v.abs() > MAX_MAGNITUDE {
+            return Err(WeightsError::OutOfRange { what, index: i as u32 });
+        }
     }
+    Ok(chunks)
 }
 
 impl<'a> WeightsFile<'a> {

@@ -176,3 +176,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn finite_but_huge_values() {
+    let mut sections = OwnedSections::random::<Tiny>(1, 2);
+    sections.params[8..12].copy_from_slice(&3.0e30f32.to_le_bytes());
+    assert_eq!(
+        load_tiny(&sections.file::<Tiny>().to_bytes().unwrap()),
+        WeightsError::OutOfRange { what: "params", index: 2 }
+    );
+}
+
+/// Inputs the fuzzer found (`fuzz/`), kept so they stay fixed.
+#[test]
+fn fuzz_regressions() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        if let Ok(ranker) = WeightsFile::load::<Tiny>(&bytes) {
+            let z = archrank_core::TaskEmbedding::from_element(0.1);
+            assert!(ranker.search(&z).score.is_finite());
+        }
+        if let Ok(ranker) = WeightsFile::load::<Paper>(&bytes) {
+            assert!(ranker.search(&archrank_core::TaskEmbedding::zeros()).score.is_finite());
+        }
+    }
+}
