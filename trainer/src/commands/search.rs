@@ -145,9 +145,14 @@ pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {
                 s.steps, s.learning_rate, s.max_step, s.logit_bound
             ),
         ],
-        vec!["training tasks".into(), format!("{}: {}", tasks.len(), tasks.join(", "))],
+        vec!["training tasks".into(), tasks.len().to_string()],
     ];
-    print(&table(&["field", "value"], &rows))?;
+    // The task list goes below the table, so one long line does not widen every row.
+    print(&format!(
+        "{}\ntraining tasks: {}\n",
+        table(&["field", "value"], &rows),
+        tasks.join(", ")
+    ))?;
     Ok(())
 }
 
