@@ -1,5 +1,6 @@
-//! Writes fixture assets for the firmware before a fitted ranker exists: random `tiny` and
-//! `paper` weights and synthetic numeric samples.
+//! Writes fixture assets for experiments without a fitted ranker (e.g. a new board's bring-up):
+//! random `tiny` and `paper` weights of the real dimensions and synthetic numeric samples. The
+//! firmware example itself embeds fitted rankers; write these elsewhere than its `assets/`.
 //!
 //! `cargo run -p archrank-core --features alloc --example write_fixture -- DIR`
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -8,7 +8,7 @@
 //! across architectures larger than the seed noise, which is what the ranker learns from.
 
 use archrank_core::dims::Layout;
-use archrank_core::{Discrete, LayerChoice};
+use archrank_core::{Discrete, LayerChoice, PresetId};
 
 use crate::rng::Rng;
 
@@ -65,6 +65,18 @@ pub fn discrete_to_logits(layout: &Layout, module: usize, layers: &[Option<usize
     let mut u = vec![0.0_f32; layout.arch_dim()];
     discrete.write_logits(&mut u, DISCRETE_LOGIT);
     u
+}
+
+/// The logits of a discrete spec such as `m1/relu16/skip/tanh64` (what search prints).
+///
+/// # Errors
+/// A message naming the option and what does not fit the preset.
+pub fn spec_to_logits(spec: &str, preset: PresetId) -> anyhow::Result<Vec<f32>> {
+    let d =
+        Discrete::parse(preset, spec).map_err(|e| anyhow::anyhow!("--discrete `{spec}`: {e}"))?;
+    let mut u = vec![0.0; preset.layout().arch_dim()];
+    d.write_logits(&mut u, DISCRETE_LOGIT);
+    Ok(u)
 }
 
 #[cfg(test)]

@@ -11,8 +11,6 @@ mod search;
 mod tasks;
 mod train_child;
 
-pub use train_child::{discrete_logits, read_arch_file, train_stored};
-
 use crate::cli::{Cli, Command};
 
 /// Runs the parsed command line.

@@ -3,6 +3,8 @@
 use anyhow::{Context, Result, bail};
 use archrank_core::{Discrete, PresetId};
 
+use crate::arch_sampling::spec_to_logits;
+
 use crate::child::{ChildConfig, ChildOutcome, prepare, train_child};
 use crate::cli::TrainChildArgs;
 use crate::database::Database;
@@ -15,7 +17,7 @@ use crate::rng::derive_seed;
 ///
 /// # Errors
 /// A located message for an unreadable file, a bad number or a wrong count.
-pub fn read_arch_file(path: &std::path::Path, preset: PresetId) -> Result<Vec<f32>> {
+pub(crate) fn read_arch_file(path: &std::path::Path, preset: PresetId) -> Result<Vec<f32>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut u = Vec::new();
@@ -34,23 +36,11 @@ pub fn read_arch_file(path: &std::path::Path, preset: PresetId) -> Result<Vec<f3
     Ok(u)
 }
 
-/// The logits of a discrete spec (10 on every chosen option).
-///
-/// # Errors
-/// A message when the spec does not fit the preset.
-pub fn discrete_logits(spec: &str, preset: PresetId) -> Result<Vec<f32>> {
-    let d =
-        Discrete::parse(preset, spec).map_err(|e| anyhow::anyhow!("--discrete `{spec}`: {e}"))?;
-    let mut u = vec![0.0; preset.layout().arch_dim()];
-    d.write_logits(&mut u, 10.0);
-    Ok(u)
-}
-
 /// Trains `u` on a stored task with `seeds` child seeds.
 ///
 /// # Errors
 /// Database errors or an unknown task.
-pub fn train_stored(
+pub(crate) fn train_stored(
     db: &Database,
     task: &str,
     u: &[f32],
@@ -75,7 +65,7 @@ pub(crate) fn run(args: &TrainChildArgs) -> Result<()> {
     let preset: PresetId = args.preset.into();
     let u = match (&args.arch, &args.discrete) {
         (Some(path), _) => read_arch_file(path, preset)?,
-        (None, Some(spec)) => discrete_logits(spec, preset)?,
+        (None, Some(spec)) => spec_to_logits(spec, preset)?,
         (None, None) => bail!("give --arch FILE or --discrete SPEC"),
     };
     let db = Database::open_read_only(&args.db)?;

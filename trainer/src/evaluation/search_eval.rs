@@ -133,7 +133,7 @@ pub fn find_and_measure(
     let meta = WeightsMeta { database_hash, note, created_unix: 0 };
     let weights = fitted_weights_bytes_for(train_data, &fitted, &meta)?;
     let found = search(&weights, SampleSource::Task(held.task, held.rows))?;
-    let discrete = crate::commands::discrete_logits(&found.discrete, train_data.preset)?;
+    let discrete = crate::arch_sampling::spec_to_logits(&found.discrete, train_data.preset)?;
     let train = |u: &[f32], s: u32| {
         let child_seed = derive_seed(&[0x6576_616C, seed, u64::from(s)]);
         train_child(held.prepared, u, &settings.child, child_seed).test_accuracy
