@@ -254,17 +254,16 @@ pub const TOP_K: usize = 5;
 /// Nearest training tasks whose top architectures seed the search.
 pub const NEAREST_TASKS: usize = 2;
 
-/// Number of parameters of the ranking network for preset `P`, in storage order.
+/// Number of parameters of the ranking network for an architecture of length `arch_dim`: the
+/// sum of [`crate::network::tensor_sizes`].
 #[must_use]
 pub const fn param_count(arch_dim: usize) -> usize {
-    ENCODED_DIM * PHI_HIDDEN
-        + PHI_HIDDEN
-        + PHI_HIDDEN * EMBED_DIM
-        + EMBED_DIM
-        + (arch_dim + EMBED_DIM) * RHO_HIDDEN1
-        + RHO_HIDDEN1
-        + RHO_HIDDEN1 * RHO_HIDDEN2
-        + RHO_HIDDEN2
-        + RHO_HIDDEN2
-        + 1
+    let sizes = crate::network::tensor_sizes(arch_dim);
+    let mut total = 0;
+    let mut i = 0;
+    while i < sizes.len() {
+        total += sizes[i];
+        i += 1;
+    }
+    total
 }

@@ -30,6 +30,32 @@ pub const TENSOR_NAMES: [&str; 11] = [
     "rho3.bias",
 ];
 
+/// Index of each tensor in [`TENSOR_NAMES`] (storage) order.
+pub mod tensor {
+    /// phi's first layer, `[ENCODED_DIM][PHI_HIDDEN]`.
+    pub const PHI1_W: usize = 0;
+    /// Its bias.
+    pub const PHI1_B: usize = 1;
+    /// phi's second layer, `[PHI_HIDDEN][EMBED_DIM]`.
+    pub const PHI2_W: usize = 2;
+    /// Its bias.
+    pub const PHI2_B: usize = 3;
+    /// rho's first layer, rows of the architecture part, `[U][RHO_HIDDEN1]`.
+    pub const RHO1_WU: usize = 4;
+    /// rho's first layer, rows of the task embedding, `[EMBED_DIM][RHO_HIDDEN1]`.
+    pub const RHO1_WZ: usize = 5;
+    /// rho's first bias.
+    pub const RHO1_B: usize = 6;
+    /// rho's second layer, `[RHO_HIDDEN1][RHO_HIDDEN2]`.
+    pub const RHO2_W: usize = 7;
+    /// Its bias.
+    pub const RHO2_B: usize = 8;
+    /// rho's output weights, `[RHO_HIDDEN2]`.
+    pub const RHO3_W: usize = 9;
+    /// rho's output bias.
+    pub const RHO3_B: usize = 10;
+}
+
 /// Lengths of the network's tensors, in storage order (weights are `[input][output]`).
 #[must_use]
 pub const fn tensor_sizes(arch_dim: usize) -> [usize; 11] {
@@ -101,9 +127,14 @@ impl<'a, P: Preset> Network<'a, P> {
 
     /// phi of one encoded sample, keeping the activations.
     pub fn phi_traced(&self, x: &Encoded, trace: &mut PhiTrace) {
-        affine_into(self.t[0], self.t[1], x.as_slice(), &mut trace.hidden);
+        affine_into(
+            self.t[tensor::PHI1_W],
+            self.t[tensor::PHI1_B],
+            x.as_slice(),
+            &mut trace.hidden,
+        );
         relu(&mut trace.hidden);
-        affine_into(self.t[2], self.t[3], &trace.hidden, &mut trace.out);
+        affine_into(self.t[tensor::PHI2_W], self.t[tensor::PHI2_B], &trace.hidden, &mut trace.out);
         for v in &mut trace.out {
             *v = libm::tanhf(*v);
         }
@@ -121,7 +152,7 @@ impl<'a, P: Preset> Network<'a, P> {
     #[must_use]
     pub fn scorer(&self, z: &TaskEmbedding) -> Scorer<'_, 'a, P> {
         let mut base = [0.0; RHO_HIDDEN1];
-        affine_into(self.t[5], self.t[6], z.as_slice(), &mut base);
+        affine_into(self.t[tensor::RHO1_WZ], self.t[tensor::RHO1_B], z.as_slice(), &mut base);
         Scorer { net: self, base }
     }
 }
@@ -172,13 +203,13 @@ impl<P: Preset> Scorer<'_, '_, P> {
     pub fn score_soft_traced(&self, soft: &[f32], trace: &mut RhoTrace) -> f32 {
         let t = &self.net.t;
         trace.hidden1 = self.base;
-        accumulate_into(t[4], soft, &mut trace.hidden1);
+        accumulate_into(t[tensor::RHO1_WU], soft, &mut trace.hidden1);
         relu(&mut trace.hidden1);
-        affine_into(t[7], t[8], &trace.hidden1, &mut trace.hidden2);
+        affine_into(t[tensor::RHO2_W], t[tensor::RHO2_B], &trace.hidden1, &mut trace.hidden2);
         relu(&mut trace.hidden2);
-        let mut score = value(t[10], 0);
+        let mut score = value(t[tensor::RHO3_B], 0);
         for (i, h) in trace.hidden2.iter().enumerate() {
-            score += h * value(t[9], i);
+            score += h * value(t[tensor::RHO3_W], i);
         }
         score
     }
@@ -200,17 +231,17 @@ impl<P: Preset> Scorer<'_, '_, P> {
         let score = self.score_soft_traced(soft.as_ref(), &mut trace);
         let mut g2 = [0.0; RHO_HIDDEN2];
         for (i, (g, h)) in g2.iter_mut().zip(&trace.hidden2).enumerate() {
-            *g = if *h > 0.0 { value(t[9], i) } else { 0.0 };
+            *g = if *h > 0.0 { value(t[tensor::RHO3_W], i) } else { 0.0 };
         }
         let mut g1 = [0.0; RHO_HIDDEN1];
-        backward_input_into(t[7], &g2, &mut g1);
+        backward_input_into(t[tensor::RHO2_W], &g2, &mut g1);
         for (g, h) in g1.iter_mut().zip(&trace.hidden1) {
             if *h <= 0.0 {
                 *g = 0.0;
             }
         }
         let mut grad_soft = P::Arch::zeroed();
-        backward_input_into(t[4], &g1, grad_soft.as_mut());
+        backward_input_into(t[tensor::RHO1_WU], &g1, grad_soft.as_mut());
         softmax_groups_backward(&P::LAYOUT, soft.as_ref(), grad_soft.as_ref(), grad_u);
         score
     }

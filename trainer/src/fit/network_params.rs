@@ -10,20 +10,8 @@ use archrank_core::network::{TENSOR_NAMES, tensor_sizes};
 
 use crate::rng::Rng;
 
-/// Index of each tensor in [`TENSOR_NAMES`] order.
-pub(crate) mod tensor {
-    pub const PHI1_W: usize = 0;
-    pub const PHI1_B: usize = 1;
-    pub const PHI2_W: usize = 2;
-    pub const PHI2_B: usize = 3;
-    pub const RHO1_WU: usize = 4;
-    pub const RHO1_WZ: usize = 5;
-    pub const RHO1_B: usize = 6;
-    pub const RHO2_W: usize = 7;
-    pub const RHO2_B: usize = 8;
-    pub const RHO3_W: usize = 9;
-    pub const RHO3_B: usize = 10;
-}
+/// Index of each tensor in [`TENSOR_NAMES`] order (the core's definition).
+pub(crate) use archrank_core::network::tensor;
 
 /// Where each tensor lies in the flat parameter vector, for an architecture of length
 /// `arch_dim`.
