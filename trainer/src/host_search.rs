@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use archrank_core::architecture::softmax;
 use archrank_core::search_report::write_result;
 use archrank_core::{
-    Discrete, EncodeError, Network, Paper, Preset, PresetId, Samples, TaskEmbedding, Tiny,
+    Discrete, EncodeError, Network, Paper, Preset, PresetId, Ranker, Samples, TaskEmbedding, Tiny,
     WeightsError, WeightsFile, embed_numeric, embed_text,
 };
 use serde::Serialize;
@@ -21,18 +21,54 @@ pub fn read_weights(path: &std::path::Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read weights file {}", path.display()))
 }
 
+/// A validated weights file of either preset.
+pub enum AnyRanker<'a> {
+    /// Fitted for the `tiny` preset.
+    Tiny(Ranker<'a, Tiny>),
+    /// Fitted for the `paper` preset.
+    Paper(Ranker<'a, Paper>),
+}
+
+impl<'a> AnyRanker<'a> {
+    /// Validates `bytes` once, for whichever preset the file was fitted for.
+    ///
+    /// # Errors
+    /// The file's [`WeightsError`].
+    pub fn load(bytes: &'a [u8]) -> Result<Self, WeightsError> {
+        match WeightsFile::load::<Tiny>(bytes) {
+            Ok(r) => Ok(Self::Tiny(r)),
+            Err(WeightsError::PresetMismatch { found: PresetId::Paper, .. }) => {
+                WeightsFile::load::<Paper>(bytes).map(Self::Paper)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The preset it was fitted for.
+    #[must_use]
+    pub fn preset(&self) -> PresetId {
+        match self {
+            Self::Tiny(_) => PresetId::Tiny,
+            Self::Paper(_) => PresetId::Paper,
+        }
+    }
+
+    /// The decoded header.
+    #[must_use]
+    pub fn header(&self) -> &WeightsFile<'a> {
+        match self {
+            Self::Tiny(r) => r.header(),
+            Self::Paper(r) => r.header(),
+        }
+    }
+}
+
 /// The preset a weights file was fitted for, validating the whole file.
 ///
 /// # Errors
 /// The file's [`WeightsError`].
 pub fn weights_preset(bytes: &[u8]) -> Result<PresetId, WeightsError> {
-    match WeightsFile::load::<Tiny>(bytes) {
-        Ok(_) => Ok(PresetId::Tiny),
-        Err(WeightsError::PresetMismatch { found, .. }) => {
-            WeightsFile::load::<Paper>(bytes).map(|_| found)
-        }
-        Err(e) => Err(e),
-    }
+    AnyRanker::load(bytes).map(|r| r.preset())
 }
 
 /// One softmax group of the found architecture.
@@ -147,8 +183,10 @@ impl SampleSource<'_> {
     }
 }
 
-fn search_with<P: Preset>(bytes: &[u8], source: SampleSource<'_>) -> Result<SearchOutput> {
-    let ranker = WeightsFile::load::<P>(bytes)?;
+fn search_with<P: Preset>(
+    ranker: &Ranker<'_, P>,
+    source: SampleSource<'_>,
+) -> Result<SearchOutput> {
     let z = source
         .embed(ranker.network())
         .map_err(|e| anyhow::anyhow!("task `{}` cannot be encoded: {e}", source.name()))?;
@@ -185,9 +223,9 @@ fn search_with<P: Preset>(bytes: &[u8], source: SampleSource<'_>) -> Result<Sear
 /// # Errors
 /// An invalid weights file or samples the encoder refuses.
 pub fn search(bytes: &[u8], source: SampleSource<'_>) -> Result<SearchOutput> {
-    match weights_preset(bytes)? {
-        PresetId::Tiny => search_with::<Tiny>(bytes, source),
-        PresetId::Paper => search_with::<Paper>(bytes, source),
+    match AnyRanker::load(bytes)? {
+        AnyRanker::Tiny(r) => search_with(&r, source),
+        AnyRanker::Paper(r) => search_with(&r, source),
     }
 }
 

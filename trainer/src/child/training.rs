@@ -131,6 +131,10 @@ pub fn train_child(
     let mut shuffle_rng = Rng::new(derive_seed(&[seed, SHUFFLE_TAG]));
     let mut rows_buf: Vec<usize> = Vec::with_capacity(batch);
     let epochs = planned_epochs(config, order.len());
+    // Metrics of the current weights on a range of prepared rows (validation or test).
+    let evaluate_on = |net: &Network, ws: &mut Workspace, rows, buf: &mut Vec<usize>| {
+        evaluate(net, ws, prepared, &mix, rows, batch, buf)
+    };
 
     let mut best_params = net.params.clone();
     let mut best: Option<(Metrics, usize)> = None;
@@ -158,15 +162,7 @@ pub fn train_child(
             break;
         }
         epochs_run = epoch;
-        let val = evaluate(
-            &net,
-            &mut ws,
-            prepared,
-            &mix,
-            prepared.validation.clone(),
-            batch,
-            &mut rows_buf,
-        );
+        let val = evaluate_on(&net, &mut ws, prepared.validation.clone(), &mut rows_buf);
         match best {
             Some((b, _)) if val.accuracy <= b.accuracy => {}
             _ => {
@@ -182,20 +178,9 @@ pub fn train_child(
     net.params.copy_from_slice(&best_params);
     let (val, best_epoch) = match best {
         Some(b) => b,
-        None => (
-            evaluate(
-                &net,
-                &mut ws,
-                prepared,
-                &mix,
-                prepared.validation.clone(),
-                batch,
-                &mut rows_buf,
-            ),
-            0,
-        ),
+        None => (evaluate_on(&net, &mut ws, prepared.validation.clone(), &mut rows_buf), 0),
     };
-    let test = evaluate(&net, &mut ws, prepared, &mix, prepared.test.clone(), batch, &mut rows_buf);
+    let test = evaluate_on(&net, &mut ws, prepared.test.clone(), &mut rows_buf);
     ChildOutcome {
         validation_accuracy: val.accuracy,
         test_accuracy: test.accuracy,

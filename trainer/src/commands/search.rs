@@ -1,11 +1,11 @@
 //! `archrank search`, `archrank inspect` and `archrank export-samples`.
 
 use anyhow::{Context, Result, bail};
-use archrank_core::{Paper, PresetId, SamplesFile, Tiny, WeightsFile};
+use archrank_core::SamplesFile;
 
 use crate::cli::{ExportSamplesArgs, InspectArgs, SearchArgs};
 use crate::database::Database;
-use crate::host_search::{SampleSource, read_weights, search, weights_preset};
+use crate::host_search::{AnyRanker, SampleSource, read_weights, search};
 use crate::output::{print, print_json, table};
 use crate::split::stratified_subsample;
 use crate::task::Task;
@@ -79,12 +79,10 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
 
 pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {
     let bytes = read_weights(&args.weights)?;
-    let preset =
-        weights_preset(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", args.weights.display()))?;
-    let header = match preset {
-        PresetId::Tiny => WeightsFile::load::<Tiny>(&bytes)?.header().clone(),
-        PresetId::Paper => WeightsFile::load::<Paper>(&bytes)?.header().clone(),
-    };
+    let ranker =
+        AnyRanker::load(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", args.weights.display()))?;
+    let preset = ranker.preset();
+    let header = ranker.header();
     let tasks: Vec<&str> = header.tasks.names.split('\n').collect();
     if args.json {
         return print_json(&serde_json::json!({
