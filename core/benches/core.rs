@@ -6,13 +6,13 @@ use std::hint::black_box;
 
 use archrank_core::dims::{Paper, Preset, Tiny};
 use archrank_core::fixture::{pseudo_random, random_weights};
-use archrank_core::{Embedder, NumericStatsBuilder, TaskEmbedding, WeightsFile};
+use archrank_core::{Embedder, NumericStatsBuilder, Ranker, TaskEmbedding};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 fn bench_preset<P: Preset>(c: &mut Criterion) {
     let name = P::LAYOUT.preset.name();
     let bytes = random_weights::<P>(1, 40);
-    let ranker = WeightsFile::load::<P>(&bytes).unwrap();
+    let ranker = Ranker::<P>::load(&bytes).unwrap();
     let z = TaskEmbedding::from_iterator(pseudo_random(2, 50, 0.8));
     let scorer = ranker.network().scorer(&z);
     let u = pseudo_random(3, P::ARCH_DIM, 2.0);

@@ -7,7 +7,7 @@
 
 use archrank_core::dims::{Paper, Tiny};
 use archrank_core::fixture::{le_bytes, pseudo_random, random_weights};
-use archrank_core::samples_format::{SAMPLES_MAGIC, SAMPLES_VERSION, SamplesFile};
+use archrank_core::samples_format::SamplesFile;
 
 fn main() {
     let dir = std::path::PathBuf::from(std::env::args().nth(1).expect("usage: write_fixture DIR"));
@@ -16,14 +16,7 @@ fn main() {
     let (n, d) = (120usize, 6usize);
     let values = pseudo_random(9, n * d, 4.0);
     let labels: Vec<u8> = (0..n).map(|i| (i % 3) as u8).collect();
-    let file = SamplesFile {
-        magic: SAMPLES_MAGIC,
-        format_version: SAMPLES_VERSION,
-        task: "synthetic",
-        features: d as u32,
-        labels: &labels,
-        values: &le_bytes(&values),
-        texts: "",
-    };
+    let values = le_bytes(&values);
+    let file = SamplesFile::new("synthetic", d as u32, &labels, &values, "");
     std::fs::write(dir.join("samples.postcard"), file.to_bytes().unwrap()).unwrap();
 }

@@ -59,8 +59,9 @@ pub fn softmax_groups_backward(
     }
 }
 
-/// Index of the largest value (the first one on ties); 0 for an empty slice.
-fn argmax(values: &[f32]) -> usize {
+/// Index of the largest value (the first one on ties; NaN never wins); 0 for an empty slice.
+#[must_use]
+pub fn argmax(values: &[f32]) -> usize {
     let mut best = 0;
     let mut best_value = f32::NEG_INFINITY;
     for (i, &v) in values.iter().enumerate() {
@@ -257,35 +258,53 @@ impl fmt::Display for SoftView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let layout = &self.layout;
         let mut buf = [0.0f32; 16];
-        let mut group = |f: &mut fmt::Formatter<'_>, g: usize, label: &dyn Fn(usize) -> Label| {
+        let mut group = |f: &mut fmt::Formatter<'_>, g: usize| {
             let (offset, len) = layout.group(g);
             let Some(src) = self.u.get(offset..offset + len) else { return Ok(()) };
             let Some(dst) = buf.get_mut(..len) else { return Ok(()) };
             softmax(src, dst);
             for (i, p) in dst.iter().enumerate() {
-                write!(f, " {}={:.2}", label(i), p)?;
+                write!(f, " {}={:.2}", option_label(layout, g, i), p)?;
             }
             Ok(())
         };
         f.write_str("modules:")?;
-        group(f, 0, &|i| Label::Module(i))?;
+        group(f, 0)?;
         for l in 0..layout.layers {
             write!(f, "\nlayer {}: use/skip:", l + 1)?;
-            group(f, 1 + layout.layers + l, &|i| Label::UseSkip(i))?;
+            group(f, 1 + layout.layers + l)?;
             f.write_str(" |")?;
-            group(f, 1 + l, &|i| Label::Base(layout.base(i)))?;
+            group(f, 1 + l)?;
         }
         Ok(())
     }
 }
 
-enum Label {
+/// The name of option `index` of softmax group `group` of `layout`, as people read it: `m1` for
+/// an input module, `relu16` for a base layer, `use` or `skip`.
+#[must_use]
+pub fn option_label(layout: &Layout, group: usize, index: usize) -> OptionLabel {
+    if group == 0 {
+        OptionLabel::Module(index)
+    } else if group <= layout.layers {
+        OptionLabel::Base(layout.base(index))
+    } else {
+        OptionLabel::UseSkip(index)
+    }
+}
+
+/// A printable option name (see [`option_label`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptionLabel {
+    /// Input module `m{index}`.
     Module(usize),
+    /// `use` (0) or `skip` (1).
     UseSkip(usize),
+    /// A base layer's activation and width (`?` when out of range).
     Base(Option<(crate::dims::Activation, usize)>),
 }
 
-impl fmt::Display for Label {
+impl fmt::Display for OptionLabel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Module(i) => write!(f, "m{i}"),

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Which search space a ranker, a database run or a weights file belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum PresetId {
     /// 3 input modules, 3 layers of 8 base layers: U = 33. Fits a microcontroller.
     Tiny,
@@ -222,6 +222,30 @@ const _: () = assert!(Tiny::LAYOUT.arch_dim() == Tiny::ARCH_DIM);
 const _: () = assert!(Paper::LAYOUT.arch_dim() == Paper::ARCH_DIM);
 const _: () = assert!(Tiny::LAYOUT.layers <= MAX_LAYERS && Paper::LAYOUT.layers <= MAX_LAYERS);
 
+/// Runs `$body` with the type alias `$P` bound to the compiled preset named by `$id` (a
+/// [`PresetId`]): the one place a run-time preset becomes a compile-time one.
+///
+/// ```
+/// use archrank_core::{Preset, PresetId, with_preset};
+/// let u = with_preset!(PresetId::Paper, P => P::ARCH_DIM);
+/// assert_eq!(u, 105);
+/// ```
+#[macro_export]
+macro_rules! with_preset {
+    ($id:expr, $P:ident => $body:expr) => {
+        match $id {
+            $crate::PresetId::Tiny => {
+                type $P = $crate::Tiny;
+                $body
+            }
+            $crate::PresetId::Paper => {
+                type $P = $crate::Paper;
+                $body
+            }
+        }
+    };
+}
+
 // ---- the sample encoder's layout (same for both presets) ----
 
 /// Dimensions of the hashed sketch (numeric features) or hashed word bag (text).
@@ -238,6 +262,15 @@ pub const SHAPE_DIM: usize = 8;
 pub const ENCODED_DIM: usize = SKETCH_DIM + ROW_STATS_DIM + LABEL_SLOTS + SHAPE_DIM;
 /// Class ids the encoder accepts (0..MAX_CLASSES).
 pub const MAX_CLASSES: usize = 128;
+/// Where the row statistics start in an encoded sample (after the sketch).
+pub const ROW_STATS_AT: usize = SKETCH_DIM;
+/// Where the label one-hot starts in an encoded sample.
+pub const LABEL_AT: usize = ROW_STATS_AT + ROW_STATS_DIM;
+/// Where the task-shape scalars start in an encoded sample (the last block).
+pub const SHAPE_AT: usize = LABEL_AT + LABEL_SLOTS;
+/// Index, within the shape scalars, of the sample's own class prior: the only shape scalar that
+/// varies from sample to sample, so not a property of the task.
+pub const PRIOR_SLOT: usize = 4;
 
 // ---- the ranking network (paper sizes) ----
 
@@ -253,17 +286,3 @@ pub const RHO_HIDDEN2: usize = 10;
 pub const TOP_K: usize = 5;
 /// Nearest training tasks whose top architectures seed the search.
 pub const NEAREST_TASKS: usize = 2;
-
-/// Number of parameters of the ranking network for an architecture of length `arch_dim`: the
-/// sum of [`crate::network::tensor_sizes`].
-#[must_use]
-pub const fn param_count(arch_dim: usize) -> usize {
-    let sizes = crate::network::tensor_sizes(arch_dim);
-    let mut total = 0;
-    let mut i = 0;
-    while i < sizes.len() {
-        total += sizes[i];
-        i += 1;
-    }
-    total
-}

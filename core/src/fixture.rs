@@ -4,10 +4,10 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::dims::{EMBED_DIM, Preset, TOP_K, param_count};
+use crate::dims::{EMBED_DIM, Preset, TOP_K};
+use crate::network::param_count;
 use crate::weights_format::{
-    Dims, FORMAT_VERSION, FitInfo, LossKind, MAGIC, Provenance, SearchConfig, TaskSection,
-    WeightsFile,
+    FitInfo, LossKind, Provenance, SearchConfig, TaskSection, WeightsFile,
 };
 
 /// Owned byte sections of a weights file, to borrow a [`WeightsFile`] from.
@@ -65,28 +65,24 @@ impl OwnedSections {
     /// A weights file for preset `P` borrowing these sections.
     #[must_use]
     pub fn file<P: Preset>(&self) -> WeightsFile<'_> {
-        WeightsFile {
-            magic: MAGIC,
-            format_version: FORMAT_VERSION,
-            preset: P::LAYOUT.preset,
-            dims: Dims::compiled::<P>(),
-            fit: FitInfo { loss: LossKind::Linear, margin: 0.3, gap: 0.01, steps: 0, seed: 0 },
-            provenance: Provenance {
+        WeightsFile::new::<P>(
+            FitInfo { loss: LossKind::Linear, margin: 0.3, gap: 0.01, steps: 0, seed: 0 },
+            Provenance {
                 trainer_version: "fixture",
                 database_hash: "",
                 created_unix: 0,
                 note: "random weights",
             },
-            search: SearchConfig::default(),
-            params: &self.params,
-            tasks: TaskSection {
+            SearchConfig::default(),
+            &self.params,
+            TaskSection {
                 count: self.count,
                 names: &self.names,
                 embeddings: &self.embeddings,
                 top_archs: &self.top_archs,
                 top_scores: &self.top_scores,
             },
-        }
+        )
     }
 }
 

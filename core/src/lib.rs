@@ -6,7 +6,8 @@
 //!
 //! # Pipeline
 //!
-//! 1. **Load** a weights file written by the trainer ([`WeightsFile::load`]). It is validated
+//! 1. **Load** a weights file written by the trainer ([`Ranker::load`], or [`AnyRanker::load`]
+//!    when the preset is known only from the file). It is validated
 //!    once — magic, format version, preset, every dimension, section lengths, finiteness — and
 //!    read in place afterwards (on a device, straight from flash). After `Ok`, nothing below can
 //!    fail.
@@ -32,9 +33,9 @@
 //! version is refused with [`WeightsError::UnsupportedVersion`], never misread.
 //!
 //! ```
-//! use archrank_core::{dims::Tiny, WeightsFile, WeightsError};
+//! use archrank_core::{Ranker, Tiny, WeightsError};
 //! // Arbitrary bytes are refused with a typed error, never a panic.
-//! let err = WeightsFile::load::<Tiny>(b"not weights").unwrap_err();
+//! let err = Ranker::<Tiny>::load(b"not weights").unwrap_err();
 //! assert_eq!(err, WeightsError::BadMagic);
 //! ```
 #![no_std]
@@ -45,6 +46,7 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
+pub mod any_ranker;
 pub mod architecture;
 pub mod dense;
 pub mod dims;
@@ -58,17 +60,20 @@ pub mod samples_format;
 pub mod search;
 pub mod search_report;
 pub mod task_embedding;
+pub mod task_table;
 pub mod weights_format;
 
-pub use architecture::{Discrete, LayerChoice, SoftView};
+pub use any_ranker::AnyRanker;
+pub use architecture::{Discrete, LayerChoice, SoftView, SpecError};
 pub use dims::{Paper, Preset, PresetId, Tiny};
 pub use error::{EncodeError, WeightsError};
 pub use network::{Embedder, Network, Scorer, TaskEmbedding};
-pub use ranker::{Ranker, TaskTable};
+pub use ranker::Ranker;
 pub use sample_encoder::{
     Encoded, NumericEncoder, NumericStatsBuilder, TextEncoder, TextStatsBuilder,
 };
 pub use samples_format::{Samples, SamplesError, SamplesFile};
 pub use search::{Neighbour, SearchResult, Start};
-pub use task_embedding::{NumericSamples, embed_numeric, embed_text};
+pub use task_embedding::{NumericSamples, embed_numeric, embed_text, encode_numeric, encode_text};
+pub use task_table::TaskTable;
 pub use weights_format::{LossKind, SearchConfig, WeightsFile};

@@ -74,6 +74,20 @@ pub const fn tensor_sizes(arch_dim: usize) -> [usize; 11] {
     ]
 }
 
+/// Number of parameters of the ranking network for an architecture of length `arch_dim`: the
+/// sum of [`tensor_sizes`].
+#[must_use]
+pub const fn param_count(arch_dim: usize) -> usize {
+    let sizes = tensor_sizes(arch_dim);
+    let mut total = 0;
+    let mut i = 0;
+    while i < sizes.len() {
+        total += sizes[i];
+        i += 1;
+    }
+    total
+}
+
 /// The ranking network's weights for preset `P`, read in place.
 #[derive(Clone, Copy, Debug)]
 pub struct Network<'a, P: Preset> {

@@ -1,72 +1,11 @@
-//! A loaded ranker: the network, the training tasks it knows and the header it came with.
+//! A loaded ranker: a weights file validated for one preset, with its network and the training
+//! tasks it knows. After [`Ranker::load`] succeeds, scoring and search cannot fail.
 
-use crate::dense::{LeSlice, value};
-use crate::dims::{EMBED_DIM, Preset, TOP_K};
-use crate::network::{Network, TaskEmbedding};
-use crate::weights_format::{SearchConfig, WeightsFile};
-
-/// The training tasks stored in a weights file, validated.
-#[derive(Clone, Copy, Debug)]
-pub struct TaskTable<'a> {
-    pub(crate) count: usize,
-    pub(crate) names: &'a str,
-    pub(crate) embeddings: LeSlice<'a>,
-    pub(crate) top_archs: LeSlice<'a>,
-    pub(crate) top_scores: LeSlice<'a>,
-}
-
-impl<'a> TaskTable<'a> {
-    /// Number of training tasks (at least one).
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.count
-    }
-
-    /// Always false: a loaded table holds at least one task.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-
-    /// Name of task `i` ("" when out of range).
-    #[must_use]
-    pub fn name(&self, i: usize) -> &'a str {
-        self.names.split('\n').nth(i).unwrap_or("")
-    }
-
-    /// Mean task embedding of task `i`.
-    #[must_use]
-    pub fn embedding(&self, i: usize) -> TaskEmbedding {
-        TaskEmbedding::from_fn(|r, _| value(self.embeddings, i * EMBED_DIM + r))
-    }
-
-    /// Squared Euclidean distance from `z` to task `i`'s mean embedding.
-    #[must_use]
-    pub fn distance_sq(&self, i: usize, z: &TaskEmbedding) -> f32 {
-        let start = i * EMBED_DIM;
-        let stored = self.embeddings.get(start..start + EMBED_DIM).unwrap_or(&[]);
-        stored
-            .iter()
-            .zip(z.iter())
-            .map(|(b, v)| (f32::from_le_bytes(*b) - v) * (f32::from_le_bytes(*b) - v))
-            .sum()
-    }
-
-    /// Writes task `i`'s `rank`-th best architecture (logits) into `u` (length U).
-    pub fn top_arch_into(&self, i: usize, rank: usize, arch_dim: usize, u: &mut [f32]) {
-        let start = (i * TOP_K + rank) * arch_dim;
-        let stored = self.top_archs.get(start..start + arch_dim).unwrap_or(&[]);
-        for (dst, b) in u.iter_mut().zip(stored) {
-            *dst = f32::from_le_bytes(*b);
-        }
-    }
-
-    /// Validation accuracy of task `i`'s `rank`-th best architecture.
-    #[must_use]
-    pub fn top_score(&self, i: usize, rank: usize) -> f32 {
-        value(self.top_scores, i * TOP_K + rank)
-    }
-}
+use crate::dims::Preset;
+use crate::error::WeightsError;
+use crate::network::{Network, param_count};
+use crate::task_table::TaskTable;
+use crate::weights_format::{Dims, SearchConfig, WeightsFile, f32_section};
 
 /// A validated ranker for preset `P`: scoring and search on it cannot fail.
 #[derive(Clone, Debug)]
@@ -77,12 +16,51 @@ pub struct Ranker<'a, P: Preset> {
 }
 
 impl<'a, P: Preset> Ranker<'a, P> {
-    pub(crate) fn new(
-        header: WeightsFile<'a>,
-        network: Network<'a, P>,
-        tasks: TaskTable<'a>,
-    ) -> Self {
-        Self { header, network, tasks }
+    /// Decodes and validates a weights file for preset `P`, borrowing `bytes` (on a device,
+    /// straight from flash).
+    ///
+    /// # Errors
+    /// A [`WeightsError`] for each way the bytes can be unusable.
+    ///
+    /// ```
+    /// use archrank_core::{Ranker, Tiny, WeightsError};
+    /// // Arbitrary bytes are refused with a typed error, never a panic.
+    /// let err = Ranker::<Tiny>::load(b"not weights").unwrap_err();
+    /// assert_eq!(err, WeightsError::BadMagic);
+    /// ```
+    pub fn load(bytes: &'a [u8]) -> Result<Self, WeightsError> {
+        Self::from_file(WeightsFile::decode(bytes)?)
+    }
+
+    /// Validates a decoded file for preset `P`: preset, every dimension, search defaults, section
+    /// lengths and that every value is finite and in range.
+    ///
+    /// # Errors
+    /// The first check that fails, as a [`WeightsError`].
+    pub fn from_file(header: WeightsFile<'a>) -> Result<Self, WeightsError> {
+        if header.preset != P::LAYOUT.preset {
+            return Err(WeightsError::PresetMismatch {
+                expected: P::LAYOUT.preset,
+                found: header.preset,
+            });
+        }
+        for ((what, expected), (_, found)) in
+            Dims::compiled::<P>().named().into_iter().zip(header.dims.named())
+        {
+            if expected != found {
+                return Err(WeightsError::DimensionMismatch { what, expected, found });
+            }
+        }
+        if !header.search.is_valid()
+            || !header.fit.margin.is_finite()
+            || !header.fit.gap.is_finite()
+        {
+            return Err(WeightsError::BadSearchDefaults);
+        }
+        let params = f32_section("params", header.params, param_count(P::ARCH_DIM))?;
+        let network = Network::from_params(params).ok_or(WeightsError::Malformed)?;
+        let tasks = TaskTable::from_section::<P>(&header.tasks)?;
+        Ok(Self { header, network, tasks })
     }
 
     /// The decoded file: header, fit information, provenance and search defaults.

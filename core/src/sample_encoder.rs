@@ -10,18 +10,14 @@
 use nalgebra::SVector;
 
 use crate::dims::{
-    ENCODED_DIM, LABEL_SLOTS, MAX_CLASSES, ROW_STATS_DIM, SHAPE_DIM, SKETCH_DIM, SKETCH_HASHES,
+    ENCODED_DIM, LABEL_AT, LABEL_SLOTS, MAX_CLASSES, PRIOR_SLOT, ROW_STATS_AT, SHAPE_AT, SHAPE_DIM,
+    SKETCH_DIM, SKETCH_HASHES,
 };
 use crate::error::EncodeError;
 
 /// One encoded sample.
 pub type Encoded = SVector<f32, ENCODED_DIM>;
 
-const ROW_STATS_AT: usize = SKETCH_DIM;
-const LABEL_AT: usize = ROW_STATS_AT + ROW_STATS_DIM;
-const SHAPE_AT: usize = LABEL_AT + LABEL_SLOTS;
-/// Index, within the shape scalars, of the sample's class prior (the only per-sample one).
-const PRIOR_SLOT: usize = 4;
 /// Standardized values are clipped to +-CLIP so one outlier cannot dominate the sketch.
 const CLIP: f32 = 5.0;
 const HASH_SEED: u32 = 0x5EED_A11C;

@@ -77,6 +77,27 @@ pub struct Samples<'a> {
 }
 
 impl<'a> SamplesFile<'a> {
+    /// A samples file of this build's format: `features` values per sample in `values` (0 and
+    /// `texts` for a text task), one class id per sample in `labels`.
+    #[must_use]
+    pub fn new(
+        task: &'a str,
+        features: u32,
+        labels: &'a [u8],
+        values: &'a [u8],
+        texts: &'a str,
+    ) -> Self {
+        Self {
+            magic: SAMPLES_MAGIC,
+            format_version: SAMPLES_VERSION,
+            task,
+            features,
+            labels,
+            values,
+            texts,
+        }
+    }
+
     /// Decodes and checks a samples file.
     ///
     /// # Errors

@@ -1,4 +1,7 @@
-//! The weights file (postcard): one definition of the format, read in place and validated once.
+//! The weights file (postcard): one definition of the format, read in place.
+//!
+//! This module describes the bytes; [`crate::Ranker::load`] turns a decoded description into a
+//! validated ranker (the packet/representation split: decode here, check and use there).
 //!
 //! Layout, in order: magic, format version, preset, every dimension, how it was fitted,
 //! provenance, search defaults, the network's parameters (little-endian f32 bytes, tensors in
@@ -11,11 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::dense::LeSlice;
 use crate::dims::{
     EMBED_DIM, ENCODED_DIM, PHI_HIDDEN, Preset, PresetId, RHO_HIDDEN1, RHO_HIDDEN2, TOP_K,
-    param_count,
 };
 use crate::error::WeightsError;
-use crate::network::Network;
-use crate::ranker::{Ranker, TaskTable};
 
 /// The first bytes of every weights file.
 pub const MAGIC: [u8; 8] = *b"ARCHRANK";
@@ -98,7 +98,9 @@ impl Dims {
         }
     }
 
-    fn named(&self) -> [(&'static str, u32); 10] {
+    /// Every dimension with its name, in header order.
+    #[must_use]
+    pub fn named(&self) -> [(&'static str, u32); 10] {
         [
             ("modules", self.modules),
             ("layers", self.layers),
@@ -234,8 +236,13 @@ fn decode_error(e: postcard::Error) -> WeightsError {
     }
 }
 
-/// Checks a byte section's length and that every value is finite, and views it as f32s.
-fn f32_section<'a>(
+/// Checks a byte section's length and that every value is finite and within
+/// [`MAX_MAGNITUDE`], and views it as f32s.
+///
+/// # Errors
+/// [`WeightsError::LengthMismatch`], [`WeightsError::NonFinite`] or
+/// [`WeightsError::OutOfRange`], naming the section as `what`.
+pub fn f32_section<'a>(
     what: &'static str,
     bytes: &'a [u8],
     values: usize,
@@ -261,12 +268,36 @@ fn f32_section<'a>(
 }
 
 impl<'a> WeightsFile<'a> {
-    /// Decodes and validates a weights file for preset `P`, borrowing `bytes`.
+    /// A file for preset `P`: magic, format version, preset and dimensions are this build's.
+    #[must_use]
+    pub fn new<P: Preset>(
+        fit: FitInfo,
+        provenance: Provenance<'a>,
+        search: SearchConfig,
+        params: &'a [u8],
+        tasks: TaskSection<'a>,
+    ) -> Self {
+        Self {
+            magic: MAGIC,
+            format_version: FORMAT_VERSION,
+            preset: P::LAYOUT.preset,
+            dims: Dims::compiled::<P>(),
+            fit,
+            provenance,
+            search,
+            params,
+            tasks,
+        }
+    }
+
+    /// Decodes a weights file, borrowing `bytes`: magic, format version and encoding are
+    /// checked here; dimensions and values when a [`crate::Ranker`] is made of it.
     ///
     /// # Errors
-    /// A [`WeightsError`] for each way the bytes can be unusable; after `Ok`, scoring and
-    /// search cannot fail.
-    pub fn load<P: Preset>(bytes: &'a [u8]) -> Result<Ranker<'a, P>, WeightsError> {
+    /// [`WeightsError::Truncated`], [`WeightsError::BadMagic`],
+    /// [`WeightsError::UnsupportedVersion`], [`WeightsError::Malformed`] or
+    /// [`WeightsError::TrailingBytes`].
+    pub fn decode(bytes: &'a [u8]) -> Result<Self, WeightsError> {
         let (prefix, _): (Prefix, _) = postcard::take_from_bytes(bytes).map_err(decode_error)?;
         if prefix.magic != MAGIC {
             return Err(WeightsError::BadMagic);
@@ -277,58 +308,11 @@ impl<'a> WeightsFile<'a> {
                 found: prefix.format_version,
             });
         }
-        let (file, rest): (WeightsFile<'a>, _) =
-            postcard::take_from_bytes(bytes).map_err(decode_error)?;
+        let (file, rest): (Self, _) = postcard::take_from_bytes(bytes).map_err(decode_error)?;
         if !rest.is_empty() {
             return Err(WeightsError::TrailingBytes { count: rest.len() as u32 });
         }
-        file.validate::<P>()
-    }
-
-    fn validate<P: Preset>(self) -> Result<Ranker<'a, P>, WeightsError> {
-        if self.preset != P::LAYOUT.preset {
-            return Err(WeightsError::PresetMismatch {
-                expected: P::LAYOUT.preset,
-                found: self.preset,
-            });
-        }
-        for ((what, expected), (_, found)) in
-            Dims::compiled::<P>().named().into_iter().zip(self.dims.named())
-        {
-            if expected != found {
-                return Err(WeightsError::DimensionMismatch { what, expected, found });
-            }
-        }
-        if !self.search.is_valid() || !self.fit.margin.is_finite() || !self.fit.gap.is_finite() {
-            return Err(WeightsError::BadSearchDefaults);
-        }
-        let params = f32_section("params", self.params, param_count(P::ARCH_DIM))?;
-        let network = Network::from_params(params).ok_or(WeightsError::Malformed)?;
-        let tasks = self.task_table::<P>()?;
-        Ok(Ranker::new(self, network, tasks))
-    }
-
-    fn task_table<P: Preset>(&self) -> Result<TaskTable<'a>, WeightsError> {
-        let t = &self.tasks;
-        let n = t.count as usize;
-        if n == 0 {
-            return Err(WeightsError::NoTasks);
-        }
-        let names = t.names.split('\n').count();
-        if names != n {
-            return Err(WeightsError::LengthMismatch {
-                what: "task names",
-                expected: n as u32,
-                found: names as u32,
-            });
-        }
-        Ok(TaskTable {
-            count: n,
-            names: t.names,
-            embeddings: f32_section("task embeddings", t.embeddings, n * EMBED_DIM)?,
-            top_archs: f32_section("top architectures", t.top_archs, n * TOP_K * P::ARCH_DIM)?,
-            top_scores: f32_section("top accuracies", t.top_scores, n * TOP_K)?,
-        })
+        Ok(file)
     }
 
     /// Encodes the file (the writer; reading never allocates).

@@ -10,7 +10,7 @@ mod stack_paint;
 use core::fmt::Write as _;
 
 use archrank_core::search_report::write_result;
-use archrank_core::{SamplesFile, SearchResult, WeightsFile, embed_numeric};
+use archrank_core::{SamplesFile, SearchResult, Ranker, embed_numeric};
 use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hio};
 use panic_semihosting as _;
@@ -69,7 +69,7 @@ fn main() -> ! {
 fn choose() -> Result<Choice, &'static str> {
     let counter = instruction_counter::Counter::now();
     let ranker =
-        WeightsFile::load::<Space>(WEIGHTS).map_err(|_| "the bundled weights are invalid")?;
+        Ranker::<Space>::load(WEIGHTS).map_err(|_| "the bundled weights are invalid")?;
     let samples = SamplesFile::load(SAMPLES).map_err(|_| "the bundled samples are invalid")?;
     let net = ranker.network();
     let z = if samples.is_text() {

@@ -1,16 +1,25 @@
 //! Writing files so that a reader or a crash never sees half of one: write a temporary file
 //! beside the target, flush it to disk, then rename it over the target.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{self, Write};
 use std::path::Path;
-
-use anyhow::{Context, Result};
 
 /// Atomically replaces `path` with `bytes`.
 ///
 /// # Errors
 /// I/O errors, naming the path.
-pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_with(path, |file| file.write_all(bytes))
+}
+
+/// Atomically replaces `path` with what `fill` writes into the temporary file.
+///
+/// # Errors
+/// `fill`'s error or another I/O error, naming the path.
+pub fn write_with(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+    let located =
+        |what: String| move |e: io::Error| io::Error::new(e.kind(), format!("{what}: {e}"));
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -19,16 +28,17 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(".archrank-partial-")
         .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        .map_err(located(format!("cannot create a temporary file in {}", dir.display())))?;
     // A temporary file is private (0600); the result gets the target's permissions, or 0644.
     let permissions =
         std::fs::metadata(path).map_or_else(|_| default_permissions(), |m| Some(m.permissions()));
-    tmp.write_all(bytes)
+    fill(tmp.as_file_mut())
         .and_then(|()| permissions.map_or(Ok(()), |p| tmp.as_file().set_permissions(p)))
         .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("while writing {}", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot rename the temporary file to {}", path.display()))?;
+        .map_err(located(format!("while writing {}", path.display())))?;
+    tmp.persist(path).map_err(|e| {
+        located(format!("cannot rename the temporary file to {}", path.display()))(e.error)
+    })?;
     Ok(())
 }
 

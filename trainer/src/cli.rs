@@ -2,7 +2,12 @@
 
 use std::path::PathBuf;
 
+use archrank_core::{LossKind, PresetId};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::child::DEFAULT_MAX_ROWS;
+use crate::fit::{FitConfig, FitError, Metric, Optimizer};
+use crate::populate::Shard;
 
 /// The default experiment database: the bundled one.
 pub const DEFAULT_DB: &str = "data/default.sqlite";
@@ -60,11 +65,32 @@ pub enum PresetArg {
     Paper,
 }
 
-impl From<PresetArg> for archrank_core::PresetId {
+impl From<PresetArg> for PresetId {
     fn from(p: PresetArg) -> Self {
         match p {
             PresetArg::Tiny => Self::Tiny,
             PresetArg::Paper => Self::Paper,
+        }
+    }
+}
+
+/// The ranker's loss.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LossArg {
+    /// Regression of the accuracy, (v - p)^2: the predecessor's baseline.
+    L2,
+    /// Pairwise ranking, max(0, m - (v_i - v_j)).
+    Linear,
+    /// Pairwise ranking, max(0, m - (v_i - v_j))^2 / m.
+    Quadratic,
+}
+
+impl From<LossArg> for LossKind {
+    fn from(l: LossArg) -> Self {
+        match l {
+            LossArg::L2 => Self::L2,
+            LossArg::Linear => Self::Linear,
+            LossArg::Quadratic => Self::Quadratic,
         }
     }
 }
@@ -134,7 +160,7 @@ pub struct PopulateArgs {
     #[arg(long, value_delimiter = ',')]
     pub tasks: Vec<String>,
     /// Cap on the rows a child trains on (stratified subsample); the stored task keeps all rows.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = DEFAULT_MAX_ROWS)]
     pub max_rows: usize,
     /// Minimum epochs per child (a floor of optimizer steps applies on top).
     #[arg(long, default_value_t = 20)]
@@ -149,8 +175,8 @@ pub struct PopulateArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Run only shard K of N of the plan (e.g. an array job's index), as `K/N`.
-    #[arg(long, default_value = "1/1")]
-    pub shard: String,
+    #[arg(long, default_value = "1/1", value_parser = Shard::parse)]
+    pub shard: Shard,
     /// Retrain the first K architectures of each task with other seeds, to measure noise.
     #[arg(long, default_value_t = 0)]
     pub noise_archs: u32,
@@ -181,7 +207,7 @@ pub struct TrainChildArgs {
     #[arg(long, default_value_t = 3)]
     pub seeds: u32,
     /// Cap on training rows.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = DEFAULT_MAX_ROWS)]
     pub max_rows: usize,
     /// Print JSON instead of a table.
     #[arg(long)]
@@ -315,8 +341,8 @@ pub struct FitArgs {
     #[arg(long)]
     pub gap: Option<f32>,
     /// Optimizer: sgd (with momentum) or adam.
-    #[arg(long)]
-    pub optimizer: Option<String>,
+    #[arg(long, value_enum)]
+    pub optimizer: Option<Optimizer>,
     /// Learning rate.
     #[arg(long)]
     pub lr: Option<f32>,
@@ -333,11 +359,38 @@ pub struct FitArgs {
     #[arg(long)]
     pub pairs: Option<usize>,
     /// Ranking target: val_acc (the paper's), val_balanced_acc or neg_val_xent.
-    #[arg(long)]
-    pub metric: Option<String>,
+    #[arg(long, value_enum)]
+    pub metric: Option<Metric>,
     /// Seed of the fit (initialisation and every draw).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+}
+
+impl FitArgs {
+    /// The fit settings these options ask for: unset ones from `FitConfig::default()`, `loss`
+    /// when given, checked once by [`FitConfig::validate`].
+    ///
+    /// # Errors
+    /// [`FitError::Setting`] naming the option out of range.
+    pub fn config(&self, loss: Option<LossKind>) -> Result<FitConfig, FitError> {
+        let d = FitConfig::default();
+        let config = FitConfig {
+            loss: loss.unwrap_or(d.loss),
+            margin: self.margin.unwrap_or(d.margin),
+            gap: self.gap.unwrap_or(d.gap),
+            optimizer: self.optimizer.unwrap_or(d.optimizer),
+            lr: self.lr.unwrap_or(d.lr),
+            momentum: self.momentum.unwrap_or(d.momentum),
+            steps: self.steps.unwrap_or(d.steps),
+            batch_samples: self.batch_samples.unwrap_or(d.batch_samples),
+            pairs: self.pairs.unwrap_or(d.pairs),
+            metric: self.metric.unwrap_or(d.metric),
+            seed: self.seed,
+            log_every: d.log_every,
+        };
+        config.validate()?;
+        Ok(config)
+    }
 }
 
 /// `archrank fit`
@@ -350,8 +403,8 @@ pub struct FitCommandArgs {
     #[arg(long, value_enum, default_value = "tiny")]
     pub preset: PresetArg,
     /// Loss: l2 (the baseline), linear or quadratic (pairwise ranking).
-    #[arg(long)]
-    pub loss: Option<String>,
+    #[arg(long, value_enum)]
+    pub loss: Option<LossArg>,
     /// Leave these tasks out of the fit (repeatable).
     #[arg(long)]
     pub exclude_task: Vec<String>,
@@ -388,8 +441,8 @@ pub struct EvalCommon {
     #[arg(long, value_enum, default_value = "tiny")]
     pub preset: PresetArg,
     /// Losses to compare (comma-separated).
-    #[arg(long, value_delimiter = ',', default_value = "l2,linear,quadratic")]
-    pub losses: Vec<String>,
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "l2,linear,quadratic")]
+    pub losses: Vec<LossArg>,
     /// Fits per task and loss, with seeds seed, seed+1, ...
     #[arg(long)]
     pub repeats: Option<u32>,
@@ -428,7 +481,7 @@ pub struct EvalSearchArgs {
     #[arg(long, default_value_t = 3)]
     pub child_seeds: u32,
     /// Cap on the rows a child trains on (as when populating).
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = DEFAULT_MAX_ROWS)]
     pub max_rows: usize,
 }
 

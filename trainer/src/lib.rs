@@ -1,7 +1,13 @@
 //! The archrank trainer: the experiment database, child-model training, ranker fitting, search
 //! and the paper's evaluations, behind the `archrank` command line.
+//!
+//! The folders follow the pipeline, each importing only from the stages before it:
+//! [`task`] (CSVs, splits, the core's view of samples) -> [`child`] (child models) ->
+//! [`database`] (tasks and runs) -> [`populate`] (training the plan) -> [`fit`] (the ranker) ->
+//! [`search`] (the online phase on the host) -> [`evaluation`] (the paper's tables and figures)
+//! -> [`commands`] (argument to settings to output). [`atomic_file`], [`output`] and [`rng`] are
+//! shared by all of them.
 
-pub mod arch_sampling;
 pub mod atomic_file;
 pub mod child;
 pub mod cli;
@@ -9,15 +15,8 @@ pub mod commands;
 pub mod database;
 pub mod evaluation;
 pub mod fit;
-pub mod host_search;
 pub mod output;
 pub mod populate;
-pub mod projection;
-pub mod rank_stats;
-pub mod report;
 pub mod rng;
-pub mod split;
-pub mod svg_plot;
+pub mod search;
 pub mod task;
-pub mod task_csv;
-pub mod task_samples;

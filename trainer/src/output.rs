@@ -21,6 +21,14 @@ pub fn progress_bar(len: u64, what: &str, quiet: bool) -> ProgressBar {
     bar
 }
 
+/// A note on what a long command is doing, on stderr beside the progress bars; hidden with
+/// `--quiet`.
+pub fn note(text: &str, quiet: bool) {
+    if !quiet {
+        eprintln!("{text}");
+    }
+}
+
 /// Formats rows as a left-aligned table with a header and a rule.
 #[must_use]
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {

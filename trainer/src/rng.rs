@@ -30,6 +30,14 @@ pub fn derive_seed(parts: &[u64]) -> u64 {
     acc
 }
 
+/// FNV-1a of a name: a stable 64-bit id for seeding per task (the same on every machine and
+/// in every version, unlike `std`'s hasher).
+#[must_use]
+pub fn name_hash(name: &str) -> u64 {
+    name.bytes()
+        .fold(0xCBF2_9CE4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3))
+}
+
 impl Rng {
     /// A generator seeded from `seed`.
     #[must_use]

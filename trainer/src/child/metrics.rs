@@ -1,5 +1,7 @@
 //! Accuracy, balanced accuracy and cross-entropy of a child's predictions.
 
+use archrank_core::architecture::argmax;
+
 /// Running counts of a child's predictions on one set of rows.
 #[derive(Clone, Debug)]
 pub struct MetricCounts {
@@ -17,19 +19,6 @@ pub struct Metrics {
     pub balanced_accuracy: f64,
     /// Mean of -ln p(label) (0 for no rows).
     pub cross_entropy: f64,
-}
-
-/// Index of the largest probability (the first on ties; NaN never wins).
-fn argmax(probs: &[f32]) -> usize {
-    let mut best = 0;
-    let mut best_p = f32::NEG_INFINITY;
-    for (i, &p) in probs.iter().enumerate() {
-        if p > best_p {
-            best = i;
-            best_p = p;
-        }
-    }
-    best
 }
 
 impl MetricCounts {

@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use archrank_core::dims::PresetId;
-//! use archrank_trainer::arch_sampling::discrete_to_logits;
+//! use archrank_trainer::child::discrete_arch::discrete_to_logits;
 //! use archrank_trainer::child::{ChildConfig, prepare, train_child};
 //! use archrank_trainer::task::{Features, Split, Task};
 //!
@@ -22,9 +22,9 @@
 //! };
 //! let split = Split { train: (0..80).collect(), validation: (80..100).collect(), test: (100..120).collect() };
 //! let layout = PresetId::Tiny.layout();
-//! let prepared = prepare(&task, &split, &layout, None, 1);
-//! let u = discrete_to_logits(&layout, 0, &[Some(3), None, None]);
 //! let config = ChildConfig { min_steps: 50, ..ChildConfig::default() };
+//! let prepared = prepare(&task, &split, &layout, &config);
+//! let u = discrete_to_logits(&layout, 0, &[Some(3), None, None]);
 //! let outcome = train_child(&prepared, &u, &config, 7);
 //! assert!(outcome.validation_accuracy > 0.9);
 //! ```
@@ -33,6 +33,7 @@
 
 pub mod activations;
 pub mod adam;
+pub mod discrete_arch;
 pub mod gemm;
 pub mod metrics;
 pub mod mixing;
@@ -47,5 +48,5 @@ mod tests;
 
 pub use mixing::Mixing;
 pub use mixture_network::{Network, Workspace};
-pub use prepared::{ModuleFeatures, PreparedTask, prepare};
-pub use training::{ChildConfig, ChildOutcome, planned_epochs, train_child};
+pub use prepared::{ModuleFeatures, PreparedTask, prepare, prepare_seed};
+pub use training::{ChildConfig, ChildOutcome, DEFAULT_MAX_ROWS, planned_epochs, train_child};

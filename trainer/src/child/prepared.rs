@@ -10,8 +10,13 @@ use archrank_core::dims::Layout;
 
 use super::numeric_modules::{NUMERIC_WIDTH, numeric_features};
 use super::text_modules::{SparseRows, TEXT_WIDTH, text_features};
-use crate::split::stratified_subsample;
+use super::training::ChildConfig;
+use crate::rng::{derive_seed, name_hash};
+use crate::task::split::stratified_subsample;
 use crate::task::{Features, Split, Task};
+
+/// Seed tag of a task's prepared features.
+const PREPARE_TAG: u64 = 0x7072_6570;
 
 /// Every module's features for the prepared rows (training rows first, then validation, then
 /// test).
@@ -86,19 +91,24 @@ impl PreparedTask {
     }
 }
 
-/// Computes every input module's features for `split`, once, for the layout's module count.
-///
-/// Training rows are subsampled to at most `max_train_rows` (stratified by class); statistics of
-/// the numeric modules are fitted on the split's training rows; `seed` fixes the subsample and the
-/// modules' random projections. Row indices outside the task are ignored.
+/// Seed of a task's prepared features (training subsample, random projections): one per task
+/// name, so every child of a task, in every command, sees the same features.
 #[must_use]
-pub fn prepare(
-    task: &Task,
-    split: &Split,
-    layout: &Layout,
-    max_train_rows: Option<usize>,
-    seed: u64,
-) -> PreparedTask {
+pub fn prepare_seed(task: &str) -> u64 {
+    derive_seed(&[PREPARE_TAG, name_hash(task)])
+}
+
+/// Computes every input module's features for `split`, once, for the layout's module count: the
+/// one entry point to child preparation.
+///
+/// Training rows are subsampled to at most `config.max_train_rows` (stratified by class);
+/// statistics of the numeric modules are fitted on the split's training rows; the task's
+/// [`prepare_seed`] fixes the subsample and the modules' random projections. Row indices outside
+/// the task are ignored.
+#[must_use]
+pub fn prepare(task: &Task, split: &Split, layout: &Layout, config: &ChildConfig) -> PreparedTask {
+    let seed = prepare_seed(&task.name);
+    let max_train_rows = config.max_train_rows;
     let n = task.rows();
     let valid =
         |rows: &[usize]| -> Vec<usize> { rows.iter().copied().filter(|&r| r < n).collect() };

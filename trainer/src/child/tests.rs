@@ -3,9 +3,15 @@
 use archrank_core::dims::{Activation, Layout, Paper, Preset, Tiny};
 
 use super::*;
-use crate::arch_sampling::{discrete_to_logits, sample_architecture};
+use crate::child::discrete_arch::discrete_to_logits;
+use crate::populate::arch_sampling::sample_architecture;
 use crate::rng::Rng;
 use crate::task::{Features, Split, Task};
+
+/// Children prepared on every training row.
+fn all_rows() -> ChildConfig {
+    ChildConfig { max_train_rows: None, ..ChildConfig::default() }
+}
 
 /// Two Gaussian blobs in `d` dimensions, `separation` standard deviations apart on every axis.
 fn blobs(rows: usize, d: usize, separation: f32, seed: u64) -> Task {
@@ -107,7 +113,7 @@ fn check_gradients(prepared: &PreparedTask, u: &[f32], seed: u64, samples: usize
 fn gradients_match_finite_differences_numeric() {
     let task = blobs(60, 3, 2.0, 1);
     for layout in [Tiny::LAYOUT, Paper::LAYOUT] {
-        let prepared = prepare(&task, &split(60), &layout, None, 2);
+        let prepared = prepare(&task, &split(60), &layout, &all_rows());
         let mut rng = Rng::new(4);
         let u: Vec<f32> = (0..layout.arch_dim()).map(|_| rng.normal() as f32).collect();
         check_gradients(&prepared, &u, 5, if layout == Tiny::LAYOUT { 300 } else { 60 });
@@ -118,7 +124,7 @@ fn gradients_match_finite_differences_numeric() {
 fn gradients_match_finite_differences_text() {
     let task = texts(60, 1);
     let layout = Tiny::LAYOUT;
-    let prepared = prepare(&task, &split(60), &layout, None, 2);
+    let prepared = prepare(&task, &split(60), &layout, &all_rows());
     let u = sample_architecture(&layout, &mut Rng::new(9));
     check_gradients(&prepared, &u, 6, 300);
 }
@@ -132,13 +138,13 @@ fn without_time(mut o: ChildOutcome) -> ChildOutcome {
 fn same_seed_same_outcome() {
     let task = blobs(200, 4, 1.0, 3);
     let layout = Tiny::LAYOUT;
-    let prepared = prepare(&task, &split(200), &layout, None, 1);
+    let prepared = prepare(&task, &split(200), &layout, &all_rows());
     let u = sample_architecture(&layout, &mut Rng::new(2));
     let a = without_time(train_child(&prepared, &u, &quick(), 11));
     let b = without_time(train_child(&prepared, &u, &quick(), 11));
     assert_eq!(a, b);
     assert_eq!(a.validation_accuracy.to_bits(), b.validation_accuracy.to_bits());
-    let again = prepare(&task, &split(200), &layout, None, 1);
+    let again = prepare(&task, &split(200), &layout, &all_rows());
     assert_eq!(a, without_time(train_child(&again, &u, &quick(), 11)));
     let c = without_time(train_child(&prepared, &u, &quick(), 12));
     assert_ne!(a.validation_cross_entropy, c.validation_cross_entropy);
@@ -148,7 +154,7 @@ fn same_seed_same_outcome() {
 fn easy_task_is_learned_by_a_good_discrete_architecture() {
     let task = blobs(500, 5, 3.0, 7);
     let layout = Tiny::LAYOUT;
-    let prepared = prepare(&task, &split(500), &layout, None, 1);
+    let prepared = prepare(&task, &split(500), &layout, &all_rows());
     let u = discrete_to_logits(&layout, 0, &[Some(3), Some(3), None]);
     let outcome = train_child(&prepared, &u, &quick(), 1);
     assert!(outcome.validation_accuracy >= 0.9, "{outcome:?}");
@@ -163,7 +169,7 @@ fn easy_task_is_learned_by_a_good_discrete_architecture() {
 fn text_task_is_learned() {
     let task = texts(300, 4);
     let layout = Tiny::LAYOUT;
-    let prepared = prepare(&task, &split(300), &layout, None, 1);
+    let prepared = prepare(&task, &split(300), &layout, &all_rows());
     assert!(prepared.is_sparse());
     let u = discrete_to_logits(&layout, 0, &[Some(3), None, None]);
     let outcome = train_child(&prepared, &u, &quick(), 1);
@@ -181,7 +187,12 @@ fn paper_layout_child_trains() {
         ..ChildConfig::default()
     };
     for task in [blobs(150, 3, 3.0, 2), texts(150, 2)] {
-        let prepared = prepare(&task, &split(150), &layout, Some(64), 1);
+        let prepared = prepare(
+            &task,
+            &split(150),
+            &layout,
+            &ChildConfig { max_train_rows: Some(64), ..all_rows() },
+        );
         assert_eq!(prepared.train_rows(), 64);
         let u = sample_architecture(&layout, &mut Rng::new(1));
         let o = train_child(&prepared, &u, &config, 3);
@@ -245,7 +256,7 @@ fn discrete_probs(
 fn near_one_hot_mixing_equals_the_discrete_network() {
     let task = blobs(100, 6, 2.0, 5);
     let layout = Tiny::LAYOUT;
-    let prepared = prepare(&task, &split(100), &layout, None, 1);
+    let prepared = prepare(&task, &split(100), &layout, &all_rows());
     let layers = [Some(6), None, Some(1)];
     let module = 1;
     let u = discrete_to_logits(&layout, module, &layers);
@@ -308,7 +319,7 @@ fn child_speed_on_banknote() -> Result<(), Box<dyn std::error::Error>> {
     };
     let layout = Tiny::LAYOUT;
     let t = std::time::Instant::now();
-    let prepared = prepare(&task, &split, &layout, None, 1);
+    let prepared = prepare(&task, &split, &layout, &all_rows());
     eprintln!("prepare: {:.3} s", t.elapsed().as_secs_f64());
     let no_early_stop = ChildConfig { patience: 1000, ..ChildConfig::default() };
     let mut rng = Rng::new(5);
@@ -332,7 +343,7 @@ fn child_speed_on_banknote() -> Result<(), Box<dyn std::error::Error>> {
     );
     // A synthetic text task of the same size, for the sparse first layer (W = 256).
     let task = texts(n, 1);
-    let prepared = prepare(&task, &split, &layout, None, 1);
+    let prepared = prepare(&task, &split, &layout, &all_rows());
     let u = sample_architecture(&layout, &mut rng);
     let o = train_child(&prepared, &u, &ChildConfig::default(), 1);
     eprintln!(

@@ -15,6 +15,10 @@ const INIT_TAG: u64 = 0x696E_6974;
 /// Seed tag of a child's batch order.
 const SHUFFLE_TAG: u64 = 0x7368_7566;
 
+/// Training rows a child is fitted on by default (a stratified subsample beyond it): large tasks
+/// cost no more than this to populate.
+pub const DEFAULT_MAX_ROWS: usize = 2000;
+
 /// How a child is trained.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChildConfig {
@@ -32,7 +36,7 @@ pub struct ChildConfig {
     /// done, so the step floor always holds).
     pub patience: usize,
     /// Largest number of training rows (a stratified subsample beyond it); `None` keeps all.
-    /// Read by [`super::prepare`]'s callers; the child trains on whatever was prepared.
+    /// Applied by [`super::prepare`]; the child trains on whatever was prepared.
     pub max_train_rows: Option<usize>,
 }
 
@@ -45,7 +49,7 @@ impl Default for ChildConfig {
             batch_size: 64,
             learning_rate: 1e-3,
             patience: 5,
-            max_train_rows: Some(4000),
+            max_train_rows: Some(DEFAULT_MAX_ROWS),
         }
     }
 }

@@ -6,22 +6,20 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use archrank_core::{LossKind, PresetId};
 
-use super::fit::fit_config;
 use crate::child::{ChildConfig, prepare};
 use crate::cli::DemoArgs;
 use crate::database::Database;
 use crate::evaluation::baselines::{baselines, run_table};
+use crate::evaluation::rank_stats::{mean, std_dev};
+use crate::evaluation::report::{Report, held_out_scores, predicted_vs_actual};
 use crate::evaluation::search_eval::{HeldOut, SearchEvalSettings, find_and_measure};
+use crate::evaluation::svg_plot::histogram;
 use crate::fit::load_fit_data;
-use crate::output::{print, table};
-use crate::populate::prepare_seed;
-use crate::rank_stats::{mean, std_dev};
-use crate::report::{Report, held_out_scores, predicted_vs_actual};
-use crate::svg_plot::histogram;
+use crate::output::{note, print, table};
 
 pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
     let started = Instant::now();
-    let base = fit_config(&args.fit, None)?;
+    let base = args.fit.config(None)?;
     let db = Database::open_read_only(&args.db).with_context(
         || "the demo runs on the bundled database: run it from the repository root",
     )?;
@@ -34,14 +32,8 @@ pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
     );
     let train = data.without(&args.task);
     let (task, split) = db.task_split(&args.task)?;
-    let child = ChildConfig { max_train_rows: Some(2000), ..ChildConfig::default() };
-    let prepared = prepare(
-        &task,
-        &split,
-        &PresetId::Tiny.layout(),
-        child.max_train_rows,
-        prepare_seed(&args.task),
-    );
+    let child = ChildConfig::default();
+    let prepared = prepare(&task, &split, &PresetId::Tiny.layout(), &child);
     let settings = SearchEvalSettings {
         losses: vec![base.loss],
         repeats: 1,
@@ -49,18 +41,19 @@ pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
         base,
         child,
     };
-    if !quiet {
-        eprintln!(
+    note(
+        &format!(
             "demo: fitting on {} tasks with `{}` held out, then searching and training ...",
             train.tasks.len(),
             args.task
-        );
-    }
+        ),
+        quiet,
+    );
     let held = HeldOut { task: &task, rows: &split.train, prepared: &prepared };
     let hash = db.database_hash()?;
     let note = format!("demo, {} held out", args.task);
     let outcome = find_and_measure(&held, &train, base.loss, base.seed, &settings, &hash, &note)?;
-    let table_runs = run_table(&db.all_runs()?, PresetId::Tiny.name());
+    let table_runs = run_table(&db.all_runs()?, PresetId::Tiny);
     let names: Vec<String> = train.tasks.iter().map(|t| t.name.clone()).collect();
     let nearest = outcome.search.nearest.first().map(|n| n.task.as_str());
     let b = baselines(&table_runs, &args.task, &names, nearest);
@@ -85,7 +78,7 @@ pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let rows = vec![
+    let mut rows = vec![
         vec![
             "archrank, soft u*".into(),
             format!("{:.4} +- {:.4}", mean(&outcome.soft_tests), std_dev(&outcome.soft_tests)),
@@ -100,14 +93,10 @@ pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
             ),
             "0".into(),
         ],
-        vec!["random architecture".into(), format!("{:.4}", b.random), "1".into()],
-        vec!["best of 5 random (by validation)".into(), format!("{:.4}", b.best_of_5), "5".into()],
-        vec!["best of 10 random".into(), format!("{:.4}", b.best_of_10), "10".into()],
-        vec!["best of 25 random".into(), format!("{:.4}", b.best_of_25), "25".into()],
-        vec!["nearest task's best".into(), format!("{:.4}", b.nearest_task), "0".into()],
-        vec!["best on average".into(), format!("{:.4}", b.best_on_average), "0".into()],
-        vec!["oracle (best database run)".into(), format!("{:.4}", b.oracle), "all".into()],
     ];
+    rows.extend(
+        b.named().map(|n| vec![n.label.into(), format!("{:.4}", n.value), n.trainings.into()]),
+    );
     let _ = write!(
         text,
         "\nmeasured test accuracy on `{}` ({} child seeds for archrank):\n{}",

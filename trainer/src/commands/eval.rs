@@ -3,20 +3,19 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use archrank_core::{LossKind, PresetId};
 
-use super::fit::fit_config;
-use super::noise::task_noise;
 use crate::child::ChildConfig;
 use crate::cli::{EvalCommand, EvalCommon, EvalLotoArgs, EvalSearchArgs};
-use crate::database::Database;
-use crate::evaluation::baselines::run_table;
+use crate::database::{Database, Purpose};
+use crate::evaluation::baselines::{Baselines, run_table};
+use crate::evaluation::task_noise::task_noise;
 use crate::evaluation::{
     LotoReport, LotoSettings, RankerKind, SearchEvalReport, SearchEvalSettings, run_loto,
     run_search_eval,
 };
-use crate::fit::{FitData, load_fit_data};
+use crate::fit::{FitData, Metric, load_fit_data};
 use crate::output::{print, progress_bar};
 
 pub(crate) fn run(command: EvalCommand, quiet: bool) -> Result<()> {
@@ -26,23 +25,13 @@ pub(crate) fn run(command: EvalCommand, quiet: bool) -> Result<()> {
     }
 }
 
-fn losses(names: &[String]) -> Result<Vec<LossKind>> {
-    names
-        .iter()
-        .map(|n| {
-            LossKind::from_name(n)
-                .with_context(|| format!("--losses: unknown loss `{n}` (l2, linear, quadratic)"))
-        })
-        .collect()
-}
-
 struct Loaded {
     db: Database,
     data: FitData,
     held_out: Vec<String>,
 }
 
-fn load(common: &EvalCommon, metric: crate::fit::Metric, seed: u64) -> Result<Loaded> {
+fn load(common: &EvalCommon, metric: Metric, seed: u64) -> Result<Loaded> {
     let preset: PresetId = common.preset.into();
     let db = Database::open_read_only(&common.db)?;
     let data = load_fit_data(&db, preset, metric, &[], seed)?;
@@ -68,7 +57,8 @@ fn load(common: &EvalCommon, metric: crate::fit::Metric, seed: u64) -> Result<Lo
 
 fn write_outputs(common: &EvalCommon, json: &impl serde::Serialize, markdown: &str) -> Result<()> {
     if let Some(path) = &common.json {
-        crate::atomic_file::write(path, serde_json::to_string_pretty(json)?.as_bytes())?;
+        let text = serde_json::to_string_pretty(json)?;
+        crate::atomic_file::write(path, text.as_bytes())?;
     }
     if let Some(path) = &common.markdown {
         crate::atomic_file::write(path, markdown.as_bytes())?;
@@ -79,21 +69,21 @@ fn write_outputs(common: &EvalCommon, json: &impl serde::Serialize, markdown: &s
 
 fn loto(args: &EvalLotoArgs, quiet: bool) -> Result<()> {
     let common = &args.common;
-    let base = fit_config(&common.fit, None)?;
+    let base = common.fit.config(None)?;
     let repeats = common.repeats.unwrap_or(3);
     if repeats == 0 {
         bail!("--repeats must be at least 1");
     }
     let mut kinds: Vec<RankerKind> =
-        losses(&common.losses)?.into_iter().map(RankerKind::Loss).collect();
+        common.losses.iter().map(|&l| RankerKind::Loss(l.into())).collect();
     if !args.no_controls {
         kinds.extend([RankerKind::Agnostic, RankerKind::MetaFeatures]);
     }
     let loaded = load(common, base.metric, base.seed)?;
     let mut runs = loaded.db.all_runs()?;
-    runs.retain(|r| r.preset == loaded.data.preset.name());
+    runs.retain(|r| r.key.preset == loaded.data.preset);
     runs.sort_by_key(|r| {
-        (r.purpose != crate::database::Purpose::Population, r.arch_index, r.child_seed)
+        (r.key.purpose != Purpose::Population, r.key.arch_index, r.key.child_seed)
     });
     let noise: BTreeMap<String, f64> =
         task_noise(&runs).into_iter().map(|n| (n.task, n.noise_ceiling)).collect();
@@ -108,9 +98,10 @@ fn loto(args: &EvalLotoArgs, quiet: bool) -> Result<()> {
 /// The leave-one-task-out table: Spearman mean +- std per task and ranker.
 #[must_use]
 pub fn loto_markdown(report: &LotoReport) -> String {
-    let order = ["l2", "linear", "quadratic", "agnostic", "meta_features"];
-    let kinds: Vec<&String> =
-        order.iter().filter_map(|o| report.summary.keys().find(|k| k == o)).collect();
+    let kinds: Vec<&String> = RankerKind::ALL
+        .iter()
+        .filter_map(|o| report.summary.keys().find(|k| *k == o.name()))
+        .collect();
     let mut md = format!(
         "Leave-one-task-out Spearman (mean +- std over {} repeats) of predicted score against {}, preset {}, {} fit steps.\n\n| task | runs | noise ceiling |",
         report.repeats, report.metric, report.preset, report.steps
@@ -160,20 +151,20 @@ pub fn loto_markdown(report: &LotoReport) -> String {
 
 fn search(args: &EvalSearchArgs, quiet: bool) -> Result<()> {
     let common = &args.common;
-    let base = fit_config(&common.fit, None)?;
+    let base = common.fit.config(None)?;
     let repeats = common.repeats.unwrap_or(1);
     if repeats == 0 || args.child_seeds == 0 {
         bail!("--repeats and --child-seeds must be at least 1");
     }
     let loaded = load(common, base.metric, base.seed)?;
     let settings = SearchEvalSettings {
-        losses: losses(&common.losses)?,
+        losses: common.losses.iter().map(|&l| LossKind::from(l)).collect(),
         repeats,
         child_seeds: args.child_seeds,
         base,
         child: ChildConfig { max_train_rows: Some(args.max_rows), ..ChildConfig::default() },
     };
-    let table = run_table(&loaded.db.all_runs()?, loaded.data.preset.name());
+    let table = run_table(&loaded.db.all_runs()?, loaded.data.preset);
     let total = loaded.held_out.len() * settings.losses.len() * repeats as usize;
     let bar = progress_bar(total as u64, "eval search", quiet);
     let report =
@@ -188,15 +179,7 @@ fn search(args: &EvalSearchArgs, quiet: bool) -> Result<()> {
 #[must_use]
 pub fn search_markdown(report: &SearchEvalReport) -> String {
     let losses: Vec<&String> = report.summary.found.keys().collect();
-    let base_keys = [
-        "random",
-        "best_of_5",
-        "best_of_10",
-        "best_of_25",
-        "nearest_task",
-        "best_on_average",
-        "oracle",
-    ];
+    let names = Baselines::default().named().map(|b| b.key);
     let mut md = format!(
         "Test accuracy of the architecture found for each held-out task (soft u*, and discretized in brackets; {} fits x {} child seeds), preset {}, beside the baselines.\n\n| task |",
         report.repeats, report.child_seeds, report.preset
@@ -204,11 +187,11 @@ pub fn search_markdown(report: &SearchEvalReport) -> String {
     for l in &losses {
         let _ = write!(md, " {l} |");
     }
-    for b in base_keys {
+    for b in names {
         let _ = write!(md, " {b} |");
     }
     md.push_str("\n|---|");
-    md.push_str(&"---:|".repeat(losses.len() + base_keys.len()));
+    md.push_str(&"---:|".repeat(losses.len() + names.len()));
     md.push('\n');
     for t in &report.tasks {
         let _ = write!(md, "| {} |", t.task);
@@ -220,19 +203,17 @@ pub fn search_markdown(report: &SearchEvalReport) -> String {
                 None => md.push_str(" - |"),
             }
         }
-        let b = serde_json::to_value(&t.baselines).unwrap_or_default();
-        for k in base_keys {
-            let _ = write!(md, " {:.3} |", b[k].as_f64().unwrap_or(f64::NAN));
+        for b in t.baselines.named() {
+            let _ = write!(md, " {:.3} |", b.value);
         }
         md.push('\n');
     }
     md.push_str("| **mean** |");
-    for l in &losses {
-        let f = &report.summary.found[*l];
-        let _ = write!(md, " **{:.3}** ({:.3}) |", f["test_mean"], f["discrete_test_mean"]);
+    for f in report.summary.found.values() {
+        let _ = write!(md, " **{:.3}** ({:.3}) |", f.test_mean, f.discrete_test_mean);
     }
-    for k in base_keys {
-        let _ = write!(md, " **{:.3}** |", report.summary.baselines[k]);
+    for b in report.summary.baselines.named() {
+        let _ = write!(md, " **{:.3}** |", b.value);
     }
     md.push('\n');
     md

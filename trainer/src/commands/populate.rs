@@ -8,10 +8,9 @@ use crate::child::ChildConfig;
 use crate::cli::PopulateArgs;
 use crate::database::Database;
 use crate::output::{print, progress_bar};
-use crate::populate::{PopulateSettings, Shard, execute, pending, plan};
+use crate::populate::{PopulateSettings, execute, pending, plan};
 
 pub(crate) fn run(args: &PopulateArgs, quiet: bool) -> Result<()> {
-    let shard = Shard::parse(&args.shard).map_err(|e| anyhow::anyhow!("--shard: {e}"))?;
     if args.archs_per_task == 0 {
         bail!("--archs-per-task must be at least 1");
     }
@@ -27,7 +26,7 @@ pub(crate) fn run(args: &PopulateArgs, quiet: bool) -> Result<()> {
         archs_per_task: args.archs_per_task,
         noise_archs: args.noise_archs,
         noise_seeds: args.noise_seeds,
-        shard,
+        shard: args.shard,
     };
     let child = ChildConfig {
         epochs: args.epochs,

@@ -3,16 +3,15 @@
 use anyhow::{Context, Result, bail};
 use archrank_core::PresetId;
 
-use super::fit::fit_config;
 use crate::cli::ReportArgs;
 use crate::database::Database;
 use crate::evaluation::LotoReport;
+use crate::evaluation::report::full_report;
 use crate::fit::load_fit_data;
 use crate::output::print;
-use crate::report::full_report;
 
 pub(crate) fn run(args: &ReportArgs) -> Result<()> {
-    let base = fit_config(&args.fit, None)?;
+    let base = args.fit.config(None)?;
     let preset: PresetId = args.preset.into();
     let db = Database::open_read_only(&args.db)?;
     let data = load_fit_data(&db, preset, base.metric, &[], base.seed)?;

@@ -1,16 +1,21 @@
 //! `archrank search`, `archrank inspect` and `archrank export-samples`.
 
 use anyhow::{Context, Result, bail};
-use archrank_core::SamplesFile;
+use archrank_core::{AnyRanker, SamplesFile};
 
 use crate::cli::{ExportSamplesArgs, InspectArgs, SearchArgs};
 use crate::database::Database;
-use crate::host_search::{AnyRanker, SampleSource, read_weights, search};
 use crate::output::{print, print_json, table};
-use crate::split::stratified_subsample;
+use crate::search::{SampleSource, search};
 use crate::task::Task;
-use crate::task_csv::read_task_csv;
-use crate::task_samples::samples_file_bytes;
+use crate::task::split::stratified_subsample;
+use crate::task::task_csv::read_task_csv;
+use crate::task::task_samples::samples_file_bytes;
+
+/// Reads a weights file, naming it in errors.
+fn read_weights(path: &std::path::Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read weights file {}", path.display()))
+}
 
 fn csv_task(path: &std::path::Path, label_column: &str) -> Result<Task> {
     let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("task");

@@ -6,7 +6,7 @@ use crate::cli::{KindArg, TasksAddArgs, TasksCommand, TasksListArgs};
 use crate::database::Database;
 use crate::output::{print, print_json, table};
 use crate::task::TaskKind;
-use crate::task_csv::read_task_csv;
+use crate::task::task_csv::read_task_csv;
 
 pub(crate) fn run(command: TasksCommand) -> Result<()> {
     match command {

@@ -3,14 +3,12 @@
 use anyhow::{Context, Result, bail};
 use archrank_core::{Discrete, PresetId};
 
-use crate::arch_sampling::spec_to_logits;
-
+use crate::child::discrete_arch::spec_to_logits;
 use crate::child::{ChildConfig, ChildOutcome, prepare, train_child};
 use crate::cli::TrainChildArgs;
 use crate::database::Database;
+use crate::evaluation::rank_stats::{mean, std_dev};
 use crate::output::{print, print_json, table};
-use crate::populate::prepare_seed;
-use crate::rank_stats::{mean, std_dev};
 use crate::rng::derive_seed;
 
 /// Reads architecture logits from a file of whitespace- or comma-separated numbers.
@@ -50,7 +48,7 @@ pub(crate) fn train_stored(
 ) -> Result<Vec<ChildOutcome>> {
     let (t, split) = db.task_split(task)?;
     let config = ChildConfig { max_train_rows: Some(max_rows), ..ChildConfig::default() };
-    let prepared = prepare(&t, &split, &preset.layout(), config.max_train_rows, prepare_seed(task));
+    let prepared = prepare(&t, &split, &preset.layout(), &config);
     use rayon::prelude::*;
     Ok((0..seeds)
         .into_par_iter()
@@ -65,7 +63,9 @@ pub(crate) fn run(args: &TrainChildArgs) -> Result<()> {
     let preset: PresetId = args.preset.into();
     let u = match (&args.arch, &args.discrete) {
         (Some(path), _) => read_arch_file(path, preset)?,
-        (None, Some(spec)) => spec_to_logits(spec, preset)?,
+        (None, Some(spec)) => {
+            spec_to_logits(spec, preset).with_context(|| format!("--discrete `{spec}`"))?
+        }
         (None, None) => bail!("give --arch FILE or --discrete SPEC"),
     };
     let db = Database::open_read_only(&args.db)?;

@@ -78,12 +78,12 @@ impl Database {
             w.write_record(&header)?;
             for r in &runs {
                 let mut row = vec![
-                    r.task.clone(),
-                    r.preset.clone(),
-                    r.plan_seed.to_string(),
-                    r.arch_index.to_string(),
-                    r.child_seed.to_string(),
-                    r.purpose.name().to_owned(),
+                    r.key.task.clone(),
+                    r.key.preset.name().to_owned(),
+                    r.key.plan_seed.to_string(),
+                    r.key.arch_index.to_string(),
+                    r.key.child_seed.to_string(),
+                    r.key.purpose.name().to_owned(),
                     r.val_acc.to_string(),
                     r.test_acc.to_string(),
                     r.val_balanced_acc.to_string(),
@@ -121,7 +121,12 @@ impl Database {
             h.update(
                 format!(
                     "run\t{}\t{}\t{}\t{}\t{}\t{}",
-                    r.task, r.preset, r.plan_seed, r.arch_index, r.child_seed, r.purpose
+                    r.key.task,
+                    r.key.preset,
+                    r.key.plan_seed,
+                    r.key.arch_index,
+                    r.key.child_seed,
+                    r.key.purpose
                 )
                 .as_bytes(),
             );
@@ -146,22 +151,23 @@ impl Database {
     }
 }
 
-/// Writes a CSV file through `fill`, via a temporary file renamed into place.
+/// Writes a CSV file through `fill`, atomically ([`crate::atomic_file::write_with`]).
 fn write_csv(
     path: &Path,
-    fill: impl FnOnce(&mut csv::Writer<File>) -> Result<(), csv::Error>,
+    fill: impl FnOnce(&mut csv::Writer<&mut File>) -> Result<(), csv::Error>,
 ) -> Result<()> {
-    let tmp = path.with_extension("csv.tmp");
-    let csv_error = |source| DatabaseError::Csv { path: path.to_path_buf(), source };
-    let file =
-        File::create(&tmp).map_err(|source| DatabaseError::Io { path: tmp.clone(), source })?;
-    let mut writer = csv::Writer::from_writer(file);
-    fill(&mut writer).map_err(csv_error)?;
-    let file = writer.into_inner().map_err(|e| DatabaseError::Io {
-        path: tmp.clone(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    file.sync_all().map_err(|source| DatabaseError::Io { path: tmp.clone(), source })?;
-    std::fs::rename(&tmp, path)
-        .map_err(|source| DatabaseError::Io { path: path.to_path_buf(), source })
+    let mut csv_error = None;
+    crate::atomic_file::write_with(path, |file| {
+        let mut writer = csv::Writer::from_writer(file);
+        fill(&mut writer).map_err(|e| {
+            let message = e.to_string();
+            csv_error = Some(e);
+            std::io::Error::other(message)
+        })?;
+        writer.flush()
+    })
+    .map_err(|source| match csv_error.take() {
+        Some(source) => DatabaseError::Csv { path: path.to_path_buf(), source },
+        None => DatabaseError::Io { path: path.to_path_buf(), source },
+    })
 }

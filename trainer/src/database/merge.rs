@@ -53,10 +53,10 @@ impl Database {
                 }
             }
             for run in runs {
-                let Some(id) = super::task_id(&tx, &run.task).at(&path)? else {
+                let Some(id) = super::task_id(&tx, &run.key.task).at(&path)? else {
                     return Err(DatabaseError::Corrupt {
                         path: other.clone(),
-                        what: format!("run {}", run.key()),
+                        what: format!("run {}", run.key),
                         reason: "its task is missing".into(),
                     });
                 };
@@ -73,31 +73,7 @@ impl Database {
 
     /// Every task row as stored, by name, each checked against its content hash.
     fn stored_tasks(&self) -> Result<Vec<StoredTask>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT name, kind, \"rows\", features, classes, class_names, data, sha256, \
-                 split_seed, added_unix FROM tasks ORDER BY name",
-            )
-            .at(&self.path)?;
-        let tasks = stmt
-            .query_map([], |row| {
-                Ok(StoredTask {
-                    name: row.get(0)?,
-                    kind: row.get(1)?,
-                    rows: row.get(2)?,
-                    features: row.get(3)?,
-                    classes: row.get(4)?,
-                    class_names: row.get(5)?,
-                    data: row.get(6)?,
-                    sha256: row.get(7)?,
-                    split_seed: row.get(8)?,
-                    added_unix: row.get(9)?,
-                })
-            })
-            .at(&self.path)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .at(&self.path)?;
+        let tasks = self.query_tasks(true)?;
         for task in &tasks {
             if codec::sha256_hex(&task.data) != task.sha256 {
                 return Err(self.corrupt(

@@ -25,7 +25,7 @@ pub use error::{DatabaseError, Result};
 pub use records::{ExportReport, MergeReport, Purpose, RunKey, RunRecord, TaskId, TaskSummary};
 pub use schema::SCHEMA_VERSION;
 
-use crate::split::stratified_split;
+use crate::task::split::stratified_split;
 use crate::task::{Split, Task, TaskKind};
 use error::SqlContext;
 
@@ -39,6 +39,7 @@ pub struct Database {
 /// A task row as stored, without decoding its data.
 #[derive(Clone, Debug)]
 pub(crate) struct StoredTask {
+    id: i64,
     name: String,
     kind: String,
     rows: i64,
@@ -130,54 +131,63 @@ impl Database {
     ///
     /// An SQLite error, or [`DatabaseError::Corrupt`] for an undecodable row.
     pub fn list_tasks(&self) -> Result<Vec<TaskSummary>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id, name, kind, \"rows\", features, classes, class_names, sha256, \
-                 split_seed, added_unix FROM tasks ORDER BY name",
-            )
-            .at(&self.path)?;
-        let raw = stmt
-            .query_map([], |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    [row.get::<_, i64>(3)?, row.get::<_, i64>(4)?, row.get::<_, i64>(5)?],
-                    row.get::<_, String>(6)?,
-                    row.get::<_, String>(7)?,
-                    row.get::<_, i64>(8)?,
-                    row.get::<_, i64>(9)?,
-                ))
-            })
-            .at(&self.path)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .at(&self.path)?;
-        raw.into_iter()
-            .map(|(id, name, kind, [rows, features, classes], names, sha256, seed, added)| {
-                let corrupt = |reason: String| self.corrupt(format!("task `{name}`"), reason);
-                let kind = match kind.as_str() {
+        self.query_tasks(false)?
+            .into_iter()
+            .map(|t| {
+                let corrupt = |reason: String| self.corrupt(format!("task `{}`", t.name), reason);
+                let kind = match t.kind.as_str() {
                     "numeric" => TaskKind::Numeric,
                     "text" => TaskKind::Text,
                     other => return Err(corrupt(format!("kind {other:?}"))),
                 };
-                let class_names: Vec<String> = serde_json::from_str(&names)
+                let class_names: Vec<String> = serde_json::from_str(&t.class_names)
                     .map_err(|e| corrupt(format!("class names: {e}")))?;
                 let count = |v: i64| usize::try_from(v).map_err(|_| corrupt(format!("count {v}")));
                 Ok(TaskSummary {
-                    id: TaskId(id),
+                    id: TaskId(t.id),
                     kind,
-                    rows: count(rows)?,
-                    features: count(features)?,
-                    classes: count(classes)?,
+                    rows: count(t.rows)?,
+                    features: count(t.features)?,
+                    classes: count(t.classes)?,
                     class_names,
-                    sha256,
-                    split_seed: from_sql_u64(seed),
-                    added_unix: added,
-                    name,
+                    split_seed: from_sql_u64(t.split_seed),
+                    added_unix: t.added_unix,
+                    sha256: t.sha256,
+                    name: t.name,
                 })
             })
             .collect()
+    }
+
+    /// Every task row by name, with its data blob only when `with_data` (listing does not need
+    /// the blobs, which hold every row of every task).
+    fn query_tasks(&self, with_data: bool) -> Result<Vec<StoredTask>> {
+        let data = if with_data { "data" } else { "NULL" };
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT id, name, kind, \"rows\", features, classes, class_names, sha256, \
+                 split_seed, added_unix, {data} FROM tasks ORDER BY name"
+            ))
+            .at(&self.path)?;
+        stmt.query_map([], |row| {
+            Ok(StoredTask {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                kind: row.get(2)?,
+                rows: row.get(3)?,
+                features: row.get(4)?,
+                classes: row.get(5)?,
+                class_names: row.get(6)?,
+                sha256: row.get(7)?,
+                split_seed: row.get(8)?,
+                added_unix: row.get(9)?,
+                data: row.get::<_, Option<Vec<u8>>>(10)?.unwrap_or_default(),
+            })
+        })
+        .at(&self.path)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .at(&self.path)
     }
 
     /// The stored task `name`.
@@ -255,6 +265,7 @@ impl Database {
             serde_json::to_string(&task.class_names).map_err(|e| invalid(e.to_string()))?;
         let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
         Ok(StoredTask {
+            id: 0,
             name: task.name.clone(),
             kind: task.kind().name().to_owned(),
             rows: count(task.rows()),
@@ -264,7 +275,7 @@ impl Database {
             split_seed: to_sql_u64(codec::split_seed_from_hash(&sha256)),
             sha256,
             data,
-            added_unix: unix_now(),
+            added_unix: i64::try_from(unix_now()).unwrap_or(i64::MAX),
         })
     }
 
@@ -321,9 +332,9 @@ const fn from_sql_u64(x: i64) -> u64 {
     x as u64
 }
 
-/// Seconds since the Unix epoch (0 if the clock is before it).
-pub(crate) fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+/// Seconds since the Unix epoch (0 if the clock is before it): the trainer's one clock for
+/// timestamps (tasks added, weights files written).
+#[must_use]
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use archrank_core::PresetId;
+
 use crate::task::TaskKind;
 
 /// A task's row id in one database file (ids differ between files; names do not).
@@ -27,7 +29,7 @@ pub struct TaskSummary {
     pub class_names: Vec<String>,
     /// SHA-256 (hex) of the task's content (classes, labels, features; not the name).
     pub sha256: String,
-    /// Seed of the task's train/validation/test split (see [`crate::split::stratified_split`]).
+    /// Seed of the task's train/validation/test split (see [`crate::task::split::stratified_split`]).
     pub split_seed: u64,
     /// When the task was added, seconds since the Unix epoch.
     pub added_unix: i64,
@@ -74,8 +76,8 @@ impl fmt::Display for Purpose {
 pub struct RunKey {
     /// The task's name.
     pub task: String,
-    /// Search-space preset name.
-    pub preset: String,
+    /// Search space.
+    pub preset: PresetId,
     /// Seed of the populate plan that sampled the architecture.
     pub plan_seed: u64,
     /// Index of the architecture in the plan.
@@ -99,18 +101,8 @@ impl fmt::Display for RunKey {
 /// One trained child model and what it measured.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunRecord {
-    /// The task's name.
-    pub task: String,
-    /// Search-space preset name.
-    pub preset: String,
-    /// Seed of the populate plan that sampled the architecture.
-    pub plan_seed: u64,
-    /// Index of the architecture in the plan.
-    pub arch_index: u32,
-    /// Seed of the child's initialisation and batch order.
-    pub child_seed: u64,
-    /// Population or noise run.
-    pub purpose: Purpose,
+    /// What makes the run unique: task, preset, plan seed, architecture, child seed, purpose.
+    pub key: RunKey,
     /// The architecture's continuous encoding u (stored as little-endian f32).
     pub arch: Vec<f32>,
     /// Validation accuracy, in [0, 1]: the performance p the ranker learns.
@@ -131,21 +123,6 @@ pub struct RunRecord {
     pub train_rows: u32,
     /// Wall-clock training time in seconds.
     pub seconds: f64,
-}
-
-impl RunRecord {
-    /// The run's unique key.
-    #[must_use]
-    pub fn key(&self) -> RunKey {
-        RunKey {
-            task: self.task.clone(),
-            preset: self.preset.clone(),
-            plan_seed: self.plan_seed,
-            arch_index: self.arch_index,
-            child_seed: self.child_seed,
-            purpose: self.purpose,
-        }
-    }
 }
 
 /// What [`crate::database::Database::merge_from`] did.

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use archrank_core::PresetId;
 use rusqlite::{Connection, Row};
 
 use super::error::{DatabaseError, Result, SqlContext};
@@ -21,13 +22,13 @@ impl Database {
         if let Some(reason) = run_problem(run) {
             return Err(DatabaseError::InvalidRun {
                 path: self.path.clone(),
-                key: run.key().to_string(),
+                key: run.key.to_string(),
                 reason,
             });
         }
-        let id = task_id(&self.conn, &run.task)
+        let id = task_id(&self.conn, &run.key.task)
             .at(&self.path)?
-            .ok_or_else(|| self.unknown(&run.task))?;
+            .ok_or_else(|| self.unknown(&run.key.task))?;
         insert_run_row(&self.conn, id, run).at(&self.path)
     }
 
@@ -37,9 +38,9 @@ impl Database {
     /// # Errors
     ///
     /// [`DatabaseError::UnknownTask`], an SQLite error, or [`DatabaseError::Corrupt`].
-    pub fn runs_for_task(&self, task: &str, preset: &str) -> Result<Vec<RunRecord>> {
+    pub fn runs_for_task(&self, task: &str, preset: PresetId) -> Result<Vec<RunRecord>> {
         let id = task_id(&self.conn, task).at(&self.path)?.ok_or_else(|| self.unknown(task))?;
-        self.query_runs("WHERE r.task_id = ?1 AND r.preset = ?2", (id.0, preset))
+        self.query_runs("WHERE r.task_id = ?1 AND r.preset = ?2", (id.0, preset.name()))
     }
 
     /// Every run, ordered by task name, preset, purpose, plan seed, architecture index and child
@@ -57,7 +58,7 @@ impl Database {
     /// # Errors
     ///
     /// An SQLite error, or [`DatabaseError::Corrupt`].
-    pub fn completed_keys(&self, preset: &str) -> Result<HashSet<RunKey>> {
+    pub fn completed_keys(&self, preset: PresetId) -> Result<HashSet<RunKey>> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -66,7 +67,7 @@ impl Database {
             )
             .at(&self.path)?;
         let raw = stmt
-            .query_map([preset], |row| {
+            .query_map([preset.name()], |row| {
                 Ok((
                     row.get::<_, String>(0)?,
                     row.get::<_, i64>(1)?,
@@ -84,7 +85,7 @@ impl Database {
                 let corrupt = |reason: String| self.corrupt(format!("run {id}"), reason);
                 Ok(RunKey {
                     task,
-                    preset: preset.to_owned(),
+                    preset,
                     plan_seed: from_sql_u64(plan_seed),
                     arch_index: u32::try_from(arch_index)
                         .map_err(|_| corrupt(format!("arch index {arch_index}")))?,
@@ -162,18 +163,21 @@ impl RawRun {
             self.metrics.map(|m| m.unwrap_or(f64::NAN));
         let small = |what: &str, v: i64| u32::try_from(v).map_err(|_| format!("{what} {v}"));
         Ok(RunRecord {
-            purpose: Purpose::from_name(&self.purpose)
-                .ok_or_else(|| format!("purpose {:?}", self.purpose))?,
+            key: RunKey {
+                purpose: Purpose::from_name(&self.purpose)
+                    .ok_or_else(|| format!("purpose {:?}", self.purpose))?,
+                arch_index: small("arch index", self.arch_index)?,
+                preset: PresetId::from_name(&self.preset)
+                    .ok_or_else(|| format!("preset {:?}", self.preset))?,
+                task: self.task,
+                plan_seed: from_sql_u64(self.plan_seed),
+                child_seed: from_sql_u64(self.child_seed),
+            },
             arch: codec::decode_arch(&self.arch)
                 .ok_or_else(|| format!("architecture blob of {} bytes", self.arch.len()))?,
-            arch_index: small("arch index", self.arch_index)?,
             epochs: small("epochs", self.epochs)?,
             train_rows: small("train rows", self.train_rows)?,
             steps: u64::try_from(self.steps).map_err(|_| format!("steps {}", self.steps))?,
-            task: self.task,
-            preset: self.preset,
-            plan_seed: from_sql_u64(self.plan_seed),
-            child_seed: from_sql_u64(self.child_seed),
             val_acc,
             test_acc,
             val_balanced_acc,
@@ -201,9 +205,6 @@ fn run_problem(run: &RunRecord) -> Option<String> {
     if !(run.seconds.is_finite() && run.seconds >= 0.0) {
         return Some(format!("seconds = {}", run.seconds));
     }
-    if run.preset.is_empty() {
-        return Some("empty preset name".into());
-    }
     None
 }
 
@@ -223,11 +224,11 @@ pub(super) fn insert_run_row(
         )?
         .execute(rusqlite::params![
             id.0,
-            run.preset,
-            to_sql_u64(run.plan_seed),
-            run.arch_index,
-            to_sql_u64(run.child_seed),
-            run.purpose.name(),
+            run.key.preset.name(),
+            to_sql_u64(run.key.plan_seed),
+            run.key.arch_index,
+            to_sql_u64(run.key.child_seed),
+            run.key.purpose.name(),
             codec::encode_arch(&run.arch),
             run.val_acc,
             run.test_acc,

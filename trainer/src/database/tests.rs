@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use archrank_core::PresetId;
+
 use super::runs::insert_run_row;
 use super::*;
 use crate::task::Features;
@@ -29,12 +31,14 @@ fn text_task(name: &str) -> Task {
 
 fn run(task: &str, arch_index: u32, child_seed: u64) -> RunRecord {
     RunRecord {
-        task: task.into(),
-        preset: "small".into(),
-        plan_seed: u64::MAX - 1,
-        arch_index,
-        child_seed,
-        purpose: Purpose::Population,
+        key: RunKey {
+            task: task.into(),
+            preset: PresetId::Paper,
+            plan_seed: u64::MAX - 1,
+            arch_index,
+            child_seed,
+            purpose: Purpose::Population,
+        },
         arch: vec![0.25, -1.5, f32::MIN_POSITIVE, arch_index as f32],
         val_acc: 0.5 + f64::from(arch_index) * 0.01,
         test_acc: 0.75,
@@ -113,7 +117,10 @@ fn unknown_task() {
     assert!(matches!(e, DatabaseError::UnknownTask { .. }));
     assert!(e.to_string().contains("db.sqlite") && e.to_string().contains("`nope`"), "{e}");
     assert!(matches!(db.insert_run(&run("nope", 0, 1)), Err(DatabaseError::UnknownTask { .. })));
-    assert!(matches!(db.runs_for_task("nope", "small"), Err(DatabaseError::UnknownTask { .. })));
+    assert!(matches!(
+        db.runs_for_task("nope", PresetId::Paper),
+        Err(DatabaseError::UnknownTask { .. })
+    ));
 }
 
 #[test]
@@ -124,21 +131,25 @@ fn runs_insert_once_and_round_trip() {
     let r = run("iris", 3, 1 << 63);
     assert!(db.insert_run(&r).unwrap());
     assert!(!db.insert_run(&RunRecord { val_acc: 0.1, ..r.clone() }).unwrap(), "key exists");
-    let noise = RunRecord { purpose: Purpose::Noise, val_xent: f64::NAN, ..r.clone() };
+    let noise = RunRecord {
+        key: RunKey { purpose: Purpose::Noise, ..r.key.clone() },
+        val_xent: f64::NAN,
+        ..r.clone()
+    };
     assert!(db.insert_run(&noise).unwrap(), "purpose is part of the key");
     assert!(db.insert_run(&run("iris", 1, 5)).unwrap());
     assert!(db.insert_run(&run("sms", 1, 5)).unwrap());
-    let runs = db.runs_for_task("iris", "small").unwrap();
+    let runs = db.runs_for_task("iris", PresetId::Paper).unwrap();
     assert_eq!(runs.len(), 3);
     assert_eq!(runs[0], run("iris", 1, 5));
     assert_eq!(runs[1], r, "the first stored run is kept");
     assert!(runs[2].val_xent.is_nan());
-    assert_eq!(runs[2].purpose, Purpose::Noise);
-    assert!(db.runs_for_task("iris", "other").unwrap().is_empty());
-    let keys = db.completed_keys("small").unwrap();
+    assert_eq!(runs[2].key.purpose, Purpose::Noise);
+    assert!(db.runs_for_task("iris", PresetId::Tiny).unwrap().is_empty());
+    let keys = db.completed_keys(PresetId::Paper).unwrap();
     assert_eq!(keys.len(), 4);
-    assert!(keys.contains(&r.key()) && keys.contains(&noise.key()));
-    assert!(db.completed_keys("other").unwrap().is_empty());
+    assert!(keys.contains(&r.key) && keys.contains(&noise.key));
+    assert!(db.completed_keys(PresetId::Tiny).unwrap().is_empty());
     assert_eq!(db.all_runs().unwrap().len(), 4);
 }
 
@@ -347,7 +358,7 @@ fn all_bundled_tasks_round_trip() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "csv") {
             let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-            tasks.push(crate::task_csv::read_task_csv(&path, &name, "label", None).unwrap());
+            tasks.push(crate::task::task_csv::read_task_csv(&path, &name, "label", None).unwrap());
         }
     }
     assert_eq!(tasks.len(), 48);

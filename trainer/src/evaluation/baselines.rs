@@ -4,10 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use archrank_core::PresetId;
 use serde::Serialize;
 
+use super::rank_stats::mean;
 use crate::database::{Purpose, RunRecord};
-use crate::rank_stats::mean;
 
 /// Validation and test accuracy of one architecture on one task.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -23,13 +24,14 @@ pub type RunTable = BTreeMap<String, BTreeMap<u32, Measured>>;
 
 /// Indexes the population runs of `preset`.
 #[must_use]
-pub fn run_table(runs: &[RunRecord], preset: &str) -> RunTable {
+pub fn run_table(runs: &[RunRecord], preset: PresetId) -> RunTable {
     let mut table = RunTable::new();
-    for r in runs.iter().filter(|r| r.purpose == Purpose::Population && r.preset == preset) {
+    for r in runs.iter().filter(|r| r.key.purpose == Purpose::Population && r.key.preset == preset)
+    {
         table
-            .entry(r.task.clone())
+            .entry(r.key.task.clone())
             .or_default()
-            .insert(r.arch_index, Measured { val: r.val_acc, test: r.test_acc });
+            .insert(r.key.arch_index, Measured { val: r.val_acc, test: r.test_acc });
     }
     table
 }
@@ -52,6 +54,53 @@ pub struct Baselines {
     pub best_on_average: f64,
     /// Test accuracy of the task's best database run by validation accuracy (all runs tried).
     pub oracle: f64,
+}
+
+/// One baseline's value with its names.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NamedBaseline {
+    /// Its name in tables and JSON.
+    pub key: &'static str,
+    /// What it means to a person.
+    pub label: &'static str,
+    /// How many candidate trainings it costs on the new task.
+    pub trainings: &'static str,
+    /// Its test accuracy.
+    pub value: f64,
+}
+
+impl Baselines {
+    /// Every baseline with its names, in the order tables show them: the one list of baselines.
+    #[must_use]
+    pub fn named(&self) -> [NamedBaseline; 7] {
+        let b = |key, label, trainings, value| NamedBaseline { key, label, trainings, value };
+        [
+            b("random", "random architecture", "1", self.random),
+            b("best_of_5", "best of 5 random (by validation)", "5", self.best_of_5),
+            b("best_of_10", "best of 10 random", "10", self.best_of_10),
+            b("best_of_25", "best of 25 random", "25", self.best_of_25),
+            b("nearest_task", "nearest task's best", "0", self.nearest_task),
+            b("best_on_average", "best on average", "0", self.best_on_average),
+            b("oracle", "oracle (best database run)", "all", self.oracle),
+        ]
+    }
+
+    /// The mean of each baseline over `all`, leaving out tasks where it is undefined (NaN).
+    #[must_use]
+    pub fn mean_of(all: &[Self]) -> Self {
+        let m = |f: fn(&Self) -> f64| {
+            mean(&all.iter().map(f).filter(|v| v.is_finite()).collect::<Vec<_>>())
+        };
+        Self {
+            random: m(|b| b.random),
+            best_of_5: m(|b| b.best_of_5),
+            best_of_10: m(|b| b.best_of_10),
+            best_of_25: m(|b| b.best_of_25),
+            nearest_task: m(|b| b.nearest_task),
+            best_on_average: m(|b| b.best_on_average),
+            oracle: m(|b| b.oracle),
+        }
+    }
 }
 
 /// Expected test accuracy of the best-by-validation of `k` runs drawn without replacement:

@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::Result;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::RankerKind;
-use crate::fit::{FitConfig, FitData, score_task_runs};
-use crate::rank_stats::{kendall, mean, pearson, spearman, std_dev};
+use super::error::{EvalError, Result};
+use super::rank_stats::{kendall, mean, pearson, spearman, std_dev};
+use crate::fit::{FitConfig, FitData, FitError, score_task_runs};
 
 /// What to evaluate.
 #[derive(Clone, Debug)]
@@ -128,8 +128,8 @@ pub fn run_loto(
     noise: &BTreeMap<String, f64>,
     progress: &(dyn Fn() + Sync),
 ) -> Result<LotoReport> {
-    for t in held_out {
-        anyhow::ensure!(data.task(t).is_some(), "task `{t}` has no usable runs in the database");
+    if let Some(t) = held_out.iter().find(|t| data.task(t).is_none()) {
+        return Err(EvalError::UnknownTask(t.clone()));
     }
     let jobs: Vec<(&String, RankerKind, u32)> = held_out
         .iter()
@@ -225,10 +225,13 @@ pub fn evaluate_one(
     let held = data
         .task(task)
         .map(|t| kind.view_task(t))
-        .ok_or_else(|| anyhow::anyhow!("unknown task `{task}`"))?;
+        .ok_or_else(|| EvalError::UnknownTask(task.to_owned()))?;
     let fitted = kind.fit(&train, base, seed)?;
-    let scores = score_task_runs(data.preset, &fitted.params, &held)
-        .ok_or_else(|| anyhow::anyhow!("the fitted parameters do not fit the preset"))?;
+    let scores =
+        score_task_runs(data.preset, &fitted.params, &held).ok_or(FitError::ParamCount {
+            expected: archrank_core::network::param_count(data.preset.layout().arch_dim()),
+            found: fitted.params.len(),
+        })?;
     let predicted: Vec<f64> = scores.iter().map(|&s| f64::from(s)).collect();
     let actual: Vec<f64> = held.runs.iter().map(|r| f64::from(r.target)).collect();
     Ok(Correlations {

@@ -2,10 +2,17 @@
 //! (Tables 1 and 4) and the quality of the architectures the search finds (Table 2).
 
 pub mod baselines;
+pub mod error;
 pub mod loto;
+pub mod projection;
+pub mod rank_stats;
 pub mod ranker_kind;
+pub mod report;
 pub mod search_eval;
+pub mod svg_plot;
+pub mod task_noise;
 
+pub use error::EvalError;
 pub use loto::{Correlations, LotoReport, LotoSettings, run_loto};
 pub use ranker_kind::RankerKind;
 pub use search_eval::{SearchEvalReport, SearchEvalSettings, run_search_eval};

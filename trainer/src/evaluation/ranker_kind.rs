@@ -2,14 +2,9 @@
 //! learned task embedding adds.
 
 use archrank_core::LossKind;
-use archrank_core::dims::{ENCODED_DIM, SHAPE_DIM};
+use archrank_core::dims::{ENCODED_DIM, PRIOR_SLOT, SHAPE_AT};
 
-use crate::fit::{FitConfig, FitData, FitResult, FitTask, fit_preset};
-
-/// Where the task-shape scalars start in an encoded sample (the encoder's last block).
-const SHAPE_AT: usize = ENCODED_DIM - SHAPE_DIM;
-/// The shape scalar that is the sample's own class prior (not a task feature).
-const PRIOR_SLOT: usize = 4;
+use crate::fit::{FitConfig, FitData, FitError, FitResult, FitTask, fit_preset};
 
 /// A ranker to evaluate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -24,6 +19,15 @@ pub enum RankerKind {
 }
 
 impl RankerKind {
+    /// Every ranker, in the order tables show them.
+    pub const ALL: [Self; 5] = [
+        Self::Loss(LossKind::L2),
+        Self::Loss(LossKind::Linear),
+        Self::Loss(LossKind::Quadratic),
+        Self::Agnostic,
+        Self::MetaFeatures,
+    ];
+
     /// The name used in tables and JSON.
     #[must_use]
     pub const fn name(self) -> &'static str {
@@ -31,16 +35,6 @@ impl RankerKind {
             Self::Loss(l) => l.name(),
             Self::Agnostic => "agnostic",
             Self::MetaFeatures => "meta_features",
-        }
-    }
-
-    /// Parses a name.
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "agnostic" => Some(Self::Agnostic),
-            "meta_features" | "meta" => Some(Self::MetaFeatures),
-            other => LossKind::from_name(other).map(Self::Loss),
         }
     }
 
@@ -76,7 +70,7 @@ impl RankerKind {
     ///
     /// # Errors
     /// The fit's errors.
-    pub fn fit(self, data: &FitData, base: &FitConfig, seed: u64) -> anyhow::Result<FitResult> {
+    pub fn fit(self, data: &FitData, base: &FitConfig, seed: u64) -> Result<FitResult, FitError> {
         let mut config = FitConfig { seed, ..*base };
         if let Self::Loss(loss) = self {
             config.loss = loss;

@@ -4,20 +4,20 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::Result;
 use archrank_core::LossKind;
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::RankerKind;
 use super::baselines::{Baselines, RunTable, baselines};
+use super::error::Result;
+use super::rank_stats::{mean, std_dev};
+use crate::child::discrete_arch::spec_to_logits;
 use crate::child::{ChildConfig, PreparedTask, prepare, train_child};
 use crate::database::Database;
 use crate::fit::{FitConfig, FitData, WeightsMeta, fitted_weights_bytes_for};
-use crate::host_search::{SampleSource, SearchOutput, search};
-use crate::populate::prepare_seed;
-use crate::rank_stats::{mean, std_dev};
 use crate::rng::derive_seed;
+use crate::search::{SampleSource, SearchOutput, search};
 use crate::task::Task;
 
 /// What to evaluate.
@@ -63,13 +63,24 @@ pub struct TaskSearch {
     pub baselines: Baselines,
 }
 
+/// One loss's figures averaged over tasks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct FoundSummary {
+    /// Mean over tasks of [`Found::test_mean`].
+    pub test_mean: f64,
+    /// Mean over tasks of [`Found::discrete_test_mean`].
+    pub discrete_test_mean: f64,
+    /// Mean over tasks of [`Found::predicted_score`].
+    pub predicted_score: f64,
+}
+
 /// Averages over tasks.
 #[derive(Clone, Debug, Serialize)]
 pub struct SearchSummary {
-    /// Per loss: the same keys as [`Found`]'s figures, averaged.
-    pub found: BTreeMap<String, BTreeMap<String, f64>>,
-    /// Baselines, averaged.
-    pub baselines: BTreeMap<String, f64>,
+    /// Per loss name.
+    pub found: BTreeMap<String, FoundSummary>,
+    /// Baselines, averaged over the tasks where each is defined.
+    pub baselines: Baselines,
 }
 
 /// The whole evaluation.
@@ -133,7 +144,7 @@ pub fn find_and_measure(
     let meta = WeightsMeta { database_hash, note, created_unix: 0 };
     let weights = fitted_weights_bytes_for(train_data, &fitted, &meta)?;
     let found = search(&weights, SampleSource::Task(held.task, held.rows))?;
-    let discrete = crate::arch_sampling::spec_to_logits(&found.discrete, train_data.preset)?;
+    let discrete = spec_to_logits(&found.discrete, train_data.preset)?;
     let train = |u: &[f32], s: u32| {
         let child_seed = derive_seed(&[0x6576_616C, seed, u64::from(s)]);
         train_child(held.prepared, u, &settings.child, child_seed).test_accuracy
@@ -170,13 +181,7 @@ pub fn run_search_eval(
     let mut tasks = Vec::new();
     for name in held_out {
         let (task, split) = db.task_split(name)?;
-        let prepared = prepare(
-            &task,
-            &split,
-            &data.preset.layout(),
-            settings.child.max_train_rows,
-            prepare_seed(name),
-        );
+        let prepared = prepare(&task, &split, &data.preset.layout(), &settings.child);
         let train_data = data.without(name);
         let jobs: Vec<(LossKind, u32)> = settings
             .losses
@@ -235,30 +240,22 @@ pub fn run_search_eval(
 }
 
 fn summarize(tasks: &[TaskSearch]) -> SearchSummary {
-    let mut found: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
     let losses: Vec<String> =
         tasks.first().map(|t| t.found.keys().cloned().collect()).unwrap_or_default();
-    for loss in losses {
-        let get = |f: fn(&Found) -> f64| {
-            mean(&tasks.iter().filter_map(|t| t.found.get(&loss).map(f)).collect::<Vec<_>>())
-        };
-        let mut m = BTreeMap::new();
-        m.insert("test_mean".to_owned(), get(|f| f.test_mean));
-        m.insert("discrete_test_mean".to_owned(), get(|f| f.discrete_test_mean));
-        m.insert("predicted_score".to_owned(), get(|f| f.predicted_score));
-        found.insert(loss, m);
-    }
-    let b = |f: fn(&Baselines) -> f64| {
-        mean(&tasks.iter().map(|t| f(&t.baselines)).filter(|v| v.is_finite()).collect::<Vec<_>>())
-    };
-    let baselines = BTreeMap::from([
-        ("random".to_owned(), b(|x| x.random)),
-        ("best_of_5".to_owned(), b(|x| x.best_of_5)),
-        ("best_of_10".to_owned(), b(|x| x.best_of_10)),
-        ("best_of_25".to_owned(), b(|x| x.best_of_25)),
-        ("nearest_task".to_owned(), b(|x| x.nearest_task)),
-        ("best_on_average".to_owned(), b(|x| x.best_on_average)),
-        ("oracle".to_owned(), b(|x| x.oracle)),
-    ]);
-    SearchSummary { found, baselines }
+    let found = losses
+        .into_iter()
+        .map(|loss| {
+            let get = |f: fn(&Found) -> f64| {
+                mean(&tasks.iter().filter_map(|t| t.found.get(&loss).map(f)).collect::<Vec<_>>())
+            };
+            let summary = FoundSummary {
+                test_mean: get(|f| f.test_mean),
+                discrete_test_mean: get(|f| f.discrete_test_mean),
+                predicted_score: get(|f| f.predicted_score),
+            };
+            (loss, summary)
+        })
+        .collect();
+    let all: Vec<Baselines> = tasks.iter().map(|t| t.baselines.clone()).collect();
+    SearchSummary { found, baselines: Baselines::mean_of(&all) }
 }

@@ -11,12 +11,12 @@
 //! rho:  a1 = relu(Wu^T softmax(u) + Wz^T z + b1),  a2 = relu(W2^T a1 + b2),  v = w3 . a2 + b3
 //! ```
 
-use anyhow::Context;
 use archrank_core::architecture::softmax_groups;
-use archrank_core::dims::{EMBED_DIM, PHI_HIDDEN, RHO_HIDDEN1, RHO_HIDDEN2, param_count};
-use archrank_core::network::{PhiTrace, RhoTrace};
+use archrank_core::dims::{EMBED_DIM, PHI_HIDDEN, RHO_HIDDEN1, RHO_HIDDEN2};
+use archrank_core::network::{PhiTrace, RhoTrace, param_count};
 use archrank_core::{Encoded, Network, Preset, TaskEmbedding};
 
+use super::error::{FitError, Result};
 use super::network_params::{le_params, tensor, tensor_ranges};
 use super::pairwise_loss::{LossSpec, batch_loss};
 
@@ -116,14 +116,13 @@ pub fn backward<P: Preset>(
     fwd: &Forward,
     d_scores: &[f32],
     grad: &mut [f32],
-) -> anyhow::Result<()> {
+) -> Result<()> {
     let n = param_count(P::ARCH_DIM);
-    anyhow::ensure!(
-        params.len() == n && grad.len() == n,
-        "expected {n} parameters and gradients, got {} and {}",
-        params.len(),
-        grad.len()
-    );
+    for len in [params.len(), grad.len()] {
+        if len != n {
+            return Err(FitError::ParamCount { expected: n, found: len });
+        }
+    }
     grad.iter_mut().for_each(|g| *g = 0.0);
     let r = tensor_ranges(P::ARCH_DIM);
     let w = |t: usize| &params[r[t].clone()];
@@ -188,11 +187,10 @@ pub fn loss_and_gradient<P: Preset>(
     batch: &StepBatch<'_>,
     spec: &LossSpec,
     grad: &mut [f32],
-) -> anyhow::Result<f32> {
+) -> Result<f32> {
     let le = le_params(params);
-    let net = Network::<P>::from_params(&le).with_context(|| {
-        format!("{} parameters do not fit preset {}", params.len(), P::LAYOUT.preset)
-    })?;
+    let net = Network::<P>::from_params(&le)
+        .ok_or(FitError::ParamCount { expected: param_count(P::ARCH_DIM), found: params.len() })?;
     let fwd = forward(&net, &batch.samples, &batch.archs);
     let mut d_scores = vec![0.0; fwd.scores.len()];
     let loss = batch_loss(spec, &fwd.scores, &batch.targets, &mut d_scores);

@@ -4,30 +4,31 @@
 //! Encoding once per task lets many fits (leave-one-task-out, repeats with other seeds) share
 //! the same data: [`FitData::without`] drops one task.
 
-use anyhow::Context;
-use archrank_core::{EncodeError, Encoded, NumericStatsBuilder, PresetId, TextStatsBuilder};
+use archrank_core::{EncodeError, Encoded, PresetId};
 
+use super::error::{FitError, Result};
 use crate::database::{Database, Purpose, RunRecord};
-use crate::rng::derive_seed;
-use crate::split::stratified_subsample;
-use crate::task::{Task, TaskKind};
-
-/// Largest feature count of a numeric task the fit encodes (the encoder's stack capacity).
-pub const MAX_FEATURES: usize = 1024;
+use crate::rng::{derive_seed, name_hash};
+use crate::task::Task;
+use crate::task::split::stratified_subsample;
+use crate::task::task_samples::encode_task;
 
 /// At most this many training rows of a task are encoded (a seeded stratified subsample); the
 /// encoder's statistics are taken over those same rows, as a device would over what it holds.
 pub const MAX_FIT_ROWS: usize = 1024;
 
 /// Which measurement of a run the ranker learns to order.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Metric {
     /// Validation accuracy (the paper's target).
     #[default]
+    #[value(name = "val_acc")]
     ValAcc,
     /// Validation balanced accuracy (mean per-class recall): not flat on imbalanced tasks.
+    #[value(name = "val_balanced_acc")]
     ValBalancedAcc,
     /// Minus the validation cross-entropy (higher is better, like the accuracies).
+    #[value(name = "neg_val_xent")]
     NegValXent,
 }
 
@@ -43,12 +44,6 @@ impl Metric {
             Self::ValBalancedAcc => "val_balanced_acc",
             Self::NegValXent => "neg_val_xent",
         }
-    }
-
-    /// Parses a metric name.
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.name() == name)
     }
 
     /// The run's target under this metric; `None` when it is not finite (a diverged child's
@@ -135,7 +130,7 @@ impl FitData {
 /// `exclude`), encoding each task's training split once.
 ///
 /// Tasks with fewer than two usable runs, or that the encoder refuses (e.g. more than
-/// [`MAX_FEATURES`] features), are listed in [`FitData::skipped`].
+/// [`crate::task::task_samples::MAX_FEATURES`] features), are listed in [`FitData::skipped`].
 ///
 /// # Errors
 ///
@@ -146,8 +141,8 @@ pub fn load_fit_data(
     metric: Metric,
     exclude: &[String],
     seed: u64,
-) -> anyhow::Result<FitData> {
-    let summaries = db.list_tasks().context("while listing the database's tasks")?;
+) -> Result<FitData> {
+    let summaries = db.list_tasks()?;
     let mut data = FitData { preset, metric, tasks: Vec::new(), skipped: Vec::new() };
     for summary in summaries.iter().filter(|s| !exclude.contains(&s.name)) {
         let name = &summary.name;
@@ -181,10 +176,10 @@ pub fn load_fit_task(
     preset: PresetId,
     metric: Metric,
     seed: u64,
-) -> anyhow::Result<FitTask> {
+) -> Result<FitTask> {
     let runs = fit_runs(db, name, preset, metric)?;
-    let encoded =
-        fit_encoded(db, name, seed)?.with_context(|| format!("while encoding task `{name}`"))?;
+    let encoded = fit_encoded(db, name, seed)?
+        .map_err(|source| FitError::Encode { task: name.to_owned(), source })?;
     Ok(FitTask { name: name.to_owned(), encoded, runs })
 }
 
@@ -199,14 +194,12 @@ pub fn fit_runs(
     name: &str,
     preset: PresetId,
     metric: Metric,
-) -> anyhow::Result<Vec<FitRun>> {
+) -> Result<Vec<FitRun>> {
     let arch_dim = preset.layout().arch_dim();
-    let records = db
-        .runs_for_task(name, preset.name())
-        .with_context(|| format!("while reading the runs of task `{name}`"))?;
+    let records = db.runs_for_task(name, preset)?;
     Ok(records
         .iter()
-        .filter(|r| r.purpose == Purpose::Population && r.arch.len() == arch_dim)
+        .filter(|r| r.key.purpose == Purpose::Population && r.arch.len() == arch_dim)
         .filter_map(|r| metric.target(r).map(|target| FitRun { arch: r.arch.clone(), target }))
         .collect())
 }
@@ -221,9 +214,8 @@ pub fn fit_encoded(
     db: &Database,
     name: &str,
     seed: u64,
-) -> anyhow::Result<Result<Vec<Encoded>, EncodeError>> {
-    let (task, split) =
-        db.task_split(name).with_context(|| format!("while loading task `{name}`"))?;
+) -> Result<Result<Vec<Encoded>, EncodeError>> {
+    let (task, split) = db.task_split(name)?;
     let rows = fit_rows(&task, &split.train, seed);
     Ok(encode_rows(&task, &rows))
 }
@@ -232,11 +224,8 @@ pub fn fit_encoded(
 /// [`MAX_FIT_ROWS`] seeded by `seed` and the task's content.
 #[must_use]
 pub fn fit_rows(task: &Task, train: &[usize], seed: u64) -> Vec<usize> {
-    let name_hash = task
-        .name
-        .bytes()
-        .fold(0xCBF2_9CE4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3));
-    stratified_subsample(train, &task.labels, MAX_FIT_ROWS, derive_seed(&[seed, name_hash]))
+    let seed = derive_seed(&[seed, name_hash(&task.name)]);
+    stratified_subsample(train, &task.labels, MAX_FIT_ROWS, seed)
 }
 
 /// Encodes `rows` of `task` with the core's encoder, its statistics taken over those rows.
@@ -245,25 +234,9 @@ pub fn fit_rows(task: &Task, train: &[usize], seed: u64) -> Vec<usize> {
 ///
 /// The encoder's refusal: no rows, too many features, a label beyond its class capacity.
 pub fn encode_rows(task: &Task, rows: &[usize]) -> Result<Vec<Encoded>, EncodeError> {
-    let label = |i: usize| task.labels.get(i).copied().unwrap_or(u32::MAX);
-    match task.kind() {
-        TaskKind::Numeric => {
-            let mut stats = NumericStatsBuilder::<MAX_FEATURES>::new(task.feature_count())?;
-            for &i in rows {
-                stats.observe(task.numeric_row(i), label(i))?;
-            }
-            let encoder = stats.finish()?;
-            rows.iter().map(|&i| encoder.encode(task.numeric_row(i), label(i))).collect()
-        }
-        TaskKind::Text => {
-            let mut stats = TextStatsBuilder::new();
-            for &i in rows {
-                stats.observe(label(i))?;
-            }
-            let encoder = stats.finish()?;
-            rows.iter().map(|&i| encoder.encode(task.text_row(i), label(i))).collect()
-        }
-    }
+    let mut encoded = Vec::with_capacity(rows.len());
+    encode_task(task, rows, |x| encoded.push(x))?;
+    Ok(encoded)
 }
 
 #[cfg(test)]
@@ -312,15 +285,17 @@ mod tests {
     #[test]
     fn metric_names_round_trip_and_skip_non_finite() {
         for m in Metric::ALL {
-            assert_eq!(Metric::from_name(m.name()), Some(m));
+            assert_eq!(<Metric as clap::ValueEnum>::from_str(m.name(), false), Ok(m));
         }
         let run = RunRecord {
-            task: "t".into(),
-            preset: "tiny".into(),
-            plan_seed: 0,
-            arch_index: 0,
-            child_seed: 0,
-            purpose: Purpose::Population,
+            key: crate::database::RunKey {
+                task: "t".into(),
+                preset: PresetId::Tiny,
+                plan_seed: 0,
+                arch_index: 0,
+                child_seed: 0,
+                purpose: Purpose::Population,
+            },
             arch: vec![0.0],
             val_acc: 0.75,
             test_acc: 0.5,

@@ -8,7 +8,7 @@ use archrank_core::{LossKind, Paper, Preset, PresetId, Tiny};
 use super::tests::Synth;
 use super::*;
 use crate::database::Database;
-use crate::rank_stats::spearman;
+use crate::evaluation::rank_stats::spearman;
 
 /// Mean Spearman of the fitted ranker on `tasks` (against their targets).
 fn mean_spearman(result: &FitResult, tasks: &[FitTask]) -> f64 {
@@ -91,7 +91,7 @@ fn measure_loto_on_database() {
         let parts: Vec<&str> = spec.split(':').collect();
         let config = FitConfig {
             loss,
-            optimizer: Optimizer::from_name(parts[0]).unwrap(),
+            optimizer: <Optimizer as clap::ValueEnum>::from_str(parts[0], false).unwrap(),
             lr: parts[1].parse().unwrap(),
             steps: parts[2].parse().unwrap(),
             ..FitConfig::default()
@@ -106,11 +106,11 @@ fn measure_loto_on_database() {
         println!(
             "{loss:?} {spec}: LOTO Spearman {:.3} +- {:.3} over {} tasks; {:.2} s per fit; final \
              train loss {:.4}",
-            crate::rank_stats::mean(&rhos),
-            crate::rank_stats::std_dev(&rhos),
+            crate::evaluation::rank_stats::mean(&rhos),
+            crate::evaluation::rank_stats::std_dev(&rhos),
             rhos.len(),
             seconds / rhos.len() as f64,
-            crate::rank_stats::mean(&finals)
+            crate::evaluation::rank_stats::mean(&finals)
         );
     }
 }

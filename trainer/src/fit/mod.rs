@@ -11,11 +11,13 @@
 //!    forward pass** (the trainer's scores are the device's, bit for bit), back-propagates by
 //!    hand into both towers and takes an optimizer step.
 //! 3. [`fitted_weights_bytes`]: the weights file, with every training task's mean embedding and
-//!    top architectures for the search's starts; [`write_atomically`] puts it on disk.
+//!    top architectures for the search's starts ([`crate::atomic_file::write`] puts it on disk).
 //!
 //! [`predict_scores`] scores architectures for a task with a fitted network (evaluation).
 
 mod backprop;
+mod error;
+mod fit_config;
 mod fit_data;
 mod fit_loop;
 #[cfg(test)]
@@ -29,16 +31,17 @@ mod tests;
 mod weights_writer;
 
 pub use backprop::{Forward, StepBatch, backward, forward, loss_and_gradient};
+pub use error::FitError;
+pub use fit_config::FitConfig;
 pub use fit_data::{
-    FitData, FitRun, FitTask, MAX_FEATURES, MAX_FIT_ROWS, Metric, SkippedTask, encode_rows,
-    fit_encoded, fit_rows, fit_runs, load_fit_data, load_fit_task,
+    FitData, FitRun, FitTask, MAX_FIT_ROWS, Metric, SkippedTask, encode_rows, fit_encoded,
+    fit_rows, fit_runs, load_fit_data, load_fit_task,
 };
-pub use fit_loop::{FitConfig, FitResult, LossPoint, fit, fit_preset};
+pub use fit_loop::{FitResult, LossPoint, fit, fit_preset};
 pub use network_params::{init_params, le_params, params_bytes, tensor_ranges};
 pub use optimizer::{Optimizer, OptimizerState};
 pub use pairwise_loss::{LossSpec, PairLoss, Scored, batch_loss, hinge, l2_loss, pair_loss};
 pub use predict::{predict_scores, predict_scores_with_params, score_task_runs, task_embedding};
 pub use weights_writer::{
-    WeightsMeta, fitted_weights_bytes, fitted_weights_bytes_for, top_runs, unix_now,
-    write_atomically,
+    WeightsMeta, creation_time, fitted_weights_bytes, fitted_weights_bytes_for, top_runs,
 };

@@ -69,7 +69,7 @@ pub fn init_params<P: Preset>(seed: u64) -> Vec<f32> {
         Init::Zero,
     ];
     let mut rng = Rng::new(seed);
-    let mut params = Vec::with_capacity(archrank_core::dims::param_count(P::ARCH_DIM));
+    let mut params = Vec::with_capacity(archrank_core::network::param_count(P::ARCH_DIM));
     for (n, init) in tensor_sizes(P::ARCH_DIM).into_iter().zip(inits) {
         let std = match init {
             Init::He { fan_in } => (2.0 / fan_in as f64).sqrt(),
@@ -83,7 +83,7 @@ pub fn init_params<P: Preset>(seed: u64) -> Vec<f32> {
 
 #[cfg(test)]
 mod tests {
-    use archrank_core::dims::param_count;
+    use archrank_core::network::param_count;
     use archrank_core::{Network, Paper, Tiny};
 
     use super::*;

@@ -1,14 +1,10 @@
-//! The fit's optimizers over the flat parameter vector: SGD with momentum (the paper's) and Adam.
+//! The fit's optimizers over the flat parameter vector: SGD with momentum (the paper's) and Adam
+//! (the children's [`Adam`], one implementation for both).
 
-/// Adam's first-moment decay.
-const ADAM_BETA1: f32 = 0.9;
-/// Adam's second-moment decay.
-const ADAM_BETA2: f32 = 0.999;
-/// Adam's denominator floor.
-const ADAM_EPSILON: f32 = 1e-8;
+use crate::child::adam::Adam;
 
 /// Which optimizer a fit uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Optimizer {
     /// Stochastic gradient descent with (heavy-ball) momentum: `v = mu v - lr g; w += v`.
     Sgd,
@@ -28,67 +24,44 @@ impl Optimizer {
             Self::Adam => "adam",
         }
     }
-
-    /// Parses an optimizer name.
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|o| o.name() == name)
-    }
 }
 
 /// An optimizer's running state for one parameter vector.
 #[derive(Clone, Debug)]
-pub struct OptimizerState {
-    kind: Optimizer,
-    lr: f32,
-    momentum: f32,
-    /// SGD: the velocity. Adam: the first moment.
-    first: Vec<f32>,
-    /// Adam: the second moment (empty for SGD).
-    second: Vec<f32>,
-    beta1_power: f32,
-    beta2_power: f32,
+pub enum OptimizerState {
+    /// SGD with momentum and its velocity.
+    Sgd {
+        /// Learning rate.
+        lr: f32,
+        /// Momentum.
+        momentum: f32,
+        /// Velocity, one per parameter.
+        velocity: Vec<f32>,
+    },
+    /// Adam: the same optimizer the children train with.
+    Adam(Adam),
 }
 
 impl OptimizerState {
     /// A fresh state for `len` parameters.
     #[must_use]
     pub fn new(kind: Optimizer, lr: f32, momentum: f32, len: usize) -> Self {
-        let second = if kind == Optimizer::Adam { vec![0.0; len] } else { Vec::new() };
-        Self {
-            kind,
-            lr,
-            momentum,
-            first: vec![0.0; len],
-            second,
-            beta1_power: 1.0,
-            beta2_power: 1.0,
+        match kind {
+            Optimizer::Sgd => Self::Sgd { lr, momentum, velocity: vec![0.0; len] },
+            Optimizer::Adam => Self::Adam(Adam::new(len, lr)),
         }
     }
 
     /// One update of `params` along `grad` (both of the state's length).
     pub fn step(&mut self, params: &mut [f32], grad: &[f32]) {
-        match self.kind {
-            Optimizer::Sgd => {
-                for ((p, &g), v) in params.iter_mut().zip(grad).zip(&mut self.first) {
-                    *v = self.momentum * *v - self.lr * g;
+        match self {
+            Self::Sgd { lr, momentum, velocity } => {
+                for ((p, &g), v) in params.iter_mut().zip(grad).zip(velocity) {
+                    *v = *momentum * *v - *lr * g;
                     *p += *v;
                 }
             }
-            Optimizer::Adam => {
-                self.beta1_power *= ADAM_BETA1;
-                self.beta2_power *= ADAM_BETA2;
-                let correction2 = (1.0 - self.beta2_power).sqrt();
-                let step = self.lr * correction2 / (1.0 - self.beta1_power);
-                let eps = ADAM_EPSILON * correction2;
-                for (((p, &g), m), s) in
-                    params.iter_mut().zip(grad).zip(&mut self.first).zip(&mut self.second)
-                {
-                    *m = ADAM_BETA1 * *m + (1.0 - ADAM_BETA1) * g;
-                    *s = ADAM_BETA2 * *s + (1.0 - ADAM_BETA2) * g * g;
-                    *p -= step * *m / (s.sqrt() + eps);
-                }
-            }
+            Self::Adam(adam) => adam.step(params, grad),
         }
     }
 }
@@ -114,7 +87,7 @@ mod tests {
         s.step(&mut p, &[5.0, -0.001]);
         assert!((p[0] - 0.99).abs() < 1e-5 && (p[1] + 2.99).abs() < 1e-4);
         for kind in Optimizer::ALL {
-            assert_eq!(Optimizer::from_name(kind.name()), Some(kind));
+            assert_eq!(<Optimizer as clap::ValueEnum>::from_str(kind.name(), false), Ok(kind));
             let mut s = OptimizerState::new(kind, 0.05, 0.5, 2);
             let mut p = [1.0f32, -2.0];
             for _ in 0..2000 {

@@ -1,7 +1,7 @@
 //! Scoring with a fitted network, for evaluation: z from a task's encoded samples through the
 //! core's [`Embedder`], then every architecture through the core's [`archrank_core::Scorer`].
 
-use archrank_core::{Embedder, Encoded, Network, Paper, Preset, PresetId, TaskEmbedding, Tiny};
+use archrank_core::{Embedder, Encoded, Network, Preset, PresetId, TaskEmbedding, with_preset};
 
 use super::fit_data::{FitTask, MAX_FIT_ROWS};
 use super::network_params::le_params;
@@ -47,8 +47,5 @@ pub fn predict_scores_with_params<P: Preset, A: AsRef<[f32]>>(
 #[must_use]
 pub fn score_task_runs(preset: PresetId, params: &[f32], task: &FitTask) -> Option<Vec<f32>> {
     let archs: Vec<&[f32]> = task.runs.iter().map(|r| r.arch.as_slice()).collect();
-    match preset {
-        PresetId::Tiny => predict_scores_with_params::<Tiny, _>(params, &task.encoded, &archs),
-        PresetId::Paper => predict_scores_with_params::<Paper, _>(params, &task.encoded, &archs),
-    }
+    with_preset!(preset, P => predict_scores_with_params::<P, _>(params, &task.encoded, &archs))
 }

@@ -3,11 +3,11 @@
 use archrank_core::architecture::softmax_groups;
 use archrank_core::dims::{ENCODED_DIM, TOP_K};
 use archrank_core::network::TENSOR_NAMES;
-use archrank_core::{Encoded, LossKind, Network, Paper, Preset, PresetId, Tiny, WeightsFile};
+use archrank_core::{Encoded, LossKind, Network, Paper, Preset, PresetId, Ranker, Tiny};
 
 use super::*;
-use crate::arch_sampling::sample_architecture;
-use crate::database::{Database, Purpose, RunRecord};
+use crate::database::{Database, Purpose, RunKey, RunRecord};
+use crate::populate::arch_sampling::sample_architecture;
 use crate::rng::Rng;
 use crate::task::{Features, Task};
 
@@ -243,7 +243,7 @@ fn trainer_scores_are_the_cores_bit_for_bit() {
     let data = synth.data::<Tiny>(3, 40, 6);
     let result = fit::<Tiny>(&data, &short_config(LossKind::Linear, 30), &|_, _| {}).unwrap();
     let bytes = fitted_weights_bytes::<Tiny>(&data, &result, &WeightsMeta::default()).unwrap();
-    let ranker = WeightsFile::load::<Tiny>(&bytes).unwrap();
+    let ranker = Ranker::<Tiny>::load(&bytes).unwrap();
     let task = &data.tasks[1];
     let archs: Vec<&[f32]> = task.runs.iter().map(|r| r.arch.as_slice()).collect();
     let samples: Vec<&Encoded> = task.encoded.iter().collect();
@@ -276,7 +276,7 @@ fn weights_file_loads_with_tasks_embeddings_and_top_runs() {
     let result = fit::<Tiny>(&data, &short_config(LossKind::Quadratic, 10), &|_, _| {}).unwrap();
     let meta = WeightsMeta { database_hash: "abc", note: "held out: none", created_unix: 7 };
     let bytes = fitted_weights_bytes_for(&data, &result, &meta).unwrap();
-    let ranker = WeightsFile::load::<Tiny>(&bytes).unwrap();
+    let ranker = Ranker::<Tiny>::load(&bytes).unwrap();
     let header = ranker.header();
     assert_eq!(header.fit.loss, LossKind::Quadratic);
     assert_eq!(header.fit.steps, 10);
@@ -300,7 +300,7 @@ fn weights_file_loads_with_tasks_embeddings_and_top_runs() {
     // Written to disk and read back unchanged.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ranker.postcard");
-    write_atomically(&path, &bytes).unwrap();
+    crate::atomic_file::write(&path, &bytes).unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
     // A result does not go with other data.
     assert!(fitted_weights_bytes::<Tiny>(&data.without("task0"), &result, &meta).is_err());
@@ -353,19 +353,21 @@ fn bad_settings_and_data_are_refused() {
 
 fn run(
     task: &str,
-    preset: &str,
+    preset: PresetId,
     index: u32,
     arch: Vec<f32>,
     val_acc: f64,
     purpose: Purpose,
 ) -> RunRecord {
     RunRecord {
-        task: task.into(),
-        preset: preset.into(),
-        plan_seed: 1,
-        arch_index: index,
-        child_seed: 2,
-        purpose,
+        key: RunKey {
+            task: task.into(),
+            preset,
+            plan_seed: 1,
+            arch_index: index,
+            child_seed: 2,
+            purpose,
+        },
         arch,
         val_acc,
         test_acc: 0.5,
@@ -404,7 +406,7 @@ fn loads_population_runs_and_encodes_train_rows_from_a_database() {
         for i in 0..n {
             db.insert_run(&run(
                 task,
-                "tiny",
+                PresetId::Tiny,
                 i,
                 arch(i as f32),
                 0.5 + f64::from(i) * 0.1,
@@ -414,9 +416,16 @@ fn loads_population_runs_and_encodes_train_rows_from_a_database() {
         }
     }
     // Noise runs and runs of another preset are not training data.
-    db.insert_run(&run("beta", "tiny", 7, arch(1.0), 0.9, Purpose::Noise)).unwrap();
-    db.insert_run(&run("beta", "paper", 8, vec![0.0; Paper::ARCH_DIM], 0.9, Purpose::Population))
-        .unwrap();
+    db.insert_run(&run("beta", PresetId::Tiny, 7, arch(1.0), 0.9, Purpose::Noise)).unwrap();
+    db.insert_run(&run(
+        "beta",
+        PresetId::Paper,
+        8,
+        vec![0.0; Paper::ARCH_DIM],
+        0.9,
+        Purpose::Population,
+    ))
+    .unwrap();
     let data =
         load_fit_data(&db, PresetId::Tiny, Metric::ValAcc, &["gamma".to_owned()], 1).unwrap();
     assert_eq!(data.task_names(), vec!["alpha".to_owned(), "words".to_owned()]);

@@ -1,16 +1,12 @@
 //! Writing a fitted ranker as the core's weights file: header, provenance, parameters and the
-//! training tasks' mean embeddings and top architectures; and replacing a file atomically, so an
-//! interrupted fit never leaves a half-written ranker behind.
+//! training tasks' mean embeddings and top architectures.
 
-use std::path::Path;
-
-use anyhow::Context;
 use archrank_core::dims::TOP_K;
-use archrank_core::weights_format::{
-    Dims, FORMAT_VERSION, FitInfo, MAGIC, Provenance, SearchConfig, TaskSection,
-};
-use archrank_core::{Network, Paper, Preset, PresetId, Tiny, WeightsFile};
+use archrank_core::network::param_count;
+use archrank_core::weights_format::{FitInfo, Provenance, SearchConfig, TaskSection};
+use archrank_core::{Network, Preset, Ranker, WeightsFile, with_preset};
 
+use super::error::{FitError, Result};
 use super::fit_data::{FitData, FitTask};
 use super::fit_loop::FitResult;
 use super::network_params::{le_params, params_bytes};
@@ -23,14 +19,19 @@ pub struct WeightsMeta<'a> {
     pub database_hash: &'a str,
     /// Free text, e.g. the tasks held out.
     pub note: &'a str,
-    /// Seconds since the Unix epoch (see [`unix_now`]).
+    /// Seconds since the Unix epoch (see [`creation_time`]).
     pub created_unix: u64,
 }
 
-/// Seconds since the Unix epoch (0 if the clock is before it).
+/// The time a weights file records as its creation: `SOURCE_DATE_EPOCH` when set (the
+/// reproducible-builds convention, so the same database, settings and seed give the same bytes),
+/// otherwise now.
 #[must_use]
-pub fn unix_now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+pub fn creation_time() -> u64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(crate::database::unix_now)
 }
 
 /// Indices of `task`'s [`TOP_K`] runs by target, best first; the best repeated when the task has
@@ -57,25 +58,28 @@ pub fn fitted_weights_bytes<P: Preset>(
     data: &FitData,
     result: &FitResult,
     meta: &WeightsMeta<'_>,
-) -> anyhow::Result<Vec<u8>> {
-    anyhow::ensure!(
-        result.preset == P::LAYOUT.preset && data.preset == P::LAYOUT.preset,
-        "the fit is of preset {}, the data of {}, the file of {}",
-        result.preset,
-        data.preset,
-        P::LAYOUT.preset
-    );
-    anyhow::ensure!(
-        result.tasks == data.task_names(),
-        "the fit was trained on other tasks than the data given"
-    );
-    anyhow::ensure!(!data.tasks.is_empty(), "a weights file needs at least one training task");
+) -> Result<Vec<u8>> {
+    for preset in [result.preset, data.preset] {
+        if preset != P::LAYOUT.preset {
+            return Err(FitError::PresetMismatch { data: preset, fit: P::LAYOUT.preset });
+        }
+    }
+    if result.tasks != data.task_names() {
+        return Err(FitError::OtherTasks);
+    }
+    if data.tasks.is_empty() {
+        return Err(FitError::NoTasks);
+    }
     if let Some(t) = data.tasks.iter().find(|t| t.name.contains('\n') || t.runs.is_empty()) {
-        anyhow::bail!("task `{}` has a newline in its name or no runs", t.name.escape_debug());
+        return Err(FitError::BadTask {
+            task: t.name.escape_debug().to_string(),
+            problem: "has a newline in its name or no runs".into(),
+        });
     }
     let le = le_params(&result.params);
-    let net = Network::<P>::from_params(&le).with_context(|| {
-        format!("{} parameters do not fit preset {}", result.params.len(), P::LAYOUT.preset)
+    let net = Network::<P>::from_params(&le).ok_or(FitError::ParamCount {
+        expected: param_count(P::ARCH_DIM),
+        found: result.params.len(),
     })?;
     let mut embeddings = Vec::new();
     let mut top_archs = Vec::new();
@@ -94,38 +98,33 @@ pub fn fitted_weights_bytes<P: Preset>(
     let (embeddings, top_archs, top_scores) =
         (params_bytes(&embeddings), params_bytes(&top_archs), params_bytes(&top_scores));
     let config = &result.config;
-    let file = WeightsFile {
-        magic: MAGIC,
-        format_version: FORMAT_VERSION,
-        preset: P::LAYOUT.preset,
-        dims: Dims::compiled::<P>(),
-        fit: FitInfo {
+    let file = WeightsFile::new::<P>(
+        FitInfo {
             loss: config.loss,
             margin: config.margin,
             gap: config.gap,
             steps: config.steps,
             seed: config.seed,
         },
-        provenance: Provenance {
+        Provenance {
             trainer_version: env!("CARGO_PKG_VERSION"),
             database_hash: meta.database_hash,
             created_unix: meta.created_unix,
             note: meta.note,
         },
-        search: SearchConfig::default(),
-        params: &params,
-        tasks: TaskSection {
-            count: u32::try_from(data.tasks.len()).context("too many tasks")?,
+        SearchConfig::default(),
+        &params,
+        TaskSection {
+            count: u32::try_from(data.tasks.len()).unwrap_or(u32::MAX),
             names: &names,
             embeddings: &embeddings,
             top_archs: &top_archs,
             top_scores: &top_scores,
         },
-    };
-    let bytes = file.to_bytes().context("while encoding the weights file")?;
+    );
+    let bytes = file.to_bytes()?;
     // Refuse to hand out a file the core would not load.
-    WeightsFile::load::<P>(&bytes)
-        .map_err(|e| anyhow::anyhow!("the weights file written does not load: {e}"))?;
+    Ranker::<P>::load(&bytes).map_err(FitError::Unloadable)?;
     Ok(bytes)
 }
 
@@ -138,20 +137,6 @@ pub fn fitted_weights_bytes_for(
     data: &FitData,
     result: &FitResult,
     meta: &WeightsMeta<'_>,
-) -> anyhow::Result<Vec<u8>> {
-    match result.preset {
-        PresetId::Tiny => fitted_weights_bytes::<Tiny>(data, result, meta),
-        PresetId::Paper => fitted_weights_bytes::<Paper>(data, result, meta),
-    }
-}
-
-/// Replaces `path` with `bytes` atomically (a synced temporary file beside it, renamed over
-/// it): readers see the old file or the new one, never a part. The trainer's one implementation
-/// is [`crate::atomic_file::write`]; this names it where a fit writes its ranker.
-///
-/// # Errors
-///
-/// An I/O error, naming the path.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    crate::atomic_file::write(path, bytes)
+) -> Result<Vec<u8>> {
+    with_preset!(result.preset, P => fitted_weights_bytes::<P>(data, result, meta))
 }

@@ -1,10 +1,9 @@
 //! The analytic gradient of the score in u against central finite differences, and the
 //! per-group softmax invariance, for both presets.
-#![allow(clippy::unwrap_used)]
 
 use archrank_core::dims::{ArchBuffer, Paper, Preset, Tiny};
 use archrank_core::fixture::{pseudo_random, random_weights};
-use archrank_core::{TaskEmbedding, WeightsFile};
+use archrank_core::{Ranker, TaskEmbedding};
 
 fn embedding(seed: u64) -> TaskEmbedding {
     TaskEmbedding::from_iterator(pseudo_random(seed, 50, 0.9))
@@ -12,7 +11,7 @@ fn embedding(seed: u64) -> TaskEmbedding {
 
 fn check_gradient<P: Preset>() {
     let bytes = random_weights::<P>(11, 3);
-    let ranker = WeightsFile::load::<P>(&bytes).unwrap();
+    let ranker = Ranker::<P>::load(&bytes).unwrap();
     let scorer = ranker.network().scorer(&embedding(5));
     let mut checked = 0;
     for trial in 0..5u64 {
@@ -52,7 +51,7 @@ fn score_gradient_matches_finite_differences_paper() {
 
 fn check_group_shift<P: Preset>() {
     let bytes = random_weights::<P>(3, 2);
-    let ranker = WeightsFile::load::<P>(&bytes).unwrap();
+    let ranker = Ranker::<P>::load(&bytes).unwrap();
     let scorer = ranker.network().scorer(&embedding(9));
     let u = pseudo_random(42, P::ARCH_DIM, 1.5);
     let base = scorer.score(&u);
@@ -81,7 +80,7 @@ fn constant_shift_of_a_group_leaves_score_unchanged() {
 #[test]
 fn batch_scoring_equals_single_scoring() {
     let bytes = random_weights::<Tiny>(4, 2);
-    let ranker = WeightsFile::load::<Tiny>(&bytes).unwrap();
+    let ranker = Ranker::<Tiny>::load(&bytes).unwrap();
     let scorer = ranker.network().scorer(&embedding(1));
     let us = pseudo_random(8, 7 * Tiny::ARCH_DIM, 2.0);
     let mut out = [0.0f32; 7];

@@ -1,14 +1,13 @@
 //! Search: deterministic, never worse than its starts, explains itself; the discrete form
 //! prints and parses back.
-#![allow(clippy::unwrap_used)]
 
 use archrank_core::dims::{Paper, Preset, Tiny};
 use archrank_core::fixture::{pseudo_random, random_weights};
-use archrank_core::{Discrete, PresetId, SoftView, TaskEmbedding, WeightsFile};
+use archrank_core::{Discrete, PresetId, Ranker, SoftView, TaskEmbedding};
 
 fn run_search<P: Preset>() {
     let bytes = random_weights::<P>(21, 6);
-    let ranker = WeightsFile::load::<P>(&bytes).unwrap();
+    let ranker = Ranker::<P>::load(&bytes).unwrap();
     let z = TaskEmbedding::from_iterator(pseudo_random(3, 50, 0.8));
     let a = ranker.search(&z);
     let b = ranker.search(&z);

@@ -32,8 +32,8 @@ pub fn stratified_split(labels: &[u32], classes: usize, seed: u64) -> Split {
     let groups = group_by_label(0..n, labels, classes);
     let held_out = held_out_rows(n);
     let counts: Vec<usize> = groups.values().map(Vec::len).collect();
-    let mut val = apportion(&counts, held_out);
-    let mut test = apportion(&counts, held_out);
+    let mut val = apportion(&counts, held_out, Remainder::Exact);
+    let mut test = apportion(&counts, held_out, Remainder::Exact);
     for ((&count, v), t) in counts.iter().zip(&mut val).zip(&mut test) {
         if count >= 3 {
             *v = (*v).max(1);
@@ -77,35 +77,12 @@ pub fn stratified_subsample(rows: &[usize], labels: &[u32], max: usize, seed: u6
         return rows.to_vec();
     }
     let classes = labels.iter().map(|&l| l as usize + 1).max().unwrap_or(1);
-    let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); classes];
-    for &r in rows {
-        if let Some(group) = labels.get(r).and_then(|&l| by_class.get_mut(l as usize)) {
-            group.push(r);
-        }
-    }
-    // Largest-remainder quotas: exactly `max` rows (more only if there are more classes than
-    // `max`, since every present class keeps a row).
-    let exact: Vec<f64> =
-        by_class.iter().map(|g| g.len() as f64 * max as f64 / rows.len() as f64).collect();
-    let mut quota: Vec<usize> = exact.iter().map(|&q| q.floor() as usize).collect();
-    let mut order: Vec<usize> = (0..classes).collect();
-    order.sort_by(|&a, &b| {
-        let fa = exact.get(a).map_or(0.0, |q| q - q.floor());
-        let fb = exact.get(b).map_or(0.0, |q| q - q.floor());
-        fb.total_cmp(&fa).then(a.cmp(&b))
-    });
-    let mut missing = max.saturating_sub(quota.iter().sum());
-    for &c in order.iter().cycle().take(classes * 2) {
-        if missing == 0 {
-            break;
-        }
-        if let (Some(q), Some(g)) = (quota.get_mut(c), by_class.get(c))
-            && *q < g.len()
-        {
-            *q += 1;
-            missing -= 1;
-        }
-    }
+    let by_class: Vec<Vec<usize>> =
+        group_by_label(rows.iter().copied(), labels, classes).into_values().collect();
+    // Exactly `max` rows (more only if there are more classes than `max`, since every present
+    // class keeps a row).
+    let counts: Vec<usize> = by_class.iter().map(Vec::len).collect();
+    let mut quota = apportion(&counts, max, Remainder::Float);
     // Every present class keeps a row, taken from the largest quota, when `max` allows.
     let present = by_class.iter().filter(|g| !g.is_empty()).count();
     if max >= present {
@@ -150,17 +127,40 @@ fn group_by_label(
     groups
 }
 
-/// Splits `total` (at most the sum of `counts`) in proportion to `counts`, largest remainder
-/// first (ties to the lower index); no share exceeds its count.
-fn apportion(counts: &[usize], total: usize) -> Vec<usize> {
+/// How [`apportion`] ranks the fractional parts of the exact shares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Remainder {
+    /// By the exact integer remainder `count * total % sum` (the splits).
+    Exact,
+    /// By the fractional part of the share computed in f64 (the subsamples). Where two shares'
+    /// exact remainders tie, rounding can order them differently from [`Remainder::Exact`]; the
+    /// subsamples of stored databases (e.g. banking77's 2,000 of 5,000 rows) were drawn this way,
+    /// so it stays.
+    Float,
+}
+
+/// Splits `total` (at most the sum of `counts`) in proportion to `counts` by the largest
+/// remainder method: floors first, then one more to the largest remainders (ties to the lower
+/// index), never more than a count.
+fn apportion(counts: &[usize], total: usize, remainder: Remainder) -> Vec<usize> {
     let sum: usize = counts.iter().sum();
     if sum == 0 {
         return vec![0; counts.len()];
     }
     let total = total.min(sum);
     let mut shares: Vec<usize> = counts.iter().map(|&c| c * total / sum).collect();
+    let key = |i: usize| -> f64 {
+        let c = counts.get(i).copied().unwrap_or(0);
+        match remainder {
+            Remainder::Exact => (c * total % sum) as f64,
+            Remainder::Float => {
+                let exact = c as f64 * total as f64 / sum as f64;
+                exact - exact.floor()
+            }
+        }
+    };
     let mut order: Vec<usize> = (0..counts.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(counts.get(i).map_or(0, |&c| c * total % sum)));
+    order.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
     let mut missing = total - shares.iter().sum::<usize>();
     for &i in order.iter().cycle().take(order.len() * 2) {
         if missing == 0 {

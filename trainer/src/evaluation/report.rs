@@ -6,16 +6,18 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::Result;
-use archrank_core::{LossKind, Network, Paper, Preset, PresetId, Tiny};
+use archrank_core::{LossKind, Network, Preset, with_preset};
 use rayon::prelude::*;
 
-use crate::evaluation::{LotoReport, RankerKind};
-use crate::fit::{FitConfig, FitData, FitResult, le_params, score_task_runs, task_embedding};
-use crate::projection::{pca_2d, tsne_2d};
-use crate::rank_stats::spearman;
+use super::error::{EvalError, Result};
+use super::projection::{pca_2d, tsne_2d};
+use super::rank_stats::spearman;
+use super::svg_plot::{bars, histogram, lines, scatter};
+use super::{LotoReport, RankerKind};
+use crate::fit::{
+    FitConfig, FitData, FitResult, hinge, le_params, score_task_runs, task_embedding,
+};
 use crate::rng::{Rng, derive_seed};
-use crate::svg_plot::{bars, histogram, lines, scatter};
 
 /// A report being written: markdown text and the SVG files beside it.
 pub struct Report {
@@ -46,7 +48,7 @@ impl Report {
     ///
     /// # Errors
     /// I/O errors.
-    pub fn write(&self, dir: &Path) -> Result<()> {
+    pub fn write(&self, dir: &Path) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
         for (name, svg) in &self.files {
             crate::atomic_file::write(&dir.join(name), svg.as_bytes())?;
@@ -93,10 +95,12 @@ pub fn loss_curves(fits: &[(String, &FitResult)]) -> String {
 
 /// The linear and quadratic ranking losses against v_i - v_j (the paper's Figure 4).
 #[must_use]
-pub fn pairwise_loss_shapes(margin: f64) -> String {
-    let xs: Vec<f64> = (0..=120).map(|i| -0.6 + f64::from(i) * 0.01).collect();
-    let linear = xs.iter().map(|&d| (d, (margin - d).max(0.0))).collect();
-    let quadratic = xs.iter().map(|&d| (d, (margin - d).max(0.0).powi(2) / margin)).collect();
+pub fn pairwise_loss_shapes(margin: f32) -> String {
+    let xs: Vec<f32> = (0..=120).map(|i| -0.6 + i as f32 * 0.01).collect();
+    // The fit's own hinge, so the figure shows the loss that is trained.
+    let curve =
+        |kind| xs.iter().map(|&d| (f64::from(d), f64::from(hinge(kind, margin, d).0))).collect();
+    let (linear, quadratic) = (curve(LossKind::Linear), curve(LossKind::Quadratic));
     lines(
         &format!("Ranking losses for p_i - p_j > gap (margin {margin})"),
         "v_i - v_j",
@@ -160,10 +164,8 @@ pub fn embedding_figures(
     batch: usize,
     seed: u64,
 ) -> (String, String) {
-    let per_task = match data.preset {
-        PresetId::Tiny => embeddings_of::<Tiny>(params, data, batches, batch, seed),
-        PresetId::Paper => embeddings_of::<Paper>(params, data, batches, batch, seed),
-    };
+    let per_task =
+        with_preset!(data.preset, P => embeddings_of::<P>(params, data, batches, batch, seed));
     let points: Vec<Vec<f64>> = per_task.iter().flat_map(|(_, zs)| zs.iter().cloned()).collect();
     let regroup = |proj: Vec<(f64, f64)>| -> Vec<(String, Vec<(f64, f64)>)> {
         let mut it = proj.into_iter();
@@ -198,7 +200,9 @@ pub fn full_report(
     base: &FitConfig,
     loto: Option<&LotoReport>,
 ) -> Result<Report> {
-    anyhow::ensure!(data.task(held).is_some(), "task `{held}` has no usable runs");
+    if data.task(held).is_none() {
+        return Err(EvalError::UnknownTask(held.to_owned()));
+    }
     let train = data.without(held);
     let fits: Vec<(LossKind, FitResult)> = LossKind::ALL
         .par_iter()
@@ -267,7 +271,7 @@ pub fn full_report(
     report.figure(
         "pairwise_losses.svg",
         "Linear and quadratic ranking losses (cf. Figure 4)",
-        pairwise_loss_shapes(f64::from(base.margin)),
+        pairwise_loss_shapes(base.margin),
     );
     if let Some((_, linear)) = fits.iter().find(|(l, _)| *l == LossKind::Linear) {
         let (pca, tsne) =

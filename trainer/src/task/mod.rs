@@ -1,4 +1,10 @@
-//! A classification task held in memory: labels as class indices plus numeric or text features.
+//! A classification task held in memory: labels as class indices plus numeric or text features;
+//! how it is read from a CSV ([`task_csv`]), split ([`split`]) and seen by the core's encoder
+//! ([`task_samples`]).
+
+pub mod split;
+pub mod task_csv;
+pub mod task_samples;
 
 /// Whether a task's features are numeric columns or one text column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

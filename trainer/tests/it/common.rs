@@ -1,5 +1,5 @@
 //! Helpers shared by the CLI tests: run the real binary, make scratch databases.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -7,6 +7,14 @@ use std::process::{Command, Output};
 /// The bundled tasks folder.
 pub fn tasks_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../data/tasks")
+}
+
+/// The bundled ranker (`data/default-ranker.postcard`).
+pub fn bundled_ranker() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../data/default-ranker.postcard")
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Runs `archrank` with `args`, returning its output.
@@ -53,6 +61,6 @@ pub fn snapshot(path: &str) -> Vec<u8> {
 pub fn run_counts(db: &str) -> (usize, usize) {
     let db = archrank_trainer::database::Database::open_read_only(db).unwrap();
     let runs = db.all_runs().unwrap();
-    let keys: std::collections::HashSet<_> = runs.iter().map(|r| r.key()).collect();
+    let keys: std::collections::HashSet<_> = runs.iter().map(|r| r.key.clone()).collect();
     (runs.len(), keys.len())
 }

@@ -1,29 +1,28 @@
 //! The weights format: bit-exact round trips, one test per error variant, and no panic on any
 //! input (proptest over arbitrary, truncated and bit-flipped blobs).
-#![allow(clippy::unwrap_used)]
 
 use archrank_core::dims::{Paper, Tiny};
 use archrank_core::fixture::{OwnedSections, le_bytes, random_weights};
 use archrank_core::weights_format::{FORMAT_VERSION, SearchConfig};
-use archrank_core::{PresetId, WeightsError, WeightsFile};
+use archrank_core::{AnyRanker, PresetId, Ranker, WeightsError};
 use proptest::prelude::*;
 
 #[test]
 fn round_trip_is_bit_exact() {
     let sections = OwnedSections::random::<Tiny>(7, 4);
     let bytes = sections.file::<Tiny>().to_bytes().unwrap();
-    let ranker = WeightsFile::load::<Tiny>(&bytes).unwrap();
+    let ranker = Ranker::<Tiny>::load(&bytes).unwrap();
     assert_eq!(ranker.header(), &sections.file::<Tiny>());
     assert_eq!(ranker.header().to_bytes().unwrap(), bytes);
     assert_eq!(ranker.tasks().len(), 4);
     assert_eq!(ranker.tasks().name(2), "task2");
     let paper = random_weights::<Paper>(7, 2);
-    let loaded = WeightsFile::load::<Paper>(&paper).unwrap();
+    let loaded = Ranker::<Paper>::load(&paper).unwrap();
     assert_eq!(loaded.header().to_bytes().unwrap(), paper);
 }
 
 fn load_tiny(bytes: &[u8]) -> WeightsError {
-    WeightsFile::load::<Tiny>(bytes).unwrap_err()
+    Ranker::<Tiny>::load(bytes).unwrap_err()
 }
 
 #[test]
@@ -143,22 +142,22 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
-        let _ = WeightsFile::load::<Tiny>(&bytes);
-        let _ = WeightsFile::load::<Paper>(&bytes);
+        let _ = Ranker::<Tiny>::load(&bytes);
+        let _ = Ranker::<Paper>::load(&bytes);
     }
 
     #[test]
     fn arbitrary_bytes_after_the_magic_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..600)) {
         let mut bytes = b"ARCHRANK\x01".to_vec();
         bytes.extend_from_slice(&tail);
-        prop_assert!(WeightsFile::load::<Tiny>(&bytes).is_err());
+        prop_assert!(Ranker::<Tiny>::load(&bytes).is_err());
     }
 
     #[test]
     fn truncation_is_always_an_error(cut in 0usize..20_000) {
         let bytes = random_weights::<Tiny>(2, 3);
         let cut = cut % bytes.len();
-        prop_assert!(WeightsFile::load::<Tiny>(&bytes[..cut]).is_err());
+        prop_assert!(Ranker::<Tiny>::load(&bytes[..cut]).is_err());
     }
 
     #[test]
@@ -168,7 +167,7 @@ proptest! {
         for (at, bit) in flips {
             bytes[at % len] ^= 1 << bit;
         }
-        if let Ok(ranker) = WeightsFile::load::<Tiny>(&bytes) {
+        if let Ok(ranker) = Ranker::<Tiny>::load(&bytes) {
             // A flip inside a float can leave a valid file: it must still search without panicking.
             let z = archrank_core::TaskEmbedding::zeros();
             let result = ranker.search(&z);
@@ -193,12 +192,27 @@ fn fuzz_regressions() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
     for entry in std::fs::read_dir(dir).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-        if let Ok(ranker) = WeightsFile::load::<Tiny>(&bytes) {
+        if let Ok(ranker) = Ranker::<Tiny>::load(&bytes) {
             let z = archrank_core::TaskEmbedding::from_element(0.1);
             assert!(ranker.search(&z).score.is_finite());
         }
-        if let Ok(ranker) = WeightsFile::load::<Paper>(&bytes) {
+        if let Ok(ranker) = Ranker::<Paper>::load(&bytes) {
             assert!(ranker.search(&archrank_core::TaskEmbedding::zeros()).score.is_finite());
         }
     }
+}
+
+#[test]
+fn any_ranker_reads_the_preset_from_the_header() {
+    let tiny = random_weights::<Tiny>(1, 2);
+    let paper = random_weights::<Paper>(1, 2);
+    assert_eq!(AnyRanker::load(&tiny).unwrap().preset(), PresetId::Tiny);
+    let any = AnyRanker::load(&paper).unwrap();
+    assert_eq!(any.preset(), PresetId::Paper);
+    assert_eq!(any.header().to_bytes().unwrap(), paper);
+    assert_eq!(AnyRanker::load(b"not weights").unwrap_err(), WeightsError::BadMagic);
+    let mut corrupt = paper.clone();
+    let at = corrupt.len() - 4;
+    corrupt[at..].copy_from_slice(&f32::NAN.to_le_bytes());
+    assert!(matches!(AnyRanker::load(&corrupt), Err(WeightsError::NonFinite { .. })));
 }

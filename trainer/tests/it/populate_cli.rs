@@ -1,14 +1,11 @@
 //! `tasks add` + `populate` through the real binary: the planned runs, resumability, SIGKILL
 //! safety, and both presets.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use super::common::{ok, run_counts, small_db};
 use archrank_trainer::database::Database;
-use common::{ok, run_counts, small_db};
 
 #[test]
 fn populate_trains_the_plan_once() {
@@ -36,7 +33,7 @@ fn populate_trains_the_plan_once() {
     }
     let archs: std::collections::HashSet<Vec<u32>> = runs
         .iter()
-        .filter(|r| r.task == "iris")
+        .filter(|r| r.key.task == "iris")
         .map(|r| r.arch.iter().map(|v| v.to_bits()).collect())
         .collect();
     assert_eq!(archs.len(), 5, "architectures must be distinct");
@@ -76,7 +73,7 @@ fn populate_killed_mid_way_resumes_to_exactly_the_plan() {
 fn paper_preset_children_populate() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db.sqlite").to_string_lossy().into_owned();
-    let iris = common::tasks_dir().join("iris.csv");
+    let iris = super::common::tasks_dir().join("iris.csv");
     ok(&["tasks", "add", iris.to_str().unwrap(), "--db", &db]);
     ok(&[
         "populate",
@@ -92,7 +89,10 @@ fn paper_preset_children_populate() {
         "3",
         "--quiet",
     ]);
-    let runs = Database::open_read_only(&db).unwrap().runs_for_task("iris", "paper").unwrap();
+    let runs = Database::open_read_only(&db)
+        .unwrap()
+        .runs_for_task("iris", archrank_core::PresetId::Paper)
+        .unwrap();
     assert_eq!(runs.len(), 2);
     assert!(runs.iter().all(|r| r.arch.len() == 105 && r.val_acc > 0.0));
 }
@@ -120,7 +120,7 @@ fn merge_of_shards_equals_the_whole() {
             .all_runs()
             .unwrap()
             .iter()
-            .map(|r| (r.key(), r.val_acc.to_bits()))
+            .map(|r| (r.key.clone(), r.val_acc.to_bits()))
             .collect();
         k.sort();
         k

@@ -1,6 +1,5 @@
 //! The sample encoder: deterministic, fixed output size whatever the feature count, errors for
 //! bad samples.
-#![allow(clippy::unwrap_used)]
 
 use archrank_core::dims::{ENCODED_DIM, LABEL_SLOTS, SKETCH_DIM};
 use archrank_core::fixture::pseudo_random;

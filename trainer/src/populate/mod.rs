@@ -2,21 +2,42 @@
 //! trained in parallel and committed one run per transaction, so a killed populate resumes
 //! where it stopped with nothing lost or duplicated.
 
+pub mod arch_sampling;
+
 use std::sync::mpsc;
 
-use anyhow::{Context, Result};
 use archrank_core::PresetId;
 use rayon::prelude::*;
 
-use crate::arch_sampling::sample_architecture;
 use crate::child::{ChildConfig, ChildOutcome, prepare, train_child};
-use crate::database::{Database, Purpose, RunKey, RunRecord};
-use crate::rng::{Rng, derive_seed};
+use crate::database::{Database, DatabaseError, Purpose, RunKey, RunRecord};
+use crate::populate::arch_sampling::sample_architecture;
+use crate::rng::{Rng, derive_seed, name_hash};
 
 const ARCH_TAG: u64 = 0x6172_6368;
 const CHILD_TAG: u64 = 0x6368_696C;
 const NOISE_TAG: u64 = 0x6E6F_6973;
-const PREPARE_TAG: u64 = 0x7072_6570;
+
+/// Why a populate stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum PopulateError {
+    /// The worker threads could not be started.
+    #[error("cannot start {jobs} worker threads: {source}")]
+    Threads {
+        /// Threads asked for.
+        jobs: usize,
+        /// Why not.
+        source: rayon::ThreadPoolBuildError,
+    },
+    /// Reading a task or storing a run failed.
+    #[error(transparent)]
+    Database(#[from] DatabaseError),
+}
+
+/// A `--shard K/N` spec that is not one.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ShardError(String);
 
 /// One of N shards of a plan (`--shard K/N`, K in 1..=N): the runs whose plan position is
 /// K-1 modulo N.
@@ -35,13 +56,14 @@ impl Shard {
     /// Parses `K/N` with 1 <= K <= N.
     ///
     /// # Errors
-    /// A message saying what is wrong with the spec.
-    pub fn parse(spec: &str) -> Result<Self, String> {
-        let (k, n) = spec.split_once('/').ok_or_else(|| format!("`{spec}` is not K/N"))?;
-        let k: u32 = k.trim().parse().map_err(|_| format!("`{k}` is not a shard number"))?;
-        let n: u32 = n.trim().parse().map_err(|_| format!("`{n}` is not a shard count"))?;
+    /// A [`ShardError`] saying what is wrong with the spec.
+    pub fn parse(spec: &str) -> Result<Self, ShardError> {
+        let err = |m: String| ShardError(m);
+        let (k, n) = spec.split_once('/').ok_or_else(|| err(format!("`{spec}` is not K/N")))?;
+        let k: u32 = k.trim().parse().map_err(|_| err(format!("`{k}` is not a shard number")))?;
+        let n: u32 = n.trim().parse().map_err(|_| err(format!("`{n}` is not a shard count")))?;
         if n == 0 || k == 0 || k > n {
-            return Err(format!("shard {k}/{n} is out of range: need 1 <= K <= N"));
+            return Err(err(format!("shard {k}/{n} is out of range: need 1 <= K <= N")));
         }
         Ok(Self { index: k, count: n })
     }
@@ -81,17 +103,27 @@ pub struct PlannedRun {
     pub purpose: Purpose,
 }
 
+impl PlannedRun {
+    /// The run's key in the database.
+    #[must_use]
+    pub fn key(&self, settings: &PopulateSettings) -> RunKey {
+        RunKey {
+            task: self.task.clone(),
+            preset: settings.preset,
+            plan_seed: settings.seed,
+            arch_index: self.arch_index,
+            child_seed: self.child_seed,
+            purpose: self.purpose,
+        }
+    }
+}
+
 /// Architecture `index` of the plan with `seed`: shared by every task, so tasks can be
 /// compared architecture by architecture.
 #[must_use]
 pub fn planned_architecture(preset: PresetId, seed: u64, index: u32) -> Vec<f32> {
     let mut rng = Rng::new(derive_seed(&[seed, ARCH_TAG, u64::from(index)]));
     sample_architecture(&preset.layout(), &mut rng)
-}
-
-fn name_hash(name: &str) -> u64 {
-    name.bytes()
-        .fold(0xCBF2_9CE4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3))
 }
 
 /// The full plan for `tasks`, in a fixed order, restricted to the settings' shard.
@@ -133,27 +165,9 @@ pub fn pending(
     db: &Database,
     settings: &PopulateSettings,
     plan: Vec<PlannedRun>,
-) -> Result<Vec<PlannedRun>> {
-    let done = db.completed_keys(settings.preset.name())?;
-    Ok(plan
-        .into_iter()
-        .filter(|r| {
-            !done.contains(&RunKey {
-                task: r.task.clone(),
-                preset: settings.preset.name().to_owned(),
-                plan_seed: settings.seed,
-                arch_index: r.arch_index,
-                child_seed: r.child_seed,
-                purpose: r.purpose,
-            })
-        })
-        .collect())
-}
-
-/// Seed of a task's prepared features (train subsample): one per task, shared by its runs.
-#[must_use]
-pub fn prepare_seed(task: &str) -> u64 {
-    derive_seed(&[PREPARE_TAG, name_hash(task)])
+) -> Result<Vec<PlannedRun>, DatabaseError> {
+    let done = db.completed_keys(settings.preset)?;
+    Ok(plan.into_iter().filter(|r| !done.contains(&r.key(settings))).collect())
 }
 
 /// Trains `runs` on `jobs` threads and inserts each finished run in its own transaction;
@@ -168,23 +182,22 @@ pub fn execute(
     child: &ChildConfig,
     jobs: usize,
     mut on_done: impl FnMut(&RunRecord),
-) -> Result<usize> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build()?;
+) -> Result<usize, PopulateError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .map_err(|source| PopulateError::Threads { jobs, source })?;
     let layout = settings.preset.layout();
     let mut inserted = 0;
     let mut start = 0;
     while start < runs.len() {
         let task_name = &runs[start].task;
         let end = start + runs[start..].iter().take_while(|r| &r.task == task_name).count();
-        let (task, split) = db
-            .task_split(task_name)
-            .with_context(|| format!("while loading task `{task_name}`"))?;
-        let prepared = pool.install(|| {
-            prepare(&task, &split, &layout, child.max_train_rows, prepare_seed(task_name))
-        });
+        let (task, split) = db.task_split(task_name)?;
+        let prepared = pool.install(|| prepare(&task, &split, &layout, child));
         let batch = &runs[start..end];
         let (tx, rx) = mpsc::channel::<(usize, Vec<f32>, ChildOutcome)>();
-        std::thread::scope(|scope| -> Result<()> {
+        std::thread::scope(|scope| -> Result<(), DatabaseError> {
             scope.spawn(|| {
                 pool.install(|| {
                     batch.par_iter().enumerate().for_each_with(tx, |tx, (i, run)| {
@@ -220,12 +233,7 @@ pub fn record(
     o: &ChildOutcome,
 ) -> RunRecord {
     RunRecord {
-        task: run.task.clone(),
-        preset: settings.preset.name().to_owned(),
-        plan_seed: settings.seed,
-        arch_index: run.arch_index,
-        child_seed: run.child_seed,
-        purpose: run.purpose,
+        key: run.key(settings),
         arch,
         val_acc: o.validation_accuracy,
         test_acc: o.test_accuracy,

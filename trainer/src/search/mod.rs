@@ -1,74 +1,31 @@
 //! The host side of the online phase: load a weights file of either preset, embed a task with the
 //! core, run the core's search and describe the result (soft mixture, discrete form, why).
 
-use anyhow::{Context, Result};
-use archrank_core::architecture::softmax;
+use archrank_core::architecture::{option_label, softmax};
 use archrank_core::search_report::write_result;
 use archrank_core::{
-    Discrete, EncodeError, Network, Paper, Preset, PresetId, Ranker, Samples, TaskEmbedding, Tiny,
-    WeightsError, WeightsFile, embed_numeric, embed_text,
+    AnyRanker, EncodeError, Network, Preset, PresetId, Ranker, Samples, TaskEmbedding,
+    WeightsError, embed_numeric, embed_text,
 };
 use serde::Serialize;
 
 use crate::task::Task;
-use crate::task_samples::{MAX_FEATURES, embed_task};
+use crate::task::task_samples::{MAX_FEATURES, embed_task};
 
-/// Reads a weights file, naming it in errors.
-///
-/// # Errors
-/// I/O errors.
-pub fn read_weights(path: &std::path::Path) -> Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("cannot read weights file {}", path.display()))
-}
-
-/// A validated weights file of either preset.
-pub enum AnyRanker<'a> {
-    /// Fitted for the `tiny` preset.
-    Tiny(Ranker<'a, Tiny>),
-    /// Fitted for the `paper` preset.
-    Paper(Ranker<'a, Paper>),
-}
-
-impl<'a> AnyRanker<'a> {
-    /// Validates `bytes` once, for whichever preset the file was fitted for.
-    ///
-    /// # Errors
-    /// The file's [`WeightsError`].
-    pub fn load(bytes: &'a [u8]) -> Result<Self, WeightsError> {
-        match WeightsFile::load::<Tiny>(bytes) {
-            Ok(r) => Ok(Self::Tiny(r)),
-            Err(WeightsError::PresetMismatch { found: PresetId::Paper, .. }) => {
-                WeightsFile::load::<Paper>(bytes).map(Self::Paper)
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    /// The preset it was fitted for.
-    #[must_use]
-    pub fn preset(&self) -> PresetId {
-        match self {
-            Self::Tiny(_) => PresetId::Tiny,
-            Self::Paper(_) => PresetId::Paper,
-        }
-    }
-
-    /// The decoded header.
-    #[must_use]
-    pub fn header(&self) -> &WeightsFile<'a> {
-        match self {
-            Self::Tiny(r) => r.header(),
-            Self::Paper(r) => r.header(),
-        }
-    }
-}
-
-/// The preset a weights file was fitted for, validating the whole file.
-///
-/// # Errors
-/// The file's [`WeightsError`].
-pub fn weights_preset(bytes: &[u8]) -> Result<PresetId, WeightsError> {
-    AnyRanker::load(bytes).map(|r| r.preset())
+/// Why a search on the host failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The weights file is unusable.
+    #[error(transparent)]
+    Weights(#[from] WeightsError),
+    /// The encoder refuses the task's samples.
+    #[error("task `{task}` cannot be encoded: {source}")]
+    Encode {
+        /// The task.
+        task: String,
+        /// The encoder's reason.
+        source: EncodeError,
+    },
 }
 
 /// One softmax group of the found architecture.
@@ -135,17 +92,15 @@ fn soft_groups(preset: PresetId, u: &[f32]) -> Vec<SoftGroup> {
             let logits = u.get(offset..offset + len)?;
             let mut p = vec![0.0; len];
             softmax(logits, &mut p);
-            let (group, names): (String, Vec<String>) = if g == 0 {
-                ("modules".into(), (0..len).map(|i| format!("m{i}")).collect())
+            let group = if g == 0 {
+                "modules".into()
             } else if g <= layout.layers {
-                let names = (0..len)
-                    .map(|i| layout.base(i).map_or("?".into(), |(a, w)| format!("{}{w}", a.name())))
-                    .collect();
-                (format!("layer {g}"), names)
+                format!("layer {g}")
             } else {
-                (format!("layer {} use/skip", g - layout.layers), vec!["use".into(), "skip".into()])
+                format!("layer {} use/skip", g - layout.layers)
             };
-            Some(SoftGroup { group, options: names.into_iter().zip(p).collect() })
+            let names = (0..len).map(|i| option_label(&layout, g, i).to_string());
+            Some(SoftGroup { group, options: names.zip(p).collect() })
         })
         .collect()
 }
@@ -186,13 +141,14 @@ impl SampleSource<'_> {
 fn search_with<P: Preset>(
     ranker: &Ranker<'_, P>,
     source: SampleSource<'_>,
-) -> Result<SearchOutput> {
+) -> Result<SearchOutput, SearchError> {
     let z = source
         .embed(ranker.network())
-        .map_err(|e| anyhow::anyhow!("task `{}` cannot be encoded: {e}", source.name()))?;
+        .map_err(|e| SearchError::Encode { task: source.name().to_owned(), source: e })?;
     let result = ranker.search(&z);
     let mut golden = String::new();
-    write_result(&mut golden, source.name(), source.count(), &result)?;
+    // Writing into a String cannot fail.
+    let _ = write_result(&mut golden, source.name(), source.count(), &result);
     let preset = P::LAYOUT.preset;
     Ok(SearchOutput {
         preset: preset.name().into(),
@@ -222,15 +178,9 @@ fn search_with<P: Preset>(
 ///
 /// # Errors
 /// An invalid weights file or samples the encoder refuses.
-pub fn search(bytes: &[u8], source: SampleSource<'_>) -> Result<SearchOutput> {
+pub fn search(bytes: &[u8], source: SampleSource<'_>) -> Result<SearchOutput, SearchError> {
     match AnyRanker::load(bytes)? {
         AnyRanker::Tiny(r) => search_with(&r, source),
         AnyRanker::Paper(r) => search_with(&r, source),
     }
-}
-
-/// Discretization of logits `u` under `preset`, as a spec.
-#[must_use]
-pub fn discrete_spec(preset: PresetId, u: &[f32]) -> String {
-    Discrete::from_logits(&preset.layout(), u).to_string()
 }

@@ -1,10 +1,7 @@
 //! Malformed task CSVs: each exits non-zero with a message naming the file, line and column,
 //! and leaves the database byte for byte unchanged.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{fails, small_db, snapshot};
+use super::common::{fails, small_db, snapshot};
 
 fn many(n: usize, f: impl Fn(usize) -> String) -> String {
     (0..n).map(f).collect()
@@ -53,7 +50,7 @@ fn malformed_csvs_are_rejected_with_located_errors_and_nothing_changes() {
         let path = dir.path().join(format!("{name}.csv"));
         std::fs::write(&path, bytes).unwrap();
         // Alongside a good file: the good one must not be added either.
-        let good = common::tasks_dir().join("vowel.csv");
+        let good = super::common::tasks_dir().join("vowel.csv");
         let stderr =
             fails(&["tasks", "add", good.to_str().unwrap(), path.to_str().unwrap(), "--db", &db]);
         for e in expected {
@@ -61,7 +58,7 @@ fn malformed_csvs_are_rejected_with_located_errors_and_nothing_changes() {
         }
         assert_eq!(snapshot(&db), before, "{name}: the database changed");
     }
-    let listed = common::ok(&["tasks", "list", "--db", &db, "--json"]);
+    let listed = super::common::ok(&["tasks", "list", "--db", &db, "--json"]);
     let tasks: serde_json::Value = serde_json::from_str(&listed).unwrap();
     assert_eq!(tasks.as_array().map(Vec::len), Some(2));
 }
@@ -71,7 +68,7 @@ fn duplicate_task_name_is_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let db = small_db(dir.path());
     let before = snapshot(&db);
-    let iris = common::tasks_dir().join("iris.csv");
+    let iris = super::common::tasks_dir().join("iris.csv");
     let stderr = fails(&["tasks", "add", iris.to_str().unwrap(), "--db", &db]);
     assert!(stderr.contains("iris"), "{stderr}");
     assert_eq!(snapshot(&db), before);

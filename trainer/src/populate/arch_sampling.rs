@@ -1,4 +1,4 @@
-//! Random architectures for the experiment database, and the discrete form of an architecture.
+//! Random architectures for the experiment database.
 //!
 //! An architecture is a vector u of logits laid out as in [`Layout`]; every softmax group picks
 //! one input module, one base layer per mixture layer, or use/skip per layer. The database mixes
@@ -8,7 +8,6 @@
 //! across architectures larger than the seed noise, which is what the ranker learns from.
 
 use archrank_core::dims::Layout;
-use archrank_core::{Discrete, LayerChoice, PresetId};
 
 use crate::rng::Rng;
 
@@ -20,8 +19,6 @@ const SOFT_SCALE_MAX: f64 = 3.0;
 const NEAR_DISCRETE_NOISE: f64 = 0.5;
 /// Boost given to the chosen option of every group in a near-discrete sample.
 const NEAR_DISCRETE_BOOST: f32 = 5.0;
-/// Logit of a chosen option in [`discrete_to_logits`]: softmax weight 1 - 5e-4 against 11 zeros.
-const DISCRETE_LOGIT: f32 = 10.0;
 
 /// Draws one random architecture: half the time soft, half the time near-discrete.
 ///
@@ -47,36 +44,6 @@ pub fn sample_architecture(layout: &Layout, rng: &mut Rng) -> Vec<f32> {
         }
         u
     }
-}
-
-/// The logits of a discrete architecture: +10 on every chosen option, 0 elsewhere (through the
-/// core's [`Discrete`], the one definition of the discrete form).
-///
-/// `module` is the input module; `layers[l]` is `Some(base index)` to use base layer `base index`
-/// in layer l, or `None` to skip the layer.
-#[must_use]
-pub fn discrete_to_logits(layout: &Layout, module: usize, layers: &[Option<usize>]) -> Vec<f32> {
-    let mut discrete =
-        Discrete { preset: layout.preset, module: module as u8, layers: heapless::Vec::new() };
-    for choice in layers.iter().take(layout.layers) {
-        let _ =
-            discrete.layers.push(choice.map_or(LayerChoice::Skip, |b| LayerChoice::Base(b as u8)));
-    }
-    let mut u = vec![0.0_f32; layout.arch_dim()];
-    discrete.write_logits(&mut u, DISCRETE_LOGIT);
-    u
-}
-
-/// The logits of a discrete spec such as `m1/relu16/skip/tanh64` (what search prints).
-///
-/// # Errors
-/// A message naming the option and what does not fit the preset.
-pub fn spec_to_logits(spec: &str, preset: PresetId) -> anyhow::Result<Vec<f32>> {
-    let d =
-        Discrete::parse(preset, spec).map_err(|e| anyhow::anyhow!("--discrete `{spec}`: {e}"))?;
-    let mut u = vec![0.0; preset.layout().arch_dim()];
-    d.write_logits(&mut u, DISCRETE_LOGIT);
-    Ok(u)
 }
 
 #[cfg(test)]
@@ -115,15 +82,5 @@ mod tests {
         }
         // About half are near-discrete; soft ones rarely have a 2.0 gap in all 7 groups.
         assert!((70..=140).contains(&near), "near-discrete count {near}");
-    }
-
-    #[test]
-    fn discrete_round_trips_through_logits() {
-        let layout = Tiny::LAYOUT;
-        let layers = vec![Some(3), None, Some(7)];
-        let u = discrete_to_logits(&layout, 2, &layers);
-        assert_eq!(u.len(), 33);
-        assert_eq!(u.iter().filter(|&&x| x == 10.0).count(), 1 + 2 + 3);
-        assert_eq!(Discrete::from_logits(&layout, &u).to_string(), "m2/relu64/skip/tanh64");
     }
 }

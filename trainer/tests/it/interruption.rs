@@ -1,15 +1,12 @@
 //! Interruption: `populate` killed with SIGKILL at several seeded moments stays consistent and
 //! resumes to exactly the plan; readers work while it writes; `fit` killed mid-way never leaves
 //! a half-written weights file.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use archrank_core::{Tiny, WeightsFile};
-use common::{ok, run_counts, small_db};
+use super::common::{ok, run_counts, small_db};
+use archrank_core::{Ranker, Tiny};
 
 fn spawn(args: &[&str]) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_archrank"))
@@ -122,7 +119,7 @@ fn fit_killed_mid_way_leaves_the_previous_weights_or_complete_new_ones() {
         child.wait().unwrap();
         let bytes = std::fs::read(&out).unwrap();
         assert!(
-            bytes == b"previous contents" || WeightsFile::load::<Tiny>(&bytes).is_ok(),
+            bytes == b"previous contents" || Ranker::<Tiny>::load(&bytes).is_ok(),
             "a kill at {delay} ms left a half-written file"
         );
     }

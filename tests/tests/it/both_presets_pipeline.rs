@@ -1,6 +1,5 @@
 //! The whole pipeline in both presets, on small data: populate a database, fit a ranker, load it
 //! in the core, search for a task, and evaluate leave-one-task-out.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -12,9 +11,9 @@ use archrank_trainer::evaluation::{LotoSettings, RankerKind, run_loto};
 use archrank_trainer::fit::{
     FitConfig, Metric, WeightsMeta, fit_preset, fitted_weights_bytes_for, load_fit_data,
 };
-use archrank_trainer::host_search::{SampleSource, search, weights_preset};
 use archrank_trainer::populate::{PopulateSettings, Shard, execute, pending, plan};
-use archrank_trainer::task_csv::read_task_csv;
+use archrank_trainer::search::{SampleSource, search};
+use archrank_trainer::task::task_csv::read_task_csv;
 
 fn task_csv(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../data/tasks").join(format!("{name}.csv"))
@@ -54,7 +53,7 @@ fn pipeline(preset: PresetId, names: &[&str], archs: u32) {
     let fitted = fit_preset(&data, &config, &|_, _| {}).unwrap();
     let meta = WeightsMeta { database_hash: "test", note: "", created_unix: 0 };
     let bytes = fitted_weights_bytes_for(&data, &fitted, &meta).unwrap();
-    assert_eq!(weights_preset(&bytes), Ok(preset));
+    assert_eq!(archrank_core::AnyRanker::load(&bytes).map(|r| r.preset()), Ok(preset));
 
     let rows: Vec<usize> = (0..tasks[0].rows()).collect();
     let found = search(&bytes, SampleSource::Task(&tasks[0], &rows)).unwrap();

@@ -1,17 +1,10 @@
 //! The bad-input matrix (DESIGN §9): every entry point given bad input exits non-zero with a
 //! message naming what is wrong and where, never panics, and leaves the files on disk unchanged.
 //! Task-CSV rows live in `bad_csv_cli.rs`; typed core errors in `core/tests/weights.rs`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use std::path::Path;
 
-use std::path::{Path, PathBuf};
-
-use common::{fails, small_db, snapshot};
-
-fn firmware_weights(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../firmware-example/assets").join(name)
-}
+use super::common::{fails, small_db, snapshot};
 
 /// Writes `bytes` to `dir/name` and returns the path as a string.
 fn file(dir: &Path, name: &str, bytes: &[u8]) -> String {
@@ -29,8 +22,8 @@ fn assert_mentions(stderr: &str, words: &[&str]) {
 #[test]
 fn weights_files() {
     let dir = tempfile::tempdir().unwrap();
-    let good = std::fs::read(firmware_weights("../../data/default-ranker.postcard")).unwrap();
-    let iris = common::tasks_dir().join("iris.csv");
+    let good = std::fs::read(super::common::bundled_ranker()).unwrap();
+    let iris = super::common::tasks_dir().join("iris.csv");
     let iris = iris.to_str().unwrap();
     let mut flipped = good.clone();
     flipped[3] ^= 0x10; // inside the magic
@@ -86,7 +79,7 @@ fn database_files() {
     let before = snapshot(&db);
     let err = fails(&["tasks", "list", "--db", &db]);
     assert_mentions(&err, &["db.sqlite", "99"]);
-    let csv = common::tasks_dir().join("vowel.csv");
+    let csv = super::common::tasks_dir().join("vowel.csv");
     let err = fails(&["tasks", "add", csv.to_str().unwrap(), "--db", &db]);
     assert_mentions(&err, &["99"]);
     assert_eq!(snapshot(&db), before);
@@ -153,7 +146,7 @@ fn clap_rejects_malformed_arguments_without_panicking() {
     for args in
         [vec!["fit", "--steps", "-3"], vec!["populate", "--preset", "huge"], vec!["nonsense"]]
     {
-        let out = common::archrank(&args);
+        let out = super::common::archrank(&args);
         assert!(!out.status.success());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.contains("panicked"), "{stderr}");

@@ -1,0 +1,102 @@
+//! The training tasks a ranker knows: names, mean embeddings and top architectures with their
+//! accuracies, validated once and read in place.
+
+use crate::dense::{LeSlice, value};
+use crate::dims::{EMBED_DIM, Preset, TOP_K};
+use crate::error::WeightsError;
+use crate::network::TaskEmbedding;
+use crate::weights_format::{TaskSection, f32_section};
+
+/// The training tasks stored in a weights file, validated.
+#[derive(Clone, Copy, Debug)]
+pub struct TaskTable<'a> {
+    count: usize,
+    names: &'a str,
+    embeddings: LeSlice<'a>,
+    top_archs: LeSlice<'a>,
+    top_scores: LeSlice<'a>,
+}
+
+impl<'a> TaskTable<'a> {
+    /// Validates a weights file's task section for preset `P`.
+    ///
+    /// # Errors
+    /// [`WeightsError::NoTasks`], or a section whose length or values do not fit.
+    pub fn from_section<P: Preset>(t: &TaskSection<'a>) -> Result<Self, WeightsError> {
+        let n = t.count as usize;
+        if n == 0 {
+            return Err(WeightsError::NoTasks);
+        }
+        let names = t.names.split('\n').count();
+        if names != n {
+            return Err(WeightsError::LengthMismatch {
+                what: "task names",
+                expected: n as u32,
+                found: names as u32,
+            });
+        }
+        Ok(Self {
+            count: n,
+            names: t.names,
+            embeddings: f32_section("task embeddings", t.embeddings, n * EMBED_DIM)?,
+            top_archs: f32_section("top architectures", t.top_archs, n * TOP_K * P::ARCH_DIM)?,
+            top_scores: f32_section("top accuracies", t.top_scores, n * TOP_K)?,
+        })
+    }
+
+    /// Number of training tasks (at least one).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Always false: a loaded table holds at least one task.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Name of task `i` ("" when out of range).
+    #[must_use]
+    pub fn name(&self, i: usize) -> &'a str {
+        self.names.split('\n').nth(i).unwrap_or("")
+    }
+
+    /// Names of every task, in order.
+    pub fn names(&self) -> impl Iterator<Item = &'a str> + 'a {
+        self.names.split('\n')
+    }
+
+    /// Mean task embedding of task `i`.
+    #[must_use]
+    pub fn embedding(&self, i: usize) -> TaskEmbedding {
+        TaskEmbedding::from_fn(|r, _| value(self.embeddings, i * EMBED_DIM + r))
+    }
+
+    /// Squared Euclidean distance from `z` to task `i`'s mean embedding.
+    #[must_use]
+    pub fn distance_sq(&self, i: usize, z: &TaskEmbedding) -> f32 {
+        let start = i * EMBED_DIM;
+        let stored = self.embeddings.get(start..start + EMBED_DIM).unwrap_or(&[]);
+        stored
+            .iter()
+            .zip(z.iter())
+            .map(|(b, v)| (f32::from_le_bytes(*b) - v) * (f32::from_le_bytes(*b) - v))
+            .sum()
+    }
+
+    /// Writes task `i`'s `rank`-th best architecture (logits) into `u` (length U).
+    pub fn top_arch_into(&self, i: usize, rank: usize, arch_dim: usize, u: &mut [f32]) {
+        let start = (i * TOP_K + rank) * arch_dim;
+        let stored = self.top_archs.get(start..start + arch_dim).unwrap_or(&[]);
+        for (dst, b) in u.iter_mut().zip(stored) {
+            *dst = f32::from_le_bytes(*b);
+        }
+    }
+
+    /// Validation accuracy of task `i`'s `rank`-th best architecture.
+    #[must_use]
+    pub fn top_score(&self, i: usize, rank: usize) -> f32 {
+        value(self.top_scores, i * TOP_K + rank)
+    }
+}

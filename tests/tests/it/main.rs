@@ -1,0 +1,5 @@
+//! End-to-end tests across the crates, one binary: both presets through the whole pipeline, and
+//! the host side of the firmware's golden check (every test that reads the firmware's assets).
+
+mod both_presets_pipeline;
+mod firmware_golden;

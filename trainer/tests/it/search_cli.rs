@@ -1,0 +1,69 @@
+//! `archrank search`, `export-samples` and `inspect` through the real binary. The firmware's
+//! golden files are checked against the same search in `tests/` (`firmware_golden`); here the
+//! CLI's `--golden` lines must be exactly what the library's search computes.
+
+use archrank_core::SamplesFile;
+use archrank_trainer::search::{SampleSource, search};
+
+use super::common::{bundled_ranker, fails, ok};
+
+#[test]
+fn cli_golden_lines_are_the_library_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = dir.path().join("iris.postcard");
+    let iris = super::common::tasks_dir().join("iris.csv");
+    let samples = samples.to_str().unwrap();
+    ok(&["export-samples", "--task", iris.to_str().unwrap(), "--max-samples", "60", "-o", samples]);
+    let weights = bundled_ranker();
+    let cli = ok(&["search", "--weights", &weights, "--samples", samples, "--golden"]);
+    let bytes = std::fs::read(samples).unwrap();
+    let loaded = SamplesFile::load(&bytes).unwrap();
+    assert_eq!(loaded.len(), 60);
+    let library =
+        search(&std::fs::read(&weights).unwrap(), SampleSource::Samples(&loaded)).unwrap().golden;
+    assert_eq!(cli, library);
+    assert!(cli.starts_with("result preset tiny\nresult task iris samples 60\n"), "{cli}");
+}
+
+#[test]
+fn cli_search_prints_table_and_json() {
+    let weights = bundled_ranker();
+    let iris = super::common::tasks_dir().join("iris.csv");
+    let text = ok(&["search", "--weights", &weights, "--task", iris.to_str().unwrap()]);
+    assert!(text.contains("chosen architecture: m"), "{text}");
+    assert!(text.contains("nearest training tasks"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "search",
+        "--weights",
+        &weights,
+        "--task",
+        iris.to_str().unwrap(),
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(json["arch"].as_array().map(Vec::len), Some(33));
+    assert_eq!(json["samples"], 150);
+    assert_eq!(json["nearest"].as_array().map(Vec::len), Some(2));
+    // The printed discrete spec is one train-child accepts.
+    let spec = json["discrete"].as_str().unwrap();
+    assert!(archrank_core::Discrete::parse(archrank_core::PresetId::Tiny, spec).is_ok());
+}
+
+#[test]
+fn inspect_prints_the_header() {
+    let text = ok(&["inspect", &bundled_ranker()]);
+    assert!(text.contains("preset") && text.contains("tiny"), "{text}");
+    assert!(text.contains("U=33"), "{text}");
+    assert!(text.contains("held out: wheat_seeds"), "{text}");
+}
+
+#[test]
+fn corrupt_weights_are_refused_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = std::fs::read(bundled_ranker()).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    let path = dir.path().join("half.postcard");
+    std::fs::write(&path, &bytes).unwrap();
+    let err = fails(&["inspect", path.to_str().unwrap()]);
+    assert!(err.contains("truncated") && err.contains("half.postcard"), "{err}");
+}
