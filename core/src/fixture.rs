@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 
 use crate::dims::{EMBED_DIM, Preset, TOP_K};
 use crate::network::param_count;
+pub use crate::weights_format::le_bytes;
 use crate::weights_format::{
     FitInfo, LossKind, Provenance, SearchConfig, TaskSection, WeightsFile,
 };
@@ -25,12 +26,6 @@ pub struct OwnedSections {
     pub top_scores: Vec<u8>,
     /// Number of tasks.
     pub count: u32,
-}
-
-/// Little-endian bytes of `values`.
-#[must_use]
-pub fn le_bytes(values: &[f32]) -> Vec<u8> {
-    values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
 /// Deterministic values in [-scale, scale) from `seed` (a 64-bit LCG; good enough for fixtures).

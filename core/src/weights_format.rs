@@ -267,6 +267,13 @@ pub fn f32_section<'a>(
     Ok(chunks)
 }
 
+/// Little-endian bytes of `values`: a byte section as the writer stores it.
+#[cfg(feature = "alloc")]
+#[must_use]
+pub fn le_bytes(values: &[f32]) -> alloc::vec::Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
 impl<'a> WeightsFile<'a> {
     /// A file for preset `P`: magic, format version, preset and dimensions are this build's.
     #[must_use]

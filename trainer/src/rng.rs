@@ -30,12 +30,20 @@ pub fn derive_seed(parts: &[u64]) -> u64 {
     acc
 }
 
-/// FNV-1a of a name: a stable 64-bit id for seeding per task (the same on every machine and
-/// in every version, unlike `std`'s hasher).
+/// The FNV-1a offset basis: where a 64-bit FNV-1a hash starts.
+pub const FNV_OFFSET: u64 = 0xCBF2_9CE4_8422_2325;
+
+/// FNV-1a over `bytes`, continuing from `hash`: stable on every machine and in every version,
+/// unlike `std`'s hasher, so hashed seeds and features never change under us.
+#[must_use]
+pub fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3))
+}
+
+/// A stable 64-bit id of a name, for seeding per task.
 #[must_use]
 pub fn name_hash(name: &str) -> u64 {
-    name.bytes()
-        .fold(0xCBF2_9CE4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3))
+    fnv1a(FNV_OFFSET, name.as_bytes())
 }
 
 impl Rng {

@@ -1,5 +1,6 @@
 //! End-to-end tests across the crates, one binary: both presets through the whole pipeline, and
 //! the host side of the firmware's golden check (every test that reads the firmware's assets).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod both_presets_pipeline;
 mod firmware_golden;

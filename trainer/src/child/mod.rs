@@ -33,6 +33,7 @@
 
 pub mod activations;
 pub mod adam;
+pub mod child_config;
 pub mod discrete_arch;
 pub mod gemm;
 pub mod metrics;
@@ -46,7 +47,8 @@ pub mod training;
 #[cfg(test)]
 mod tests;
 
+pub use child_config::{ChildConfig, DEFAULT_MAX_ROWS};
 pub use mixing::Mixing;
 pub use mixture_network::{Network, Workspace};
 pub use prepared::{ModuleFeatures, PreparedTask, prepare, prepare_seed};
-pub use training::{ChildConfig, ChildOutcome, DEFAULT_MAX_ROWS, planned_epochs, train_child};
+pub use training::{ChildOutcome, planned_epochs, train_child};

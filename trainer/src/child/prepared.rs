@@ -8,9 +8,9 @@ use std::ops::Range;
 
 use archrank_core::dims::Layout;
 
+use super::child_config::ChildConfig;
 use super::numeric_modules::{NUMERIC_WIDTH, numeric_features};
 use super::text_modules::{SparseRows, TEXT_WIDTH, text_features};
-use super::training::ChildConfig;
 use crate::rng::{derive_seed, name_hash};
 use crate::task::split::stratified_subsample;
 use crate::task::{Features, Split, Task};

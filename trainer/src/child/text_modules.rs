@@ -5,6 +5,8 @@
 //! Rows are stored sparsely, as sorted `(bucket, value)` lists, so the child's first layer is a
 //! sparse product. Hashing needs no fitting, so nothing is learned from validation or test rows.
 
+use crate::rng::{FNV_OFFSET, fnv1a};
+
 /// Common output width of every text input module (hash buckets).
 pub const TEXT_WIDTH: usize = 256;
 
@@ -85,17 +87,6 @@ impl SparseRows {
     }
 }
 
-/// FNV-1a over bytes, continuing from `hash`.
-fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01B3);
-    }
-    hash
-}
-
-const FNV_OFFSET: u64 = 0xCBF2_9CE4_8422_2325;
-
 /// Final avalanche so that the low bits used for the bucket are well mixed.
 fn bucket(hash: u64) -> usize {
     let mut z = hash;
@@ -115,7 +106,7 @@ fn words(text: &str) -> Vec<String> {
 fn add_word_bigrams(ws: &[String], counts: &mut [f32]) {
     for pair in ws.windows(2) {
         if let [a, b] = pair {
-            let h = fnv(fnv(fnv(FNV_OFFSET ^ 2, a.as_bytes()), b" "), b.as_bytes());
+            let h = fnv1a(fnv1a(fnv1a(FNV_OFFSET ^ 2, a.as_bytes()), b" "), b.as_bytes());
             if let Some(c) = counts.get_mut(bucket(h)) {
                 *c += 1.0;
             }
@@ -125,7 +116,7 @@ fn add_word_bigrams(ws: &[String], counts: &mut [f32]) {
 
 fn add_words(ws: &[String], counts: &mut [f32], tag: u64) {
     for w in ws {
-        if let Some(c) = counts.get_mut(bucket(fnv(FNV_OFFSET ^ tag, w.as_bytes()))) {
+        if let Some(c) = counts.get_mut(bucket(fnv1a(FNV_OFFSET ^ tag, w.as_bytes()))) {
             *c += 1.0;
         }
     }
@@ -139,7 +130,7 @@ fn add_char_ngrams(ws: &[String], n: usize, counts: &mut [f32]) {
         for gram in chars.windows(n) {
             let mut h = FNV_OFFSET ^ (16 + n as u64);
             for ch in gram {
-                h = fnv(h, ch.encode_utf8(&mut buf).as_bytes());
+                h = fnv1a(h, ch.encode_utf8(&mut buf).as_bytes());
             }
             if let Some(c) = counts.get_mut(bucket(h)) {
                 *c += 1.0;

@@ -3,6 +3,8 @@
 
 pub mod baselines;
 pub mod error;
+#[cfg(test)]
+mod fit_defaults;
 pub mod loto;
 pub mod projection;
 pub mod rank_stats;

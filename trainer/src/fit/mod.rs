@@ -20,14 +20,12 @@ mod error;
 mod fit_config;
 mod fit_data;
 mod fit_loop;
-#[cfg(test)]
-mod measure;
 mod network_params;
 mod optimizer;
 mod pairwise_loss;
 mod predict;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod weights_writer;
 
 pub use backprop::{Forward, StepBatch, backward, forward, loss_and_gradient};
@@ -38,7 +36,7 @@ pub use fit_data::{
     fit_rows, fit_runs, load_fit_data, load_fit_task,
 };
 pub use fit_loop::{FitResult, LossPoint, fit, fit_preset};
-pub use network_params::{init_params, le_params, params_bytes, tensor_ranges};
+pub use network_params::{init_params, le_params, tensor_ranges};
 pub use optimizer::{Optimizer, OptimizerState};
 pub use pairwise_loss::{LossSpec, PairLoss, Scored, batch_loss, hinge, l2_loss, pair_loss};
 pub use predict::{predict_scores, predict_scores_with_params, score_task_runs, task_embedding};

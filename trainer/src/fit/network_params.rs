@@ -33,12 +33,6 @@ pub fn le_params(params: &[f32]) -> Vec<[u8; 4]> {
     params.iter().map(|v| v.to_le_bytes()).collect()
 }
 
-/// The flat little-endian bytes of `params`, as stored in a weights file.
-#[must_use]
-pub fn params_bytes(params: &[f32]) -> Vec<u8> {
-    params.iter().flat_map(|v| v.to_le_bytes()).collect()
-}
-
 /// How a weight tensor is initialised: He for layers followed by ReLU, Glorot otherwise.
 #[derive(Clone, Copy)]
 enum Init {

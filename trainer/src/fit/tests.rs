@@ -13,7 +13,7 @@ use crate::task::{Features, Task};
 
 /// A synthetic world: every task has a latent s in [-1, 1] that shifts its samples along a fixed
 /// direction and tilts which architectures are good, so z must see s to rank well.
-pub(super) struct Synth {
+pub(crate) struct Synth {
     dir: Vec<f32>,
     pref0: Vec<f32>,
     pref1: Vec<f32>,
@@ -21,7 +21,7 @@ pub(super) struct Synth {
 }
 
 impl Synth {
-    pub(super) fn new<P: Preset>(seed: u64) -> Self {
+    pub(crate) fn new<P: Preset>(seed: u64) -> Self {
         let mut rng = Rng::new(seed);
         let mut normal = |n: usize| (0..n).map(|_| rng.normal() as f32).collect::<Vec<_>>();
         let dir = normal(ENCODED_DIM);
@@ -30,7 +30,7 @@ impl Synth {
         Self { dir, pref0, pref1, rng: Rng::new(seed ^ 0xABCD) }
     }
 
-    pub(super) fn task<P: Preset>(&mut self, name: &str, samples: usize, runs: usize) -> FitTask {
+    pub(crate) fn task<P: Preset>(&mut self, name: &str, samples: usize, runs: usize) -> FitTask {
         let rng = &mut self.rng;
         let s = (rng.uniform() * 2.0 - 1.0) as f32;
         let encoded = (0..samples)
@@ -57,7 +57,7 @@ impl Synth {
         FitTask { name: name.to_owned(), encoded, runs }
     }
 
-    pub(super) fn data<P: Preset>(&mut self, tasks: usize, samples: usize, runs: usize) -> FitData {
+    pub(crate) fn data<P: Preset>(&mut self, tasks: usize, samples: usize, runs: usize) -> FitData {
         FitData {
             preset: P::LAYOUT.preset,
             metric: Metric::ValAcc,

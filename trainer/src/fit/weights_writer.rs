@@ -3,13 +3,13 @@
 
 use archrank_core::dims::TOP_K;
 use archrank_core::network::param_count;
-use archrank_core::weights_format::{FitInfo, Provenance, SearchConfig, TaskSection};
+use archrank_core::weights_format::{FitInfo, Provenance, SearchConfig, TaskSection, le_bytes};
 use archrank_core::{Network, Preset, Ranker, WeightsFile, with_preset};
 
 use super::error::{FitError, Result};
 use super::fit_data::{FitData, FitTask};
 use super::fit_loop::FitResult;
-use super::network_params::{le_params, params_bytes};
+use super::network_params::le_params;
 use super::predict::task_embedding;
 
 /// Provenance of a weights file beyond what the fit itself records.
@@ -94,9 +94,9 @@ pub fn fitted_weights_bytes<P: Preset>(
         }
     }
     let names = data.task_names().join("\n");
-    let params = params_bytes(&result.params);
+    let params = le_bytes(&result.params);
     let (embeddings, top_archs, top_scores) =
-        (params_bytes(&embeddings), params_bytes(&top_archs), params_bytes(&top_scores));
+        (le_bytes(&embeddings), le_bytes(&top_archs), le_bytes(&top_scores));
     let config = &result.config;
     let file = WeightsFile::new::<P>(
         FitInfo {

@@ -1,5 +1,6 @@
 //! The trainer's integration tests through the real `archrank` binary, one test binary: the
 //! bad-input matrix, interruption, populate and search.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod bad_csv_cli;
 mod bad_input_matrix;

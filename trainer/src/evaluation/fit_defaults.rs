@@ -1,14 +1,14 @@
-//! Measurements behind [`super::FitConfig::default`]: step time, and convergence of candidate
+//! Measurements behind [`crate::fit::FitConfig::default`]: step time, and convergence of candidate
 //! optimizer settings on synthetic tasks and on a real database. Ignored by default; each
 //! prints its numbers (run with `--release -- --ignored --nocapture`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use archrank_core::{LossKind, Paper, Preset, PresetId, Tiny};
 
-use super::tests::Synth;
-use super::*;
+use super::rank_stats::{mean, spearman, std_dev};
 use crate::database::Database;
-use crate::evaluation::rank_stats::spearman;
+use crate::fit::tests::Synth;
+use crate::fit::*;
 
 /// Mean Spearman of the fitted ranker on `tasks` (against their targets).
 fn mean_spearman(result: &FitResult, tasks: &[FitTask]) -> f64 {
@@ -106,11 +106,11 @@ fn measure_loto_on_database() {
         println!(
             "{loss:?} {spec}: LOTO Spearman {:.3} +- {:.3} over {} tasks; {:.2} s per fit; final \
              train loss {:.4}",
-            crate::evaluation::rank_stats::mean(&rhos),
-            crate::evaluation::rank_stats::std_dev(&rhos),
+            mean(&rhos),
+            std_dev(&rhos),
             rhos.len(),
             seconds / rhos.len() as f64,
-            crate::evaluation::rank_stats::mean(&finals)
+            mean(&finals)
         );
     }
 }
