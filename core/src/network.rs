@@ -99,29 +99,29 @@ pub struct Network<'a, P: Preset> {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PhiTrace {
     /// First layer, after ReLU.
-    pub hidden: [f32; PHI_HIDDEN],
-    /// Output, after tanh.
-    pub out: [f32; EMBED_DIM],
+    pub hidden: SVector<f32, PHI_HIDDEN>,
+    /// Output, after tanh: phi of the sample.
+    pub out: TaskEmbedding,
 }
 
 /// rho's activations for one architecture, for back-propagation.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RhoTrace {
     /// First layer, after ReLU.
-    pub hidden1: [f32; RHO_HIDDEN1],
+    pub hidden1: SVector<f32, RHO_HIDDEN1>,
     /// Second layer, after ReLU.
-    pub hidden2: [f32; RHO_HIDDEN2],
+    pub hidden2: SVector<f32, RHO_HIDDEN2>,
 }
 
 impl Default for PhiTrace {
     fn default() -> Self {
-        Self { hidden: [0.0; PHI_HIDDEN], out: [0.0; EMBED_DIM] }
+        Self { hidden: SVector::zeros(), out: TaskEmbedding::zeros() }
     }
 }
 
 impl Default for RhoTrace {
     fn default() -> Self {
-        Self { hidden1: [0.0; RHO_HIDDEN1], hidden2: [0.0; RHO_HIDDEN2] }
+        Self { hidden1: SVector::zeros(), hidden2: SVector::zeros() }
     }
 }
 
@@ -141,15 +141,16 @@ impl<'a, P: Preset> Network<'a, P> {
 
     /// phi of one encoded sample, keeping the activations.
     pub fn phi_traced(&self, x: &Encoded, trace: &mut PhiTrace) {
+        let hidden = trace.hidden.as_mut_slice();
+        affine_into(self.t[tensor::PHI1_W], self.t[tensor::PHI1_B], x.as_slice(), hidden);
+        relu(hidden);
         affine_into(
-            self.t[tensor::PHI1_W],
-            self.t[tensor::PHI1_B],
-            x.as_slice(),
-            &mut trace.hidden,
+            self.t[tensor::PHI2_W],
+            self.t[tensor::PHI2_B],
+            trace.hidden.as_slice(),
+            trace.out.as_mut_slice(),
         );
-        relu(&mut trace.hidden);
-        affine_into(self.t[tensor::PHI2_W], self.t[tensor::PHI2_B], &trace.hidden, &mut trace.out);
-        for v in &mut trace.out {
+        for v in trace.out.as_mut_slice() {
             *v = libm::tanhf(*v);
         }
     }
@@ -159,14 +160,19 @@ impl<'a, P: Preset> Network<'a, P> {
     pub fn phi(&self, x: &Encoded) -> TaskEmbedding {
         let mut trace = PhiTrace::default();
         self.phi_traced(x, &mut trace);
-        TaskEmbedding::from(trace.out)
+        trace.out
     }
 
     /// A scorer for the task with embedding `z`: rho's z part is computed once here.
     #[must_use]
     pub fn scorer(&self, z: &TaskEmbedding) -> Scorer<'_, 'a, P> {
-        let mut base = [0.0; RHO_HIDDEN1];
-        affine_into(self.t[tensor::RHO1_WZ], self.t[tensor::RHO1_B], z.as_slice(), &mut base);
+        let mut base = SVector::<f32, RHO_HIDDEN1>::zeros();
+        affine_into(
+            self.t[tensor::RHO1_WZ],
+            self.t[tensor::RHO1_B],
+            z.as_slice(),
+            base.as_mut_slice(),
+        );
         Scorer { net: self, base }
     }
 }
@@ -209,7 +215,7 @@ impl Embedder {
 pub struct Scorer<'n, 'a, P: Preset> {
     net: &'n Network<'a, P>,
     /// rho's first-layer pre-activation from z and the bias, fixed for the task.
-    base: [f32; RHO_HIDDEN1],
+    base: SVector<f32, RHO_HIDDEN1>,
 }
 
 impl<P: Preset> Scorer<'_, '_, P> {
@@ -217,12 +223,17 @@ impl<P: Preset> Scorer<'_, '_, P> {
     pub fn score_soft_traced(&self, soft: &[f32], trace: &mut RhoTrace) -> f32 {
         let t = &self.net.t;
         trace.hidden1 = self.base;
-        accumulate_into(t[tensor::RHO1_WU], soft, &mut trace.hidden1);
-        relu(&mut trace.hidden1);
-        affine_into(t[tensor::RHO2_W], t[tensor::RHO2_B], &trace.hidden1, &mut trace.hidden2);
-        relu(&mut trace.hidden2);
+        accumulate_into(t[tensor::RHO1_WU], soft, trace.hidden1.as_mut_slice());
+        relu(trace.hidden1.as_mut_slice());
+        affine_into(
+            t[tensor::RHO2_W],
+            t[tensor::RHO2_B],
+            trace.hidden1.as_slice(),
+            trace.hidden2.as_mut_slice(),
+        );
+        relu(trace.hidden2.as_mut_slice());
         let mut score = value(t[tensor::RHO3_B], 0);
-        for (i, h) in trace.hidden2.iter().enumerate() {
+        for (i, h) in trace.hidden2.as_slice().iter().enumerate() {
             score += h * value(t[tensor::RHO3_W], i);
         }
         score
@@ -244,12 +255,12 @@ impl<P: Preset> Scorer<'_, '_, P> {
         let mut trace = RhoTrace::default();
         let score = self.score_soft_traced(soft.as_ref(), &mut trace);
         let mut g2 = [0.0; RHO_HIDDEN2];
-        for (i, (g, h)) in g2.iter_mut().zip(&trace.hidden2).enumerate() {
+        for (i, (g, h)) in g2.iter_mut().zip(trace.hidden2.as_slice().iter()).enumerate() {
             *g = if *h > 0.0 { value(t[tensor::RHO3_W], i) } else { 0.0 };
         }
         let mut g1 = [0.0; RHO_HIDDEN1];
         backward_input_into(t[tensor::RHO2_W], &g2, &mut g1);
-        for (g, h) in g1.iter_mut().zip(&trace.hidden1) {
+        for (g, h) in g1.iter_mut().zip(trace.hidden1.as_slice().iter()) {
             if *h <= 0.0 {
                 *g = 0.0;
             }

@@ -2,7 +2,7 @@
 //! parsed task's rows are consistent.
 #![no_main]
 
-use archrank_trainer::task_csv::read_task_bytes;
+use archrank_trainer::task::task_csv::read_task_bytes;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

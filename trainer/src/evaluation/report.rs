@@ -96,10 +96,10 @@ pub fn loss_curves(fits: &[(String, &FitResult)]) -> String {
 /// The linear and quadratic ranking losses against v_i - v_j (the paper's Figure 4).
 #[must_use]
 pub fn pairwise_loss_shapes(margin: f32) -> String {
-    let xs: Vec<f32> = (0..=120).map(|i| -0.6 + i as f32 * 0.01).collect();
+    let xs: Vec<f64> = (0..=120).map(|i| -0.6 + f64::from(i) * 0.01).collect();
     // The fit's own hinge, so the figure shows the loss that is trained.
     let curve =
-        |kind| xs.iter().map(|&d| (f64::from(d), f64::from(hinge(kind, margin, d).0))).collect();
+        |kind| xs.iter().map(|&d| (d, f64::from(hinge(kind, margin, d as f32).0))).collect();
     let (linear, quadratic) = (curve(LossKind::Linear), curve(LossKind::Quadratic));
     lines(
         &format!("Ranking losses for p_i - p_j > gap (margin {margin})"),

@@ -56,7 +56,7 @@ pub fn forward<P: Preset>(net: &Network<'_, P>, samples: &[&Encoded], archs: &[&
     let mut sum = TaskEmbedding::zeros();
     for (x, trace) in samples.iter().zip(&mut phi) {
         net.phi_traced(x, trace);
-        sum += TaskEmbedding::from(trace.out);
+        sum += trace.out;
     }
     let count = u32::try_from(samples.len()).unwrap_or(u32::MAX);
     let z = if count == 0 { TaskEmbedding::zeros() } else { sum / count as f32 };
@@ -138,15 +138,18 @@ pub fn backward<P: Preset>(
             continue;
         }
         grad[r[tensor::RHO3_B].start] += g;
-        for (((gw, &h), &w3), g2i) in
-            grad[r[tensor::RHO3_W].clone()].iter_mut().zip(&trace.hidden2).zip(w_rho3).zip(&mut g2)
+        for (((gw, &h), &w3), g2i) in grad[r[tensor::RHO3_W].clone()]
+            .iter_mut()
+            .zip(trace.hidden2.as_slice())
+            .zip(w_rho3)
+            .zip(&mut g2)
         {
             *gw += g * h;
             *g2i = if h > 0.0 { g * w3 } else { 0.0 };
         }
         add_into(&mut grad[r[tensor::RHO2_B].clone()], &g2);
-        outer_add(&mut grad[r[tensor::RHO2_W].clone()], &trace.hidden1, &g2);
-        back_through(w_rho2, &g2, &trace.hidden1, &mut g1);
+        outer_add(&mut grad[r[tensor::RHO2_W].clone()], trace.hidden1.as_slice(), &g2);
+        back_through(w_rho2, &g2, trace.hidden1.as_slice(), &mut g1);
         add_into(&mut grad[r[tensor::RHO1_B].clone()], &g1);
         outer_add(&mut grad[r[tensor::RHO1_WU].clone()], soft, &g1);
         outer_add(&mut grad[r[tensor::RHO1_WZ].clone()], z, &g1);
@@ -164,12 +167,12 @@ pub fn backward<P: Preset>(
     let mut d_out = [0.0f32; EMBED_DIM];
     let mut d_hidden = [0.0f32; PHI_HIDDEN];
     for (x, trace) in samples.iter().zip(&fwd.phi) {
-        for ((d, &o), &g) in d_out.iter_mut().zip(&trace.out).zip(&gz) {
+        for ((d, &o), &g) in d_out.iter_mut().zip(trace.out.as_slice()).zip(&gz) {
             *d = g * scale * (1.0 - o * o);
         }
         add_into(&mut grad[r[tensor::PHI2_B].clone()], &d_out);
-        outer_add(&mut grad[r[tensor::PHI2_W].clone()], &trace.hidden, &d_out);
-        back_through(w_phi2, &d_out, &trace.hidden, &mut d_hidden);
+        outer_add(&mut grad[r[tensor::PHI2_W].clone()], trace.hidden.as_slice(), &d_out);
+        back_through(w_phi2, &d_out, trace.hidden.as_slice(), &mut d_hidden);
         add_into(&mut grad[r[tensor::PHI1_B].clone()], &d_hidden);
         outer_add(&mut grad[r[tensor::PHI1_W].clone()], x.as_slice(), &d_hidden);
     }
