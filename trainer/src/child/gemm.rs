@@ -52,11 +52,12 @@ pub struct GemmScratch {
 /// Out-of-range reads of A or B count as zero and out-of-range writes of C are dropped, so the
 /// function never panics; callers size their buffers so that this never happens.
 #[allow(clippy::too_many_arguments)]
-pub fn gemm(
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
+pub fn gemm<'a>(
     m: usize,
     k: usize,
     n: usize,
-    a: Strided<'_>,
+    a: Strided<'a>,
     b: &[f32],
     ldb: usize,
     c: &mut [f32],
@@ -128,6 +129,7 @@ fn kernel_full(panel: &[f32], b: &[f32], ldb: usize, j0: usize, k: usize) -> [[f
 }
 
 /// Like [`kernel_full`] for the last `nr < NR` columns.
+#[inline(always)]
 fn kernel_edge(
     panel: &[f32],
     b: &[f32],
@@ -148,6 +150,7 @@ fn kernel_edge(
 }
 
 /// Adds (C already zeroed or holding the accumulation target) a block into C.
+#[inline(always)]
 fn store(
     acc: &[[f32; NR]; MR],
     c: &mut [f32],

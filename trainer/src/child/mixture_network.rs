@@ -208,99 +208,6 @@ impl Network {
         m
     }
 
-    /// Forward pass over `m` loaded rows, leaving class probabilities in `ws.probs`.
-    fn forward(&self, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_input: bool) {
-        let s = self.total;
-        let mw = self.max_width;
-        for l in 0..self.layers {
-            let k = self.layer_in(l);
-            let (w_off, b_off) = self.layer_offsets.get(l).copied().unwrap_or((0, 0));
-            let weights = self.slice(w_off, k * s);
-            let bias = self.slice(b_off, s);
-            let (before, after) = ws.hs.split_at_mut(l + 1);
-            let (Some(x), Some(h), Some(act)) =
-                (before.last(), after.first_mut(), ws.acts.get_mut(l))
-            else {
-                return;
-            };
-            let act = &mut act[..m * s];
-            if l == 0 && sparse_input {
-                act.fill(0.0);
-                for (b, arow) in act.chunks_exact_mut(s).enumerate() {
-                    let (lo, hi) = (ws.sparse_offsets.get(b), ws.sparse_offsets.get(b + 1));
-                    let entries = match (lo, hi) {
-                        (Some(&lo), Some(&hi)) => ws.sparse.get(lo..hi).unwrap_or(&[]),
-                        _ => &[],
-                    };
-                    for &(i, v) in entries {
-                        let wrow = weights.get(i as usize * s..(i as usize + 1) * s).unwrap_or(&[]);
-                        arow.iter_mut().zip(wrow).for_each(|(a, &w)| *a += v * w);
-                    }
-                }
-            } else {
-                gemm(
-                    m,
-                    k,
-                    s,
-                    Strided::rows(&x[..m * k], k),
-                    weights,
-                    s,
-                    act,
-                    s,
-                    false,
-                    &mut ws.scratch,
-                );
-            }
-            let use_w = mix.use_weight.get(l).copied().unwrap_or(1.0);
-            let skip_w = mix.skip_weight.get(l).copied().unwrap_or(0.0);
-            let weights_l = mix.bases.get(l).map_or(&[][..], Vec::as_slice);
-            let keep = k.min(mw);
-            for ((arow, hrow), xrow) in
-                act.chunks_exact_mut(s).zip(h.chunks_exact_mut(mw)).zip(x.chunks_exact(k))
-            {
-                arow.iter_mut().zip(bias).for_each(|(a, &b)| *a += b);
-                hrow.fill(0.0);
-                hrow[..keep].iter_mut().zip(xrow).for_each(|(o, &v)| *o = skip_w * v);
-                for (base, &sw) in self.bases.iter().zip(weights_l) {
-                    let seg = &mut arow[base.offset..base.offset + base.width];
-                    match base.activation {
-                        Activation::Relu => seg.iter_mut().for_each(|a| *a = a.max(0.0)),
-                        Activation::Tanh => seg.iter_mut().for_each(|a| *a = fast_tanh(*a)),
-                    }
-                    let c = use_w * sw;
-                    hrow[..base.width].iter_mut().zip(seg.iter()).for_each(|(o, &a)| *o += c * a);
-                }
-            }
-        }
-        // Classifier and softmax.
-        let c = self.classes;
-        let (wc, bc) = self.classifier;
-        let Some(top) = ws.hs.last() else { return };
-        let probs = &mut ws.probs[..m * c];
-        gemm(
-            m,
-            mw,
-            c,
-            Strided::rows(&top[..m * mw], mw),
-            self.slice(wc, mw * c),
-            c,
-            probs,
-            c,
-            false,
-            &mut ws.scratch,
-        );
-        for row in probs.chunks_exact_mut(c) {
-            row.iter_mut().zip(self.slice(bc, c)).for_each(|(p, &b)| *p += b);
-            let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let mut sum = 0.0;
-            row.iter_mut().for_each(|p| {
-                *p = (*p - max).exp();
-                sum += *p;
-            });
-            row.iter_mut().for_each(|p| *p /= sum);
-        }
-    }
-
     /// Class probabilities of prepared rows `rows` (at most the workspace capacity), left in the
     /// first `rows.len() * classes` values of the workspace's probabilities; returns the row count.
     pub fn predict(
@@ -311,7 +218,7 @@ impl Network {
         rows: &[usize],
     ) -> usize {
         let m = self.load_batch(ws, prepared, mix, rows);
-        self.forward(ws, mix, m, prepared.is_sparse());
+        forward(self, ws, mix, m, prepared.is_sparse());
         m
     }
 
@@ -341,127 +248,219 @@ impl Network {
                 *d = (p - if j == y { 1.0 } else { 0.0 }) * inv_m;
             }
         }
-        self.backward(ws, mix, m, prepared.is_sparse());
+        backward(self, ws, mix, m, prepared.is_sparse());
         (loss / m as f64) as f32
     }
+}
 
-    fn backward(&self, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_input: bool) {
-        let (c, s, mw) = (self.classes, self.total, self.max_width);
-        let (wc, bc) = self.classifier;
-        let Workspace {
-            hs,
-            acts,
-            dlogits,
-            dh,
-            dh_prev,
-            dz,
-            transposed,
-            sparse,
-            sparse_offsets,
-            scratch,
-            grads,
-            ..
-        } = ws;
-        let dlogits = &dlogits[..m * c];
-        let Some(top) = hs.last() else { return };
-        let (g_layers, g_class) = grads.split_at_mut(wc);
-        gemm(
-            mw,
-            m,
-            c,
-            Strided::transposed(&top[..m * mw], mw),
-            dlogits,
-            c,
-            &mut g_class[..mw * c],
-            c,
-            false,
-            scratch,
-        );
-        let gb = &mut g_class[bc - wc..bc - wc + c];
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
+/// Forward pass over `m` loaded rows, leaving class probabilities in `ws.probs`.
+fn forward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_input: bool) {
+    let s = net.total;
+    let mw = net.max_width;
+    for l in 0..net.layers {
+        let k = net.layer_in(l);
+        let (w_off, b_off) = net.layer_offsets.get(l).copied().unwrap_or((0, 0));
+        let weights = net.slice(w_off, k * s);
+        let bias = net.slice(b_off, s);
+        let (before, after) = ws.hs.split_at_mut(l + 1);
+        let (Some(x), Some(h), Some(act)) = (before.last(), after.first_mut(), ws.acts.get_mut(l))
+        else {
+            return;
+        };
+        let act = &mut act[..m * s];
+        if l == 0 && sparse_input {
+            act.fill(0.0);
+            for (b, arow) in act.chunks_exact_mut(s).enumerate() {
+                let (lo, hi) = (ws.sparse_offsets.get(b), ws.sparse_offsets.get(b + 1));
+                let entries = match (lo, hi) {
+                    (Some(&lo), Some(&hi)) => ws.sparse.get(lo..hi).unwrap_or(&[]),
+                    _ => &[],
+                };
+                for &(i, v) in entries {
+                    let wrow = weights.get(i as usize * s..(i as usize + 1) * s).unwrap_or(&[]);
+                    arow.iter_mut().zip(wrow).for_each(|(a, &w)| *a += v * w);
+                }
+            }
+        } else {
+            gemm(
+                m,
+                k,
+                s,
+                Strided::rows(&x[..m * k], k),
+                weights,
+                s,
+                act,
+                s,
+                false,
+                &mut ws.scratch,
+            );
+        }
+        let use_w = mix.use_weight.get(l).copied().unwrap_or(1.0);
+        let skip_w = mix.skip_weight.get(l).copied().unwrap_or(0.0);
+        let weights_l = mix.bases.get(l).map_or(&[][..], Vec::as_slice);
+        let keep = k.min(mw);
+        for ((arow, hrow), xrow) in
+            act.chunks_exact_mut(s).zip(h.chunks_exact_mut(mw)).zip(x.chunks_exact(k))
+        {
+            arow.iter_mut().zip(bias).for_each(|(a, &b)| *a += b);
+            hrow.fill(0.0);
+            hrow[..keep].iter_mut().zip(xrow).for_each(|(o, &v)| *o = skip_w * v);
+            for (base, &sw) in net.bases.iter().zip(weights_l) {
+                let seg = &mut arow[base.offset..base.offset + base.width];
+                match base.activation {
+                    Activation::Relu => seg.iter_mut().for_each(|a| *a = a.max(0.0)),
+                    Activation::Tanh => seg.iter_mut().for_each(|a| *a = fast_tanh(*a)),
+                }
+                let c = use_w * sw;
+                hrow[..base.width].iter_mut().zip(seg.iter()).for_each(|(o, &a)| *o += c * a);
+            }
+        }
+    }
+    // Classifier and softmax.
+    let c = net.classes;
+    let (wc, bc) = net.classifier;
+    let Some(top) = ws.hs.last() else { return };
+    let probs = &mut ws.probs[..m * c];
+    gemm(
+        m,
+        mw,
+        c,
+        Strided::rows(&top[..m * mw], mw),
+        net.slice(wc, mw * c),
+        c,
+        probs,
+        c,
+        false,
+        &mut ws.scratch,
+    );
+    for row in probs.chunks_exact_mut(c) {
+        row.iter_mut().zip(net.slice(bc, c)).for_each(|(p, &b)| *p += b);
+        let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let mut sum = 0.0;
+        row.iter_mut().for_each(|p| {
+            *p = (*p - max).exp();
+            sum += *p;
+        });
+        row.iter_mut().for_each(|p| *p /= sum);
+    }
+}
+
+/// Back-propagates the loss of the last forward pass over `m` rows into `ws.grads`.
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
+fn backward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_input: bool) {
+    let (c, s, mw) = (net.classes, net.total, net.max_width);
+    let (wc, bc) = net.classifier;
+    let Workspace {
+        hs,
+        acts,
+        dlogits,
+        dh,
+        dh_prev,
+        dz,
+        transposed,
+        sparse,
+        sparse_offsets,
+        scratch,
+        grads,
+        ..
+    } = ws;
+    let dlogits = &dlogits[..m * c];
+    let Some(top) = hs.last() else { return };
+    let (g_layers, g_class) = grads.split_at_mut(wc);
+    gemm(
+        mw,
+        m,
+        c,
+        Strided::transposed(&top[..m * mw], mw),
+        dlogits,
+        c,
+        &mut g_class[..mw * c],
+        c,
+        false,
+        scratch,
+    );
+    let gb = &mut g_class[bc - wc..bc - wc + c];
+    gb.fill(0.0);
+    for row in dlogits.chunks_exact(c) {
+        gb.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
+    }
+    transpose_into(net.slice(wc, mw * c), mw, c, transposed);
+    gemm(
+        m,
+        c,
+        mw,
+        Strided::rows(dlogits, c),
+        transposed,
+        mw,
+        &mut dh[..m * mw],
+        mw,
+        false,
+        scratch,
+    );
+    for l in (0..net.layers).rev() {
+        let k = net.layer_in(l);
+        let (w_off, b_off) = net.layer_offsets.get(l).copied().unwrap_or((0, 0));
+        let use_w = mix.use_weight.get(l).copied().unwrap_or(1.0);
+        let skip_w = mix.skip_weight.get(l).copied().unwrap_or(0.0);
+        let weights_l = mix.bases.get(l).map_or(&[][..], Vec::as_slice);
+        let (Some(x), Some(act)) = (hs.get(l), acts.get(l)) else { return };
+        let dz = &mut dz[..m * s];
+        for ((zrow, arow), hrow) in
+            dz.chunks_exact_mut(s).zip(act.chunks_exact(s)).zip(dh.chunks_exact(mw))
+        {
+            for (base, &sw) in net.bases.iter().zip(weights_l) {
+                let cw = use_w * sw;
+                let range = base.offset..base.offset + base.width;
+                let it = zrow[range.clone()].iter_mut().zip(&arow[range]).zip(&hrow[..base.width]);
+                match base.activation {
+                    Activation::Relu => {
+                        it.for_each(|((z, &a), &g)| *z = if a > 0.0 { cw * g } else { 0.0 })
+                    }
+                    Activation::Tanh => it.for_each(|((z, &a), &g)| *z = cw * g * (1.0 - a * a)),
+                }
+            }
+        }
+        let gw = &mut g_layers[w_off..w_off + k * s];
+        if l == 0 && sparse_input {
+            gw.fill(0.0);
+            for (b, zrow) in dz.chunks_exact(s).enumerate() {
+                let (Some(&lo), Some(&hi)) = (sparse_offsets.get(b), sparse_offsets.get(b + 1))
+                else {
+                    continue;
+                };
+                for &(i, v) in sparse.get(lo..hi).unwrap_or(&[]) {
+                    if let Some(grow) = gw.get_mut(i as usize * s..(i as usize + 1) * s) {
+                        grow.iter_mut().zip(zrow).for_each(|(g, &d)| *g += v * d);
+                    }
+                }
+            }
+        } else {
+            gemm(k, m, s, Strided::transposed(&x[..m * k], k), dz, s, gw, s, false, scratch);
+        }
+        let gb = &mut g_layers[b_off..b_off + s];
         gb.fill(0.0);
-        for row in dlogits.chunks_exact(c) {
+        for row in dz.chunks_exact(s) {
             gb.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
         }
-        transpose_into(self.slice(wc, mw * c), mw, c, transposed);
-        gemm(
-            m,
-            c,
-            mw,
-            Strided::rows(dlogits, c),
-            transposed,
-            mw,
-            &mut dh[..m * mw],
-            mw,
-            false,
-            scratch,
-        );
-        for l in (0..self.layers).rev() {
-            let k = self.layer_in(l);
-            let (w_off, b_off) = self.layer_offsets.get(l).copied().unwrap_or((0, 0));
-            let use_w = mix.use_weight.get(l).copied().unwrap_or(1.0);
-            let skip_w = mix.skip_weight.get(l).copied().unwrap_or(0.0);
-            let weights_l = mix.bases.get(l).map_or(&[][..], Vec::as_slice);
-            let (Some(x), Some(act)) = (hs.get(l), acts.get(l)) else { return };
-            let dz = &mut dz[..m * s];
-            for ((zrow, arow), hrow) in
-                dz.chunks_exact_mut(s).zip(act.chunks_exact(s)).zip(dh.chunks_exact(mw))
-            {
-                for (base, &sw) in self.bases.iter().zip(weights_l) {
-                    let cw = use_w * sw;
-                    let range = base.offset..base.offset + base.width;
-                    let it =
-                        zrow[range.clone()].iter_mut().zip(&arow[range]).zip(&hrow[..base.width]);
-                    match base.activation {
-                        Activation::Relu => {
-                            it.for_each(|((z, &a), &g)| *z = if a > 0.0 { cw * g } else { 0.0 })
-                        }
-                        Activation::Tanh => {
-                            it.for_each(|((z, &a), &g)| *z = cw * g * (1.0 - a * a))
-                        }
-                    }
-                }
+        if l > 0 {
+            transpose_into(net.slice(w_off, k * s), k, s, transposed);
+            gemm(
+                m,
+                s,
+                k,
+                Strided::rows(dz, s),
+                transposed,
+                k,
+                &mut dh_prev[..m * k],
+                k,
+                false,
+                scratch,
+            );
+            for (p, &g) in dh_prev[..m * k].iter_mut().zip(&dh[..m * mw]) {
+                *p += skip_w * g;
             }
-            let gw = &mut g_layers[w_off..w_off + k * s];
-            if l == 0 && sparse_input {
-                gw.fill(0.0);
-                for (b, zrow) in dz.chunks_exact(s).enumerate() {
-                    let (Some(&lo), Some(&hi)) = (sparse_offsets.get(b), sparse_offsets.get(b + 1))
-                    else {
-                        continue;
-                    };
-                    for &(i, v) in sparse.get(lo..hi).unwrap_or(&[]) {
-                        if let Some(grow) = gw.get_mut(i as usize * s..(i as usize + 1) * s) {
-                            grow.iter_mut().zip(zrow).for_each(|(g, &d)| *g += v * d);
-                        }
-                    }
-                }
-            } else {
-                gemm(k, m, s, Strided::transposed(&x[..m * k], k), dz, s, gw, s, false, scratch);
-            }
-            let gb = &mut g_layers[b_off..b_off + s];
-            gb.fill(0.0);
-            for row in dz.chunks_exact(s) {
-                gb.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
-            }
-            if l > 0 {
-                transpose_into(self.slice(w_off, k * s), k, s, transposed);
-                gemm(
-                    m,
-                    s,
-                    k,
-                    Strided::rows(dz, s),
-                    transposed,
-                    k,
-                    &mut dh_prev[..m * k],
-                    k,
-                    false,
-                    scratch,
-                );
-                for (p, &g) in dh_prev[..m * k].iter_mut().zip(&dh[..m * mw]) {
-                    *p += skip_w * g;
-                }
-                std::mem::swap(dh, dh_prev);
-            }
+            std::mem::swap(dh, dh_prev);
         }
     }
 }
