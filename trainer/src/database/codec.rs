@@ -1,8 +1,12 @@
 //! Byte encodings of stored values: the task blob, the architecture blob and hashes.
 //!
 //! A task blob is `ARTK`, a format byte, then postcard of the class names, labels and features
-//! (f32 little-endian, labels as varints): compact, exact, and independent of the task's name,
-//! so that its SHA-256 identifies the content when databases are merged.
+//! (f32 little-endian, labels as varints): exact, and independent of the task's name. Format 1
+//! stores the postcard bytes as they are, format 2 (what this build writes) deflates them. The
+//! task's SHA-256, which identifies its content when databases are merged and seeds its split, is
+//! always that of the format-1 blob, so a task keeps its hash and split whichever way it is stored.
+
+use std::io::{Read, Write};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -11,8 +15,12 @@ use crate::task::{Features, Task};
 
 /// First bytes of every task blob.
 const TASK_MAGIC: &[u8; 4] = b"ARTK";
-/// Version of the task blob layout after the magic.
-const TASK_FORMAT: u8 = 1;
+/// Blob format: postcard bytes as they are.
+const TASK_FORMAT_PLAIN: u8 = 1;
+/// Blob format: postcard bytes deflated (what this build writes).
+const TASK_FORMAT_DEFLATE: u8 = 2;
+/// Deflate level: the best ratio; a task is written once and read many times.
+const DEFLATE_LEVEL: u32 = 9;
 
 #[derive(Serialize)]
 struct TaskDataRef<'a> {
@@ -72,31 +80,63 @@ pub(crate) fn task_problem(task: &Task) -> Option<String> {
     None
 }
 
-/// The task's content as a blob (the name is stored beside it, not in it).
-pub(crate) fn encode_task(task: &Task) -> Result<Vec<u8>, postcard::Error> {
+/// The canonical content of a task (format 1): what its SHA-256 is taken of.
+fn canonical_blob(body: &[u8]) -> Vec<u8> {
+    let mut blob = TASK_MAGIC.to_vec();
+    blob.push(TASK_FORMAT_PLAIN);
+    blob.extend_from_slice(body);
+    blob
+}
+
+/// A task's blob as stored (deflated, format 2) and its content hash (of the format-1 blob).
+/// The name is stored beside the blob, not in it.
+pub(crate) fn encode_task(task: &Task) -> Result<(Vec<u8>, String), postcard::Error> {
     let features = match &task.features {
         Features::Numeric { columns, values } => FeaturesRef::Numeric { columns, values },
         Features::Text(texts) => FeaturesRef::Text(texts),
     };
     let data = TaskDataRef { class_names: &task.class_names, labels: &task.labels, features };
+    let body = postcard::to_allocvec(&data)?;
+    let sha256 = sha256_hex(&canonical_blob(&body));
     let mut blob = TASK_MAGIC.to_vec();
-    blob.push(TASK_FORMAT);
-    blob.extend_from_slice(&postcard::to_allocvec(&data)?);
-    Ok(blob)
+    blob.push(TASK_FORMAT_DEFLATE);
+    let mut deflate =
+        flate2::write::DeflateEncoder::new(blob, flate2::Compression::new(DEFLATE_LEVEL));
+    // Writing into a Vec cannot fail.
+    let _ = deflate.write_all(&body);
+    Ok((deflate.finish().unwrap_or_default(), sha256))
+}
+
+/// The postcard body of a stored blob, inflated if needed.
+fn blob_body(blob: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+    let Some(body) = blob.strip_prefix(TASK_MAGIC.as_slice()) else {
+        return Err("task data does not start with the task magic".into());
+    };
+    match body.split_first() {
+        Some((&TASK_FORMAT_PLAIN, body)) => Ok(std::borrow::Cow::Borrowed(body)),
+        Some((&TASK_FORMAT_DEFLATE, body)) => {
+            let mut out = Vec::new();
+            flate2::read::DeflateDecoder::new(body)
+                .read_to_end(&mut out)
+                .map_err(|e| format!("task data does not inflate: {e}"))?;
+            Ok(std::borrow::Cow::Owned(out))
+        }
+        Some((&format, _)) => Err(format!(
+            "task data format {format}, expected {TASK_FORMAT_PLAIN} or {TASK_FORMAT_DEFLATE}"
+        )),
+        None => Err("task data is truncated".into()),
+    }
+}
+
+/// The content hash of a stored blob (of its format-1 form), or why the blob is unreadable.
+pub(crate) fn content_hash(blob: &[u8]) -> Result<String, String> {
+    Ok(sha256_hex(&canonical_blob(&blob_body(blob)?)))
 }
 
 /// The task stored as `blob` under `name`, or why the blob is unreadable.
 pub(crate) fn decode_task(name: &str, blob: &[u8]) -> Result<Task, String> {
-    let Some(body) = blob.strip_prefix(TASK_MAGIC.as_slice()) else {
-        return Err("task data does not start with the task magic".into());
-    };
-    let Some((&format, body)) = body.split_first() else {
-        return Err("task data is truncated".into());
-    };
-    if format != TASK_FORMAT {
-        return Err(format!("task data format {format}, expected {TASK_FORMAT}"));
-    }
-    let data: TaskData = postcard::from_bytes(body).map_err(|e| e.to_string())?;
+    let body = blob_body(blob)?;
+    let data: TaskData = postcard::from_bytes(&body).map_err(|e| e.to_string())?;
     let features = match data.features {
         FeaturesOwned::Numeric { columns, values } => Features::Numeric { columns, values },
         FeaturesOwned::Text(texts) => Features::Text(texts),
@@ -147,4 +187,61 @@ pub(crate) fn decode_arch(blob: &[u8]) -> Option<Vec<f32>> {
         return None;
     }
     Some(blob.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn task() -> Task {
+        Task {
+            name: "t".into(),
+            class_names: vec!["a".into(), "b".into()],
+            labels: (0..200).map(|i| i % 2).collect(),
+            features: Features::Numeric {
+                columns: vec!["x".into(), "y".into()],
+                values: (0..400).map(|i| (i % 7) as f32 * 0.5).collect(),
+            },
+        }
+    }
+
+    #[test]
+    fn deflated_blobs_keep_the_content_hash_of_the_plain_form() {
+        let task = task();
+        let (blob, sha256) = encode_task(&task).unwrap();
+        assert_eq!(blob[4], TASK_FORMAT_DEFLATE);
+        // The plain (format-1) blob of the same content, as earlier builds stored it.
+        let features = match &task.features {
+            Features::Numeric { columns, values } => FeaturesRef::Numeric { columns, values },
+            Features::Text(texts) => FeaturesRef::Text(texts),
+        };
+        let body = postcard::to_allocvec(&TaskDataRef {
+            class_names: &task.class_names,
+            labels: &task.labels,
+            features,
+        })
+        .unwrap();
+        let plain = canonical_blob(&body);
+        assert!(blob.len() < plain.len() / 2, "{} vs {}", blob.len(), plain.len());
+        assert_eq!(sha256, sha256_hex(&plain));
+        assert_eq!(content_hash(&blob).unwrap(), sha256);
+        assert_eq!(content_hash(&plain).unwrap(), sha256);
+        assert_eq!(decode_task("t", &blob).unwrap(), task);
+        assert_eq!(decode_task("t", &plain).unwrap(), task);
+        // Same task, same bytes.
+        assert_eq!(encode_task(&task).unwrap().0, blob);
+    }
+
+    #[test]
+    fn damaged_blobs_are_refused_with_a_reason() {
+        let (mut blob, _) = encode_task(&task()).unwrap();
+        blob[4] = 9;
+        assert!(decode_task("t", &blob).unwrap_err().contains("format 9"));
+        let (mut blob, _) = encode_task(&task()).unwrap();
+        blob.truncate(blob.len() / 2);
+        assert!(decode_task("t", &blob).is_err());
+        assert!(content_hash(&blob).is_err());
+    }
 }

@@ -75,11 +75,9 @@ impl Database {
     fn stored_tasks(&self) -> Result<Vec<StoredTask>> {
         let tasks = self.query_tasks(true)?;
         for task in &tasks {
-            if codec::sha256_hex(&task.data) != task.sha256 {
-                return Err(self.corrupt(
-                    format!("task `{}`", task.name),
-                    "its data does not match its SHA-256".into(),
-                ));
+            let corrupt = |reason: String| self.corrupt(format!("task `{}`", task.name), reason);
+            if codec::content_hash(&task.data).map_err(corrupt)? != task.sha256 {
+                return Err(corrupt("its data does not match its SHA-256".into()));
             }
         }
         Ok(tasks)

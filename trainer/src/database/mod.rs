@@ -259,8 +259,7 @@ impl Database {
         if let Some(reason) = codec::task_problem(task) {
             return Err(invalid(reason));
         }
-        let data = codec::encode_task(task).map_err(|e| invalid(e.to_string()))?;
-        let sha256 = codec::sha256_hex(&data);
+        let (data, sha256) = codec::encode_task(task).map_err(|e| invalid(e.to_string()))?;
         let class_names =
             serde_json::to_string(&task.class_names).map_err(|e| invalid(e.to_string()))?;
         let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
