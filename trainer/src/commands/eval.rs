@@ -146,6 +146,28 @@ pub fn loto_markdown(report: &LotoReport) -> String {
         let _ = write!(md, " {wins} |");
     }
     md.push('\n');
+    if !report.paired.is_empty() {
+        let _ = write!(
+            md,
+            "\nPaired per-task differences of Spearman ({} tasks; 95 % bootstrap interval over tasks, {} resamples; * when it excludes 0):\n\n| ranker | against | mean difference | 95 % interval | wins / losses |\n|---|---|---:|---:|---:|\n",
+            report.tasks.len(),
+            crate::evaluation::paired::RESAMPLES
+        );
+        for p in &report.paired {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {:+.3}{} | [{:+.3}, {:+.3}] | {} / {} |",
+                p.a,
+                p.b,
+                p.mean_diff,
+                if p.is_clear() { " *" } else { "" },
+                p.ci95[0],
+                p.ci95[1],
+                p.wins,
+                p.losses
+            );
+        }
+    }
     md
 }
 
@@ -215,6 +237,18 @@ pub fn search_markdown(report: &SearchEvalReport) -> String {
     for b in report.summary.baselines.named() {
         let _ = write!(md, " **{:.3}** |", b.value);
     }
-    md.push('\n');
+    md.push_str("\n| median normalized regret |");
+    for f in report.summary.found.values() {
+        let _ = write!(md, " {:.3} |", f.median_normalized_regret);
+    }
+    md.push_str(&" |".repeat(names.len()));
+    md.push_str("\n| tasks above best on average |");
+    for f in report.summary.found.values() {
+        let _ = write!(md, " {}/{} |", f.tasks_above_best_on_average, report.tasks.len());
+    }
+    md.push_str(&" |".repeat(names.len()));
+    md.push_str(
+        "\n\nNormalized regret = (oracle - found) / (oracle - random), on test accuracy: 0 is the task's best database run, 1 a random architecture.\n",
+    );
     md
 }

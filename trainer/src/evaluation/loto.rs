@@ -7,8 +7,11 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use archrank_core::LossKind;
+
 use super::RankerKind;
 use super::error::{EvalError, Result};
+use super::paired::Paired;
 use super::rank_stats::{kendall, mean, pearson, spearman, std_dev};
 use crate::fit::{FitConfig, FitData, FitError, score_task_runs};
 
@@ -114,7 +117,15 @@ pub struct LotoReport {
     pub summary: BTreeMap<String, Summary>,
     /// Mean noise ceiling over tasks that have one.
     pub mean_noise_ceiling: Option<f64>,
+    /// Every ranker against each of the baselines [`PAIRED_BASELINES`] it was run beside:
+    /// per-task Spearman differences with a bootstrap interval over tasks.
+    #[serde(default)]
+    pub paired: Vec<Paired>,
 }
+
+/// The rankers every other ranker is compared with, task by task.
+pub const PAIRED_BASELINES: [RankerKind; 3] =
+    [RankerKind::MetaFeatures, RankerKind::Agnostic, RankerKind::Loss(LossKind::L2)];
 
 /// Runs leave-one-task-out over `held_out` (each must be in `data`); `noise` gives each task's
 /// noise ceiling; `progress` is called once per finished fit. Parallel over fits.
@@ -176,9 +187,28 @@ pub fn run_loto(
         repeats: settings.repeats,
         steps: settings.base.steps,
         summary: summarize(&tasks, &settings.kinds),
+        paired: paired_comparisons(&tasks, &settings.kinds, settings.base.seed),
         tasks,
         mean_noise_ceiling: (!ceilings.is_empty()).then(|| mean(&ceilings)),
     })
+}
+
+/// Each ranker of `kinds` against each of [`PAIRED_BASELINES`] that was run, on per-task mean
+/// Spearman.
+fn paired_comparisons(tasks: &[TaskResult], kinds: &[RankerKind], seed: u64) -> Vec<Paired> {
+    let spearmans = |kind: RankerKind| -> Vec<f64> {
+        tasks
+            .iter()
+            .map(|t| t.results.get(kind.name()).map_or(f64::NAN, |r| r.spearman_mean))
+            .collect()
+    };
+    let mut out = Vec::new();
+    for &b in PAIRED_BASELINES.iter().filter(|b| kinds.contains(b)) {
+        for &a in kinds.iter().filter(|&&a| a != b) {
+            out.push(Paired::new(a.name(), b.name(), &spearmans(a), &spearmans(b), seed));
+        }
+    }
+    out
 }
 
 fn summarize(tasks: &[TaskResult], kinds: &[RankerKind]) -> BTreeMap<String, Summary> {

@@ -7,6 +7,18 @@ pub fn mean(values: &[f64]) -> f64 {
     values.iter().sum::<f64>() / values.len() as f64
 }
 
+/// Median of the finite values (the mean of the middle two for an even count); NaN for none.
+#[must_use]
+pub fn median(values: &[f64]) -> f64 {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+}
+
 /// Sample standard deviation (n - 1); 0 for fewer than two values.
 #[must_use]
 pub fn std_dev(values: &[f64]) -> f64 {

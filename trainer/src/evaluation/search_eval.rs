@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::RankerKind;
 use super::baselines::{Baselines, RunTable, baselines};
 use super::error::Result;
-use super::rank_stats::{mean, std_dev};
+use super::rank_stats::{mean, median, std_dev};
 use crate::child::discrete_arch::spec_to_logits;
 use crate::child::{ChildConfig, PreparedTask, prepare, train_child};
 use crate::database::Database;
@@ -50,6 +50,9 @@ pub struct Found {
     pub predicted_score: f64,
     /// The discrete architectures found, one per repeat.
     pub discrete: Vec<String>,
+    /// `(oracle - found) / (oracle - random)` on test accuracy (soft u*): 0 is the oracle, 1 a
+    /// random architecture; null when the oracle is no better than random on test.
+    pub normalized_regret: f64,
 }
 
 /// One held-out task.
@@ -72,6 +75,11 @@ pub struct FoundSummary {
     pub discrete_test_mean: f64,
     /// Mean over tasks of [`Found::predicted_score`].
     pub predicted_score: f64,
+    /// Median over tasks of [`Found::normalized_regret`] (tasks where it is defined).
+    pub median_normalized_regret: f64,
+    /// Tasks where the found architecture's test accuracy beats the architecture best on
+    /// average over the training tasks.
+    pub tasks_above_best_on_average: usize,
 }
 
 /// Averages over tasks.
@@ -218,17 +226,18 @@ pub fn run_search_eval(
                         &mine.iter().map(|o| f64::from(o.search.score)).collect::<Vec<_>>(),
                     ),
                     discrete: mine.iter().map(|o| o.search.discrete.clone()).collect(),
+                    normalized_regret: f64::NAN,
                 },
             );
         }
         let nearest =
             outcomes.first().and_then(|o| o.search.nearest.first().map(|n| n.task.clone()));
         let training: Vec<String> = train_data.tasks.iter().map(|t| t.name.clone()).collect();
-        tasks.push(TaskSearch {
-            task: name.clone(),
-            found,
-            baselines: baselines(table, name, &training, nearest.as_deref()),
-        });
+        let baselines = baselines(table, name, &training, nearest.as_deref());
+        for f in found.values_mut() {
+            f.normalized_regret = normalized_regret(f.test_mean, &baselines);
+        }
+        tasks.push(TaskSearch { task: name.clone(), found, baselines });
     }
     Ok(SearchEvalReport {
         preset: data.preset.name().to_owned(),
@@ -237,6 +246,15 @@ pub fn run_search_eval(
         summary: summarize(&tasks),
         tasks,
     })
+}
+
+/// `(oracle - found) / (oracle - random)`: how much of the room between a random architecture
+/// and the task's best database run the found one leaves; NaN when there is no such room (the
+/// oracle, chosen by validation, is no better on test than a random architecture).
+#[must_use]
+pub fn normalized_regret(found: f64, b: &Baselines) -> f64 {
+    let room = b.oracle - b.random;
+    if room > 1e-12 { (b.oracle - found) / room } else { f64::NAN }
 }
 
 fn summarize(tasks: &[TaskSearch]) -> SearchSummary {
@@ -248,10 +266,23 @@ fn summarize(tasks: &[TaskSearch]) -> SearchSummary {
             let get = |f: fn(&Found) -> f64| {
                 mean(&tasks.iter().filter_map(|t| t.found.get(&loss).map(f)).collect::<Vec<_>>())
             };
+            let regrets: Vec<f64> = tasks
+                .iter()
+                .filter_map(|t| t.found.get(&loss).map(|f| f.normalized_regret))
+                .collect();
             let summary = FoundSummary {
                 test_mean: get(|f| f.test_mean),
                 discrete_test_mean: get(|f| f.discrete_test_mean),
                 predicted_score: get(|f| f.predicted_score),
+                median_normalized_regret: median(&regrets),
+                tasks_above_best_on_average: tasks
+                    .iter()
+                    .filter(|t| {
+                        t.found
+                            .get(&loss)
+                            .is_some_and(|f| f.test_mean > t.baselines.best_on_average)
+                    })
+                    .count(),
             };
             (loss, summary)
         })
