@@ -53,6 +53,7 @@ pub mod dims;
 pub mod error;
 #[cfg(feature = "alloc")]
 pub mod fixture;
+pub mod landmarks;
 pub mod network;
 pub mod ranker;
 pub mod sample_encoder;
@@ -67,6 +68,7 @@ pub use any_ranker::AnyRanker;
 pub use architecture::{Discrete, LayerChoice, SoftView, SpecError};
 pub use dims::{Paper, Preset, PresetId, Tiny};
 pub use error::{EncodeError, WeightsError};
+pub use landmarks::Landmarks;
 pub use network::{Embedder, Network, Scorer, TaskEmbedding};
 pub use ranker::Ranker;
 pub use sample_encoder::{

@@ -466,7 +466,7 @@ pub struct EvalLotoArgs {
     /// Shared options.
     #[command(flatten)]
     pub common: EvalCommon,
-    /// Leave out the task-agnostic and meta-feature control rankers.
+    /// Leave out the control rankers: task-agnostic, meta-features, meta-features + landmarkers.
     #[arg(long)]
     pub no_controls: bool,
 }

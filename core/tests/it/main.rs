@@ -3,5 +3,6 @@
 
 mod encoder;
 mod gradient;
+mod landmarks;
 mod search;
 mod weights;

@@ -77,7 +77,7 @@ fn loto(args: &EvalLotoArgs, quiet: bool) -> Result<()> {
     let mut kinds: Vec<RankerKind> =
         common.losses.iter().map(|&l| RankerKind::Loss(l.into())).collect();
     if !args.no_controls {
-        kinds.extend([RankerKind::Agnostic, RankerKind::MetaFeatures]);
+        kinds.extend([RankerKind::Agnostic, RankerKind::MetaFeatures, RankerKind::MetaLandmarks]);
     }
     let loaded = load(common, base.metric, base.seed)?;
     let mut runs = loaded.db.all_runs()?;
