@@ -240,6 +240,8 @@ fn with_bias(x: &Encoded) -> [f32; LS_DIM] {
 
 /// Solves `a W = b` for a symmetric positive-definite `a` (overwritten) by Gaussian elimination
 /// without pivoting (the ridge keeps every pivot positive); a zero pivot leaves its row zero.
+// Elimination reads row k while it writes row i of the same arrays: indices say it plainest.
+#[allow(clippy::needless_range_loop)]
 fn solve(
     a: &mut [[f32; LS_DIM]; LS_DIM],
     mut b: [[f32; LABEL_SLOTS]; LS_DIM],
