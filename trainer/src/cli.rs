@@ -449,6 +449,10 @@ pub struct EvalCommon {
     /// Held-out tasks (comma-separated; default: every task).
     #[arg(long, value_delimiter = ',')]
     pub tasks: Vec<String>,
+    /// Leave these tasks out altogether, neither trained on nor held out (comma-separated):
+    /// with --tasks, measures what a group of training tasks adds.
+    #[arg(long, value_delimiter = ',')]
+    pub exclude_tasks: Vec<String>,
     /// Fit settings.
     #[command(flatten)]
     pub fit: FitArgs,

@@ -34,7 +34,14 @@ struct Loaded {
 fn load(common: &EvalCommon, metric: Metric, seed: u64) -> Result<Loaded> {
     let preset: PresetId = common.preset.into();
     let db = Database::open_read_only(&common.db)?;
-    let data = load_fit_data(&db, preset, metric, &[], seed)?;
+    let known: Vec<String> = db.list_tasks()?.into_iter().map(|t| t.name).collect();
+    if let Some(missing) = common.exclude_tasks.iter().find(|t| !known.contains(t)) {
+        bail!("--exclude-tasks: task `{missing}` is not in {}", common.db.display());
+    }
+    if let Some(both) = common.tasks.iter().find(|t| common.exclude_tasks.contains(t)) {
+        bail!("task `{both}` is both held out (--tasks) and excluded (--exclude-tasks)");
+    }
+    let data = load_fit_data(&db, preset, metric, &common.exclude_tasks, seed)?;
     if data.tasks.len() < 3 {
         bail!(
             "{} holds {} usable tasks for {preset}; leave-one-task-out needs at least 3",

@@ -111,6 +111,14 @@ fn out_of_range_options() {
         (vec!["eval", "loto", "--db", &db, "--losses", "l2,cubic"], vec!["cubic"]),
         (vec!["eval", "loto", "--db", &db, "--repeats", "0"], vec!["--repeats"]),
         (
+            vec!["eval", "loto", "--db", &db, "--exclude-tasks", "nope"],
+            vec!["--exclude-tasks", "nope"],
+        ),
+        (
+            vec!["eval", "loto", "--db", &db, "--tasks", "iris", "--exclude-tasks", "iris"],
+            vec!["iris", "--exclude-tasks"],
+        ),
+        (
             vec!["train-child", "--db", &db, "--task", "iris", "--discrete", "m9/relu16/skip/skip"],
             vec!["--discrete", "m0..m2"],
         ),
