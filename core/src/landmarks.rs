@@ -138,10 +138,11 @@ fn nearest_neighbour<'a>(train: impl Iterator<Item = &'a Encoded>, x: &Encoded) 
     best.0
 }
 
-/// Per-class feature variances (around the centroids) and log-priors.
+/// Per-class feature variances (around the centroids), their logarithms and log-priors.
 struct NaiveBayes<'c> {
     centroids: &'c Centroids,
     var: [[f32; LANDMARK_FEATURES]; LABEL_SLOTS],
+    log_var: [[f32; LANDMARK_FEATURES]; LABEL_SLOTS],
     log_prior: [f32; LABEL_SLOTS],
 }
 
@@ -159,28 +160,31 @@ impl<'c> NaiveBayes<'c> {
             }
         }
         let mut log_prior = [f32::NEG_INFINITY; LABEL_SLOTS];
-        for ((v, lp), &n) in var.iter_mut().zip(&mut log_prior).zip(&centroids.count) {
+        let mut log_var = [[0.0; LANDMARK_FEATURES]; LABEL_SLOTS];
+        for (((v, lv), lp), &n) in
+            var.iter_mut().zip(&mut log_var).zip(&mut log_prior).zip(&centroids.count)
+        {
             if n > 0 {
-                for s in v.iter_mut() {
+                for (s, l) in v.iter_mut().zip(lv.iter_mut()) {
                     *s = (*s / n as f32).max(VAR_FLOOR);
+                    *l = libm::logf(*s);
                 }
                 *lp = libm::logf(n as f32 / total.max(1) as f32);
             }
         }
-        Self { centroids, var, log_prior }
+        Self { centroids, var, log_var, log_prior }
     }
 
     fn predict(&self, x: &Encoded) -> usize {
         let mut best = (0, f32::NEG_INFINITY);
-        for (c, ((m, v), &lp)) in
-            self.centroids.mean.iter().zip(&self.var).zip(&self.log_prior).enumerate()
-        {
+        let classes = self.centroids.mean.iter().zip(&self.var).zip(&self.log_var);
+        for (c, (((m, v), lv), &lp)) in classes.zip(&self.log_prior).enumerate() {
             if lp == f32::NEG_INFINITY {
                 continue;
             }
             let mut score = lp;
-            for ((&mu, &s), &f) in m.iter().zip(v).zip(features(x)) {
-                score -= 0.5 * (libm::logf(s) + (f - mu) * (f - mu) / s);
+            for (((&mu, &s), &l), &f) in m.iter().zip(v).zip(lv).zip(features(x)) {
+                score -= 0.5 * (l + (f - mu) * (f - mu) / s);
             }
             if score > best.1 {
                 best = (c, score);

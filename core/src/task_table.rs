@@ -62,11 +62,6 @@ impl<'a> TaskTable<'a> {
         self.names.split('\n').nth(i).unwrap_or("")
     }
 
-    /// Names of every task, in order.
-    pub fn names(&self) -> impl Iterator<Item = &'a str> + 'a {
-        self.names.split('\n')
-    }
-
     /// Mean task embedding of task `i`.
     #[must_use]
     pub fn embedding(&self, i: usize) -> TaskEmbedding {

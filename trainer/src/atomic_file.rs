@@ -1,7 +1,6 @@
 //! Writing files so that a reader or a crash never sees half of one: write a temporary file
 //! beside the target, flush it to disk, then rename it over the target.
 
-use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -10,14 +9,6 @@ use std::path::Path;
 /// # Errors
 /// I/O errors, naming the path.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_with(path, |file| file.write_all(bytes))
-}
-
-/// Atomically replaces `path` with what `fill` writes into the temporary file.
-///
-/// # Errors
-/// `fill`'s error or another I/O error, naming the path.
-pub fn write_with(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
     let located =
         |what: String| move |e: io::Error| io::Error::new(e.kind(), format!("{what}: {e}"));
     let dir = match path.parent() {
@@ -32,7 +23,7 @@ pub fn write_with(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -
     // A temporary file is private (0600); the result gets the target's permissions, or 0644.
     let permissions =
         std::fs::metadata(path).map_or_else(|_| default_permissions(), |m| Some(m.permissions()));
-    fill(tmp.as_file_mut())
+    tmp.write_all(bytes)
         .and_then(|()| permissions.map_or(Ok(()), |p| tmp.as_file().set_permissions(p)))
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(located(format!("while writing {}", path.display())))?;

@@ -1,6 +1,5 @@
 //! Plain-file views of a database: CSV exports for other tools, and a content digest.
 
-use std::fs::File;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -151,23 +150,18 @@ impl Database {
     }
 }
 
-/// Writes a CSV file through `fill`, atomically ([`crate::atomic_file::write_with`]).
+/// Writes a CSV file through `fill`: built in memory, then replaced atomically
+/// ([`crate::atomic_file::write`]).
 fn write_csv(
     path: &Path,
-    fill: impl FnOnce(&mut csv::Writer<&mut File>) -> Result<(), csv::Error>,
+    fill: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> Result<(), csv::Error>,
 ) -> Result<()> {
-    let mut csv_error = None;
-    crate::atomic_file::write_with(path, |file| {
-        let mut writer = csv::Writer::from_writer(file);
-        fill(&mut writer).map_err(|e| {
-            let message = e.to_string();
-            csv_error = Some(e);
-            std::io::Error::other(message)
-        })?;
-        writer.flush()
-    })
-    .map_err(|source| match csv_error.take() {
-        Some(source) => DatabaseError::Csv { path: path.to_path_buf(), source },
-        None => DatabaseError::Io { path: path.to_path_buf(), source },
-    })
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    fill(&mut writer).map_err(|source| DatabaseError::Csv { path: path.to_path_buf(), source })?;
+    let bytes = writer.into_inner().map_err(|e| DatabaseError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    crate::atomic_file::write(path, &bytes)
+        .map_err(|source| DatabaseError::Io { path: path.to_path_buf(), source })
 }

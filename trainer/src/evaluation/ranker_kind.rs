@@ -1,6 +1,8 @@
 //! The rankers compared by the evaluations: one per loss, plus two controls that show what the
 //! learned task embedding adds.
 
+use std::borrow::Cow;
+
 use archrank_core::dims::{ENCODED_DIM, PRIOR_SLOT, SHAPE_AT};
 use archrank_core::landmarks::MAX_LANDMARK_SAMPLES;
 use archrank_core::{Encoded, Landmarks, LossKind};
@@ -88,10 +90,19 @@ impl RankerKind {
         FitTask { name: task.name.clone(), encoded, runs: task.runs.clone() }
     }
 
-    /// The data as this ranker sees it.
+    /// The data as this ranker sees it: borrowed as it is for a loss, each task viewed once for
+    /// a control.
     #[must_use]
-    pub fn view(self, data: &FitData) -> FitData {
-        FitData { tasks: data.tasks.iter().map(|t| self.view_task(t)).collect(), ..data.clone() }
+    pub fn view(self, data: &FitData) -> Cow<'_, FitData> {
+        if let Self::Loss(_) = self {
+            return Cow::Borrowed(data);
+        }
+        Cow::Owned(FitData {
+            preset: data.preset,
+            metric: data.metric,
+            tasks: data.tasks.iter().map(|t| self.view_task(t)).collect(),
+            skipped: data.skipped.clone(),
+        })
     }
 
     /// Fits this ranker on `data` (already viewed) with `base`'s settings and `seed`; the

@@ -209,16 +209,21 @@ pub fn run_search_eval(
             })
             .collect();
         let outcomes: Vec<Outcome> = outcomes.into_iter().collect::<Result<_>>()?;
+        let nearest =
+            outcomes.first().and_then(|o| o.search.nearest.first().map(|n| n.task.clone()));
+        let training: Vec<String> = train_data.tasks.iter().map(|t| t.name.clone()).collect();
+        let baselines = baselines(table, name, &training, nearest.as_deref());
         let mut found = BTreeMap::new();
         for loss in &settings.losses {
             let mine: Vec<&Outcome> = outcomes.iter().filter(|o| o.loss == *loss).collect();
             let soft: Vec<f64> = mine.iter().flat_map(|o| o.soft_tests.iter().copied()).collect();
             let disc: Vec<f64> =
                 mine.iter().flat_map(|o| o.discrete_tests.iter().copied()).collect();
+            let test_mean = mean(&soft);
             found.insert(
                 loss.name().to_owned(),
                 Found {
-                    test_mean: mean(&soft),
+                    test_mean,
                     test_std: std_dev(&soft),
                     discrete_test_mean: mean(&disc),
                     discrete_test_std: std_dev(&disc),
@@ -226,16 +231,9 @@ pub fn run_search_eval(
                         &mine.iter().map(|o| f64::from(o.search.score)).collect::<Vec<_>>(),
                     ),
                     discrete: mine.iter().map(|o| o.search.discrete.clone()).collect(),
-                    normalized_regret: f64::NAN,
+                    normalized_regret: normalized_regret(test_mean, &baselines),
                 },
             );
-        }
-        let nearest =
-            outcomes.first().and_then(|o| o.search.nearest.first().map(|n| n.task.clone()));
-        let training: Vec<String> = train_data.tasks.iter().map(|t| t.name.clone()).collect();
-        let baselines = baselines(table, name, &training, nearest.as_deref());
-        for f in found.values_mut() {
-            f.normalized_regret = normalized_regret(f.test_mean, &baselines);
         }
         tasks.push(TaskSearch { task: name.clone(), found, baselines });
     }
