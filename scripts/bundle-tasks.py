@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Copies the redistributable tasks of the shared pool into data/tasks/ (the tasks archrank ships).
 
-Only tasks whose data licence allows redistribution (CC BY 4.0, CC0, MIT) are copied. Tasks with
+Only tasks whose data licence allows redistribution (CC BY of any version, CC0, MIT) are copied. Tasks with
 more than MAX_ROWS rows are cut to MAX_ROWS by a seeded, stratified random subsample that keeps
 the original row order, so the bundle stays small (children train on at most 2,000 rows anyway).
 Writes data/tasks/MANIFEST.tsv and data/LICENSES.md with every task's source, licence, citation
@@ -17,7 +17,7 @@ from pathlib import Path
 
 MAX_ROWS = 5000
 SEED = 20191127
-ALLOWED = ("CC BY 4.0", "CC0", "MIT")
+ALLOWED = ("CC BY ", "CC0", "MIT")
 
 
 def main(src: Path, out: Path) -> None:

@@ -112,6 +112,13 @@ pub enum WeightsError {
         /// 0-based value index within it.
         index: u32,
     },
+    /// An index points past the table it indexes.
+    BadIndex {
+        /// Which section.
+        what: &'static str,
+        /// 0-based entry within it.
+        index: u32,
+    },
     /// The file holds no training task, so there is nothing to start a search from.
     NoTasks,
     /// A search default is out of range.
@@ -147,6 +154,9 @@ impl fmt::Display for WeightsError {
             }
             Self::OutOfRange { what, index } => {
                 write!(f, "value {index} of section `{what}` is too large to score with")
+            }
+            Self::BadIndex { what, index } => {
+                write!(f, "entry {index} of section `{what}` points past the table it indexes")
             }
             Self::NoTasks => f.write_str("the weights file holds no training task"),
             Self::BadSearchDefaults => f.write_str("the search defaults are out of range"),

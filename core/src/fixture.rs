@@ -20,7 +20,9 @@ pub struct OwnedSections {
     pub names: String,
     /// Task mean embeddings.
     pub embeddings: Vec<u8>,
-    /// Top architectures.
+    /// The distinct top architectures.
+    pub archs: Vec<u8>,
+    /// Each task's top architectures as u16 indices into `archs`.
     pub top_archs: Vec<u8>,
     /// Their accuracies.
     pub top_scores: Vec<u8>,
@@ -47,11 +49,21 @@ impl OwnedSections {
     pub fn random<P: Preset>(seed: u64, tasks: u32) -> Self {
         let n = tasks as usize;
         let names: Vec<String> = (0..n).map(|i| alloc::format!("task{i}")).collect();
+        // Fewer distinct architectures than top slots, so tasks share some, as fitted ones do.
+        let arch_count = (n * TOP_K).div_ceil(2);
+        let top_archs = pseudo_random(seed ^ 4, n * TOP_K, 1.0)
+            .iter()
+            .flat_map(|r| {
+                let i = ((r + 1.0) * 0.5 * arch_count as f32) as usize;
+                (i.min(arch_count - 1) as u16).to_le_bytes()
+            })
+            .collect();
         Self {
             params: le_bytes(&pseudo_random(seed, param_count(P::ARCH_DIM), 0.3)),
             names: names.join("\n"),
             embeddings: le_bytes(&pseudo_random(seed ^ 1, n * EMBED_DIM, 0.8)),
-            top_archs: le_bytes(&pseudo_random(seed ^ 2, n * TOP_K * P::ARCH_DIM, 3.0)),
+            archs: le_bytes(&pseudo_random(seed ^ 2, arch_count * P::ARCH_DIM, 3.0)),
+            top_archs,
             top_scores: le_bytes(&pseudo_random(seed ^ 3, n * TOP_K, 0.5)),
             count: tasks,
         }
@@ -74,6 +86,7 @@ impl OwnedSections {
                 count: self.count,
                 names: &self.names,
                 embeddings: &self.embeddings,
+                archs: &self.archs,
                 top_archs: &self.top_archs,
                 top_scores: &self.top_scores,
             },

@@ -11,9 +11,11 @@ use crate::weights_format::{TaskSection, f32_section};
 #[derive(Clone, Copy, Debug)]
 pub struct TaskTable<'a> {
     count: usize,
+    arch_count: usize,
     names: &'a str,
     embeddings: LeSlice<'a>,
-    top_archs: LeSlice<'a>,
+    archs: LeSlice<'a>,
+    top_archs: &'a [[u8; 2]],
     top_scores: LeSlice<'a>,
 }
 
@@ -21,7 +23,7 @@ impl<'a> TaskTable<'a> {
     /// Validates a weights file's task section for preset `P`.
     ///
     /// # Errors
-    /// [`WeightsError::NoTasks`], or a section whose length or values do not fit.
+    /// [`WeightsError::NoTasks`], or a section whose length, values or indices do not fit.
     pub fn from_section<P: Preset>(t: &TaskSection<'a>) -> Result<Self, WeightsError> {
         let n = t.count as usize;
         if n == 0 {
@@ -35,11 +37,44 @@ impl<'a> TaskTable<'a> {
                 found: names as u32,
             });
         }
+        // The architecture count is implied by the section: whole architectures, at least one
+        // and no more than a u16 index reaches.
+        let arch_bytes = P::ARCH_DIM * 4;
+        let arch_count = t.archs.len() / arch_bytes;
+        if arch_count == 0
+            || arch_count > usize::from(u16::MAX) + 1
+            || t.archs.len() % arch_bytes != 0
+        {
+            let whole = arch_count.clamp(1, usize::from(u16::MAX) + 1) * arch_bytes;
+            return Err(WeightsError::LengthMismatch {
+                what: "architectures",
+                expected: whole as u32,
+                found: t.archs.len() as u32,
+            });
+        }
+        let (top_archs, rest) = t.top_archs.as_chunks::<2>();
+        if top_archs.len() != n * TOP_K || !rest.is_empty() {
+            return Err(WeightsError::LengthMismatch {
+                what: "top architecture indices",
+                expected: (n * TOP_K * 2) as u32,
+                found: t.top_archs.len() as u32,
+            });
+        }
+        if let Some(i) =
+            top_archs.iter().position(|b| usize::from(u16::from_le_bytes(*b)) >= arch_count)
+        {
+            return Err(WeightsError::BadIndex {
+                what: "top architecture indices",
+                index: i as u32,
+            });
+        }
         Ok(Self {
             count: n,
+            arch_count,
             names: t.names,
             embeddings: f32_section("task embeddings", t.embeddings, n * EMBED_DIM)?,
-            top_archs: f32_section("top architectures", t.top_archs, n * TOP_K * P::ARCH_DIM)?,
+            archs: f32_section("architectures", t.archs, arch_count * P::ARCH_DIM)?,
+            top_archs,
             top_scores: f32_section("top accuracies", t.top_scores, n * TOP_K)?,
         })
     }
@@ -80,10 +115,17 @@ impl<'a> TaskTable<'a> {
             .sum()
     }
 
+    /// Number of distinct architectures the tasks' top lists point into.
+    #[must_use]
+    pub fn arch_count(&self) -> usize {
+        self.arch_count
+    }
+
     /// Writes task `i`'s `rank`-th best architecture (logits) into `u` (length U).
     pub fn top_arch_into(&self, i: usize, rank: usize, arch_dim: usize, u: &mut [f32]) {
-        let start = (i * TOP_K + rank) * arch_dim;
-        let stored = self.top_archs.get(start..start + arch_dim).unwrap_or(&[]);
+        let index = self.top_archs.get(i * TOP_K + rank).map_or(0, |b| u16::from_le_bytes(*b));
+        let start = usize::from(index) * arch_dim;
+        let stored = self.archs.get(start..start + arch_dim).unwrap_or(&[]);
         for (dst, b) in u.iter_mut().zip(stored) {
             *dst = f32::from_le_bytes(*b);
         }

@@ -6,7 +6,8 @@
 //! Layout, in order: magic, format version, preset, every dimension, how it was fitted,
 //! provenance, search defaults, the network's parameters (little-endian f32 bytes, tensors in
 //! [`crate::network::TENSOR_NAMES`] order) and the training tasks' table (names, mean embeddings,
-//! top-K architectures and their accuracies). Byte sections are borrowed from the input, so a
+//! one table of distinct architectures, each task's top-K as indices into it, and their
+//! accuracies). Byte sections are borrowed from the input, so a
 //! device reads its weights straight from flash.
 
 use serde::{Deserialize, Serialize};
@@ -20,7 +21,7 @@ use crate::error::WeightsError;
 /// The first bytes of every weights file.
 pub const MAGIC: [u8; 8] = *b"ARCHRANK";
 /// The format version this build reads and writes.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 
 /// Largest magnitude of any stored value and search setting. Bounded inputs (encoded samples,
 /// probabilities, tanh embeddings) through weights this size keep every score and gradient far
@@ -207,19 +208,23 @@ impl SearchConfig {
     }
 }
 
-/// The training tasks: names (newline-separated), mean embeddings, top-K architectures
-/// (logits) and their validation accuracies, all little-endian f32.
+/// The training tasks: names (newline-separated), mean embeddings, the distinct top
+/// architectures (logits) once each, every task's top-K as indices into them, and their
+/// validation accuracies. Tasks of one plan share architectures, so indices keep the table small
+/// as tasks grow (format 1 stored every task's top-K logits in full).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskSection<'a> {
     /// Number of tasks.
     pub count: u32,
     /// Task names joined by '\n'.
     pub names: &'a str,
-    /// `count x embed_dim` values.
+    /// `count x embed_dim` little-endian f32.
     pub embeddings: &'a [u8],
-    /// `count x top_k x arch_dim` values, best first per task.
+    /// `arch_count x arch_dim` little-endian f32: every architecture some task ranks in its top K.
+    pub archs: &'a [u8],
+    /// `count x top_k` little-endian u16 indices into `archs`, best first per task.
     pub top_archs: &'a [u8],
-    /// `count x top_k` values.
+    /// `count x top_k` little-endian f32.
     pub top_scores: &'a [u8],
 }
 

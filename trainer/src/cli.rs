@@ -429,6 +429,27 @@ pub enum EvalCommand {
     Loto(EvalLotoArgs),
     /// Search for each held-out task and train what was found (the paper's Table 2).
     Search(EvalSearchArgs),
+    /// Compare two `eval loto --json` results ranker by ranker on the tasks both held out
+    /// (e.g. before and after a change of training pool): paired differences with intervals.
+    Compare(EvalCompareArgs),
+}
+
+/// `archrank eval compare`
+#[derive(Debug, Args)]
+pub struct EvalCompareArgs {
+    /// `eval loto --json` output to compare against.
+    pub before: PathBuf,
+    /// `eval loto --json` output of the change.
+    pub after: PathBuf,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Write the comparison as JSON here.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Write the comparison as a markdown table here.
+    #[arg(long)]
+    pub markdown: Option<PathBuf>,
 }
 
 /// Options shared by both evaluations.
@@ -462,6 +483,14 @@ pub struct EvalCommon {
     /// Write the results as a markdown table here.
     #[arg(long)]
     pub markdown: Option<PathBuf>,
+}
+
+impl EvalCommon {
+    /// Where to write the JSON and the markdown, if anywhere.
+    #[must_use]
+    pub fn outputs(&self) -> (Option<&std::path::Path>, Option<&std::path::Path>) {
+        (self.json.as_deref(), self.markdown.as_deref())
+    }
 }
 
 /// `archrank eval loto`

@@ -1,7 +1,7 @@
 //! The weights format: bit-exact round trips, one test per error variant, and no panic on any
 //! input (proptest over arbitrary, truncated and bit-flipped blobs).
 
-use archrank_core::dims::{Paper, Tiny};
+use archrank_core::dims::{Paper, Preset, Tiny};
 use archrank_core::fixture::{OwnedSections, le_bytes, random_weights};
 use archrank_core::weights_format::{FORMAT_VERSION, SearchConfig};
 use archrank_core::{AnyRanker, PresetId, Ranker, WeightsError};
@@ -85,6 +85,59 @@ fn section_of_wrong_length() {
 }
 
 #[test]
+fn architecture_table_of_wrong_length_or_index() {
+    let mut sections = OwnedSections::random::<Tiny>(1, 2);
+    sections.archs.truncate(sections.archs.len() - 4);
+    let err = load_tiny(&sections.file::<Tiny>().to_bytes().unwrap());
+    assert!(matches!(err, WeightsError::LengthMismatch { what: "architectures", .. }), "{err:?}");
+    let mut sections = OwnedSections::random::<Tiny>(1, 2);
+    sections.archs.clear();
+    let err = load_tiny(&sections.file::<Tiny>().to_bytes().unwrap());
+    assert!(matches!(err, WeightsError::LengthMismatch { what: "architectures", .. }), "{err:?}");
+    let mut sections = OwnedSections::random::<Tiny>(1, 2);
+    sections.top_archs.pop();
+    let err = load_tiny(&sections.file::<Tiny>().to_bytes().unwrap());
+    assert!(
+        matches!(err, WeightsError::LengthMismatch { what: "top architecture indices", .. }),
+        "{err:?}"
+    );
+    let mut sections = OwnedSections::random::<Tiny>(1, 2);
+    let arch_count = (sections.archs.len() / (4 * Tiny::ARCH_DIM)) as u16;
+    sections.top_archs[6..8].copy_from_slice(&arch_count.to_le_bytes());
+    assert_eq!(
+        load_tiny(&sections.file::<Tiny>().to_bytes().unwrap()),
+        WeightsError::BadIndex { what: "top architecture indices", index: 3 }
+    );
+    assert_eq!(
+        WeightsError::BadIndex { what: "top architecture indices", index: 3 }.to_string(),
+        "entry 3 of section `top architecture indices` points past the table it indexes"
+    );
+}
+
+#[test]
+fn tasks_share_architectures_by_index() {
+    let sections = OwnedSections::random::<Tiny>(3, 4);
+    let bytes = sections.file::<Tiny>().to_bytes().unwrap();
+    let ranker = Ranker::<Tiny>::load(&bytes).unwrap();
+    let tasks = ranker.tasks();
+    assert_eq!(tasks.arch_count(), 10);
+    for i in 0..tasks.len() {
+        for rank in 0..archrank_core::dims::TOP_K {
+            let at = i * archrank_core::dims::TOP_K + rank;
+            let index = usize::from(u16::from_le_bytes([
+                sections.top_archs[2 * at],
+                sections.top_archs[2 * at + 1],
+            ]));
+            let mut u = [0.0; Tiny::ARCH_DIM];
+            tasks.top_arch_into(i, rank, Tiny::ARCH_DIM, &mut u);
+            let stored =
+                &sections.archs[index * 4 * Tiny::ARCH_DIM..(index + 1) * 4 * Tiny::ARCH_DIM];
+            assert_eq!(le_bytes(&u), stored);
+        }
+    }
+}
+
+#[test]
 fn non_finite_values() {
     let mut sections = OwnedSections::random::<Tiny>(1, 2);
     sections.params[40..44].copy_from_slice(&f32::NAN.to_le_bytes());
@@ -148,7 +201,8 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_after_the_magic_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..600)) {
-        let mut bytes = b"ARCHRANK\x01".to_vec();
+        let mut bytes = b"ARCHRANK".to_vec();
+        bytes.push(FORMAT_VERSION as u8);
         bytes.extend_from_slice(&tail);
         prop_assert!(Ranker::<Tiny>::load(&bytes).is_err());
     }

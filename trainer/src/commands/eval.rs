@@ -3,13 +3,17 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use anyhow::{Result, bail};
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
 use archrank_core::{LossKind, PresetId};
 
 use crate::child::ChildConfig;
-use crate::cli::{EvalCommand, EvalCommon, EvalLotoArgs, EvalSearchArgs};
+use crate::cli::{EvalCommand, EvalCommon, EvalCompareArgs, EvalLotoArgs, EvalSearchArgs};
 use crate::database::{Database, Purpose};
 use crate::evaluation::baselines::{Baselines, run_table};
+use crate::evaluation::loto_comparison::{LotoComparison, compare_loto};
+use crate::evaluation::paired::{Paired, RESAMPLES};
 use crate::evaluation::task_noise::task_noise;
 use crate::evaluation::{
     LotoReport, LotoSettings, RankerKind, SearchEvalReport, SearchEvalSettings, run_loto,
@@ -22,7 +26,16 @@ pub(crate) fn run(command: EvalCommand, quiet: bool) -> Result<()> {
     match command {
         EvalCommand::Loto(a) => loto(&a, quiet),
         EvalCommand::Search(a) => search(&a, quiet),
+        EvalCommand::Compare(a) => compare(&a),
     }
+}
+
+/// Reads `eval loto --json` output.
+pub(crate) fn read_loto_json(path: &Path) -> Result<LotoReport> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not `eval loto --json` output", path.display()))
 }
 
 struct Loaded {
@@ -62,12 +75,16 @@ fn load(common: &EvalCommon, metric: Metric, seed: u64) -> Result<Loaded> {
     Ok(Loaded { db, data, held_out })
 }
 
-fn write_outputs(common: &EvalCommon, json: &impl serde::Serialize, markdown: &str) -> Result<()> {
-    if let Some(path) = &common.json {
+fn write_outputs(
+    (json_path, markdown_path): (Option<&Path>, Option<&Path>),
+    json: &impl serde::Serialize,
+    markdown: &str,
+) -> Result<()> {
+    if let Some(path) = json_path {
         let text = serde_json::to_string_pretty(json)?;
         crate::atomic_file::write(path, text.as_bytes())?;
     }
-    if let Some(path) = &common.markdown {
+    if let Some(path) = markdown_path {
         crate::atomic_file::write(path, markdown.as_bytes())?;
     }
     print(markdown)?;
@@ -99,7 +116,7 @@ fn loto(args: &EvalLotoArgs, quiet: bool) -> Result<()> {
     let bar = progress_bar(total as u64, "eval loto", quiet);
     let report = run_loto(&loaded.data, &loaded.held_out, &settings, &noise, &|| bar.inc(1))?;
     bar.finish_and_clear();
-    write_outputs(common, &report, &loto_markdown(&report))
+    write_outputs(common.outputs(), &report, &loto_markdown(&report))
 }
 
 /// The leave-one-task-out table: Spearman mean +- std per task and ranker.
@@ -154,28 +171,62 @@ pub fn loto_markdown(report: &LotoReport) -> String {
     }
     md.push('\n');
     if !report.paired.is_empty() {
-        let _ = write!(
-            md,
-            "\nPaired per-task differences of Spearman ({} tasks; 95 % bootstrap interval over tasks, {} resamples; * when it excludes 0):\n\n| ranker | against | mean difference | 95 % interval | wins / losses |\n|---|---|---:|---:|---:|\n",
-            report.tasks.len(),
-            crate::evaluation::paired::RESAMPLES
-        );
-        for p in &report.paired {
-            let _ = writeln!(
-                md,
-                "| {} | {} | {:+.3}{} | [{:+.3}, {:+.3}] | {} / {} |",
-                p.a,
-                p.b,
-                p.mean_diff,
-                if p.is_clear() { " *" } else { "" },
-                p.ci95[0],
-                p.ci95[1],
-                p.wins,
-                p.losses
-            );
-        }
+        md.push('\n');
+        md.push_str(&paired_markdown(&report.paired, report.tasks.len()));
     }
     md
+}
+
+/// A table of paired comparisons of Spearman over `tasks` held-out tasks.
+fn paired_markdown(paired: &[Paired], tasks: usize) -> String {
+    let mut md = format!(
+        "Paired per-task differences of Spearman ({tasks} tasks; 95 % bootstrap interval over tasks, {RESAMPLES} resamples; * when it excludes 0):\n\n| ranker | against | mean difference | 95 % interval | wins / losses |\n|---|---|---:|---:|---:|\n",
+    );
+    for p in paired {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {:+.3}{} | [{:+.3}, {:+.3}] | {} / {} |",
+            p.a,
+            p.b,
+            p.mean_diff,
+            if p.is_clear() { " *" } else { "" },
+            p.ci95[0],
+            p.ci95[1],
+            p.wins,
+            p.losses
+        );
+    }
+    md
+}
+
+fn compare(args: &EvalCompareArgs) -> Result<()> {
+    let label = |p: &Path| {
+        p.file_stem().map_or_else(|| p.display().to_string(), |s| s.to_string_lossy().into_owned())
+    };
+    let (before, after) = (read_loto_json(&args.before)?, read_loto_json(&args.after)?);
+    let comparison =
+        compare_loto((&label(&args.before), &before), (&label(&args.after), &after), args.seed);
+    if comparison.common_tasks == 0 {
+        bail!(
+            "{} and {} have no held-out task in common",
+            args.before.display(),
+            args.after.display()
+        );
+    }
+    let outputs = (args.json.as_deref(), args.markdown.as_deref());
+    write_outputs(outputs, &comparison, &comparison_markdown(&comparison))
+}
+
+/// The comparison of two leave-one-task-out results.
+#[must_use]
+pub fn comparison_markdown(c: &LotoComparison) -> String {
+    format!(
+        "`{}` minus `{}`, per ranker, on the {} held-out tasks both evaluated.\n\n{}",
+        c.after,
+        c.before,
+        c.common_tasks,
+        paired_markdown(&c.rankers, c.common_tasks)
+    )
 }
 
 fn search(args: &EvalSearchArgs, quiet: bool) -> Result<()> {
@@ -201,7 +252,7 @@ fn search(args: &EvalSearchArgs, quiet: bool) -> Result<()> {
             bar.inc(1)
         })?;
     bar.finish_and_clear();
-    write_outputs(common, &report, &search_markdown(&report))
+    write_outputs(common.outputs(), &report, &search_markdown(&report))
 }
 
 /// The search table: test accuracy of what was found beside the baselines.

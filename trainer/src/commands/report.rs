@@ -1,11 +1,11 @@
 //! `archrank report`.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use archrank_core::PresetId;
 
 use crate::cli::ReportArgs;
+use crate::commands::eval::read_loto_json;
 use crate::database::Database;
-use crate::evaluation::LotoReport;
 use crate::evaluation::report::full_report;
 use crate::fit::load_fit_data;
 use crate::output::print;
@@ -19,17 +19,7 @@ pub(crate) fn run(args: &ReportArgs) -> Result<()> {
         bail!("{} has no task with {preset} runs", args.db.display());
     };
     let held = args.task.clone().unwrap_or_else(|| first.name.clone());
-    let loto: Option<LotoReport> =
-        match &args.loto {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                Some(serde_json::from_str(&text).with_context(|| {
-                    format!("{} is not `eval loto --json` output", path.display())
-                })?)
-            }
-            None => None,
-        };
+    let loto = args.loto.as_deref().map(read_loto_json).transpose()?;
     let report = full_report(&data, &held, &base, loto.as_ref())?;
     report.write(&args.output)?;
     print(&format!("wrote {}\n", args.output.join("report.md").display()))?;

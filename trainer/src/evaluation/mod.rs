@@ -6,6 +6,7 @@ pub mod error;
 #[cfg(test)]
 mod fit_defaults;
 pub mod loto;
+pub mod loto_comparison;
 pub mod paired;
 pub mod projection;
 pub mod rank_stats;

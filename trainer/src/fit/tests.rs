@@ -293,10 +293,23 @@ fn weights_file_loads_with_tasks_embeddings_and_top_runs() {
             let expected = best.get(rank).copied().unwrap_or(best[0]);
             assert_eq!(tasks.top_score(i, rank), expected);
         }
-        let mut u = [0.0; Tiny::ARCH_DIM];
-        tasks.top_arch_into(i, 0, Tiny::ARCH_DIM, &mut u);
-        assert_eq!(u.as_slice(), task.runs[top_runs(task)[0]].arch.as_slice());
+        for (rank, run) in top_runs(task).into_iter().enumerate() {
+            let mut u = [0.0; Tiny::ARCH_DIM];
+            tasks.top_arch_into(i, rank, Tiny::ARCH_DIM, &mut u);
+            assert_eq!(u.as_slice(), task.runs[run].arch.as_slice());
+        }
     }
+    // Each distinct top architecture is stored once.
+    let mut distinct: Vec<Vec<u32>> = data
+        .tasks
+        .iter()
+        .flat_map(|t| {
+            top_runs(t).into_iter().map(|r| t.runs[r].arch.iter().map(|v| v.to_bits()).collect())
+        })
+        .collect();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(tasks.arch_count(), distinct.len());
     // Written to disk and read back unchanged.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ranker.postcard");

@@ -1,5 +1,7 @@
 //! Writing a fitted ranker as the core's weights file: header, provenance, parameters and the
-//! training tasks' mean embeddings and top architectures.
+//! training tasks' mean embeddings and top architectures (distinct ones once, indexed).
+
+use std::collections::HashMap;
 
 use archrank_core::dims::TOP_K;
 use archrank_core::network::param_count;
@@ -82,21 +84,26 @@ pub fn fitted_weights_bytes<P: Preset>(
         found: result.params.len(),
     })?;
     let mut embeddings = Vec::new();
+    let mut archs = ArchTable::default();
     let mut top_archs = Vec::new();
     let mut top_scores = Vec::new();
     for task in &data.tasks {
         embeddings.extend(task_embedding(&net, &task.encoded).iter().copied());
         for i in top_runs(task) {
             if let Some(run) = task.runs.get(i) {
-                top_archs.extend_from_slice(&run.arch);
+                let index = archs.index_of(&run.arch).ok_or_else(|| FitError::BadTask {
+                    task: task.name.escape_debug().to_string(),
+                    problem: "brings the distinct top architectures past 65,536".into(),
+                })?;
+                top_archs.extend_from_slice(&index.to_le_bytes());
                 top_scores.push(run.target);
             }
         }
     }
     let names = data.task_names().join("\n");
     let params = le_bytes(&result.params);
-    let (embeddings, top_archs, top_scores) =
-        (le_bytes(&embeddings), le_bytes(&top_archs), le_bytes(&top_scores));
+    let (embeddings, archs, top_scores) =
+        (le_bytes(&embeddings), le_bytes(&archs.values), le_bytes(&top_scores));
     let config = &result.config;
     let file = WeightsFile::new::<P>(
         FitInfo {
@@ -118,6 +125,7 @@ pub fn fitted_weights_bytes<P: Preset>(
             count: u32::try_from(data.tasks.len()).unwrap_or(u32::MAX),
             names: &names,
             embeddings: &embeddings,
+            archs: &archs,
             top_archs: &top_archs,
             top_scores: &top_scores,
         },
@@ -139,4 +147,26 @@ pub fn fitted_weights_bytes_for(
     meta: &WeightsMeta<'_>,
 ) -> Result<Vec<u8>> {
     with_preset!(result.preset, P => fitted_weights_bytes::<P>(data, result, meta))
+}
+
+/// The distinct top architectures, in order of first use: tasks of one plan share them.
+#[derive(Default)]
+struct ArchTable {
+    values: Vec<f32>,
+    index: HashMap<Vec<u32>, u16>,
+}
+
+impl ArchTable {
+    /// The index of `arch` (compared bit for bit), adding it when new; `None` when a new one
+    /// would not fit a u16 index.
+    fn index_of(&mut self, arch: &[f32]) -> Option<u16> {
+        let key: Vec<u32> = arch.iter().map(|v| v.to_bits()).collect();
+        if let Some(&i) = self.index.get(&key) {
+            return Some(i);
+        }
+        let i = u16::try_from(self.index.len()).ok()?;
+        self.values.extend_from_slice(arch);
+        self.index.insert(key, i);
+        Some(i)
+    }
 }

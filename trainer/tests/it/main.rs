@@ -5,6 +5,7 @@
 mod bad_csv_cli;
 mod bad_input_matrix;
 mod common;
+mod eval_compare_cli;
 mod interruption;
 mod populate_cli;
 mod search_cli;
