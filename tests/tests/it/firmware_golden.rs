@@ -1,7 +1,7 @@
 //! The host side of the firmware's golden check: the core's search on the firmware's bundled
 //! weights and samples, printed by the same formatter the firmware uses, must equal the committed
 //! golden files byte for byte. The CI firmware stage checks the device side against the same files.
-//! Regenerate with `UPDATE_GOLDEN=1 cargo test -p archrank-tests firmware_golden`.
+//! Regenerate with `UPDATE_GOLDEN=1 cargo test -p archrank-tests firmware_golden -- --test-threads=1`.
 
 use std::path::PathBuf;
 

@@ -6,7 +6,7 @@ use archrank_core::PresetId;
 
 use crate::cli::NoiseArgs;
 use crate::database::{Database, Purpose};
-use crate::evaluation::rank_stats::mean;
+use crate::evaluation::rank_stats::{mean, median};
 use crate::evaluation::svg_plot::histogram;
 use crate::evaluation::task_noise::task_noise;
 use crate::output::{print, print_json, table};
@@ -63,10 +63,8 @@ pub(crate) fn run(args: &NoiseArgs) -> Result<()> {
         &rows,
     ))?;
     let stds: Vec<f64> = noise.iter().map(|n| n.seed_std).collect();
-    let mut ratios: Vec<f64> =
-        noise.iter().map(|n| n.spread_to_noise).filter(|r| r.is_finite()).collect();
-    ratios.sort_by(f64::total_cmp);
-    let median = ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN);
+    let ratios: Vec<f64> = noise.iter().map(|n| n.spread_to_noise).collect();
+    let median = median(&ratios);
     print(&format!(
         "mean seed std of validation accuracy {:.4}; median spread/noise {median:.2}\n",
         mean(&stds)

@@ -89,6 +89,8 @@ pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {
     let preset = ranker.preset();
     let header = ranker.header();
     let tasks: Vec<&str> = header.tasks.names.split('\n').collect();
+    // Validated on load: whole architectures of arch_dim little-endian f32.
+    let distinct_archs = header.tasks.archs.len() / (4 * header.dims.arch_dim as usize).max(1);
     if args.json {
         return print_json(&serde_json::json!({
             "file": args.weights.display().to_string(),
@@ -100,6 +102,7 @@ pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {
             "provenance": header.provenance,
             "search": header.search,
             "training_tasks": tasks,
+            "distinct_top_architectures": distinct_archs,
         }));
     }
     let d = &header.dims;
@@ -149,6 +152,14 @@ pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {
             ),
         ],
         vec!["training tasks".into(), tasks.len().to_string()],
+        vec![
+            "top architectures".into(),
+            format!(
+                "{} per task, {distinct_archs} distinct ({} bytes)",
+                d.top_k,
+                header.tasks.archs.len()
+            ),
+        ],
     ];
     // The task list goes below the table, so one long line does not widen every row.
     print(&format!(

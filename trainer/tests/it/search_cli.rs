@@ -55,6 +55,12 @@ fn inspect_prints_the_header() {
     assert!(text.contains("preset") && text.contains("tiny"), "{text}");
     assert!(text.contains("U=33"), "{text}");
     assert!(text.contains("held out: wheat_seeds"), "{text}");
+    assert!(text.contains("top architectures") && text.contains("5 per task"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["inspect", &bundled_ranker(), "--json"])).unwrap();
+    let tasks = json["training_tasks"].as_array().unwrap().len();
+    let distinct = json["distinct_top_architectures"].as_u64().unwrap() as usize;
+    assert!((1..=5 * tasks).contains(&distinct), "{json}");
 }
 
 #[test]
