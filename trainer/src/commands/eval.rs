@@ -172,15 +172,15 @@ pub fn loto_markdown(report: &LotoReport) -> String {
     md.push('\n');
     if !report.paired.is_empty() {
         md.push('\n');
-        md.push_str(&paired_markdown(&report.paired, report.tasks.len()));
+        md.push_str(&paired_markdown("Spearman", &report.paired, report.tasks.len()));
     }
     md
 }
 
-/// A table of paired comparisons of Spearman over `tasks` held-out tasks.
-fn paired_markdown(paired: &[Paired], tasks: usize) -> String {
+/// A table of paired comparisons of `what` over `tasks` held-out tasks.
+fn paired_markdown(what: &str, paired: &[Paired], tasks: usize) -> String {
     let mut md = format!(
-        "Paired per-task differences of Spearman ({tasks} tasks; 95 % bootstrap interval over tasks, {RESAMPLES} resamples; * when it excludes 0):\n\n| ranker | against | mean difference | 95 % interval | wins / losses |\n|---|---|---:|---:|---:|\n",
+        "Paired per-task differences of {what} ({tasks} tasks; 95 % bootstrap interval over tasks, {RESAMPLES} resamples; * when it excludes 0):\n\n| ranker | against | mean difference | 95 % interval | wins / losses |\n|---|---|---:|---:|---:|\n",
     );
     for p in paired {
         let _ = writeln!(
@@ -225,7 +225,7 @@ pub fn comparison_markdown(c: &LotoComparison) -> String {
         c.after,
         c.before,
         c.common_tasks,
-        paired_markdown(&c.rankers, c.common_tasks)
+        paired_markdown("Spearman", &c.rankers, c.common_tasks)
     )
 }
 
@@ -308,5 +308,13 @@ pub fn search_markdown(report: &SearchEvalReport) -> String {
     md.push_str(
         "\n\nNormalized regret = (oracle - found) / (oracle - random), on test accuracy: 0 is the task's best database run, 1 a random architecture.\n",
     );
+    if !report.summary.paired.is_empty() {
+        md.push('\n');
+        md.push_str(&paired_markdown(
+            "test accuracy of the found architecture (soft u*) against each baseline",
+            &report.summary.paired,
+            report.tasks.len(),
+        ));
+    }
     md
 }

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::RankerKind;
 use super::baselines::{Baselines, RunTable, baselines};
 use super::error::Result;
+use super::paired::Paired;
 use super::rank_stats::{mean, median, std_dev};
 use crate::child::discrete_arch::spec_to_logits;
 use crate::child::{ChildConfig, PreparedTask, prepare, train_child};
@@ -89,6 +90,9 @@ pub struct SearchSummary {
     pub found: BTreeMap<String, FoundSummary>,
     /// Baselines, averaged over the tasks where each is defined.
     pub baselines: Baselines,
+    /// Each loss's found architecture (soft u*) against each baseline, task by task on test
+    /// accuracy: `a` is the loss, `b` the baseline's key.
+    pub paired: Vec<Paired>,
 }
 
 /// The whole evaluation.
@@ -241,7 +245,7 @@ pub fn run_search_eval(
         preset: data.preset.name().to_owned(),
         repeats: settings.repeats,
         child_seeds: settings.child_seeds,
-        summary: summarize(&tasks),
+        summary: summarize(&tasks, settings.base.seed),
         tasks,
     })
 }
@@ -255,9 +259,21 @@ pub fn normalized_regret(found: f64, b: &Baselines) -> f64 {
     if room > 1e-12 { (b.oracle - found) / room } else { f64::NAN }
 }
 
-fn summarize(tasks: &[TaskSearch]) -> SearchSummary {
+fn summarize(tasks: &[TaskSearch], seed: u64) -> SearchSummary {
     let losses: Vec<String> =
         tasks.first().map(|t| t.found.keys().cloned().collect()).unwrap_or_default();
+    let mut paired = Vec::new();
+    for loss in &losses {
+        let found: Vec<f64> =
+            tasks.iter().map(|t| t.found.get(loss).map_or(f64::NAN, |f| f.test_mean)).collect();
+        for (i, key) in Baselines::default().named().map(|b| b.key).into_iter().enumerate() {
+            let baseline: Vec<f64> = tasks
+                .iter()
+                .map(|t| t.baselines.named().get(i).map_or(f64::NAN, |b| b.value))
+                .collect();
+            paired.push(Paired::new(loss, key, &found, &baseline, seed));
+        }
+    }
     let found = losses
         .into_iter()
         .map(|loss| {
@@ -286,5 +302,5 @@ fn summarize(tasks: &[TaskSearch]) -> SearchSummary {
         })
         .collect();
     let all: Vec<Baselines> = tasks.iter().map(|t| t.baselines.clone()).collect();
-    SearchSummary { found, baselines: Baselines::mean_of(&all) }
+    SearchSummary { found, baselines: Baselines::mean_of(&all), paired }
 }
