@@ -270,3 +270,16 @@ fn any_ranker_reads_the_preset_from_the_header() {
     corrupt[at..].copy_from_slice(&f32::NAN.to_le_bytes());
     assert!(matches!(AnyRanker::load(&corrupt), Err(WeightsError::NonFinite { .. })));
 }
+
+/// The fuzzer's weights seed is a file of the current format, so fuzzing starts past the version
+/// check. Regenerate with `UPDATE_SEEDS=1 cargo test -p archrank-core fuzz_seed`.
+#[test]
+fn fuzz_seed_is_a_current_weights_file() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/weights_loader/tiny");
+    if std::env::var_os("UPDATE_SEEDS").is_some() {
+        std::fs::write(&path, random_weights::<Tiny>(5, 3)).unwrap();
+    }
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(Ranker::<Tiny>::load(&bytes).is_ok(), "{} is stale", path.display());
+}
