@@ -43,7 +43,7 @@ impl<'a> TaskTable<'a> {
         let arch_count = t.archs.len() / arch_bytes;
         if arch_count == 0
             || arch_count > usize::from(u16::MAX) + 1
-            || t.archs.len() % arch_bytes != 0
+            || !t.archs.len().is_multiple_of(arch_bytes)
         {
             let whole = arch_count.clamp(1, usize::from(u16::MAX) + 1) * arch_bytes;
             return Err(WeightsError::LengthMismatch {
