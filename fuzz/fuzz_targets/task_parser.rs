@@ -2,13 +2,15 @@
 //! parsed task's rows are consistent.
 #![no_main]
 
-use archrank_trainer::task::task_csv::read_task_bytes;
+use archrank_trainer::task::task_csv::{CsvOptions, read_task_bytes};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     for kind in [None, Some(archrank_trainer::task::TaskKind::Numeric), Some(archrank_trainer::task::TaskKind::Text)] {
-        match read_task_bytes(data, "fuzz.csv", "fuzz", "label", kind) {
-            Ok(task) => {
+        let options = CsvOptions { kind, ..CsvOptions::default() };
+        match read_task_bytes(data, "fuzz.csv", "fuzz", &options) {
+            Ok(read) => {
+                let task = read.task;
                 assert!(task.classes() >= 2);
                 assert!(task.labels.iter().all(|&l| (l as usize) < task.classes()));
                 let rows = task.rows();

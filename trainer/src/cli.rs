@@ -116,21 +116,101 @@ pub enum TasksCommand {
 /// `archrank tasks add`
 #[derive(Debug, Args)]
 pub struct TasksAddArgs {
-    /// CSV files, one task each (RFC 4180, a header row, a label column).
-    #[arg(required = true)]
-    pub csv: Vec<PathBuf>,
+    /// CSV files, one task each (a header row and a label column; `-` reads standard input,
+    /// `.csv.gz` is read directly).
+    #[arg(required = true, value_name = "CSV")]
+    pub csv_files: Vec<PathBuf>,
     /// Experiment database (created if missing).
     #[arg(long, default_value = DEFAULT_DB)]
     pub db: PathBuf,
     /// Task name (only with one CSV; default: the file stem).
     #[arg(long)]
     pub name: Option<String>,
-    /// Force the task kind (default: numeric if every feature parses as a number).
+    /// Force the task kind: numeric (every kept column must hold numbers) or text (one kept
+    /// column, read as free text). Default: each column typed from its cells.
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
-    /// Name of the label column.
-    #[arg(long, default_value = "label")]
+    /// How to read the CSV files.
+    #[command(flatten)]
+    pub csv: CsvArgs,
+    /// Print JSON (each task with its column plan) instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How to read a task CSV (shared by every command that reads one).
+#[derive(Debug, Args, Clone, Default)]
+pub struct CsvArgs {
+    /// The label column: a header name, or a column number (1 is the first, -1 the last).
+    #[arg(long, default_value = "label", allow_negative_numbers = true)]
     pub label_column: String,
+    /// Cell delimiter: `,` `;` `tab` `|` or any one character (default: sniffed among , ; TAB |).
+    #[arg(long, value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// Decimal mark, `.` or `,` (default: `,` when the delimiter is not a comma and numbers are
+    /// written like 3,5).
+    #[arg(long, value_parser = parse_decimal)]
+    pub decimal: Option<bool>,
+    /// Missing-value markers, comma-separated; replaces the defaults NA,N/A,NaN,null,None,?,-
+    /// (letters in any case). The empty cell is always missing.
+    #[arg(long, value_delimiter = ',')]
+    pub na: Vec<String>,
+    /// Columns to read as categories whatever they hold (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub categorical: Vec<String>,
+    /// A column to read as free text whatever it holds.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// Columns to leave out (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+}
+
+impl CsvArgs {
+    /// The reading options, with `kind` forced or not.
+    #[must_use]
+    pub fn options(
+        &self,
+        kind: Option<crate::task::TaskKind>,
+    ) -> crate::task::task_csv::CsvOptions {
+        crate::task::task_csv::CsvOptions {
+            label: crate::task::task_csv::LabelColumn::parse(&self.label_column),
+            kind,
+            delimiter: self.delimiter,
+            decimal_comma: self.decimal,
+            na: self.na.clone(),
+            categorical: self.categorical.clone(),
+            text: self.text.clone(),
+            ignore: self.ignore.clone(),
+        }
+    }
+}
+
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "tab" | "TAB" | "\\t" | "\t" => Ok(b'\t'),
+        _ => match text.as_bytes() {
+            [b] if b.is_ascii()
+                && !b.is_ascii_alphanumeric()
+                && *b != b'"'
+                && *b != b'\n'
+                && *b != b'\r' =>
+            {
+                Ok(*b)
+            }
+            _ => Err(format!(
+                "`{text}` is not a delimiter (one ASCII punctuation character, or `tab`)"
+            )),
+        },
+    }
+}
+
+fn parse_decimal(text: &str) -> Result<bool, String> {
+    match text {
+        "." => Ok(false),
+        "," => Ok(true),
+        _ => Err(format!("`{text}` is not a decimal mark (`.` or `,`)")),
+    }
 }
 
 /// `archrank tasks list`
@@ -241,6 +321,16 @@ pub enum DbCommand {
     Merge(DbMergeArgs),
     /// Write tasks and runs as CSV (one row per run, u as columns).
     Export(DbExportArgs),
+    /// Upgrade a database of an earlier schema version in place (opening never migrates).
+    Migrate(DbMigrateArgs),
+}
+
+/// `archrank db migrate`
+#[derive(Debug, Args)]
+pub struct DbMigrateArgs {
+    /// Experiment database.
+    #[arg(long, default_value = DEFAULT_DB)]
+    pub db: PathBuf,
 }
 
 /// `archrank db merge`
@@ -271,12 +361,13 @@ pub struct SearchArgs {
     /// Weights file written by `archrank fit` (either preset).
     #[arg(long)]
     pub weights: PathBuf,
-    /// A task CSV to search an architecture for (all its rows are embedded).
+    /// A task CSV to search an architecture for (all its rows are embedded; `-` reads standard
+    /// input; `.csv.gz` is read directly).
     #[arg(long, conflicts_with_all = ["db_task", "samples"])]
     pub task: Option<PathBuf>,
-    /// Name of the label column of --task.
-    #[arg(long, default_value = "label")]
-    pub label_column: String,
+    /// How to read --task.
+    #[command(flatten)]
+    pub csv: CsvArgs,
     /// Experiment database holding --db-task.
     #[arg(long, default_value = DEFAULT_DB)]
     pub db: PathBuf,
@@ -307,12 +398,12 @@ pub struct InspectArgs {
 /// `archrank export-samples`
 #[derive(Debug, Args)]
 pub struct ExportSamplesArgs {
-    /// A task CSV.
+    /// A task CSV (`-` reads standard input).
     #[arg(long, conflicts_with = "db_task", required_unless_present = "db_task")]
     pub task: Option<PathBuf>,
-    /// Name of the label column of --task.
-    #[arg(long, default_value = "label")]
-    pub label_column: String,
+    /// How to read --task.
+    #[command(flatten)]
+    pub csv: CsvArgs,
     /// Experiment database holding --db-task.
     #[arg(long, default_value = DEFAULT_DB)]
     pub db: PathBuf,

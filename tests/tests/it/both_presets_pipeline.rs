@@ -23,8 +23,10 @@ fn task_csv(name: &str) -> PathBuf {
 fn pipeline(preset: PresetId, names: &[&str], archs: u32) {
     let dir = tempfile::tempdir().unwrap();
     let mut db = Database::create_or_open(dir.path().join("db.sqlite")).unwrap();
-    let tasks: Vec<_> =
-        names.iter().map(|n| read_task_csv(&task_csv(n), n, "label", None).unwrap()).collect();
+    let tasks: Vec<_> = names
+        .iter()
+        .map(|n| read_task_csv(&task_csv(n), n, &Default::default()).unwrap().task)
+        .collect();
     db.add_tasks(&tasks).unwrap();
     let settings = PopulateSettings {
         preset,

@@ -3,4 +3,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod both_presets_pipeline;
+mod bundled_tasks;
 mod firmware_golden;

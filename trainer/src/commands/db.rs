@@ -1,16 +1,28 @@
-//! `archrank db merge|export`.
+//! `archrank db merge|export|migrate`.
 
 use anyhow::Result;
 
-use crate::cli::{DbCommand, DbExportArgs, DbMergeArgs};
-use crate::database::Database;
+use crate::cli::{DbCommand, DbExportArgs, DbMergeArgs, DbMigrateArgs};
+use crate::database::{Database, SCHEMA_VERSION};
 use crate::output::print;
 
 pub(crate) fn run(command: DbCommand) -> Result<()> {
     match command {
         DbCommand::Merge(a) => merge(&a),
         DbCommand::Export(a) => export(&a),
+        DbCommand::Migrate(a) => migrate(&a),
     }
+}
+
+fn migrate(args: &DbMigrateArgs) -> Result<()> {
+    let from = Database::migrate(&args.db)?;
+    let what = if from == SCHEMA_VERSION {
+        format!("{} is already at schema version {SCHEMA_VERSION}\n", args.db.display())
+    } else {
+        format!("upgraded {} from schema version {from} to {SCHEMA_VERSION}\n", args.db.display())
+    };
+    print(&what)?;
+    Ok(())
 }
 
 fn merge(args: &DbMergeArgs) -> Result<()> {

@@ -3,13 +3,15 @@
 use anyhow::{Context, Result, bail};
 use archrank_core::{AnyRanker, SamplesFile};
 
+use crate::cli::CsvArgs;
 use crate::cli::{ExportSamplesArgs, InspectArgs, SearchArgs};
+use crate::commands::tasks::column_plan_table;
 use crate::database::Database;
 use crate::output::{print, print_json, table};
 use crate::search::{SampleSource, search};
-use crate::task::Task;
+use crate::task::column_plan::ColumnPlan;
 use crate::task::split::stratified_subsample;
-use crate::task::task_csv::read_task_csv;
+use crate::task::task_csv::{CsvTask, read_task_csv};
 use crate::task::task_samples::samples_file_bytes;
 
 /// Reads a weights file, naming it in errors.
@@ -17,13 +19,18 @@ fn read_weights(path: &std::path::Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read weights file {}", path.display()))
 }
 
-fn csv_task(path: &std::path::Path, label_column: &str) -> Result<Task> {
-    let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("task");
-    Ok(read_task_csv(path, name, label_column, None)?)
+/// Reads a task CSV named after its file (`<stdin>` as `stdin`).
+fn csv_task(path: &std::path::Path, csv: &CsvArgs) -> Result<CsvTask> {
+    let stem = path.file_name().and_then(|s| s.to_str()).unwrap_or("task");
+    let name = stem.strip_suffix(".gz").unwrap_or(stem);
+    let name = std::path::Path::new(name).file_stem().and_then(|s| s.to_str()).unwrap_or("task");
+    let name = if name == "-" { "stdin" } else { name };
+    Ok(read_task_csv(path, name, &csv.options(None))?)
 }
 
 pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
     let bytes = read_weights(&args.weights)?;
+    let mut plan: Option<ColumnPlan> = None;
     let output = if let Some(path) = &args.samples {
         let data =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -32,9 +39,10 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
         search(&bytes, SampleSource::Samples(&samples))
     } else {
         let (task, rows) = if let Some(path) = &args.task {
-            let task = csv_task(path, &args.label_column)?;
-            let rows: Vec<usize> = (0..task.rows()).collect();
-            (task, rows)
+            let read = csv_task(path, &args.csv)?;
+            plan = Some(read.plan);
+            let rows: Vec<usize> = (0..read.task.rows()).collect();
+            (read.task, rows)
         } else if let Some(name) = &args.db_task {
             let (task, split) = Database::open_read_only(&args.db)?.task_split(name)?;
             (task, split.train)
@@ -48,7 +56,19 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
         return Ok(print(&output.golden)?);
     }
     if args.json {
-        return print_json(&output);
+        let mut value = serde_json::to_value(&output)?;
+        if let (Some(plan), Some(object)) = (&plan, value.as_object_mut()) {
+            object.insert("columns".into(), serde_json::to_value(&plan.columns)?);
+            object.insert(
+                "csv".into(),
+                serde_json::json!({
+                    "delimiter": plan.delimiter,
+                    "decimal_comma": plan.decimal_comma,
+                    "dropped_rows": plan.dropped_rows,
+                }),
+            );
+        }
+        return print_json(&value);
     }
     let mut text = format!(
         "task {} ({} samples), preset {}\n\nchosen architecture: {}\npredicted score: {:.4}\n\n",
@@ -78,6 +98,10 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
         output.start.accuracy,
         output.start.score
     ));
+    if let Some(plan) = &plan {
+        text.push_str("\nhow the CSV was read:\n");
+        text.push_str(&column_plan_table(plan));
+    }
     print(&text)?;
     Ok(())
 }
@@ -172,7 +196,7 @@ pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {
 
 pub(crate) fn run_export_samples(args: &ExportSamplesArgs) -> Result<()> {
     let task = match (&args.task, &args.db_task) {
-        (Some(path), _) => csv_task(path, &args.label_column)?,
+        (Some(path), _) => csv_task(path, &args.csv)?.task,
         (None, Some(name)) => Database::open_read_only(&args.db)?.load_task(name)?,
         (None, None) => bail!("give --task CSV or --db-task NAME"),
     };

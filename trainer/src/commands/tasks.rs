@@ -6,6 +6,8 @@ use crate::cli::{KindArg, TasksAddArgs, TasksCommand, TasksListArgs};
 use crate::database::Database;
 use crate::output::{print, print_json, table};
 use crate::task::TaskKind;
+use crate::task::column_plan::{ColumnKind, ColumnPlan};
+use crate::task::csv_input::source_name;
 use crate::task::task_csv::read_task_csv;
 
 pub(crate) fn run(command: TasksCommand) -> Result<()> {
@@ -16,33 +18,97 @@ pub(crate) fn run(command: TasksCommand) -> Result<()> {
 }
 
 fn add(args: &TasksAddArgs) -> Result<()> {
-    if args.name.is_some() && args.csv.len() > 1 {
-        bail!("--name names one task, but {} CSV files were given", args.csv.len());
+    if args.name.is_some() && args.csv_files.len() > 1 {
+        bail!("--name names one task, but {} CSV files were given", args.csv_files.len());
     }
     let kind = args.kind.map(|k| match k {
         KindArg::Numeric => TaskKind::Numeric,
         KindArg::Text => TaskKind::Text,
     });
+    let options = args.csv.options(kind);
     // Parse everything before touching the database: one bad file adds nothing.
-    let mut tasks = Vec::new();
-    for path in &args.csv {
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("task");
+    let mut read = Vec::new();
+    for path in &args.csv_files {
+        let file = path.file_name().and_then(|s| s.to_str()).unwrap_or("task");
+        let file = file.strip_suffix(".gz").unwrap_or(file);
+        let stem =
+            std::path::Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("task");
+        let stem = if stem == "-" { "stdin" } else { stem };
         let name = args.name.as_deref().unwrap_or(stem);
-        tasks.push(read_task_csv(path, name, &args.label_column, kind)?);
+        read.push((source_name(path), read_task_csv(path, name, &options)?));
     }
+    let tasks: Vec<_> = read.iter().map(|(_, r)| r.clone()).collect();
     let mut db = Database::create_or_open(&args.db)?;
-    db.add_tasks(&tasks).with_context(|| format!("while adding tasks to {}", args.db.display()))?;
-    for t in &tasks {
+    db.add_csv_tasks(&tasks)
+        .with_context(|| format!("while adding tasks to {}", args.db.display()))?;
+    if args.json {
+        let rows: Vec<serde_json::Value> = read
+            .iter()
+            .map(|(file, r)| {
+                let t = &r.task;
+                serde_json::json!({
+                    "name": t.name, "file": file, "kind": t.kind(), "rows": t.rows(),
+                    "features": t.feature_count(), "classes": t.classes(),
+                    "columns": r.plan.columns, "csv": {
+                        "delimiter": r.plan.delimiter, "decimal_comma": r.plan.decimal_comma,
+                        "dropped_rows": r.plan.dropped_rows,
+                    },
+                })
+            })
+            .collect();
+        return print_json(&rows);
+    }
+    for (file, r) in &read {
+        let t = &r.task;
         print(&format!(
-            "added {} ({}, {} rows, {} features, {} classes)\n",
+            "added {} from {file} ({}, {} rows, {} features, {} classes)\n{}",
             t.name,
             t.kind().name(),
             t.rows(),
             t.feature_count(),
-            t.classes()
+            t.classes(),
+            if plan_is_plain(&r.plan) { String::new() } else { column_plan_table(&r.plan) }
         ))?;
     }
     Ok(())
+}
+
+/// Whether reading the file needed no decision worth showing: a comma-separated file of
+/// numbers, or one text column, with nothing missing or dropped.
+fn plan_is_plain(plan: &ColumnPlan) -> bool {
+    plan.delimiter == ","
+        && !plan.decimal_comma
+        && plan.dropped_rows == 0
+        && plan.columns.iter().all(|c| {
+            c.missing == 0
+                && matches!(
+                    c.kind,
+                    ColumnKind::Label | ColumnKind::Numeric { .. } | ColumnKind::Text
+                )
+        })
+}
+
+/// The column plan as a table a person reads: each column, what it became and why.
+pub(crate) fn column_plan_table(plan: &ColumnPlan) -> String {
+    let rows: Vec<Vec<String>> = plan
+        .columns
+        .iter()
+        .map(|c| {
+            vec![c.name.clone(), c.kind.name().to_owned(), c.missing.to_string(), c.action.clone()]
+        })
+        .collect();
+    let mut text = format!(
+        "  delimiter `{}`, decimal mark `{}`{}\n",
+        plan.delimiter,
+        if plan.decimal_comma { "," } else { "." },
+        if plan.dropped_rows > 0 {
+            format!(", {} rows without a label left out", plan.dropped_rows)
+        } else {
+            String::new()
+        }
+    );
+    text.push_str(&table(&["column", "read as", "missing", "what was done"], &rows));
+    text
 }
 
 fn list(args: &TasksListArgs) -> Result<()> {
@@ -55,6 +121,7 @@ fn list(args: &TasksListArgs) -> Result<()> {
                 serde_json::json!({
                     "name": t.name, "kind": t.kind, "rows": t.rows, "features": t.features,
                     "classes": t.classes, "sha256": t.sha256,
+                    "columns": t.plan.as_ref().map(|p| &p.columns),
                 })
             })
             .collect();

@@ -25,8 +25,13 @@ pub enum DatabaseError {
     },
     /// The database was written with another schema version; it is never migrated silently.
     #[error(
-        "{}: database schema version {found}, this archrank reads version {expected}",
-        path.display()
+        "{}: database schema version {found}, this archrank reads version {expected}{}",
+        path.display(),
+        if *found > 0 && found < expected {
+            format!(" (upgrade it with `archrank db migrate --db {}`)", path.display())
+        } else {
+            String::new()
+        }
     )]
     SchemaVersion {
         /// The file.

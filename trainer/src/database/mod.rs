@@ -25,7 +25,9 @@ pub use error::{DatabaseError, Result};
 pub use records::{ExportReport, MergeReport, Purpose, RunKey, RunRecord, TaskId, TaskSummary};
 pub use schema::SCHEMA_VERSION;
 
+use crate::task::column_plan::ColumnPlan;
 use crate::task::split::stratified_split;
+use crate::task::task_csv::CsvTask;
 use crate::task::{Split, Task, TaskKind};
 use error::SqlContext;
 
@@ -50,6 +52,8 @@ pub(crate) struct StoredTask {
     sha256: String,
     split_seed: i64,
     added_unix: i64,
+    /// How the task's CSV columns were read (JSON of a `ColumnPlan`), when known.
+    plan: Option<String>,
 }
 
 impl Database {
@@ -88,6 +92,17 @@ impl Database {
         Ok(Self { conn, path: path.to_path_buf() })
     }
 
+    /// Upgrades the database at `path` to [`SCHEMA_VERSION`] (explicitly: opening never
+    /// migrates) and returns the version it had.
+    ///
+    /// # Errors
+    ///
+    /// [`DatabaseError::NotFound`], [`DatabaseError::ForeignDatabase`] or
+    /// [`DatabaseError::SchemaVersion`] for a file this build cannot upgrade (left untouched).
+    pub fn migrate(path: impl AsRef<Path>) -> Result<i64> {
+        schema::migrate(path.as_ref())
+    }
+
     /// The database file.
     #[must_use]
     pub fn path(&self) -> &Path {
@@ -104,13 +119,38 @@ impl Database {
     /// [`DatabaseError::DuplicateTask`] if a name is already stored or repeated in `tasks`,
     /// [`DatabaseError::InvalidTask`] for an inconsistent task; nothing is written then.
     pub fn add_tasks(&mut self, tasks: &[Task]) -> Result<Vec<TaskId>> {
+        let planned: Vec<(&Task, Option<&ColumnPlan>)> = tasks.iter().map(|t| (t, None)).collect();
+        self.add_planned_tasks(&planned)
+    }
+
+    /// As [`Self::add_tasks`], for tasks read from CSV files: each is stored with its column
+    /// plan, so every later use knows how the file was read.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::add_tasks`].
+    pub fn add_csv_tasks(&mut self, tasks: &[CsvTask]) -> Result<Vec<TaskId>> {
+        let planned: Vec<(&Task, Option<&ColumnPlan>)> =
+            tasks.iter().map(|t| (&t.task, Some(&t.plan))).collect();
+        self.add_planned_tasks(&planned)
+    }
+
+    fn add_planned_tasks(&mut self, tasks: &[(&Task, Option<&ColumnPlan>)]) -> Result<Vec<TaskId>> {
         let mut rows = Vec::with_capacity(tasks.len());
         let mut names = HashSet::new();
-        for task in tasks {
+        for (task, plan) in tasks {
             if !names.insert(task.name.as_str()) {
                 return Err(self.duplicate(&task.name));
             }
-            rows.push(self.stored_task(task)?);
+            let mut row = self.stored_task(task)?;
+            row.plan = plan.map(serde_json::to_string).transpose().map_err(|e| {
+                DatabaseError::InvalidTask {
+                    path: self.path.clone(),
+                    name: task.name.clone(),
+                    reason: e.to_string(),
+                }
+            })?;
+            rows.push(row);
         }
         let path = self.path.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).at(&path)?;
@@ -143,7 +183,14 @@ impl Database {
                 let class_names: Vec<String> = serde_json::from_str(&t.class_names)
                     .map_err(|e| corrupt(format!("class names: {e}")))?;
                 let count = |v: i64| usize::try_from(v).map_err(|_| corrupt(format!("count {v}")));
+                let plan = t
+                    .plan
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()
+                    .map_err(|e| corrupt(format!("column plan: {e}")))?;
                 Ok(TaskSummary {
+                    plan,
                     id: TaskId(t.id),
                     kind,
                     rows: count(t.rows)?,
@@ -167,7 +214,7 @@ impl Database {
             .conn
             .prepare_cached(&format!(
                 "SELECT id, name, kind, \"rows\", features, classes, class_names, sha256, \
-                 split_seed, added_unix, {data} FROM tasks ORDER BY name"
+                 split_seed, added_unix, {data}, plan FROM tasks ORDER BY name"
             ))
             .at(&self.path)?;
         stmt.query_map([], |row| {
@@ -183,6 +230,7 @@ impl Database {
                 split_seed: row.get(8)?,
                 added_unix: row.get(9)?,
                 data: row.get::<_, Option<Vec<u8>>>(10)?.unwrap_or_default(),
+                plan: row.get(11)?,
             })
         })
         .at(&self.path)?
@@ -275,6 +323,7 @@ impl Database {
             sha256,
             data,
             added_unix: i64::try_from(unix_now()).unwrap_or(i64::MAX),
+            plan: None,
         })
     }
 
@@ -302,7 +351,7 @@ fn task_id(conn: &Connection, name: &str) -> rusqlite::Result<Option<TaskId>> {
 fn insert_task_row(conn: &Connection, t: &StoredTask) -> rusqlite::Result<TaskId> {
     conn.prepare_cached(
         "INSERT INTO tasks (name, kind, \"rows\", features, classes, class_names, data, sha256, \
-         split_seed, added_unix) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         split_seed, added_unix, plan) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(rusqlite::params![
         t.name,
@@ -314,7 +363,8 @@ fn insert_task_row(conn: &Connection, t: &StoredTask) -> rusqlite::Result<TaskId
         t.data,
         t.sha256,
         t.split_seed,
-        t.added_unix
+        t.added_unix,
+        t.plan
     ])?;
     Ok(TaskId(conn.last_insert_rowid()))
 }

@@ -11,7 +11,7 @@ use crate::task::TaskKind;
 pub struct TaskId(pub i64);
 
 /// A stored task without its data.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskSummary {
     /// Row id.
     pub id: TaskId,
@@ -33,6 +33,9 @@ pub struct TaskSummary {
     pub split_seed: u64,
     /// When the task was added, seconds since the Unix epoch.
     pub added_unix: i64,
+    /// How its CSV columns were read (`None` for tasks added without one, e.g. before schema
+    /// version 2).
+    pub plan: Option<crate::task::column_plan::ColumnPlan>,
 }
 
 /// Why a run was trained.

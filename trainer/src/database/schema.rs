@@ -11,13 +11,15 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use super::error::{DatabaseError, Result, SqlContext};
 
-/// The schema version this build reads and writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 1;
+/// The schema version this build reads and writes (`PRAGMA user_version`). Version 2 added
+/// `tasks.plan`, how a task's CSV columns were read; `archrank db migrate` upgrades a version-1
+/// file in place.
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// How long a statement waits for another process's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The tables of schema version 1.
+/// The tables of schema version 2.
 const CREATE_TABLES: &str = r#"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -34,7 +36,8 @@ CREATE TABLE tasks (
     data        BLOB NOT NULL,
     sha256      TEXT NOT NULL,
     split_seed  INTEGER NOT NULL,
-    added_unix  INTEGER NOT NULL
+    added_unix  INTEGER NOT NULL,
+    plan        TEXT
 );
 CREATE TABLE runs (
     id                INTEGER PRIMARY KEY,
@@ -125,6 +128,41 @@ fn create_schema(conn: &mut Connection, path: &Path) -> Result<()> {
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION).at(path)?;
     tx.commit().at(path)
+}
+
+/// Upgrades the archrank database at `path` to [`SCHEMA_VERSION`] in one transaction and
+/// returns the version it had. Version 1 gains `tasks.plan` (NULL for its tasks); nothing else
+/// changes.
+///
+/// # Errors
+/// [`DatabaseError::NotFound`], [`DatabaseError::ForeignDatabase`], or
+/// [`DatabaseError::SchemaVersion`] for a version this build cannot upgrade; the file is then
+/// untouched.
+pub(crate) fn migrate(path: &Path) -> Result<i64> {
+    if !path.exists() {
+        return Err(DatabaseError::NotFound { path: path.to_path_buf() });
+    }
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .at(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT).at(path)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).at(path)?;
+    let found = user_version(&tx, path)?;
+    match found {
+        0 if table_count(&tx, path)? > 0 => {
+            return Err(DatabaseError::ForeignDatabase { path: path.to_path_buf() });
+        }
+        1 => {
+            tx.execute_batch("ALTER TABLE tasks ADD COLUMN plan TEXT;").at(path)?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION).at(path)?;
+        }
+        SCHEMA_VERSION => {}
+        other => return Err(schema_version_error(path, other)),
+    }
+    tx.commit().at(path)?;
+    Ok(found)
 }
 
 fn user_version(conn: &Connection, path: &Path) -> Result<i64> {

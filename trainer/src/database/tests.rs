@@ -239,15 +239,43 @@ fn other_schema_version_is_refused_untouched() {
     drop(Database::create_or_open(&path).unwrap());
     {
         let conn = Connection::open(&path).unwrap();
-        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.pragma_update(None, "user_version", 3).unwrap();
     }
     for result in [Database::create_or_open(&path), Database::open_existing(&path)] {
         let e = result.unwrap_err();
-        assert!(matches!(e, DatabaseError::SchemaVersion { expected: 1, found: 2, .. }), "{e}");
+        assert!(matches!(e, DatabaseError::SchemaVersion { expected: 2, found: 3, .. }), "{e}");
     }
+    assert!(Database::migrate(&path).is_err(), "a newer version is not downgraded");
     let conn = Connection::open(&path).unwrap();
     let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(v, 2);
+    assert_eq!(v, 3);
+}
+
+/// A version-1 database (as archrank 0.1 wrote them, before column plans): refused by name with
+/// the command that upgrades it, upgraded by `migrate` with every task and run intact.
+#[test]
+fn version_one_is_refused_then_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    {
+        let mut db = Database::create_or_open(&path).unwrap();
+        db.add_tasks(&[numeric_task("iris", 30, 0.0), text_task("sms")]).unwrap();
+        db.insert_run(&run("iris", 0, 0)).unwrap();
+    }
+    let before = Database::open_read_only(&path).unwrap().database_hash().unwrap();
+    {
+        // Back to the version-1 layout: no `plan` column.
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("ALTER TABLE tasks DROP COLUMN plan; PRAGMA user_version = 1;").unwrap();
+    }
+    let e = Database::open_read_only(&path).unwrap_err();
+    assert!(matches!(e, DatabaseError::SchemaVersion { expected: 2, found: 1, .. }), "{e}");
+    assert!(e.to_string().contains("archrank db migrate --db"), "{e}");
+    assert_eq!(Database::migrate(&path).unwrap(), 1);
+    assert_eq!(Database::migrate(&path).unwrap(), 2, "migrating twice changes nothing");
+    let db = Database::open_read_only(&path).unwrap();
+    assert_eq!(db.database_hash().unwrap(), before);
+    assert!(db.list_tasks().unwrap().iter().all(|t| t.plan.is_none()));
 }
 
 #[test]
@@ -358,7 +386,11 @@ fn all_bundled_tasks_round_trip() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "csv") {
             let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-            tasks.push(crate::task::task_csv::read_task_csv(&path, &name, "label", None).unwrap());
+            tasks.push(
+                crate::task::task_csv::read_task_csv(&path, &name, &Default::default())
+                    .unwrap()
+                    .task,
+            );
         }
     }
     let manifest = std::fs::read_to_string(tasks_dir.join("MANIFEST.tsv")).unwrap();

@@ -2,6 +2,11 @@
 //! how it is read from a CSV ([`task_csv`]), split ([`split`]) and seen by the core's encoder
 //! ([`task_samples`]).
 
+pub mod column_plan;
+pub mod csv_error;
+pub mod csv_input;
+pub mod csv_options;
+pub mod csv_table;
 pub mod split;
 pub mod task_csv;
 pub mod task_samples;

@@ -1,169 +1,40 @@
-//! Reading a classification task from a CSV file (RFC 4180, header row, one label column).
+//! Reading a classification task from a CSV file as people have them: the text
+//! ([`csv_input`]: file or standard input, gzip, byte-order mark, UTF-8, the dialect sniffed),
+//! its table ([`csv_table`]), the plan of each column ([`column_plan`]: numbers, dates,
+//! categories, free text, identifiers, missing values), then the task. Every rejection names the
+//! file, the 1-based line and the column, so a user can fix the file without guessing
+//! (DESIGN §9).
 //!
-//! Numeric tasks have finite decimal numbers in every non-label column; text tasks have exactly
-//! one non-label column. Every rejection names the file, the 1-based line and the column, so a
-//! user can fix the file without guessing (DESIGN §9).
+//! [`csv_input`]: super::csv_input
+//! [`csv_table`]: super::csv_table
+//! [`column_plan`]: super::column_plan
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::task::{Features, Task, TaskKind};
-
-/// The label column's name when none is given.
-pub const DEFAULT_LABEL_COLUMN: &str = "label";
+use super::column_plan::{ColumnPlan, plan_columns};
+pub use super::csv_error::TaskCsvError;
+use super::csv_input::{
+    Dialect, decode_text, read_text, sniff_decimal_comma, sniff_delimiter, source_name,
+};
+pub use super::csv_options::{CsvOptions, DEFAULT_LABEL_COLUMN, LabelColumn};
+use super::csv_table::read_table;
+use crate::task::Task;
 
 /// Fewest data rows a task may have.
 pub const MIN_ROWS: usize = 10;
 
-/// Why a CSV file could not be read as a task.
-#[derive(Debug, thiserror::Error)]
-pub enum TaskCsvError {
-    /// The file could not be read.
-    #[error("{source_name}: cannot read the file: {error}")]
-    Io {
-        /// The file.
-        source_name: String,
-        /// What the operating system said.
-        #[source]
-        error: std::io::Error,
-    },
-    /// The CSV parser failed (other than on UTF-8 or row lengths, which have their own variants).
-    #[error("{source_name}:{line}: malformed CSV: {message}")]
-    Csv {
-        /// The file.
-        source_name: String,
-        /// 1-based line where the parser stopped.
-        line: u64,
-        /// The parser's message.
-        message: String,
-    },
-    /// A cell is not valid UTF-8.
-    #[error("{source_name}:{line}: column `{column}` is not valid UTF-8")]
-    InvalidUtf8 {
-        /// The file.
-        source_name: String,
-        /// 1-based line of the record.
-        line: u64,
-        /// Header name of the column (or its 1-based position when the header itself is bad).
-        column: String,
-    },
-    /// The file has no header row or no data rows.
-    #[error("{source_name}: {what}")]
-    Empty {
-        /// The file.
-        source_name: String,
-        /// "no header row" or "no data rows".
-        what: &'static str,
-    },
-    /// The header does not contain the label column.
-    #[error("{source_name}:1: no label column `{wanted}` in the header (columns: {found})")]
-    NoLabelColumn {
-        /// The file.
-        source_name: String,
-        /// Name looked for.
-        wanted: String,
-        /// The header's columns, comma-separated.
-        found: String,
-    },
-    /// Two header cells have the same name.
-    #[error("{source_name}:1: column `{column}` appears twice in the header")]
-    DuplicateColumn {
-        /// The file.
-        source_name: String,
-        /// The repeated name.
-        column: String,
-    },
-    /// The header has only the label column.
-    #[error("{source_name}:1: no feature column besides the label column `{label}`")]
-    NoFeatures {
-        /// The file.
-        source_name: String,
-        /// The label column.
-        label: String,
-    },
-    /// A text task must have exactly one feature column.
-    #[error(
-        "{source_name}:1: a text task needs exactly one column besides the label, found {found}"
-    )]
-    TextColumns {
-        /// The file.
-        source_name: String,
-        /// Number of non-label columns.
-        found: usize,
-    },
-    /// A record has a different number of cells from the header.
-    #[error("{source_name}:{line}: {found} cells where the header has {expected}")]
-    RaggedRow {
-        /// The file.
-        source_name: String,
-        /// 1-based line of the record.
-        line: u64,
-        /// Cells in the header.
-        expected: usize,
-        /// Cells in this record.
-        found: usize,
-    },
-    /// A row has an empty label.
-    #[error("{source_name}:{line}: empty label in column `{column}`")]
-    EmptyLabel {
-        /// The file.
-        source_name: String,
-        /// 1-based line of the record.
-        line: u64,
-        /// The label column.
-        column: String,
-    },
-    /// A cell of a numeric task is not a number (and, when auto-detecting, the task cannot be
-    /// text because it has more than one feature column).
-    #[error("{source_name}:{line}: column `{column}`: {value:?} is not a number")]
-    NonNumeric {
-        /// The file.
-        source_name: String,
-        /// 1-based line of the record.
-        line: u64,
-        /// Header name of the column.
-        column: String,
-        /// The cell as written.
-        value: String,
-    },
-    /// A cell of a numeric task is a number but not finite (NaN, infinity, or out of f32 range).
-    #[error("{source_name}:{line}: column `{column}`: {value:?} is not a finite number")]
-    NonFinite {
-        /// The file.
-        source_name: String,
-        /// 1-based line of the record.
-        line: u64,
-        /// Header name of the column.
-        column: String,
-        /// The cell as written.
-        value: String,
-    },
-    /// Every row has the same label.
-    #[error("{source_name}: every row has the label {class:?}; a task needs at least 2 classes")]
-    SingleClass {
-        /// The file.
-        source_name: String,
-        /// The only class.
-        class: String,
-    },
-    /// Too few rows to split into train, validation and test parts.
-    #[error("{source_name}: {rows} data rows; a task needs at least {min}")]
-    TooFewRows {
-        /// The file.
-        source_name: String,
-        /// Data rows found.
-        rows: usize,
-        /// The minimum.
-        min: usize,
-    },
+/// A task read from a CSV file and how its columns were read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CsvTask {
+    /// The task.
+    pub task: Task,
+    /// What each column became, the dialect and the rows left out.
+    pub plan: ColumnPlan,
 }
 
-/// Reads the task in the CSV file `path`.
-///
-/// `label_column` names the column holding the classes (anywhere in the header; usually
-/// [`DEFAULT_LABEL_COLUMN`]). `kind` forces numeric or text features; `None` detects them:
-/// numeric when every non-label cell is a number, else text when there is exactly one non-label
-/// column.
+/// Reads the task in the CSV file `path` (`-` is standard input; gzip is recognized by its
+/// magic bytes).
 ///
 /// # Errors
 ///
@@ -171,15 +42,13 @@ pub enum TaskCsvError {
 pub fn read_task_csv(
     path: &Path,
     name: &str,
-    label_column: &str,
-    kind: Option<TaskKind>,
-) -> Result<Task, TaskCsvError> {
-    let source_name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|error| TaskCsvError::Io { source_name, error })?;
-    read_task_bytes(&bytes, &path.display().to_string(), name, label_column, kind)
+    options: &CsvOptions,
+) -> Result<CsvTask, TaskCsvError> {
+    let text = read_text(path)?;
+    read_task_text(&text, &source_name(path), name, options)
 }
 
-/// Reads a task from CSV `bytes`; `source` names them in errors (a path, or e.g. `<stdin>`).
+/// Reads a task from CSV `bytes` (gzipped or not); `source` names them in errors.
 ///
 /// # Errors
 ///
@@ -188,281 +57,96 @@ pub fn read_task_bytes(
     bytes: &[u8],
     source: &str,
     name: &str,
-    label_column: &str,
-    kind: Option<TaskKind>,
-) -> Result<Task, TaskCsvError> {
-    let parsed = parse(bytes, source, label_column, kind)?;
-    finish(parsed, source, name)
+    options: &CsvOptions,
+) -> Result<CsvTask, TaskCsvError> {
+    let text = decode_text(bytes.to_vec(), source)?;
+    read_task_text(&text, source, name, options)
 }
 
-/// The first cell that rules out a numeric reading, kept while auto-detecting.
-struct BadCell {
-    line: u64,
-    column: String,
-    value: String,
-    finite_only: bool,
-}
-
-/// 1-based line numbers from byte offsets (the csv crate miscounts lines after CRLF ends).
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    /// Bytes before `offset` are counted.
-    offset: usize,
-    /// Line at `offset`.
-    line: u64,
-}
-
-impl LineCounter<'_> {
-    /// Line of the record starting at byte `byte` (offsets must not decrease).
-    fn line_at(&mut self, byte: u64) -> u64 {
-        let mut at = usize::try_from(byte).unwrap_or(usize::MAX).min(self.bytes.len());
-        // A record's offset can point at the line end that precedes it.
-        while matches!(self.bytes.get(at), Some(b'\r' | b'\n')) {
-            at += 1;
-        }
-        let at = at.max(self.offset);
-        let counted = self.bytes.get(self.offset..at).unwrap_or_default();
-        self.line += counted.iter().filter(|&&b| b == b'\n').count() as u64;
-        self.offset = at;
-        self.line
-    }
-}
-
-/// What one pass over the records collected.
-struct Parsed {
-    feature_columns: Vec<String>,
-    class_names: Vec<String>,
-    labels: Vec<u32>,
-    /// Row-major values while a numeric reading is still possible.
-    values: Option<Vec<f32>>,
-    /// The single feature column's texts while a text reading is possible.
-    texts: Option<Vec<String>>,
-    first_non_number: Option<BadCell>,
-    first_non_finite: Option<BadCell>,
-}
-
-fn parse(
-    bytes: &[u8],
+/// Reads a task from CSV `text`; `source` names it in errors.
+///
+/// # Errors
+///
+/// As [`read_task_csv`].
+pub fn read_task_text(
+    text: &str,
     source: &str,
-    label_column: &str,
-    kind: Option<TaskKind>,
-) -> Result<Parsed, TaskCsvError> {
+    name: &str,
+    options: &CsvOptions,
+) -> Result<CsvTask, TaskCsvError> {
     let source_name = || source.to_owned();
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(bytes);
-    let header = reader.byte_headers().map_err(|e| csv_error(source, 1, &e))?.clone();
-    if header.is_empty() {
-        return Err(TaskCsvError::Empty { source_name: source_name(), what: "no header row" });
-    }
-    let mut columns = Vec::with_capacity(header.len());
-    for (i, cell) in header.iter().enumerate() {
-        let text = std::str::from_utf8(cell).map_err(|_| TaskCsvError::InvalidUtf8 {
-            source_name: source_name(),
-            line: 1,
-            column: format!("#{}", i + 1),
-        })?;
-        let text = text.trim().to_owned();
-        if columns.contains(&text) {
-            return Err(TaskCsvError::DuplicateColumn { source_name: source_name(), column: text });
-        }
-        columns.push(text);
-    }
-    let Some(label_at) = columns.iter().position(|c| c == label_column) else {
+    let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(text));
+    let table = read_table(text, source, delimiter)?;
+    let Some(label_at) = options.label.index_in(&table.header) else {
         return Err(TaskCsvError::NoLabelColumn {
             source_name: source_name(),
-            wanted: label_column.to_owned(),
-            found: columns.join(","),
+            wanted: options.label.describe(),
+            found: table.header_list(),
         });
     };
-    let feature_at: Vec<usize> = (0..columns.len()).filter(|&i| i != label_at).collect();
-    if feature_at.is_empty() {
+    if table.header.len() < 2 {
         return Err(TaskCsvError::NoFeatures {
             source_name: source_name(),
-            label: label_column.to_owned(),
+            label: table.header.get(label_at).cloned().unwrap_or_default(),
         });
     }
-    if kind == Some(TaskKind::Text) && feature_at.len() != 1 {
-        return Err(TaskCsvError::TextColumns {
-            source_name: source_name(),
-            found: feature_at.len(),
-        });
-    }
-    let mut parsed = Parsed {
-        feature_columns: feature_at.iter().filter_map(|&i| columns.get(i).cloned()).collect(),
-        class_names: Vec::new(),
-        labels: Vec::new(),
-        values: (kind != Some(TaskKind::Text)).then(Vec::new),
-        texts: (feature_at.len() == 1 && kind != Some(TaskKind::Numeric)).then(Vec::new),
-        first_non_number: None,
-        first_non_finite: None,
-    };
-    let mut class_index: HashMap<String, u32> = HashMap::new();
-    let column_name = |i: usize| columns.get(i).cloned().unwrap_or_default();
-    let mut record = csv::ByteRecord::new();
-    let mut lines = LineCounter { bytes, offset: 0, line: 1 };
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = lines.line_at(e.position().map_or(0, csv::Position::byte));
-                return Err(csv_error(source, line, &e));
-            }
-        }
-        let line = lines.line_at(record.position().map_or(0, csv::Position::byte));
-        if record.len() != columns.len() {
-            return Err(TaskCsvError::RaggedRow {
-                source_name: source_name(),
-                line,
-                expected: columns.len(),
-                found: record.len(),
-            });
-        }
-        let cell = |i: usize| -> Result<&str, TaskCsvError> {
-            std::str::from_utf8(record.get(i).unwrap_or_default()).map_err(|_| {
-                TaskCsvError::InvalidUtf8 {
-                    source_name: source_name(),
-                    line,
-                    column: column_name(i),
-                }
-            })
-        };
-        // Check every cell's encoding first so that the reported error is the leftmost one.
-        for i in 0..record.len() {
-            cell(i)?;
-        }
-        let label = cell(label_at)?.trim();
-        if label.is_empty() {
-            return Err(TaskCsvError::EmptyLabel {
-                source_name: source_name(),
-                line,
-                column: column_name(label_at),
-            });
-        }
-        let next = u32::try_from(parsed.class_names.len()).unwrap_or(u32::MAX);
-        let class = *class_index.entry(label.to_owned()).or_insert_with(|| {
-            parsed.class_names.push(label.to_owned());
-            next
-        });
-        parsed.labels.push(class);
-        if let Some(texts) = parsed.texts.as_mut() {
-            texts.push(cell(feature_at.first().copied().unwrap_or(0))?.to_owned());
-        }
-        if parsed.values.is_some() {
-            for &i in &feature_at {
-                let text = cell(i)?;
-                let number = parse_number(text);
-                let bad = match number {
-                    Some(x) if x.is_finite() => None,
-                    Some(_) => Some(true),
-                    None => Some(false),
-                };
-                if let Some(finite_only) = bad {
-                    let bad_cell = BadCell {
-                        line,
-                        column: column_name(i),
-                        value: text.to_owned(),
-                        finite_only,
-                    };
-                    if kind == Some(TaskKind::Numeric) {
-                        return Err(bad_cell_error(source, bad_cell));
-                    }
-                    let slot = if finite_only {
-                        &mut parsed.first_non_finite
-                    } else {
-                        &mut parsed.first_non_number
-                    };
-                    if slot.is_none() {
-                        *slot = Some(bad_cell);
-                    }
-                }
-                if let (Some(values), None) = (parsed.values.as_mut(), &parsed.first_non_number) {
-                    values.push(number.unwrap_or(0.0));
-                }
-            }
-            if parsed.first_non_number.is_some() {
-                // Auto-detection: a numeric reading is ruled out; drop what was collected.
-                parsed.values = None;
-                if parsed.texts.is_none() {
-                    break;
-                }
-            }
-        }
-    }
-    Ok(parsed)
-}
-
-fn finish(parsed: Parsed, source: &str, name: &str) -> Result<Task, TaskCsvError> {
-    let source_name = || source.to_owned();
-    let features = if let Some(values) = parsed.values {
-        if let Some(bad) = parsed.first_non_finite {
-            return Err(bad_cell_error(source, bad));
-        }
-        Features::Numeric { columns: parsed.feature_columns, values }
-    } else if let Some(texts) = parsed.texts {
-        Features::Text(texts)
-    } else if let Some(bad) = parsed.first_non_number {
-        return Err(bad_cell_error(source, bad));
-    } else {
-        // Not reached: a forced text kind keeps the texts, anything else keeps the values or
-        // records the cell that ruled them out.
-        return Err(TaskCsvError::TextColumns {
-            source_name: source_name(),
-            found: parsed.feature_columns.len(),
-        });
-    };
-    if parsed.labels.is_empty() {
+    if table.records.is_empty() {
         return Err(TaskCsvError::Empty { source_name: source_name(), what: "no data rows" });
     }
-    if parsed.labels.len() < MIN_ROWS {
+    let decimal_comma = options.decimal_comma.unwrap_or_else(|| {
+        delimiter != b','
+            && sniff_decimal_comma(table.records.iter().flat_map(|r| {
+                r.cells.iter().enumerate().filter(|(j, _)| *j != label_at).map(|(_, c)| c.as_str())
+            }))
+    });
+    let columns = plan_columns(&table, label_at, options, decimal_comma, source)?;
+    let rows: Vec<usize> = (0..table.records.len())
+        .filter(|&r| table.records[r].cells.get(label_at).is_some_and(|c| !options.is_missing(c)))
+        .collect();
+    let plan = ColumnPlan {
+        delimiter: Dialect { delimiter, decimal_comma }.delimiter_name(),
+        decimal_comma,
+        columns,
+        dropped_rows: table.records.len() - rows.len(),
+    };
+    if rows.is_empty() {
+        return Err(TaskCsvError::Empty { source_name: source_name(), what: "no row has a label" });
+    }
+    if rows.len() < MIN_ROWS {
         return Err(TaskCsvError::TooFewRows {
             source_name: source_name(),
-            rows: parsed.labels.len(),
+            rows: rows.len(),
             min: MIN_ROWS,
         });
     }
-    if parsed.class_names.len() < 2 {
+    let mut class_names: Vec<String> = Vec::new();
+    let mut class_index: HashMap<String, u32> = HashMap::new();
+    let mut labels = Vec::with_capacity(rows.len());
+    for &r in &rows {
+        let label = table.records[r].cells.get(label_at).map_or("", |c| c.trim());
+        let next = u32::try_from(class_names.len()).unwrap_or(u32::MAX);
+        let class = *class_index.entry(label.to_owned()).or_insert_with(|| {
+            class_names.push(label.to_owned());
+            next
+        });
+        labels.push(class);
+    }
+    if class_names.len() < 2 {
         return Err(TaskCsvError::SingleClass {
             source_name: source_name(),
-            class: parsed.class_names.into_iter().next().unwrap_or_default(),
+            class: class_names.into_iter().next().unwrap_or_default(),
         });
     }
-    Ok(Task {
-        name: name.to_owned(),
-        class_names: parsed.class_names,
-        labels: parsed.labels,
-        features,
-    })
-}
-
-/// Parses a numeric cell: optional sign, decimals, optional exponent; surrounding blanks are
-/// ignored. `None` for anything else, including the empty cell. NaN and infinities parse (and are
-/// rejected later as non-finite) so that the error says what is wrong with them.
-fn parse_number(text: &str) -> Option<f32> {
-    let text = text.trim();
-    if text.is_empty() {
-        return None;
-    }
-    text.parse::<f32>().ok()
-}
-
-fn bad_cell_error(source: &str, bad: BadCell) -> TaskCsvError {
-    let BadCell { line, column, value, finite_only } = bad;
-    let source_name = source.to_owned();
-    if finite_only {
-        TaskCsvError::NonFinite { source_name, line, column, value }
-    } else {
-        TaskCsvError::NonNumeric { source_name, line, column, value }
-    }
-}
-
-fn csv_error(source: &str, line: u64, error: &csv::Error) -> TaskCsvError {
-    TaskCsvError::Csv { source_name: source.to_owned(), line, message: error.to_string() }
+    let features = plan.encode(&table, &rows, options, source)?;
+    Ok(CsvTask { task: Task { name: name.to_owned(), class_names, labels, features }, plan })
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+    use crate::task::column_plan::ColumnKind;
+    use crate::task::{Features, TaskKind};
 
     /// Ten rows of two classes after `header`, each row produced by `row(i)`.
     fn csv_with(header: &str, row: impl Fn(usize) -> String) -> String {
@@ -475,7 +159,11 @@ mod tests {
     }
 
     fn read(text: &str, kind: Option<TaskKind>) -> Result<Task, TaskCsvError> {
-        read_task_bytes(text.as_bytes(), "t.csv", "t", DEFAULT_LABEL_COLUMN, kind)
+        read_with(text, &CsvOptions { kind, ..CsvOptions::default() }).map(|r| r.task)
+    }
+
+    fn read_with(text: &str, options: &CsvOptions) -> Result<CsvTask, TaskCsvError> {
+        read_task_bytes(text.as_bytes(), "t.csv", "t", options)
     }
 
     fn two_classes(i: usize) -> &'static str {
@@ -537,12 +225,16 @@ mod tests {
     fn missing_label_column() {
         let text = csv_with("class,x", |i| format!("{},{i}", two_classes(i)));
         let e = read(&text, None).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "t.csv:1: no label column `label` in the header (columns: class,x)"
+        assert!(
+            e.to_string().starts_with(
+                "t.csv:1: no label column `label` in the header (columns: class,x); name it with --label-column"
+            ),
+            "{e}"
         );
-        let ok = read_task_bytes(text.as_bytes(), "t.csv", "t", "class", None).unwrap();
-        assert_eq!(ok.classes(), 2);
+        let by_name = CsvOptions { label: LabelColumn::parse("class"), ..CsvOptions::default() };
+        assert_eq!(read_with(&text, &by_name).unwrap().task.classes(), 2);
+        let by_position = CsvOptions { label: LabelColumn::parse("1"), ..CsvOptions::default() };
+        assert_eq!(read_with(&text, &by_position).unwrap().task.classes(), 2);
     }
 
     #[test]
@@ -583,31 +275,124 @@ mod tests {
     }
 
     #[test]
-    fn non_numeric_cell_is_located() {
+    fn a_stray_non_number_in_a_numeric_column_is_located() {
         let text = csv_with("label,x,y", |i| {
             format!("{},{i},{}", two_classes(i), if i == 4 { "abc" } else { "1" })
         });
         let e = read(&text, None).unwrap_err();
-        assert_eq!(e.to_string(), "t.csv:6: column `y`: \"abc\" is not a number");
+        assert!(e.to_string().starts_with("t.csv:6: column `y`: \"abc\" is not a number (if it means a missing value, add --na \"abc\""), "{e}");
         let e = read(&text, Some(TaskKind::Numeric)).unwrap_err();
         assert!(matches!(e, TaskCsvError::NonNumeric { line: 6, .. }), "{e}");
+        // Said to be missing, it is.
+        let na = CsvOptions { na: vec!["abc".into()], ..CsvOptions::default() };
+        assert_eq!(read_with(&text, &na).unwrap().plan.columns[2].missing, 1);
     }
 
     #[test]
-    fn empty_numeric_cell_is_rejected() {
+    fn missing_numbers_take_the_median_and_a_flag() {
         let text = csv_with("label,x,y", |i| {
-            format!("{},{},1", two_classes(i), if i == 7 { "" } else { "2" })
+            let x = match i {
+                7 => "",
+                8 => "NA",
+                9 => " ? ",
+                _ => ["4", "1", "3", "2", "9", "5", "6"][i],
+            };
+            format!("{},{x},1", two_classes(i))
+        });
+        let read = read_with(&text, &CsvOptions::default()).unwrap();
+        assert_eq!(read.plan.columns[1].kind, ColumnKind::Numeric { median: 4.0, indicator: true });
+        assert_eq!(read.plan.columns[1].missing, 3);
+        let Features::Numeric { columns, .. } = &read.task.features else { panic!() };
+        assert_eq!(columns, &["x", "x (missing)", "y"]);
+        assert_eq!(read.task.numeric_row(0), &[4.0, 0.0, 1.0]);
+        assert_eq!(read.task.numeric_row(8), &[4.0, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn categories_are_one_hot_with_missing_and_other() {
+        let colours = ["red", "blue", "red", "green", "", "red", "blue", "teal", "red", "blue"];
+        let text = csv_with("label,colour,x", |i| format!("{},{},{i}", two_classes(i), colours[i]));
+        let read = read_with(&text, &CsvOptions::default()).unwrap();
+        let ColumnKind::Categorical { categories, other } = &read.plan.columns[1].kind else {
+            panic!("{:?}", read.plan.columns[1])
+        };
+        assert_eq!(categories, &["red", "blue", "green", "teal", "(missing)"]);
+        assert!(!other);
+        let Features::Numeric { columns, .. } = &read.task.features else { panic!() };
+        assert_eq!(columns[..2], ["colour=red", "colour=blue"]);
+        assert_eq!(read.task.numeric_row(4), &[0.0, 0.0, 0.0, 0.0, 1.0, 4.0]);
+        // A numeric column of codes, said to be categorical.
+        let codes = CsvOptions { categorical: vec!["x".into()], ..CsvOptions::default() };
+        let read = read_with(&text, &codes).unwrap();
+        assert!(matches!(read.plan.columns[2].kind, ColumnKind::Categorical { other: false, .. }));
+        assert_eq!(read.task.feature_count(), 5 + 10);
+    }
+
+    #[test]
+    fn rows_without_a_label_are_dropped_and_counted() {
+        let mut text = csv_with("label,x", |i| format!("{},{i}", two_classes(i)));
+        text.push_str(",5\r\nNA,6\r\n");
+        let read = read_with(&text, &CsvOptions::default()).unwrap();
+        assert_eq!(read.plan.dropped_rows, 2);
+        assert_eq!(read.task.rows(), 10);
+    }
+
+    #[test]
+    fn identifiers_are_left_out_and_dates_read_as_days() {
+        let text = {
+            let mut s = String::from("id,when,label,x\n");
+            for i in 0..30 {
+                s.push_str(&format!(
+                    "P{i:03},2021-03-{:02},{},{}\n",
+                    1 + i % 28,
+                    two_classes(i),
+                    i % 7
+                ));
+            }
+            s
+        };
+        let read = read_with(&text, &CsvOptions::default()).unwrap();
+        assert_eq!(read.plan.columns[0].kind, ColumnKind::Identifier);
+        assert!(matches!(read.plan.columns[1].kind, ColumnKind::Date { indicator: false, .. }));
+        assert_eq!(read.task.numeric_row(0)[0], 18_687.0); // 2021-03-01
+        let ignored = CsvOptions { ignore: vec!["when".into()], ..CsvOptions::default() };
+        assert_eq!(read_with(&text, &ignored).unwrap().task.feature_count(), 1);
+        let unknown = CsvOptions { ignore: vec!["nope".into()], ..CsvOptions::default() };
+        let e = read_with(&text, &unknown).unwrap_err();
+        assert!(e.to_string().contains("--ignore names column `nope`"), "{e}");
+    }
+
+    #[test]
+    fn free_text_beside_other_columns_says_what_to_ignore() {
+        let text = csv_with("label,review,stars", |i| {
+            format!("{},\"this is a long review number {i} of the thing\",{i}", two_classes(i))
         });
         let e = read(&text, None).unwrap_err();
+        assert!(matches!(e, TaskCsvError::MixedText { .. }), "{e}");
         assert!(
-            matches!(e, TaskCsvError::NonNumeric { line: 9, ref column, ref value, .. } if column == "x" && value.is_empty()),
+            e.to_string().contains("--ignore review") && e.to_string().contains("--ignore stars"),
             "{e}"
         );
+        let ignored = CsvOptions { ignore: vec!["stars".into()], ..CsvOptions::default() };
+        assert_eq!(read_with(&text, &ignored).unwrap().task.kind(), TaskKind::Text);
+    }
+
+    #[test]
+    fn spreadsheet_exports_semicolons_and_decimal_commas() {
+        let text = format!(
+            "\u{feff}{}",
+            csv_with("label;x;y", |i| format!("{};{i},5;-0,25", two_classes(i)))
+        );
+        let read = read_with(&text, &CsvOptions::default()).unwrap();
+        assert_eq!((read.plan.delimiter.as_str(), read.plan.decimal_comma), (";", true));
+        assert_eq!(read.task.numeric_row(3), &[3.5, -0.25]);
+        let tabs = csv_with("label\tx", |i| format!("{}\t{i}", two_classes(i)));
+        assert_eq!(read_with(&tabs, &CsvOptions::default()).unwrap().plan.delimiter, "TAB");
     }
 
     #[test]
     fn non_finite_values_are_rejected() {
-        for bad in ["NaN", "inf", "-infinity", "1e39"] {
+        for bad in ["inf", "-infinity", "1e39"] {
             let text = csv_with("label,x,y", |i| {
                 format!("{},1,{}", two_classes(i), if i == 2 { bad } else { "0" })
             });
@@ -620,9 +405,13 @@ mod tests {
     #[test]
     fn invalid_utf8_is_located() {
         let mut bytes = csv_with("label,x", |i| format!("{},{i}", two_classes(i))).into_bytes();
+        let offset = bytes.len() + 2;
         bytes.extend_from_slice(b"a,\xff\xfe\r\n");
-        let e = read_task_bytes(&bytes, "t.csv", "t", "label", None).unwrap_err();
-        assert_eq!(e.to_string(), "t.csv:12: column `x` is not valid UTF-8");
+        let e = read_task_bytes(&bytes, "t.csv", "t", &CsvOptions::default()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("t.csv:12: not UTF-8 at byte {offset} (save the file as UTF-8)")
+        );
     }
 
     #[test]
@@ -635,14 +424,15 @@ mod tests {
         let e = read("label,x\r\na,1\r\nb,2\r\n", None).unwrap_err();
         assert!(matches!(e, TaskCsvError::TooFewRows { rows: 2, min: 10, .. }), "{e}");
         let e =
-            read(&csv_with("label,x", |i| format!("{},1", if i == 5 { "" } else { "a" })), None)
+            read(&csv_with("label,x", |i| format!("{},{i}", if i == 5 { "" } else { "a" })), None)
                 .unwrap_err();
-        assert!(matches!(e, TaskCsvError::EmptyLabel { line: 7, .. }), "{e}");
+        assert!(matches!(e, TaskCsvError::TooFewRows { rows: 9, .. }), "{e}");
     }
 
     #[test]
     fn missing_file_is_an_io_error_naming_it() {
-        let e = read_task_csv(Path::new("/nonexistent/x.csv"), "x", "label", None).unwrap_err();
+        let e = read_task_csv(Path::new("/nonexistent/x.csv"), "x", &CsvOptions::default())
+            .unwrap_err();
         assert!(matches!(e, TaskCsvError::Io { .. }));
         assert!(e.to_string().starts_with("/nonexistent/x.csv: cannot read the file"), "{e}");
     }
@@ -663,7 +453,9 @@ mod tests {
             let (name, kind, rows, features, classes) = (f[0], f[1], f[2], f[3], f[4]);
             let start = std::time::Instant::now();
             let task =
-                read_task_csv(&dir.join(format!("{name}.csv")), name, "label", None).unwrap();
+                read_task_csv(&dir.join(format!("{name}.csv")), name, &CsvOptions::default())
+                    .unwrap()
+                    .task;
             eprintln!("{name:34} {:>6} rows  {:>8.1?}", task.rows(), start.elapsed());
             assert_eq!(task.kind().name(), kind, "{name}");
             assert_eq!(task.rows().to_string(), rows, "{name}");

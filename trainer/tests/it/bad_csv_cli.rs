@@ -23,7 +23,24 @@ fn malformed_csvs_are_rejected_with_located_errors_and_nothing_changes() {
             format!("label,x,y\n{good_rows}b,1.0,abc\n").into_bytes(),
             vec!["non_numeric.csv:22", "`y`", "abc"],
         ),
-        ("nan", format!("label,x,y\n{good_rows}b,NaN,1\n").into_bytes(), vec!["nan.csv:22", "`x`"]),
+        (
+            "infinite",
+            format!("label,x,y\n{good_rows}b,inf,1\n").into_bytes(),
+            vec!["infinite.csv:22", "`x`", "not a finite number"],
+        ),
+        ("bad_gzip", vec![0x1f, 0x8b, 8, 0, 1, 2, 3], vec!["bad_gzip.csv", "gzip"]),
+        (
+            "mixed_text",
+            format!(
+                "label,review,stars\n{}",
+                many(20, |i| format!(
+                    "{},\"a long review, number {i}, of it\",{i}\n",
+                    ["a", "b"][i % 2]
+                ))
+            )
+            .into_bytes(),
+            vec!["mixed_text.csv:1", "`review` is free text", "--ignore review", "--ignore stars"],
+        ),
         (
             "one_class",
             format!("label,x\n{}", many(20, |i| format!("a,{i}\n"))).into_bytes(),

@@ -96,7 +96,18 @@ fn out_of_range_options() {
     let before = snapshot(&db);
     let out = dir.path().join("r.postcard");
     let out = out.to_str().unwrap();
+    let iris = super::common::tasks_dir().join("iris.csv");
+    let iris = iris.to_str().unwrap();
+    let ranker = super::common::bundled_ranker();
     let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (vec!["tasks", "add", iris, "--db", &db, "--ignore", "nope"], vec!["--ignore", "nope"]),
+        (vec!["tasks", "add", iris, "--db", &db, "--text", "nope"], vec!["--text", "nope"]),
+        (vec!["tasks", "add", iris, "--db", &db, "--delimiter", "ab"], vec!["delimiter"]),
+        (vec!["tasks", "add", iris, "--db", &db, "--decimal", ";"], vec!["decimal mark"]),
+        (
+            vec!["search", "--weights", &ranker, "--task", iris, "--label-column", "9"],
+            vec!["column number 9", "iris.csv"],
+        ),
         (vec!["fit", "--db", &db, "-o", out, "--margin=-0.3"], vec!["--margin"]),
         (vec!["fit", "--db", &db, "-o", out, "--steps", "0"], vec!["--steps"]),
         (vec!["fit", "--db", &db, "-o", out, "--loss", "hinge"], vec!["--loss", "hinge"]),
