@@ -409,3 +409,22 @@ fn all_bundled_tasks_round_trip() {
         + std::fs::metadata(dir.path().join("db.sqlite-wal")).map_or(0, |m| m.len());
     eprintln!("database + WAL: {:.1} MiB", size as f64 / 1048576.0);
 }
+
+#[test]
+fn column_plans_are_stored_and_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("colour,x,label\n");
+    for i in 0..12 {
+        text.push_str(&format!("{},{},{}\n", ["red", "blue", ""][i % 3], i, ["a", "b"][i % 2]));
+    }
+    let read =
+        crate::task::task_csv::read_task_text(&text, "t.csv", "t", &Default::default()).unwrap();
+    let shard = dir.path().join("shard.sqlite");
+    Database::create_or_open(&shard).unwrap().add_csv_tasks(&[read.clone()]).unwrap();
+    let mut merged = Database::create_or_open(dir.path().join("all.sqlite")).unwrap();
+    merged.merge_from(&[&shard]).unwrap();
+    for db in [Database::open_read_only(&shard).unwrap(), merged] {
+        let tasks = db.list_tasks().unwrap();
+        assert_eq!(tasks[0].plan.as_ref(), Some(&read.plan));
+    }
+}
