@@ -420,7 +420,7 @@ fn column_plans_are_stored_and_merged() {
     let read =
         crate::task::task_csv::read_task_text(&text, "t.csv", "t", &Default::default()).unwrap();
     let shard = dir.path().join("shard.sqlite");
-    Database::create_or_open(&shard).unwrap().add_csv_tasks(&[read.clone()]).unwrap();
+    Database::create_or_open(&shard).unwrap().add_csv_tasks(std::slice::from_ref(&read)).unwrap();
     let mut merged = Database::create_or_open(dir.path().join("all.sqlite")).unwrap();
     merged.merge_from(&[&shard]).unwrap();
     for db in [Database::open_read_only(&shard).unwrap(), merged] {
