@@ -5,11 +5,12 @@ use archrank_core::{AnyRanker, SamplesFile};
 
 use crate::cli::CsvArgs;
 use crate::cli::{ExportSamplesArgs, InspectArgs, SearchArgs};
-use crate::commands::tasks::column_plan_table;
+use crate::commands::tasks::{column_plan_table, csv_summary};
 use crate::database::Database;
 use crate::output::{print, print_json, table};
 use crate::search::{SampleSource, search};
 use crate::task::column_plan::ColumnPlan;
+use crate::task::csv_input::task_name;
 use crate::task::split::stratified_subsample;
 use crate::task::task_csv::{CsvTask, read_task_csv};
 use crate::task::task_samples::samples_file_bytes;
@@ -21,11 +22,7 @@ fn read_weights(path: &std::path::Path) -> Result<Vec<u8>> {
 
 /// Reads a task CSV named after its file (`<stdin>` as `stdin`).
 fn csv_task(path: &std::path::Path, csv: &CsvArgs) -> Result<CsvTask> {
-    let stem = path.file_name().and_then(|s| s.to_str()).unwrap_or("task");
-    let name = stem.strip_suffix(".gz").unwrap_or(stem);
-    let name = std::path::Path::new(name).file_stem().and_then(|s| s.to_str()).unwrap_or("task");
-    let name = if name == "-" { "stdin" } else { name };
-    Ok(read_task_csv(path, name, &csv.options(None))?)
+    Ok(read_task_csv(path, &task_name(path), &csv.options(None))?)
 }
 
 pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
@@ -59,14 +56,7 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
         let mut value = serde_json::to_value(&output)?;
         if let (Some(plan), Some(object)) = (&plan, value.as_object_mut()) {
             object.insert("columns".into(), serde_json::to_value(&plan.columns)?);
-            object.insert(
-                "csv".into(),
-                serde_json::json!({
-                    "delimiter": plan.delimiter,
-                    "decimal_comma": plan.decimal_comma,
-                    "dropped_rows": plan.dropped_rows,
-                }),
-            );
+            object.insert("csv".into(), csv_summary(plan));
         }
         return print_json(&value);
     }

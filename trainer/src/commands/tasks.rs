@@ -7,7 +7,7 @@ use crate::database::Database;
 use crate::output::{print, print_json, table};
 use crate::task::TaskKind;
 use crate::task::column_plan::{ColumnKind, ColumnPlan};
-use crate::task::csv_input::source_name;
+use crate::task::csv_input::{source_name, task_name};
 use crate::task::task_csv::read_task_csv;
 
 pub(crate) fn run(command: TasksCommand) -> Result<()> {
@@ -29,36 +29,29 @@ fn add(args: &TasksAddArgs) -> Result<()> {
     // Parse everything before touching the database: one bad file adds nothing.
     let mut read = Vec::new();
     for path in &args.csv_files {
-        let file = path.file_name().and_then(|s| s.to_str()).unwrap_or("task");
-        let file = file.strip_suffix(".gz").unwrap_or(file);
-        let stem =
-            std::path::Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("task");
-        let stem = if stem == "-" { "stdin" } else { stem };
-        let name = args.name.as_deref().unwrap_or(stem);
-        read.push((source_name(path), read_task_csv(path, name, &options)?));
+        let name = args.name.clone().unwrap_or_else(|| task_name(path));
+        read.push(read_task_csv(path, &name, &options)?);
     }
-    let tasks: Vec<_> = read.iter().map(|(_, r)| r.clone()).collect();
+    let files: Vec<String> = args.csv_files.iter().map(|p| source_name(p)).collect();
     let mut db = Database::create_or_open(&args.db)?;
-    db.add_csv_tasks(&tasks)
+    db.add_csv_tasks(&read)
         .with_context(|| format!("while adding tasks to {}", args.db.display()))?;
     if args.json {
-        let rows: Vec<serde_json::Value> = read
+        let rows: Vec<serde_json::Value> = files
             .iter()
+            .zip(&read)
             .map(|(file, r)| {
                 let t = &r.task;
                 serde_json::json!({
                     "name": t.name, "file": file, "kind": t.kind(), "rows": t.rows(),
                     "features": t.feature_count(), "classes": t.classes(),
-                    "columns": r.plan.columns, "csv": {
-                        "delimiter": r.plan.delimiter, "decimal_comma": r.plan.decimal_comma,
-                        "dropped_rows": r.plan.dropped_rows,
-                    },
+                    "columns": r.plan.columns, "csv": csv_summary(&r.plan),
                 })
             })
             .collect();
         return print_json(&rows);
     }
-    for (file, r) in &read {
+    for (file, r) in files.iter().zip(&read) {
         let t = &r.task;
         print(&format!(
             "added {} from {file} ({}, {} rows, {} features, {} classes)\n{}",
@@ -86,6 +79,15 @@ fn plan_is_plain(plan: &ColumnPlan) -> bool {
                     ColumnKind::Label | ColumnKind::Numeric { .. } | ColumnKind::Text
                 )
         })
+}
+
+/// The dialect and dropped rows of a plan, as `--json` prints them beside its `columns`.
+pub(crate) fn csv_summary(plan: &ColumnPlan) -> serde_json::Value {
+    serde_json::json!({
+        "delimiter": plan.delimiter,
+        "decimal_comma": plan.decimal_comma,
+        "dropped_rows": plan.dropped_rows,
+    })
 }
 
 /// The column plan as a table a person reads: each column, what it became and why.

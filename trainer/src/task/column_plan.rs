@@ -145,16 +145,6 @@ impl ColumnPlan {
         names
     }
 
-    /// Whether the plan reads one free-text column.
-    #[must_use]
-    pub fn kind(&self) -> TaskKind {
-        if self.columns.iter().any(|c| c.kind == ColumnKind::Text) {
-            TaskKind::Text
-        } else {
-            TaskKind::Numeric
-        }
-    }
-
     /// The features of `rows` (indices into `table.records`) under this plan.
     ///
     /// # Errors
@@ -226,8 +216,8 @@ impl ColumnPlan {
     }
 }
 
-/// Types every column of `table` (the label at `label_at`) from all its cells and the user's
-/// `options`; `decimal_comma` is the dialect's.
+/// Types every column of `table` (the label at `label_at`) from its cells in `rows` (the
+/// labelled records) and the user's `options`; `decimal_comma` is the dialect's.
 ///
 /// # Errors
 /// A column that is mostly numbers but holds a non-number, a non-finite number, a free-text
@@ -235,6 +225,7 @@ impl ColumnPlan {
 pub fn plan_columns(
     table: &CsvTable,
     label_at: usize,
+    rows: &[usize],
     options: &CsvOptions,
     decimal_comma: bool,
     source: &str,
@@ -253,8 +244,6 @@ pub fn plan_columns(
             });
         }
     }
-    let labelled: Vec<bool> =
-        table.column(label_at).map(|(cell, _)| !options.is_missing(cell)).collect();
     let mut columns = Vec::with_capacity(table.header.len());
     let mut lone_text_candidates = Vec::new();
     for (j, name) in table.header.iter().enumerate() {
@@ -267,8 +256,11 @@ pub fn plan_columns(
             });
             continue;
         }
-        let cells: Vec<(&str, u64)> =
-            table.column(j).zip(&labelled).filter(|(_, keep)| **keep).map(|(c, _)| c).collect();
+        let cells: Vec<(&str, u64)> = rows
+            .iter()
+            .filter_map(|&r| table.records.get(r))
+            .map(|rec| (rec.cells.get(j).map_or("", String::as_str), rec.line))
+            .collect();
         let (column, strings) = type_column(name, &cells, options, decimal_comma, source)?;
         if strings {
             lone_text_candidates.push(j);
@@ -423,16 +415,6 @@ fn settle_task_kind(
     options: &CsvOptions,
     source: &str,
 ) -> Result<(), TaskCsvError> {
-    let kept = |columns: &[PlannedColumn]| -> Vec<usize> {
-        (0..columns.len())
-            .filter(|&j| {
-                !matches!(
-                    columns[j].kind,
-                    ColumnKind::Label | ColumnKind::Identifier | ColumnKind::Ignored
-                )
-            })
-            .collect()
-    };
     let candidates: Vec<usize> = (0..columns.len())
         .filter(|&j| !matches!(columns[j].kind, ColumnKind::Label | ColumnKind::Ignored))
         .collect();
@@ -458,7 +440,9 @@ fn settle_task_kind(
         columns[*only].kind = ColumnKind::Text;
         columns[*only].action = "free text (the only feature column)".into();
     }
-    let kept = kept(columns);
+    // The features: every candidate but the identifiers left out.
+    let kept: Vec<usize> =
+        candidates.iter().copied().filter(|&j| columns[j].kind != ColumnKind::Identifier).collect();
     if kept.is_empty() {
         return Err(TaskCsvError::NoFeatures {
             source_name: source.to_owned(),

@@ -13,29 +13,12 @@ pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 /// Lines the delimiter is sniffed from.
 const SNIFF_LINES: usize = 50;
 
-/// How a CSV file separates cells and writes decimals.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Dialect {
-    /// Cell separator.
-    pub delimiter: u8,
-    /// Decimals are written with a comma (`3,5`), as spreadsheets do in many locales.
-    pub decimal_comma: bool,
-}
-
-impl Default for Dialect {
-    fn default() -> Self {
-        Self { delimiter: b',', decimal_comma: false }
-    }
-}
-
-impl Dialect {
-    /// The delimiter as a person reads it (`,`, `;`, `TAB`, `|`).
-    #[must_use]
-    pub fn delimiter_name(&self) -> String {
-        match self.delimiter {
-            b'\t' => "TAB".to_owned(),
-            d => char::from(d).to_string(),
-        }
+/// A delimiter as a person reads it (`,`, `;`, `TAB`, `|`).
+#[must_use]
+pub fn delimiter_name(delimiter: u8) -> String {
+    match delimiter {
+        b'\t' => "TAB".to_owned(),
+        d => char::from(d).to_string(),
     }
 }
 
@@ -64,6 +47,17 @@ pub fn read_text(path: &Path) -> Result<String, TaskCsvError> {
 #[must_use]
 pub fn source_name(path: &Path) -> String {
     if path.as_os_str() == "-" { "<stdin>".to_owned() } else { path.display().to_string() }
+}
+
+/// The task name a file gives by default: its stem without `.csv.gz` or `.csv`; `stdin` for `-`.
+#[must_use]
+pub fn task_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        return "stdin".to_owned();
+    }
+    let file = path.file_name().and_then(|s| s.to_str()).unwrap_or("task");
+    let file = file.strip_suffix(".gz").unwrap_or(file);
+    Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("task").to_owned()
 }
 
 /// [`read_text`] on bytes already read; `source` names them in errors.
@@ -167,6 +161,15 @@ mod tests {
         assert_eq!(sniff_delimiter("text;label\n\"a, b, c\";x\n\"d, e\";y\n"), b';');
         // One column: nothing splits; the default stands.
         assert_eq!(sniff_delimiter("label\nx\ny\n"), b',');
+    }
+
+    #[test]
+    fn names_tasks_after_their_files() {
+        assert_eq!(task_name(Path::new("dir/iris.csv")), "iris");
+        assert_eq!(task_name(Path::new("survey.csv.gz")), "survey");
+        assert_eq!(task_name(Path::new("-")), "stdin");
+        assert_eq!(delimiter_name(b'\t'), "TAB");
+        assert_eq!(delimiter_name(b';'), ";");
     }
 
     #[test]

@@ -27,11 +27,6 @@ impl CsvTable {
     pub fn header_list(&self) -> String {
         self.header.join(",")
     }
-
-    /// Column `column`'s cells, record by record.
-    pub fn column(&self, column: usize) -> impl Iterator<Item = (&str, u64)> {
-        self.records.iter().map(move |r| (r.cells.get(column).map_or("", String::as_str), r.line))
-    }
 }
 
 /// Reads RFC 4180 `text` with a header row, cells separated by `delimiter`.

@@ -15,7 +15,7 @@ use std::path::Path;
 use super::column_plan::{ColumnPlan, plan_columns};
 pub use super::csv_error::TaskCsvError;
 use super::csv_input::{
-    Dialect, decode_text, read_text, sniff_decimal_comma, sniff_delimiter, source_name,
+    decode_text, delimiter_name, read_text, sniff_decimal_comma, sniff_delimiter, source_name,
 };
 pub use super::csv_options::{CsvOptions, DEFAULT_LABEL_COLUMN, LabelColumn};
 use super::csv_table::read_table;
@@ -99,12 +99,13 @@ pub fn read_task_text(
                 r.cells.iter().enumerate().filter(|(j, _)| *j != label_at).map(|(_, c)| c.as_str())
             }))
     });
-    let columns = plan_columns(&table, label_at, options, decimal_comma, source)?;
+    // Rows without a label are left out of everything, the typing included.
     let rows: Vec<usize> = (0..table.records.len())
         .filter(|&r| table.records[r].cells.get(label_at).is_some_and(|c| !options.is_missing(c)))
         .collect();
+    let columns = plan_columns(&table, label_at, &rows, options, decimal_comma, source)?;
     let plan = ColumnPlan {
-        delimiter: Dialect { delimiter, decimal_comma }.delimiter_name(),
+        delimiter: delimiter_name(delimiter),
         decimal_comma,
         columns,
         dropped_rows: table.records.len() - rows.len(),

@@ -96,6 +96,7 @@ fn every_shape_is_added_searched_and_used() {
     let db = db.to_str().unwrap();
     let ranker = bundled_ranker();
     let mut names = Vec::new();
+    let (mut added_all, mut found_all) = (Vec::new(), Vec::new());
     for (path, options, expected, delimiter) in cases(dir.path()) {
         let path = path.to_str().unwrap();
         let mut add = vec!["tasks", "add", path, "--db", db, "--json"];
@@ -108,20 +109,12 @@ fn every_shape_is_added_searched_and_used() {
         let found: Value = serde_json::from_str(&ok(&search)).unwrap();
         check_plan(&found, &expected, delimiter);
         assert!(found["discrete"].as_str().is_some_and(|d| d.starts_with('m')), "{found}");
+        added_all.push(added);
+        found_all.push(found);
     }
     assert_eq!(names[3], "pipe_separated");
-    // What each shape became, in detail.
-    let survey: Value = serde_json::from_str(&ok(&[
-        "search",
-        "--weights",
-        &ranker,
-        "--task",
-        shape("survey.csv").to_str().unwrap(),
-        "--label-column",
-        "satisfaction",
-        "--json",
-    ]))
-    .unwrap();
+    // What each shape became, in detail (in the order of `cases`).
+    let (survey, spreadsheet, stray) = (&found_all[1], &found_all[0], &added_all[5]);
     let age = column(&survey["columns"], "age");
     assert_eq!(
         (age["indicator"].as_bool(), age["missing"].as_u64()),
@@ -130,27 +123,7 @@ fn every_shape_is_added_searched_and_used() {
     );
     let smoker = column(&survey["columns"], "smoker");
     assert!(smoker["categories"].as_array().unwrap().iter().any(|c| c == "(missing)"), "{smoker}");
-    let spreadsheet: Value = serde_json::from_str(&ok(&[
-        "search",
-        "--weights",
-        &ranker,
-        "--task",
-        shape("spreadsheet_export.csv").to_str().unwrap(),
-        "--label-column",
-        "Klasse",
-        "--json",
-    ]))
-    .unwrap();
     assert_eq!(spreadsheet["csv"]["decimal_comma"], true);
-    let stray: Value = serde_json::from_str(&ok(&[
-        "tasks",
-        "add",
-        shape("stray_question_mark.csv").to_str().unwrap(),
-        "--db",
-        dir.path().join("other.sqlite").to_str().unwrap(),
-        "--json",
-    ]))
-    .unwrap();
     assert_eq!(column(&stray[0]["columns"], "x2")["missing"], 1);
     // The plan is stored with each task.
     let listed: Value =
