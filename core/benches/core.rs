@@ -4,6 +4,7 @@
 
 use std::hint::black_box;
 
+use archrank_core::dims::SET_FEATURES;
 use archrank_core::dims::{Paper, Preset, Tiny};
 use archrank_core::fixture::{pseudo_random, random_weights};
 use archrank_core::{Embedder, NumericStatsBuilder, Ranker, TaskEmbedding};
@@ -35,10 +36,13 @@ fn bench_preset<P: Preset>(c: &mut Criterion) {
             }
             let encoder = stats.finish().unwrap();
             let mut embedder = Embedder::default();
+            let mut values = [0.0; SET_FEATURES];
             for (i, r) in rows.chunks(12).enumerate() {
-                embedder.add(ranker.network(), &encoder.encode(r, (i % 3) as u32).unwrap());
+                let x = encoder.encode(r, (i % 3) as u32).unwrap();
+                let read = encoder.set_values(r, &mut values);
+                embedder.add(ranker.network(), &x, &values[..read]);
             }
-            embedder.embedding()
+            embedder.embedding(ranker.network())
         });
     });
     group.throughput(Throughput::Elements(1));

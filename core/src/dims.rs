@@ -272,15 +272,37 @@ pub const SHAPE_AT: usize = LABEL_AT + LABEL_SLOTS;
 /// varies from sample to sample, so not a property of the task.
 pub const PRIOR_SLOT: usize = 4;
 
+// ---- the feature-set encoder ----
+
+/// Features the set encoder reads at most: a wider task's features are read evenly spaced.
+pub const SET_FEATURES: usize = 64;
+/// Values of an encoded text the set encoder reads as its features: the hashed word bag and the
+/// token statistics.
+pub const TEXT_SET_VALUES: usize = SKETCH_DIM + ROW_STATS_DIM;
+/// Width of the feature layer f over one (value, label slot) pair.
+pub const FEATURE_HIDDEN: usize = 16;
+/// Width of the hidden layer of g, the network over one feature's mean of f.
+pub const SET_HIDDEN: usize = 32;
+/// Width of the set summary s: g's output, averaged over the features.
+pub const SET_EMBED: usize = 16;
+/// Task-level shape scalars in z: the shape block without the per-sample class prior.
+pub const TASK_SCALARS: usize = SHAPE_DIM - 1;
+/// Landmarker slots in z (filled only by the evaluation's controls, zero on a device).
+pub const LANDMARK_SLOTS: usize = 4;
+/// Where the shape scalars start in z (after the set summary).
+pub const SCALARS_AT: usize = SET_EMBED;
+/// Where the landmarker slots start in z.
+pub const LANDMARKS_AT: usize = SCALARS_AT + TASK_SCALARS;
+/// Width of the task embedding z = [set summary | shape scalars | landmarker slots].
+pub const EMBED_DIM: usize = LANDMARKS_AT + LANDMARK_SLOTS;
+
+const _: () = assert!(TEXT_SET_VALUES <= SET_FEATURES);
+
 // ---- the ranking network (paper sizes) ----
 
-/// Width of phi's hidden layer.
-pub const PHI_HIDDEN: usize = 50;
-/// Width of the task embedding z (phi's output).
-pub const EMBED_DIM: usize = 50;
-/// Width of rho's first layer.
+/// Width of rho's first layer (and of the backbone's).
 pub const RHO_HIDDEN1: usize = 50;
-/// Width of rho's second layer.
+/// Width of rho's second layer (and of the backbone's).
 pub const RHO_HIDDEN2: usize = 10;
 /// Architectures stored per training task as search starts.
 pub const TOP_K: usize = 5;

@@ -5,7 +5,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::dims::{EMBED_DIM, Preset, TOP_K};
-use crate::network::param_count;
+use crate::network::{RankerForm, param_count};
 pub use crate::weights_format::le_bytes;
 use crate::weights_format::{
     FitInfo, LossKind, Provenance, SearchConfig, TaskSection, WeightsFile,
@@ -73,7 +73,14 @@ impl OwnedSections {
     #[must_use]
     pub fn file<P: Preset>(&self) -> WeightsFile<'_> {
         WeightsFile::new::<P>(
-            FitInfo { loss: LossKind::Linear, margin: 0.3, gap: 0.01, steps: 0, seed: 0 },
+            FitInfo {
+                loss: LossKind::Linear,
+                form: RankerForm::Residual,
+                margin: 0.3,
+                gap: 0.01,
+                steps: 0,
+                seed: 0,
+            },
             Provenance {
                 trainer_version: "fixture",
                 database_hash: "",

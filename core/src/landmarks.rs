@@ -11,15 +11,15 @@
 //! least squares, with n at most [`MAX_LANDMARK_SAMPLES`] and d = [`LANDMARK_FEATURES`].
 
 use crate::architecture::argmax;
-use crate::dims::{LABEL_AT, LABEL_SLOTS};
-use crate::sample_encoder::Encoded;
+use crate::dims::{LABEL_AT, LABEL_SLOTS, LANDMARK_SLOTS};
+use crate::sample_encoder::{Encoded, label_slot as label};
 
 /// Samples the landmarkers read at most (the rest are ignored).
 pub const MAX_LANDMARK_SAMPLES: usize = 256;
 /// Features each learner sees: the sketch and the row statistics of an encoded sample.
 pub const LANDMARK_FEATURES: usize = LABEL_AT;
-/// Number of landmarkers.
-pub const LANDMARKS: usize = 4;
+/// Number of landmarkers (their slots in z).
+pub const LANDMARKS: usize = LANDMARK_SLOTS;
 /// Ridge added to the least-squares normal equations (keeps them solvable for any data).
 const RIDGE: f32 = 1e-2;
 /// Variance floor of naive Bayes, so a constant feature does not dominate.
@@ -75,11 +75,6 @@ impl Landmarks {
             least_squares: accuracy(&|x| ls.predict(x)),
         }
     }
-}
-
-/// The sample's class: its label slot (classes by frequency; the rarest share the last slot).
-fn label(x: &Encoded) -> usize {
-    argmax(x.as_slice().get(LABEL_AT..LABEL_AT + LABEL_SLOTS).unwrap_or(&[]))
 }
 
 /// The sample's features for the learners.

@@ -12,12 +12,15 @@
 //!    read in place afterwards (on a device, straight from flash). After `Ok`, nothing below can
 //!    fail.
 //! 2. **Encode** the task's samples ([`sample_encoder`]): a statistics pass, then each
-//!    (features, label) sample becomes a fixed-size vector whatever the feature count.
-//! 3. **Embed**: phi of every encoded sample, averaged by an [`Embedder`] into the task
-//!    embedding z.
+//!    (features, label) sample becomes a fixed-size vector whatever the feature count, and its
+//!    standardized feature values.
+//! 3. **Embed** ([`set_encoder`]): every (value, label) pair through a small network, averaged
+//!    per feature over the samples, a second network per feature, averaged over the features;
+//!    with the task's shape scalars this is the task embedding z ([`Embedder`]).
 //! 4. **Search** ([`Ranker::search`]): the two training tasks nearest to z lend their top
 //!    architectures as starts; gradient ascent on the logits u (through rho and the per-group
-//!    softmax) keeps the best predicted score. The result carries u*, its score, its
+//!    softmax) keeps the best predicted score; the score is an agnostic backbone plus a
+//!    task-specific residual ([`RankerForm`]). The result carries u*, its score, its
 //!    [`Discrete`] form, the nearest tasks and the start it came from.
 //!
 //! # Guarantees
@@ -60,6 +63,7 @@ pub mod sample_encoder;
 pub mod samples_format;
 pub mod search;
 pub mod search_report;
+pub mod set_encoder;
 pub mod task_embedding;
 pub mod task_table;
 pub mod weights_format;
@@ -69,13 +73,17 @@ pub use architecture::{Discrete, LayerChoice, SoftView, SpecError};
 pub use dims::{Paper, Preset, PresetId, Tiny};
 pub use error::{EncodeError, WeightsError};
 pub use landmarks::Landmarks;
-pub use network::{Embedder, Network, Scorer, TaskEmbedding};
+pub use network::{Network, RankerForm, Scorer, TaskEmbedding};
 pub use ranker::Ranker;
 pub use sample_encoder::{
     Encoded, NumericEncoder, NumericStatsBuilder, TextEncoder, TextStatsBuilder,
 };
 pub use samples_format::{Samples, SamplesError, SamplesFile};
 pub use search::{Neighbour, SearchResult, Start};
-pub use task_embedding::{NumericSamples, embed_numeric, embed_text, encode_numeric, encode_text};
+pub use set_encoder::{SetAccumulator, SetSummary};
+pub use task_embedding::{
+    Embedder, NumericSamples, assemble_embedding, embed_numeric, embed_text, encode_numeric,
+    encode_text,
+};
 pub use task_table::TaskTable;
 pub use weights_format::{LossKind, SearchConfig, WeightsFile};

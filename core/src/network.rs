@@ -1,26 +1,66 @@
-//! The ranking network: phi over encoded samples into a running-mean task embedding z, and
-//! rho(softmax-per-group(u), z) -> score, with the analytic gradient of the score in u.
+//! The ranking network's weights and its scoring half: the feature-set encoder's tensors (used
+//! by [`crate::set_encoder`]), and the score of an architecture for a task embedding z,
+//! `score(u, z) = g(softmax(u)) + h(softmax(u), z)` (an agnostic backbone g and a task-specific
+//! residual h; the paper's form has no backbone), with its analytic gradient in u.
 
 use core::marker::PhantomData;
 
 use nalgebra::SVector;
+use serde::{Deserialize, Serialize};
 
 use crate::architecture::{softmax_groups, softmax_groups_backward};
 use crate::dense::{LeSlice, accumulate_into, affine_into, backward_input_into, relu, take, value};
 use crate::dims::{
-    ArchBuffer, EMBED_DIM, ENCODED_DIM, PHI_HIDDEN, Preset, RHO_HIDDEN1, RHO_HIDDEN2,
+    ArchBuffer, EMBED_DIM, FEATURE_HIDDEN, LABEL_SLOTS, Preset, RHO_HIDDEN1, RHO_HIDDEN2,
+    SET_EMBED, SET_HIDDEN,
 };
-use crate::sample_encoder::Encoded;
 
-/// A task embedding z: the mean of phi over a batch of the task's samples.
+/// A task embedding z = [set summary | shape scalars | landmarker slots].
 pub type TaskEmbedding = SVector<f32, EMBED_DIM>;
 
+/// How a score is formed from an architecture and a task embedding.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RankerForm {
+    /// The paper's: one network over (u, z), `score = h(u, z)`.
+    Paper,
+    /// An agnostic backbone plus a task-specific residual, `score = g(u) + h(u, z)`: the fit
+    /// keeps h small, so the embedding adds only what the data supports.
+    #[default]
+    Residual,
+}
+
+impl RankerForm {
+    /// Both forms.
+    pub const ALL: [Self; 2] = [Self::Paper, Self::Residual];
+
+    /// Lower-case name, as the command line spells it.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Paper => "paper",
+            Self::Residual => "residual",
+        }
+    }
+}
+
+/// Number of tensors of the network.
+pub const TENSOR_COUNT: usize = 20;
+
 /// Names of the network's tensors, in storage order.
-pub const TENSOR_NAMES: [&str; 11] = [
-    "phi1.weight",
-    "phi1.bias",
-    "phi2.weight",
-    "phi2.bias",
+pub const TENSOR_NAMES: [&str; TENSOR_COUNT] = [
+    "feature.weight_value",
+    "feature.weight_label",
+    "feature.bias",
+    "set1.weight",
+    "set1.bias",
+    "set2.weight",
+    "set2.bias",
+    "backbone1.weight",
+    "backbone1.bias",
+    "backbone2.weight",
+    "backbone2.bias",
+    "backbone3.weight",
+    "backbone3.bias",
     "rho1.weight_u",
     "rho1.weight_z",
     "rho1.bias",
@@ -32,38 +72,65 @@ pub const TENSOR_NAMES: [&str; 11] = [
 
 /// Index of each tensor in [`TENSOR_NAMES`] (storage) order.
 pub mod tensor {
-    /// phi's first layer, `[ENCODED_DIM][PHI_HIDDEN]`.
-    pub const PHI1_W: usize = 0;
+    /// The feature layer f's weight of the value, `[FEATURE_HIDDEN]`.
+    pub const FEATURE_WV: usize = 0;
+    /// f's weights of the label slot (one-hot), `[LABEL_SLOTS][FEATURE_HIDDEN]`.
+    pub const FEATURE_WL: usize = 1;
+    /// f's bias.
+    pub const FEATURE_B: usize = 2;
+    /// g's first layer, `[FEATURE_HIDDEN][SET_HIDDEN]`.
+    pub const SET1_W: usize = 3;
     /// Its bias.
-    pub const PHI1_B: usize = 1;
-    /// phi's second layer, `[PHI_HIDDEN][EMBED_DIM]`.
-    pub const PHI2_W: usize = 2;
+    pub const SET1_B: usize = 4;
+    /// g's second layer, `[SET_HIDDEN][SET_EMBED]`.
+    pub const SET2_W: usize = 5;
     /// Its bias.
-    pub const PHI2_B: usize = 3;
+    pub const SET2_B: usize = 6;
+    /// The backbone's first layer, `[U][RHO_HIDDEN1]`.
+    pub const BACKBONE1_W: usize = 7;
+    /// Its bias.
+    pub const BACKBONE1_B: usize = 8;
+    /// The backbone's second layer, `[RHO_HIDDEN1][RHO_HIDDEN2]`.
+    pub const BACKBONE2_W: usize = 9;
+    /// Its bias.
+    pub const BACKBONE2_B: usize = 10;
+    /// The backbone's output weights, `[RHO_HIDDEN2]`.
+    pub const BACKBONE3_W: usize = 11;
+    /// Its bias.
+    pub const BACKBONE3_B: usize = 12;
     /// rho's first layer, rows of the architecture part, `[U][RHO_HIDDEN1]`.
-    pub const RHO1_WU: usize = 4;
+    pub const RHO1_WU: usize = 13;
     /// rho's first layer, rows of the task embedding, `[EMBED_DIM][RHO_HIDDEN1]`.
-    pub const RHO1_WZ: usize = 5;
+    pub const RHO1_WZ: usize = 14;
     /// rho's first bias.
-    pub const RHO1_B: usize = 6;
+    pub const RHO1_B: usize = 15;
     /// rho's second layer, `[RHO_HIDDEN1][RHO_HIDDEN2]`.
-    pub const RHO2_W: usize = 7;
+    pub const RHO2_W: usize = 16;
     /// Its bias.
-    pub const RHO2_B: usize = 8;
+    pub const RHO2_B: usize = 17;
     /// rho's output weights, `[RHO_HIDDEN2]`.
-    pub const RHO3_W: usize = 9;
+    pub const RHO3_W: usize = 18;
     /// rho's output bias.
-    pub const RHO3_B: usize = 10;
+    pub const RHO3_B: usize = 19;
 }
 
 /// Lengths of the network's tensors, in storage order (weights are `[input][output]`).
 #[must_use]
-pub const fn tensor_sizes(arch_dim: usize) -> [usize; 11] {
+pub const fn tensor_sizes(arch_dim: usize) -> [usize; TENSOR_COUNT] {
     [
-        ENCODED_DIM * PHI_HIDDEN,
-        PHI_HIDDEN,
-        PHI_HIDDEN * EMBED_DIM,
-        EMBED_DIM,
+        FEATURE_HIDDEN,
+        LABEL_SLOTS * FEATURE_HIDDEN,
+        FEATURE_HIDDEN,
+        FEATURE_HIDDEN * SET_HIDDEN,
+        SET_HIDDEN,
+        SET_HIDDEN * SET_EMBED,
+        SET_EMBED,
+        arch_dim * RHO_HIDDEN1,
+        RHO_HIDDEN1,
+        RHO_HIDDEN1 * RHO_HIDDEN2,
+        RHO_HIDDEN2,
+        RHO_HIDDEN2,
+        1,
         arch_dim * RHO_HIDDEN1,
         EMBED_DIM * RHO_HIDDEN1,
         RHO_HIDDEN1,
@@ -91,76 +158,56 @@ pub const fn param_count(arch_dim: usize) -> usize {
 /// The ranking network's weights for preset `P`, read in place.
 #[derive(Clone, Copy, Debug)]
 pub struct Network<'a, P: Preset> {
-    t: [LeSlice<'a>; 11],
+    pub(crate) t: [LeSlice<'a>; TENSOR_COUNT],
+    form: RankerForm,
     preset: PhantomData<P>,
 }
 
-/// phi's activations for one sample, for back-propagation in the trainer.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct PhiTrace {
-    /// First layer, after ReLU.
-    pub hidden: SVector<f32, PHI_HIDDEN>,
-    /// Output, after tanh: phi of the sample.
-    pub out: TaskEmbedding,
-}
-
-/// rho's activations for one architecture, for back-propagation.
+/// The activations of one score, for back-propagation in the trainer.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RhoTrace {
-    /// First layer, after ReLU.
+    /// rho's first layer, after ReLU.
     pub hidden1: SVector<f32, RHO_HIDDEN1>,
-    /// Second layer, after ReLU.
+    /// rho's second layer, after ReLU.
     pub hidden2: SVector<f32, RHO_HIDDEN2>,
-}
-
-impl Default for PhiTrace {
-    fn default() -> Self {
-        Self { hidden: SVector::zeros(), out: TaskEmbedding::zeros() }
-    }
+    /// The backbone's first layer, after ReLU (zero in the paper's form).
+    pub backbone1: SVector<f32, RHO_HIDDEN1>,
+    /// The backbone's second layer, after ReLU (zero in the paper's form).
+    pub backbone2: SVector<f32, RHO_HIDDEN2>,
+    /// The residual h's output (the whole score in the paper's form).
+    pub residual: f32,
 }
 
 impl Default for RhoTrace {
     fn default() -> Self {
-        Self { hidden1: SVector::zeros(), hidden2: SVector::zeros() }
+        Self {
+            hidden1: SVector::zeros(),
+            hidden2: SVector::zeros(),
+            backbone1: SVector::zeros(),
+            backbone2: SVector::zeros(),
+            residual: 0.0,
+        }
     }
 }
 
 impl<'a, P: Preset> Network<'a, P> {
     /// Views `params` (every tensor of [`tensor_sizes`], concatenated, little-endian f32) as a
-    /// network. `None` when the length is not exactly right.
+    /// network of the given form. `None` when the length is not exactly right.
     #[must_use]
-    pub fn from_params(params: LeSlice<'a>) -> Option<Self> {
+    pub fn from_params(params: LeSlice<'a>, form: RankerForm) -> Option<Self> {
         let mut rest = params;
         let sizes = tensor_sizes(P::ARCH_DIM);
-        let mut t: [LeSlice<'a>; 11] = [&[]; 11];
+        let mut t: [LeSlice<'a>; TENSOR_COUNT] = [&[]; TENSOR_COUNT];
         for (slot, &n) in t.iter_mut().zip(&sizes) {
             *slot = take(&mut rest, n)?;
         }
-        rest.is_empty().then_some(Self { t, preset: PhantomData })
+        rest.is_empty().then_some(Self { t, form, preset: PhantomData })
     }
 
-    /// phi of one encoded sample, keeping the activations.
-    pub fn phi_traced(&self, x: &Encoded, trace: &mut PhiTrace) {
-        let hidden = trace.hidden.as_mut_slice();
-        affine_into(self.t[tensor::PHI1_W], self.t[tensor::PHI1_B], x.as_slice(), hidden);
-        relu(hidden);
-        affine_into(
-            self.t[tensor::PHI2_W],
-            self.t[tensor::PHI2_B],
-            trace.hidden.as_slice(),
-            trace.out.as_mut_slice(),
-        );
-        for v in trace.out.as_mut_slice() {
-            *v = libm::tanhf(*v);
-        }
-    }
-
-    /// phi of one encoded sample.
+    /// How scores are formed.
     #[must_use]
-    pub fn phi(&self, x: &Encoded) -> TaskEmbedding {
-        let mut trace = PhiTrace::default();
-        self.phi_traced(x, &mut trace);
-        trace.out
+    pub fn form(&self) -> RankerForm {
+        self.form
     }
 
     /// A scorer for the task with embedding `z`: rho's z part is computed once here.
@@ -177,39 +224,6 @@ impl<'a, P: Preset> Network<'a, P> {
     }
 }
 
-/// Accumulates phi over a stream of samples into the running-mean task embedding.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Embedder {
-    sum: TaskEmbedding,
-    count: u32,
-}
-
-impl Default for Embedder {
-    fn default() -> Self {
-        Self { sum: TaskEmbedding::zeros(), count: 0 }
-    }
-}
-
-impl Embedder {
-    /// Adds one encoded sample.
-    pub fn add<P: Preset>(&mut self, net: &Network<'_, P>, x: &Encoded) {
-        self.sum += net.phi(x);
-        self.count = self.count.saturating_add(1);
-    }
-
-    /// Samples added so far.
-    #[must_use]
-    pub fn count(&self) -> u32 {
-        self.count
-    }
-
-    /// The task embedding: the mean of phi over the samples (zero when there were none).
-    #[must_use]
-    pub fn embedding(&self) -> TaskEmbedding {
-        if self.count == 0 { TaskEmbedding::zeros() } else { self.sum / self.count as f32 }
-    }
-}
-
 /// Scores architectures for one task.
 #[derive(Clone, Debug)]
 pub struct Scorer<'n, 'a, P: Preset> {
@@ -218,25 +232,83 @@ pub struct Scorer<'n, 'a, P: Preset> {
     base: SVector<f32, RHO_HIDDEN1>,
 }
 
+/// The three layers of a scoring tower: `relu(W1^T x + b1)`, `relu(W2^T a1 + b2)`, `w3 . a2 + b3`.
+#[derive(Clone, Copy)]
+struct Tower<'a> {
+    w2: LeSlice<'a>,
+    b2: LeSlice<'a>,
+    w3: LeSlice<'a>,
+    b3: LeSlice<'a>,
+}
+
+impl Tower<'_> {
+    /// Layers 2 and 3 over `hidden1` (already through its ReLU), keeping `hidden2`.
+    fn finish(&self, hidden1: &[f32], hidden2: &mut SVector<f32, RHO_HIDDEN2>) -> f32 {
+        affine_into(self.w2, self.b2, hidden1, hidden2.as_mut_slice());
+        relu(hidden2.as_mut_slice());
+        let mut out = value(self.b3, 0);
+        for (i, h) in hidden2.as_slice().iter().enumerate() {
+            out += h * value(self.w3, i);
+        }
+        out
+    }
+
+    /// d out / d hidden1 (before its ReLU), into `g1`.
+    fn backward(&self, hidden1: &[f32], hidden2: &[f32], g1: &mut [f32; RHO_HIDDEN1]) {
+        let mut g2 = [0.0; RHO_HIDDEN2];
+        for (i, (g, h)) in g2.iter_mut().zip(hidden2).enumerate() {
+            *g = if *h > 0.0 { value(self.w3, i) } else { 0.0 };
+        }
+        backward_input_into(self.w2, &g2, g1);
+        for (g, h) in g1.iter_mut().zip(hidden1) {
+            if *h <= 0.0 {
+                *g = 0.0;
+            }
+        }
+    }
+}
+
 impl<P: Preset> Scorer<'_, '_, P> {
+    fn residual_tower(&self) -> Tower<'_> {
+        let t = &self.net.t;
+        Tower {
+            w2: t[tensor::RHO2_W],
+            b2: t[tensor::RHO2_B],
+            w3: t[tensor::RHO3_W],
+            b3: t[tensor::RHO3_B],
+        }
+    }
+
+    fn backbone_tower(&self) -> Tower<'_> {
+        let t = &self.net.t;
+        Tower {
+            w2: t[tensor::BACKBONE2_W],
+            b2: t[tensor::BACKBONE2_B],
+            w3: t[tensor::BACKBONE3_W],
+            b3: t[tensor::BACKBONE3_B],
+        }
+    }
+
     /// Score of an architecture given as per-group probabilities (the softmax of u).
     pub fn score_soft_traced(&self, soft: &[f32], trace: &mut RhoTrace) -> f32 {
         let t = &self.net.t;
         trace.hidden1 = self.base;
         accumulate_into(t[tensor::RHO1_WU], soft, trace.hidden1.as_mut_slice());
         relu(trace.hidden1.as_mut_slice());
-        affine_into(
-            t[tensor::RHO2_W],
-            t[tensor::RHO2_B],
-            trace.hidden1.as_slice(),
-            trace.hidden2.as_mut_slice(),
-        );
-        relu(trace.hidden2.as_mut_slice());
-        let mut score = value(t[tensor::RHO3_B], 0);
-        for (i, h) in trace.hidden2.as_slice().iter().enumerate() {
-            score += h * value(t[tensor::RHO3_W], i);
+        trace.residual = self.residual_tower().finish(trace.hidden1.as_slice(), &mut trace.hidden2);
+        if self.net.form == RankerForm::Paper {
+            return trace.residual;
         }
-        score
+        affine_into(
+            t[tensor::BACKBONE1_W],
+            t[tensor::BACKBONE1_B],
+            soft,
+            trace.backbone1.as_mut_slice(),
+        );
+        relu(trace.backbone1.as_mut_slice());
+        let backbone =
+            self.backbone_tower().finish(trace.backbone1.as_slice(), &mut trace.backbone2);
+        backbone + trace.residual
     }
 
     /// Score of architecture logits `u` (length U).
@@ -254,19 +326,22 @@ impl<P: Preset> Scorer<'_, '_, P> {
         softmax_groups(&P::LAYOUT, u, soft.as_mut());
         let mut trace = RhoTrace::default();
         let score = self.score_soft_traced(soft.as_ref(), &mut trace);
-        let mut g2 = [0.0; RHO_HIDDEN2];
-        for (i, (g, h)) in g2.iter_mut().zip(trace.hidden2.as_slice().iter()).enumerate() {
-            *g = if *h > 0.0 { value(t[tensor::RHO3_W], i) } else { 0.0 };
-        }
         let mut g1 = [0.0; RHO_HIDDEN1];
-        backward_input_into(t[tensor::RHO2_W], &g2, &mut g1);
-        for (g, h) in g1.iter_mut().zip(trace.hidden1.as_slice().iter()) {
-            if *h <= 0.0 {
-                *g = 0.0;
-            }
-        }
+        self.residual_tower().backward(trace.hidden1.as_slice(), trace.hidden2.as_slice(), &mut g1);
         let mut grad_soft = P::Arch::zeroed();
         backward_input_into(t[tensor::RHO1_WU], &g1, grad_soft.as_mut());
+        if self.net.form == RankerForm::Residual {
+            self.backbone_tower().backward(
+                trace.backbone1.as_slice(),
+                trace.backbone2.as_slice(),
+                &mut g1,
+            );
+            let mut from_backbone = P::Arch::zeroed();
+            backward_input_into(t[tensor::BACKBONE1_W], &g1, from_backbone.as_mut());
+            for (g, b) in grad_soft.as_mut().iter_mut().zip(from_backbone.as_ref()) {
+                *g += b;
+            }
+        }
         softmax_groups_backward(&P::LAYOUT, soft.as_ref(), grad_soft.as_ref(), grad_u);
         score
     }

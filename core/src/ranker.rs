@@ -58,7 +58,8 @@ impl<'a, P: Preset> Ranker<'a, P> {
             return Err(WeightsError::BadSearchDefaults);
         }
         let params = f32_section("params", header.params, param_count(P::ARCH_DIM))?;
-        let network = Network::from_params(params).ok_or(WeightsError::Malformed)?;
+        let network =
+            Network::from_params(params, header.fit.form).ok_or(WeightsError::Malformed)?;
         let tasks = TaskTable::from_section::<P>(&header.tasks)?;
         Ok(Self { header, network, tasks })
     }

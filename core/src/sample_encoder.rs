@@ -9,14 +9,47 @@
 
 use nalgebra::SVector;
 
+use crate::architecture::argmax;
 use crate::dims::{
-    ENCODED_DIM, LABEL_AT, LABEL_SLOTS, MAX_CLASSES, PRIOR_SLOT, ROW_STATS_AT, SHAPE_AT, SHAPE_DIM,
-    SKETCH_DIM, SKETCH_HASHES,
+    ENCODED_DIM, LABEL_AT, LABEL_SLOTS, MAX_CLASSES, PRIOR_SLOT, ROW_STATS_AT, SET_FEATURES,
+    SHAPE_AT, SHAPE_DIM, SKETCH_DIM, SKETCH_HASHES, TASK_SCALARS, TEXT_SET_VALUES,
 };
 use crate::error::EncodeError;
 
 /// One encoded sample.
 pub type Encoded = SVector<f32, ENCODED_DIM>;
+
+/// The sample's class as the encoder sees it: its label slot (classes by frequency; the rarest
+/// share the last slot).
+#[must_use]
+pub fn label_slot(x: &Encoded) -> usize {
+    argmax(x.as_slice().get(LABEL_AT..LABEL_AT + LABEL_SLOTS).unwrap_or(&[]))
+}
+
+/// The task-level shape scalars of an encoded sample: its shape block without the per-sample
+/// class prior, the same for every sample of a task.
+#[must_use]
+pub fn task_scalars(x: &Encoded) -> [f32; TASK_SCALARS] {
+    let mut out = [0.0; TASK_SCALARS];
+    let shape = (SHAPE_AT..SHAPE_AT + SHAPE_DIM).filter(|&i| i != SHAPE_AT + PRIOR_SLOT);
+    for (o, i) in out.iter_mut().zip(shape) {
+        *o = x[i];
+    }
+    out
+}
+
+/// The values of an encoded text the set encoder reads as features: its hashed word bag and
+/// token statistics.
+#[must_use]
+pub fn text_set_values(x: &Encoded) -> &[f32] {
+    x.as_slice().get(..TEXT_SET_VALUES).unwrap_or(&[])
+}
+
+/// Index of the `k`-th feature the set encoder reads out of `features`: all of them up to
+/// [`SET_FEATURES`], evenly spaced beyond.
+const fn set_feature(k: usize, features: usize) -> usize {
+    if features <= SET_FEATURES { k } else { k * features / SET_FEATURES }
+}
 
 /// Standardized values are clipped to +-CLIP so one outlier cannot dominate the sketch.
 const CLIP: f32 = 5.0;
@@ -271,6 +304,25 @@ impl<const F: usize> NumericEncoder<F> {
         write_shape(&mut x, &self.shape);
         self.classes.write_label(label, &mut x)?;
         Ok(x)
+    }
+
+    /// The values the set encoder reads of `row` (already checked by [`Self::encode`]): each
+    /// read feature standardized, clipped to +-CLIP and scaled into [-1, 1]; writes them to
+    /// the front of `out` and returns how many.
+    pub fn set_values(&self, row: &[f32], out: &mut [f32; SET_FEATURES]) -> usize {
+        let read = self.features.min(SET_FEATURES);
+        for (k, o) in out.iter_mut().enumerate().take(read) {
+            let j = set_feature(k, self.features);
+            let (v, mu, inv) = (
+                row.get(j).copied().unwrap_or(0.0),
+                self.mean.get(j).copied().unwrap_or(0.0),
+                self.inv_std.get(j).copied().unwrap_or(0.0),
+            );
+            #[allow(clippy::manual_clamp)]
+            let z = ((v - mu) * inv).max(-CLIP).min(CLIP);
+            *o = z / CLIP;
+        }
+        read
     }
 }
 

@@ -14,14 +14,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::dense::LeSlice;
 use crate::dims::{
-    EMBED_DIM, ENCODED_DIM, PHI_HIDDEN, Preset, PresetId, RHO_HIDDEN1, RHO_HIDDEN2, TOP_K,
+    EMBED_DIM, ENCODED_DIM, FEATURE_HIDDEN, Preset, PresetId, RHO_HIDDEN1, RHO_HIDDEN2, SET_EMBED,
+    SET_FEATURES, SET_HIDDEN, TOP_K,
 };
 use crate::error::WeightsError;
+use crate::network::RankerForm;
 
 /// The first bytes of every weights file.
 pub const MAGIC: [u8; 8] = *b"ARCHRANK";
 /// The format version this build reads and writes.
-pub const FORMAT_VERSION: u16 = 2;
+pub const FORMAT_VERSION: u16 = 3;
 
 /// Largest magnitude of any stored value and search setting. Bounded inputs (encoded samples,
 /// probabilities, tanh embeddings) through weights this size keep every score and gradient far
@@ -68,8 +70,14 @@ pub struct Dims {
     pub arch_dim: u32,
     /// Encoded sample length.
     pub encoded_dim: u32,
-    /// phi's hidden width.
-    pub phi_hidden: u32,
+    /// Features the set encoder reads at most.
+    pub set_features: u32,
+    /// Width of the set encoder's feature layer f.
+    pub feature_hidden: u32,
+    /// Width of the set encoder's g hidden layer.
+    pub set_hidden: u32,
+    /// Width of the set summary.
+    pub set_embed: u32,
     /// Task embedding width.
     pub embed_dim: u32,
     /// rho's first hidden width.
@@ -91,7 +99,10 @@ impl Dims {
             bases: l.bases() as u32,
             arch_dim: P::ARCH_DIM as u32,
             encoded_dim: ENCODED_DIM as u32,
-            phi_hidden: PHI_HIDDEN as u32,
+            set_features: SET_FEATURES as u32,
+            feature_hidden: FEATURE_HIDDEN as u32,
+            set_hidden: SET_HIDDEN as u32,
+            set_embed: SET_EMBED as u32,
             embed_dim: EMBED_DIM as u32,
             rho_hidden1: RHO_HIDDEN1 as u32,
             rho_hidden2: RHO_HIDDEN2 as u32,
@@ -101,14 +112,17 @@ impl Dims {
 
     /// Every dimension with its name, in header order.
     #[must_use]
-    pub fn named(&self) -> [(&'static str, u32); 10] {
+    pub fn named(&self) -> [(&'static str, u32); 13] {
         [
             ("modules", self.modules),
             ("layers", self.layers),
             ("bases", self.bases),
             ("arch_dim", self.arch_dim),
             ("encoded_dim", self.encoded_dim),
-            ("phi_hidden", self.phi_hidden),
+            ("set_features", self.set_features),
+            ("feature_hidden", self.feature_hidden),
+            ("set_hidden", self.set_hidden),
+            ("set_embed", self.set_embed),
             ("embed_dim", self.embed_dim),
             ("rho_hidden1", self.rho_hidden1),
             ("rho_hidden2", self.rho_hidden2),
@@ -154,6 +168,8 @@ impl LossKind {
 pub struct FitInfo {
     /// The loss.
     pub loss: LossKind,
+    /// How scores are formed (the paper's network or backbone plus residual).
+    pub form: RankerForm,
     /// Ranking margin m.
     pub margin: f32,
     /// Uncertainty gap.

@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
-use archrank_core::{LossKind, PresetId};
+use archrank_core::{LossKind, PresetId, RankerForm};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::child::DEFAULT_MAX_ROWS;
-use crate::fit::{FitConfig, FitError, Metric, Optimizer};
+use crate::fit::{FitConfig, FitError, Metric, Optimizer, TaskInputs};
 use crate::populate::Shard;
 
 /// The default experiment database: the bundled one.
@@ -91,6 +91,24 @@ impl From<LossArg> for LossKind {
             LossArg::L2 => Self::L2,
             LossArg::Linear => Self::Linear,
             LossArg::Quadratic => Self::Quadratic,
+        }
+    }
+}
+
+/// How a ranker forms its scores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RankerFormArg {
+    /// The paper's: one network over the architecture and the task embedding.
+    Paper,
+    /// An agnostic backbone over the architecture plus a task-specific residual.
+    Residual,
+}
+
+impl From<RankerFormArg> for RankerForm {
+    fn from(f: RankerFormArg) -> Self {
+        match f {
+            RankerFormArg::Paper => Self::Paper,
+            RankerFormArg::Residual => Self::Residual,
         }
     }
 }
@@ -443,9 +461,23 @@ pub struct FitArgs {
     /// Optimizer steps.
     #[arg(long)]
     pub steps: Option<u32>,
-    /// Samples per step whose mean phi is the task embedding z.
+    /// Samples per step whose set summary goes into the task embedding z.
     #[arg(long)]
     pub batch_samples: Option<usize>,
+    /// How scores are formed: residual (an agnostic backbone plus a task-specific residual,
+    /// the default) or paper (one network over architecture and task, for reproduction).
+    #[arg(long, value_enum)]
+    pub ranker: Option<RankerFormArg>,
+    /// Weight of the residual's penalty mean(h^2): how strongly scores keep to the backbone.
+    #[arg(long)]
+    pub residual_penalty: Option<f32>,
+    /// Weight of the auxiliary "same task?" loss on the set summaries (0 turns it off).
+    #[arg(long)]
+    pub same_task_weight: Option<f32>,
+    /// The learned rankers also read the four landmarkers (evaluation only: a device does not
+    /// compute them, so `fit` refuses it).
+    #[arg(long)]
+    pub landmarks: bool,
     /// Pairs of runs per step (single runs for l2).
     #[arg(long)]
     pub pairs: Option<usize>,
@@ -467,6 +499,10 @@ impl FitArgs {
         let d = FitConfig::default();
         let config = FitConfig {
             loss: loss.unwrap_or(d.loss),
+            form: self.ranker.map_or(d.form, Into::into),
+            inputs: TaskInputs { landmarks: self.landmarks, ..d.inputs },
+            residual_penalty: self.residual_penalty.unwrap_or(d.residual_penalty),
+            same_task_weight: self.same_task_weight.unwrap_or(d.same_task_weight),
             margin: self.margin.unwrap_or(d.margin),
             gap: self.gap.unwrap_or(d.gap),
             optimizer: self.optimizer.unwrap_or(d.optimizer),

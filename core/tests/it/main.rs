@@ -5,4 +5,5 @@ mod encoder;
 mod gradient;
 mod landmarks;
 mod search;
+mod set_encoder;
 mod weights;

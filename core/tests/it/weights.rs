@@ -66,9 +66,10 @@ fn other_dimensions() {
     let sections = OwnedSections::random::<Tiny>(1, 2);
     let mut file = sections.file::<Tiny>();
     file.dims.embed_dim = 64;
+    let expected = archrank_core::dims::EMBED_DIM as u32;
     assert_eq!(
         load_tiny(&file.to_bytes().unwrap()),
-        WeightsError::DimensionMismatch { what: "embed_dim", expected: 50, found: 64 }
+        WeightsError::DimensionMismatch { what: "embed_dim", expected, found: 64 }
     );
 }
 
@@ -146,7 +147,7 @@ fn non_finite_values() {
         WeightsError::NonFinite { what: "params", index: 10 }
     );
     let mut sections = OwnedSections::random::<Tiny>(1, 2);
-    sections.embeddings = le_bytes(&[f32::INFINITY; 100]);
+    sections.embeddings = le_bytes(&[f32::INFINITY; 2 * archrank_core::dims::EMBED_DIM]);
     assert_eq!(
         load_tiny(&sections.file::<Tiny>().to_bytes().unwrap()),
         WeightsError::NonFinite { what: "task embeddings", index: 0 }

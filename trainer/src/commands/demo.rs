@@ -115,7 +115,7 @@ pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
     crate::atomic_file::write(&args.output.join("ranker.postcard"), &outcome.weights)?;
     let mut report = Report::new(&format!("archrank demo: {}", args.task));
     report.text(&format!("```\n{text}```"));
-    if let Some((pred, actual)) = held_out_scores(&outcome.params, &data, &args.task) {
+    if let Some((pred, actual)) = held_out_scores(&outcome.params, base.form, &data, &args.task) {
         report.figure(
             "predicted_vs_actual.svg",
             "Predicted score against validation accuracy of the held-out task's runs",

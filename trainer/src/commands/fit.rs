@@ -48,14 +48,17 @@ pub(crate) fn run(args: &FitCommandArgs, quiet: bool) -> Result<()> {
     if args.json {
         return print_json(&serde_json::json!({
             "output": args.output.display().to_string(), "bytes": bytes.len(), "preset": preset.name(),
-            "loss": config.loss.name(), "steps": config.steps, "tasks": result.tasks.len(),
+            "loss": config.loss.name(), "ranker": config.form.name(), "steps": config.steps,
+            "residual_penalty": config.residual_penalty, "same_task_weight": config.same_task_weight,
+            "tasks": result.tasks.len(),
             "seconds": seconds, "final_loss": result.final_loss(),
             "curve": result.curve.iter().map(|p| (p.step, p.loss)).collect::<Vec<_>>(),
         }));
     }
     print(&format!(
-        "fitted {} ranker ({} loss, {} steps, {} tasks) in {seconds:.1} s; final loss {:.4}\nwrote {} ({} bytes)\n",
+        "fitted {} ranker ({} form, {} loss, {} steps, {} tasks) in {seconds:.1} s; final loss {:.4}\nwrote {} ({} bytes)\n",
         preset,
+        config.form.name(),
         config.loss.name(),
         config.steps,
         result.tasks.len(),

@@ -130,13 +130,16 @@ pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {
         vec![
             "dimensions".into(),
             format!(
-                "M={} L={} B={} U={} x={} phi={} z={} rho={}/{} top_k={}",
+                "M={} L={} B={} U={} x={} set={}x{}/{}/{} z={} rho={}/{} top_k={}",
                 d.modules,
                 d.layers,
                 d.bases,
                 d.arch_dim,
                 d.encoded_dim,
-                d.phi_hidden,
+                d.set_features,
+                d.feature_hidden,
+                d.set_hidden,
+                d.set_embed,
                 d.embed_dim,
                 d.rho_hidden1,
                 d.rho_hidden2,
@@ -146,10 +149,11 @@ pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {
         vec![
             "loss".into(),
             format!(
-                "{} (margin {}, gap {}), {} steps, seed {}",
+                "{} (margin {}, gap {}), {} form, {} steps, seed {}",
                 f.loss.name(),
                 f.margin,
                 f.gap,
+                f.form.name(),
                 f.steps,
                 f.seed
             ),

@@ -16,8 +16,15 @@ fn mean_spearman(result: &FitResult, tasks: &[FitTask]) -> f64 {
         .iter()
         .map(|t| {
             let archs: Vec<&[f32]> = t.runs.iter().map(|r| r.arch.as_slice()).collect();
-            let scores =
-                predict_scores_with_params::<Tiny, _>(&result.params, &t.encoded, &archs).unwrap();
+            let config = &result.config;
+            let scores = predict_scores_with_params::<Tiny, _>(
+                &result.params,
+                config.form,
+                t,
+                config.inputs,
+                &archs,
+            )
+            .unwrap();
             let x: Vec<f64> = scores.iter().map(|&v| f64::from(v)).collect();
             let y: Vec<f64> = t.runs.iter().map(|r| f64::from(r.target)).collect();
             spearman(&x, &y)

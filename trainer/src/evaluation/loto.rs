@@ -2,7 +2,6 @@
 //! the other tasks, score every database run of the held-out task and correlate the scores with
 //! the measured metric; mean and std over repeats with different seeds.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
@@ -149,16 +148,11 @@ pub fn run_loto(
             settings.kinds.iter().flat_map(move |&k| (0..settings.repeats).map(move |r| (t, k, r)))
         })
         .collect();
-    // Each ranker's view of the data once (a control's landmarkers and meta vectors are per
-    // task), not once per held-out task and repeat.
-    let views: Vec<(RankerKind, Cow<'_, FitData>)> =
-        settings.kinds.iter().map(|&k| (k, k.view(data))).collect();
-    let view_of = |kind: RankerKind| views.iter().find(|(k, _)| *k == kind).map(|(_, v)| &**v);
     let outcomes: Vec<Result<Correlations>> = jobs
         .par_iter()
         .map(|&(task, kind, repeat)| {
             let result = evaluate_one(
-                view_of(kind).unwrap_or(data),
+                data,
                 task,
                 kind,
                 &settings.base,
@@ -246,24 +240,25 @@ fn summarize(tasks: &[TaskResult], kinds: &[RankerKind]) -> BTreeMap<String, Sum
     out
 }
 
-/// Fits `kind` without `task` on `viewed` (the data as `kind` sees it,
-/// [`RankerKind::view`]) and correlates its scores of `task`'s runs with their targets.
+/// Fits `kind` without `task` on `data` and correlates its scores of `task`'s runs with their
+/// targets.
 ///
 /// # Errors
 /// The fit's errors.
 pub fn evaluate_one(
-    viewed: &FitData,
+    data: &FitData,
     task: &str,
     kind: RankerKind,
     base: &FitConfig,
     seed: u64,
 ) -> Result<Correlations> {
-    let train = viewed.without(task);
-    let held = viewed.task(task).ok_or_else(|| EvalError::UnknownTask(task.to_owned()))?;
+    let train = data.without(task);
+    let held = data.task(task).ok_or_else(|| EvalError::UnknownTask(task.to_owned()))?;
     let fitted = kind.fit(&train, base, seed)?;
-    let scores =
-        score_task_runs(viewed.preset, &fitted.params, held).ok_or(FitError::ParamCount {
-            expected: archrank_core::network::param_count(viewed.preset.layout().arch_dim()),
+    let config = &fitted.config;
+    let scores = score_task_runs(data.preset, &fitted.params, config.form, held, config.inputs)
+        .ok_or(FitError::ParamCount {
+            expected: archrank_core::network::param_count(data.preset.layout().arch_dim()),
             found: fitted.params.len(),
         })?;
     let predicted: Vec<f64> = scores.iter().map(|&s| f64::from(s)).collect();

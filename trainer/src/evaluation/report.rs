@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use archrank_core::{LossKind, Network, Preset, with_preset};
+use archrank_core::{LossKind, Network, Preset, RankerForm, with_preset};
 use rayon::prelude::*;
 
 use super::error::{EvalError, Result};
@@ -15,7 +15,8 @@ use super::rank_stats::spearman;
 use super::svg_plot::{bars, histogram, lines, scatter};
 use super::{LotoReport, RankerKind};
 use crate::fit::{
-    FitConfig, FitData, FitResult, hinge, le_params, score_task_runs, task_embedding,
+    FitConfig, FitData, FitResult, SampleBatch, TaskInputs, embedding, hinge, le_params,
+    score_task_runs, set_forward,
 };
 use crate::rng::{Rng, derive_seed};
 
@@ -57,11 +58,17 @@ impl Report {
     }
 }
 
-/// Predicted scores and measured targets of `held`'s runs, by a network given as parameters.
+/// Predicted scores and measured targets of `held`'s runs, by a network given as parameters
+/// (reading what a device reads).
 #[must_use]
-pub fn held_out_scores(params: &[f32], data: &FitData, held: &str) -> Option<(Vec<f64>, Vec<f64>)> {
+pub fn held_out_scores(
+    params: &[f32],
+    form: RankerForm,
+    data: &FitData,
+    held: &str,
+) -> Option<(Vec<f64>, Vec<f64>)> {
     let task = data.task(held)?;
-    let scores = score_task_runs(data.preset, params, task)?;
+    let scores = score_task_runs(data.preset, params, form, task, TaskInputs::PRODUCT)?;
     Some((
         scores.iter().map(|&s| f64::from(s)).collect(),
         task.runs.iter().map(|r| f64::from(r.target)).collect(),
@@ -130,13 +137,14 @@ pub fn spearman_per_task(report: &LotoReport) -> String {
 
 fn embeddings_of<P: Preset>(
     params: &[f32],
+    form: RankerForm,
     data: &FitData,
     batches: usize,
     batch: usize,
     seed: u64,
 ) -> Vec<(String, Vec<Vec<f64>>)> {
     let le = le_params(params);
-    let Some(net) = Network::<P>::from_params(&le) else { return Vec::new() };
+    let Some(net) = Network::<P>::from_params(&le, form) else { return Vec::new() };
     data.tasks
         .iter()
         .enumerate()
@@ -144,10 +152,13 @@ fn embeddings_of<P: Preset>(
             let mut rng = Rng::new(derive_seed(&[seed, ti as u64]));
             let zs = (0..batches)
                 .map(|_| {
-                    let sample: Vec<_> = (0..batch.min(t.encoded.len()))
-                        .filter_map(|_| t.encoded.get(rng.below(t.encoded.len())).copied())
-                        .collect();
-                    task_embedding(&net, &sample).iter().map(|&v| f64::from(v)).collect()
+                    let n = t.samples.len();
+                    let rows = (0..batch.min(n)).map(|_| rng.below(n)).collect();
+                    let set = set_forward(&net, &SampleBatch { task: t, rows });
+                    embedding(t, &set.summary, TaskInputs::PRODUCT)
+                        .iter()
+                        .map(|&v| f64::from(v))
+                        .collect()
                 })
                 .collect();
             (t.name.clone(), zs)
@@ -159,13 +170,13 @@ fn embeddings_of<P: Preset>(
 #[must_use]
 pub fn embedding_figures(
     params: &[f32],
+    form: RankerForm,
     data: &FitData,
     batches: usize,
     batch: usize,
     seed: u64,
 ) -> (String, String) {
-    let per_task =
-        with_preset!(data.preset, P => embeddings_of::<P>(params, data, batches, batch, seed));
+    let per_task = with_preset!(data.preset, P => embeddings_of::<P>(params, form, data, batches, batch, seed));
     let points: Vec<Vec<f64>> = per_task.iter().flat_map(|(_, zs)| zs.iter().cloned()).collect();
     let regroup = |proj: Vec<(f64, f64)>| -> Vec<(String, Vec<(f64, f64)>)> {
         let mut it = proj.into_iter();
@@ -234,7 +245,7 @@ pub fn full_report(
         "| loss | Spearman on the held-out task | final training loss |\n|---|---:|---:|\n",
     );
     for (loss, fit) in &fits {
-        if let Some((pred, actual)) = held_out_scores(&fit.params, data, held) {
+        if let Some((pred, actual)) = held_out_scores(&fit.params, fit.config.form, data, held) {
             let _ = writeln!(
                 rows,
                 "| {} | {:.3} | {:.4} |",
@@ -275,7 +286,7 @@ pub fn full_report(
     );
     if let Some((_, linear)) = fits.iter().find(|(l, _)| *l == LossKind::Linear) {
         let (pca, tsne) =
-            embedding_figures(&linear.params, data, 10, base.batch_samples, base.seed);
+            embedding_figures(&linear.params, base.form, data, 10, base.batch_samples, base.seed);
         report.figure(
             "embeddings_pca.svg",
             "Task embeddings of 10 batches per task, PCA (cf. Figure 6)",

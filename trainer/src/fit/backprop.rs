@@ -1,65 +1,129 @@
 //! One step's forward pass, through the core's own network code, and its back-propagation by
-//! hand into every tensor of phi and rho.
+//! hand into every tensor: the set encoder, the backbone and the residual.
 //!
 //! The forward pass builds a [`Network`] over the little-endian bytes of the current parameters
-//! and calls [`Network::phi_traced`] and [`archrank_core::Scorer::score_soft_traced`], so the
-//! scores the trainer fits are the scores a device computes, bit for bit. The backward pass
+//! and calls the core's [`SetAccumulator`] and [`archrank_core::Scorer::score_soft_traced`], so
+//! the scores the trainer fits are the scores a device computes, bit for bit. The backward pass
 //! reads the same parameters as `f32` and follows the core's layout (weights `[input][output]`):
 //!
 //! ```text
-//! phi:  h = relu(W1^T x + b1),  o = tanh(W2^T h + b2),     z = mean over the batch of o
-//! rho:  a1 = relu(Wu^T softmax(u) + Wz^T z + b1),  a2 = relu(W2^T a1 + b2),  v = w3 . a2 + b3
+//! set:  f_ij = relu(w_v x_ij + W_l[c_i] + b),  m_j = mean_i f_ij,
+//!       g_j = tanh(W2^T relu(W1^T m_j + b1) + b2),  s = mean_j g_j,  z = [s | scalars | landmarks]
+//! h:    a1 = relu(Wu^T softmax(u) + Wz^T z + b1),  a2 = relu(W2^T a1 + b2),  h = w3 . a2 + b3
+//! g:    the same tower over softmax(u) alone (the residual form);  score = g + h
 //! ```
 
 use archrank_core::architecture::softmax_groups;
-use archrank_core::dims::{EMBED_DIM, PHI_HIDDEN, RHO_HIDDEN1, RHO_HIDDEN2};
-use archrank_core::network::{PhiTrace, RhoTrace, param_count};
-use archrank_core::{Encoded, Network, Preset, TaskEmbedding};
+use archrank_core::dims::{
+    EMBED_DIM, FEATURE_HIDDEN, LANDMARK_SLOTS, RHO_HIDDEN1, RHO_HIDDEN2, SET_EMBED, SET_HIDDEN,
+    TASK_SCALARS,
+};
+use archrank_core::network::{RhoTrace, param_count};
+use archrank_core::set_encoder::FeatureTrace;
+use archrank_core::{
+    Network, Preset, RankerForm, SetAccumulator, SetSummary, TaskEmbedding, assemble_embedding,
+};
 
 use super::error::{FitError, Result};
+use super::fit_config::{FitConfig, TaskInputs};
+use super::fit_data::FitTask;
 use super::network_params::{le_params, tensor, tensor_ranges};
-use super::pairwise_loss::{LossSpec, batch_loss};
+use super::pairwise_loss::batch_loss;
+use super::same_task_loss::triplet_loss;
 
-/// What one step trains on: a batch of one task's encoded samples (for z), and the
-/// architectures scored for z with their targets (pairs back to back for the ranking losses).
-#[derive(Clone, Debug, Default)]
+/// Rows of one task whose samples make a set summary.
+#[derive(Clone, Debug)]
+pub struct SampleBatch<'a> {
+    /// The task.
+    pub task: &'a FitTask,
+    /// Indices into its samples, in the order they are accumulated.
+    pub rows: Vec<usize>,
+}
+
+impl<'a> SampleBatch<'a> {
+    /// Every sample of `task`, in order.
+    #[must_use]
+    pub fn all(task: &'a FitTask) -> Self {
+        Self { task, rows: (0..task.samples.len()).collect() }
+    }
+}
+
+/// What one step trains on: a batch of one task's samples (for z), the architectures scored
+/// for z with their targets (pairs back to back for the ranking losses), and for the
+/// "same task?" loss a second batch of the task and one of another task.
+#[derive(Clone, Debug)]
 pub struct StepBatch<'a> {
-    /// Encoded samples whose mean phi is z.
-    pub samples: Vec<&'a Encoded>,
+    /// Samples whose set summary goes into z.
+    pub samples: SampleBatch<'a>,
     /// Architecture logits u, each of length U.
     pub archs: Vec<&'a [f32]>,
     /// Target of each architecture.
     pub targets: Vec<f32>,
+    /// Another batch of the same task and a batch of another task.
+    pub same_task: Option<(SampleBatch<'a>, SampleBatch<'a>)>,
+}
+
+/// The set encoder's activations for one batch.
+#[derive(Clone, Debug)]
+pub struct SetForward {
+    /// The set summary s.
+    pub summary: SetSummary,
+    /// g's activations per feature.
+    pub features: Vec<FeatureTrace>,
 }
 
 /// The activations of a forward pass, kept for back-propagation.
 #[derive(Clone, Debug)]
 pub struct Forward {
-    /// phi's activations, per sample.
-    pub phi: Vec<PhiTrace>,
-    /// The task embedding: the mean of phi over the samples, as the core's `Embedder` computes
-    /// it.
+    /// The set encoder's.
+    pub set: SetForward,
+    /// The task embedding.
     pub z: TaskEmbedding,
     /// The per-group softmax of every architecture, back to back.
     pub soft: Vec<f32>,
-    /// rho's activations, per architecture.
+    /// The towers' activations, per architecture.
     pub rho: Vec<RhoTrace>,
     /// The score of every architecture.
     pub scores: Vec<f32>,
 }
 
+/// The set summary of `batch`, accumulated in row order by the core's [`SetAccumulator`].
+#[must_use]
+pub fn set_forward<P: Preset>(net: &Network<'_, P>, batch: &SampleBatch<'_>) -> SetForward {
+    let samples = &batch.task.samples;
+    let mut acc = SetAccumulator::new();
+    for &i in &batch.rows {
+        acc.add(net, samples.values(i), samples.slot(i));
+    }
+    let mut features = Vec::with_capacity(acc.width());
+    let summary = acc.summary_traced(net, |_, trace| features.push(*trace));
+    SetForward { summary, features }
+}
+
+/// z of `task` from its set summary, with the parts `inputs` does not read left zero. For
+/// [`TaskInputs::PRODUCT`] this is what the core's `Embedder` computes.
+#[must_use]
+pub fn embedding(task: &FitTask, summary: &SetSummary, inputs: TaskInputs) -> TaskEmbedding {
+    let summary = if inputs.set { *summary } else { SetSummary::zeros() };
+    let scalars = if inputs.scalars { task.samples.scalars() } else { [0.0; TASK_SCALARS] };
+    let landmarks = if inputs.landmarks { task.landmarks } else { [0.0; LANDMARK_SLOTS] };
+    assemble_embedding(&summary, &scalars, &landmarks)
+}
+
 /// The forward pass of `net` for one batch: z from `samples`, then a score per architecture.
 #[must_use]
-pub fn forward<P: Preset>(net: &Network<'_, P>, samples: &[&Encoded], archs: &[&[f32]]) -> Forward {
-    let mut phi = vec![PhiTrace::default(); samples.len()];
-    // The same sum and division as `archrank_core::Embedder`, so z is bit-identical to it.
-    let mut sum = TaskEmbedding::zeros();
-    for (x, trace) in samples.iter().zip(&mut phi) {
-        net.phi_traced(x, trace);
-        sum += trace.out;
-    }
-    let count = u32::try_from(samples.len()).unwrap_or(u32::MAX);
-    let z = if count == 0 { TaskEmbedding::zeros() } else { sum / count as f32 };
+pub fn forward<P: Preset>(
+    net: &Network<'_, P>,
+    samples: &SampleBatch<'_>,
+    inputs: TaskInputs,
+    archs: &[&[f32]],
+) -> Forward {
+    let set = if inputs.set {
+        set_forward(net, samples)
+    } else {
+        SetForward { summary: SetSummary::zeros(), features: Vec::new() }
+    };
+    let z = embedding(samples.task, &set.summary, inputs);
     let scorer = net.scorer(&z);
     let u_dim = P::ARCH_DIM;
     let mut soft = vec![0.0; archs.len() * u_dim];
@@ -71,7 +135,7 @@ pub fn forward<P: Preset>(net: &Network<'_, P>, samples: &[&Encoded], archs: &[&
         softmax_groups(&P::LAYOUT, u, s);
         *score = scorer.score_soft_traced(s, trace);
     }
-    Forward { phi, z, soft, rho, scores }
+    Forward { set, z, soft, rho, scores }
 }
 
 /// `grad_w += input (x) g_out` for a `[input][output]` weight gradient.
@@ -103,84 +167,167 @@ fn add_into(acc: &mut [f32], v: &[f32]) {
     }
 }
 
-/// Back-propagates `d_scores` (d loss / d score of every architecture of `fwd`) into `grad`
-/// (overwritten; the layout of `params`), through rho into z and through the mean into phi of
-/// every sample.
-///
-/// # Errors
-///
-/// When `params` or `grad` does not have the preset's parameter count.
-pub fn backward<P: Preset>(
+/// The tensors of one scoring tower, by index.
+struct TowerTensors {
+    w1: usize,
+    b1: usize,
+    w2: usize,
+    b2: usize,
+    w3: usize,
+    b3: usize,
+}
+
+const RESIDUAL: TowerTensors = TowerTensors {
+    w1: tensor::RHO1_WU,
+    b1: tensor::RHO1_B,
+    w2: tensor::RHO2_W,
+    b2: tensor::RHO2_B,
+    w3: tensor::RHO3_W,
+    b3: tensor::RHO3_B,
+};
+
+const BACKBONE: TowerTensors = TowerTensors {
+    w1: tensor::BACKBONE1_W,
+    b1: tensor::BACKBONE1_B,
+    w2: tensor::BACKBONE2_W,
+    b2: tensor::BACKBONE2_B,
+    w3: tensor::BACKBONE3_W,
+    b3: tensor::BACKBONE3_B,
+};
+
+/// Back-propagates `g` (d loss / d tower output) through one tower whose first layer read
+/// `soft` and had activations `hidden1`, `hidden2`; returns d loss / d first layer's
+/// pre-activation in `g1`.
+#[allow(clippy::too_many_arguments)]
+fn tower_backward(
     params: &[f32],
-    samples: &[&Encoded],
+    grad: &mut [f32],
+    t: &TowerTensors,
+    arch_dim: usize,
+    soft: &[f32],
+    hidden1: &[f32],
+    hidden2: &[f32],
+    g: f32,
+    g1: &mut [f32; RHO_HIDDEN1],
+) {
+    let r = tensor_ranges(arch_dim);
+    let mut g2 = [0.0f32; RHO_HIDDEN2];
+    grad[r[t.b3].start] += g;
+    for (((gw, &h), &w3), g2i) in
+        grad[r[t.w3].clone()].iter_mut().zip(hidden2).zip(&params[r[t.w3].clone()]).zip(&mut g2)
+    {
+        *gw += g * h;
+        *g2i = if h > 0.0 { g * w3 } else { 0.0 };
+    }
+    add_into(&mut grad[r[t.b2].clone()], &g2);
+    outer_add(&mut grad[r[t.w2].clone()], hidden1, &g2);
+    back_through(&params[r[t.w2].clone()], &g2, hidden1, g1);
+    add_into(&mut grad[r[t.b1].clone()], g1);
+    outer_add(&mut grad[r[t.w1].clone()], soft, g1);
+}
+
+/// Back-propagates `d_scores` (d loss / d score) and `d_residual` (d loss / d h, the
+/// residual's own penalty) of every architecture of `fwd` into `grad` (accumulated), returning
+/// d loss / d z.
+fn scores_backward<P: Preset>(
+    params: &[f32],
+    form: RankerForm,
     fwd: &Forward,
     d_scores: &[f32],
+    d_residual: &[f32],
     grad: &mut [f32],
-) -> Result<()> {
-    let n = param_count(P::ARCH_DIM);
-    for len in [params.len(), grad.len()] {
-        if len != n {
-            return Err(FitError::ParamCount { expected: n, found: len });
-        }
-    }
-    grad.iter_mut().for_each(|g| *g = 0.0);
+) -> [f32; EMBED_DIM] {
     let r = tensor_ranges(P::ARCH_DIM);
-    let w = |t: usize| &params[r[t].clone()];
-    let (w_rho2, w_rho3, w_z) = (w(tensor::RHO2_W), w(tensor::RHO3_W), w(tensor::RHO1_WZ));
-    let u_dim = P::ARCH_DIM;
-
-    let mut gz = [0.0f32; EMBED_DIM];
-    let mut g2 = [0.0f32; RHO_HIDDEN2];
-    let mut g1 = [0.0f32; RHO_HIDDEN1];
+    let w_z = &params[r[tensor::RHO1_WZ].clone()];
     let z = fwd.z.as_slice();
-    for ((&g, trace), soft) in d_scores.iter().zip(&fwd.rho).zip(fwd.soft.chunks_exact(u_dim)) {
+    let mut gz = [0.0f32; EMBED_DIM];
+    let mut g1 = [0.0f32; RHO_HIDDEN1];
+    for (((&g, &gh), trace), soft) in
+        d_scores.iter().zip(d_residual).zip(&fwd.rho).zip(fwd.soft.chunks_exact(P::ARCH_DIM))
+    {
+        if form == RankerForm::Residual && g != 0.0 {
+            let (h1, h2) = (trace.backbone1.as_slice(), trace.backbone2.as_slice());
+            tower_backward(params, grad, &BACKBONE, P::ARCH_DIM, soft, h1, h2, g, &mut g1);
+        }
+        let g = g + gh;
         if g == 0.0 {
             continue;
         }
-        grad[r[tensor::RHO3_B].start] += g;
-        for (((gw, &h), &w3), g2i) in grad[r[tensor::RHO3_W].clone()]
-            .iter_mut()
-            .zip(trace.hidden2.as_slice())
-            .zip(w_rho3)
-            .zip(&mut g2)
-        {
-            *gw += g * h;
-            *g2i = if h > 0.0 { g * w3 } else { 0.0 };
-        }
-        add_into(&mut grad[r[tensor::RHO2_B].clone()], &g2);
-        outer_add(&mut grad[r[tensor::RHO2_W].clone()], trace.hidden1.as_slice(), &g2);
-        back_through(w_rho2, &g2, trace.hidden1.as_slice(), &mut g1);
-        add_into(&mut grad[r[tensor::RHO1_B].clone()], &g1);
-        outer_add(&mut grad[r[tensor::RHO1_WU].clone()], soft, &g1);
+        let (h1, h2) = (trace.hidden1.as_slice(), trace.hidden2.as_slice());
+        tower_backward(params, grad, &RESIDUAL, P::ARCH_DIM, soft, h1, h2, g, &mut g1);
         outer_add(&mut grad[r[tensor::RHO1_WZ].clone()], z, &g1);
         for (gzk, row) in gz.iter_mut().zip(w_z.chunks_exact(RHO_HIDDEN1)) {
             *gzk += row.iter().zip(&g1).map(|(a, b)| a * b).sum::<f32>();
         }
     }
-    if gz.iter().all(|&g| g == 0.0) || samples.is_empty() {
-        return Ok(());
-    }
-
-    // z is the mean of phi: each sample's output receives gz / count.
-    let scale = 1.0 / samples.len() as f32;
-    let w_phi2 = w(tensor::PHI2_W);
-    let mut d_out = [0.0f32; EMBED_DIM];
-    let mut d_hidden = [0.0f32; PHI_HIDDEN];
-    for (x, trace) in samples.iter().zip(&fwd.phi) {
-        for ((d, &o), &g) in d_out.iter_mut().zip(trace.out.as_slice()).zip(&gz) {
-            *d = g * scale * (1.0 - o * o);
-        }
-        add_into(&mut grad[r[tensor::PHI2_B].clone()], &d_out);
-        outer_add(&mut grad[r[tensor::PHI2_W].clone()], trace.hidden.as_slice(), &d_out);
-        back_through(w_phi2, &d_out, trace.hidden.as_slice(), &mut d_hidden);
-        add_into(&mut grad[r[tensor::PHI1_B].clone()], &d_hidden);
-        outer_add(&mut grad[r[tensor::PHI1_W].clone()], x.as_slice(), &d_hidden);
-    }
-    Ok(())
+    gz
 }
 
-/// The batch's mean loss under `spec`, with its gradient in every parameter written into
-/// `grad`. The forward pass is the core's, over the little-endian bytes of `params`.
+/// Back-propagates `d_summary` (d loss / d s) of `batch` into the set encoder's tensors of
+/// `grad` (accumulated): through the mean over features into g, through the mean over samples
+/// into f of every (value, label slot) pair.
+///
+/// # Panics
+/// Never: every index is within the core's tensor sizes.
+pub fn set_backward<P: Preset>(
+    params: &[f32],
+    net: &Network<'_, P>,
+    batch: &SampleBatch<'_>,
+    set: &SetForward,
+    d_summary: &SetSummary,
+    grad: &mut [f32],
+) {
+    let width = set.features.len();
+    if width == 0 || batch.rows.is_empty() || d_summary.iter().all(|&g| g == 0.0) {
+        return;
+    }
+    let r = tensor_ranges(P::ARCH_DIM);
+    let (w1, w2) = (&params[r[tensor::SET1_W].clone()], &params[r[tensor::SET2_W].clone()]);
+    let per_feature = 1.0 / width as f32;
+    let mut d_means = vec![[0.0f32; FEATURE_HIDDEN]; width];
+    let mut d_out = [0.0f32; SET_EMBED];
+    let mut d_hidden = [0.0f32; SET_HIDDEN];
+    for (trace, d_mean) in set.features.iter().zip(&mut d_means) {
+        for ((d, &o), &g) in d_out.iter_mut().zip(trace.out.as_slice()).zip(d_summary.as_slice()) {
+            *d = g * per_feature * (1.0 - o * o);
+        }
+        add_into(&mut grad[r[tensor::SET2_B].clone()], &d_out);
+        outer_add(&mut grad[r[tensor::SET2_W].clone()], trace.hidden.as_slice(), &d_out);
+        back_through(w2, &d_out, trace.hidden.as_slice(), &mut d_hidden);
+        add_into(&mut grad[r[tensor::SET1_B].clone()], &d_hidden);
+        outer_add(&mut grad[r[tensor::SET1_W].clone()], trace.mean.as_slice(), &d_hidden);
+        let all = [1.0f32; FEATURE_HIDDEN];
+        back_through(w1, &d_hidden, &all, d_mean);
+    }
+    // m_j is the mean of f over the samples: each pair receives d m_j / count.
+    let per_sample = 1.0 / batch.rows.len() as f32;
+    let samples = &batch.task.samples;
+    let (wv, wl, b) = (
+        r[tensor::FEATURE_WV].clone(),
+        r[tensor::FEATURE_WL].clone(),
+        r[tensor::FEATURE_B].clone(),
+    );
+    let mut f = [0.0f32; FEATURE_HIDDEN];
+    for &i in &batch.rows {
+        let slot = samples.slot(i);
+        for (&v, d_mean) in samples.values(i).iter().zip(&d_means) {
+            net.feature_layer(v, slot, &mut f);
+            for (k, (&fk, &dm)) in f.iter().zip(d_mean).enumerate() {
+                if fk <= 0.0 {
+                    continue;
+                }
+                let d = dm * per_sample;
+                grad[wv.start + k] += d * v;
+                grad[wl.start + slot * FEATURE_HIDDEN + k] += d;
+                grad[b.start + k] += d;
+            }
+        }
+    }
+}
+
+/// The batch's mean loss under `config` (ranking loss, residual penalty, "same task?" loss),
+/// with its gradient in every parameter written into `grad`. The forward pass is the core's,
+/// over the little-endian bytes of `params`.
 ///
 /// # Errors
 ///
@@ -188,15 +335,44 @@ pub fn backward<P: Preset>(
 pub fn loss_and_gradient<P: Preset>(
     params: &[f32],
     batch: &StepBatch<'_>,
-    spec: &LossSpec,
+    config: &FitConfig,
     grad: &mut [f32],
 ) -> Result<f32> {
+    let n = param_count(P::ARCH_DIM);
+    for len in [params.len(), grad.len()] {
+        if len != n {
+            return Err(FitError::ParamCount { expected: n, found: len });
+        }
+    }
+    grad.iter_mut().for_each(|g| *g = 0.0);
     let le = le_params(params);
-    let net = Network::<P>::from_params(&le)
-        .ok_or(FitError::ParamCount { expected: param_count(P::ARCH_DIM), found: params.len() })?;
-    let fwd = forward(&net, &batch.samples, &batch.archs);
+    let net = Network::<P>::from_params(&le, config.form)
+        .ok_or(FitError::ParamCount { expected: n, found: params.len() })?;
+    let fwd = forward(&net, &batch.samples, config.inputs, &batch.archs);
     let mut d_scores = vec![0.0; fwd.scores.len()];
-    let loss = batch_loss(spec, &fwd.scores, &batch.targets, &mut d_scores);
-    backward::<P>(params, &batch.samples, &fwd, &d_scores, grad)?;
+    let mut loss = batch_loss(&config.loss_spec(), &fwd.scores, &batch.targets, &mut d_scores);
+    let mut d_residual = vec![0.0; fwd.scores.len()];
+    if config.form == RankerForm::Residual && config.residual_penalty > 0.0 {
+        let scale = config.residual_penalty / fwd.rho.len().max(1) as f32;
+        for (d, trace) in d_residual.iter_mut().zip(&fwd.rho) {
+            loss += scale * trace.residual * trace.residual;
+            *d = 2.0 * scale * trace.residual;
+        }
+    }
+    let gz = scores_backward::<P>(params, config.form, &fwd, &d_scores, &d_residual, grad);
+    if !config.inputs.set {
+        return Ok(loss);
+    }
+    let mut d_summary = SetSummary::from_fn(|i, _| gz[i]);
+    if let (Some((positive, negative)), true) = (&batch.same_task, config.same_task_weight > 0.0) {
+        let (pos, neg) = (set_forward(&net, positive), set_forward(&net, negative));
+        let t = triplet_loss(&fwd.set.summary, &pos.summary, &neg.summary);
+        let w = config.same_task_weight;
+        loss += w * t.loss;
+        d_summary += t.d_anchor * w;
+        set_backward(params, &net, positive, &pos, &(t.d_positive * w), grad);
+        set_backward(params, &net, negative, &neg, &(t.d_negative * w), grad);
+    }
+    set_backward(params, &net, &batch.samples, &fwd.set, &d_summary, grad);
     Ok(loss)
 }

@@ -1,17 +1,53 @@
 //! How a ranker is fitted: the loss and its settings, the optimizer, the budget and the seed.
 
-use archrank_core::LossKind;
+use archrank_core::{LossKind, RankerForm};
 
 use super::error::{FitError, Result};
 use super::fit_data::Metric;
 use super::optimizer::Optimizer;
 use super::pairwise_loss::LossSpec;
 
+/// Which parts of the task embedding z a ranker reads; the others are zero. A device computes
+/// [`TaskInputs::PRODUCT`]; the other combinations are the evaluation's controls and ablations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TaskInputs {
+    /// The learned set summary of the samples.
+    pub set: bool,
+    /// The task's shape scalars (size, feature and class counts, modality, feature types,
+    /// imbalance).
+    pub scalars: bool,
+    /// The four landmarkers (evaluation only: a device does not compute them).
+    pub landmarks: bool,
+}
+
+impl TaskInputs {
+    /// What a device computes: the set summary and the shape scalars.
+    pub const PRODUCT: Self = Self { set: true, scalars: true, landmarks: false };
+    /// Nothing: every task looks the same.
+    pub const NONE: Self = Self { set: false, scalars: false, landmarks: false };
+}
+
+impl Default for TaskInputs {
+    fn default() -> Self {
+        Self::PRODUCT
+    }
+}
+
 /// How to fit a ranker.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FitConfig {
     /// The loss.
     pub loss: LossKind,
+    /// How scores are formed: the paper's network, or backbone plus residual.
+    pub form: RankerForm,
+    /// Which parts of z the ranker reads.
+    pub inputs: TaskInputs,
+    /// Weight of the residual's penalty, `mean h(u, z)^2` over the step's architectures (the
+    /// residual form only): how strongly the score is kept to the agnostic backbone.
+    pub residual_penalty: f32,
+    /// Weight of the auxiliary "same task?" loss: two sample batches of one task should have
+    /// closer set summaries than batches of two tasks (0 turns it off).
+    pub same_task_weight: f32,
     /// Ranking margin m.
     pub margin: f32,
     /// Uncertainty gap: pairs whose targets differ by no more than this cost nothing.
@@ -57,6 +93,10 @@ impl Default for FitConfig {
     fn default() -> Self {
         Self {
             loss: LossKind::Linear,
+            form: RankerForm::Residual,
+            inputs: TaskInputs::PRODUCT,
+            residual_penalty: 0.1,
+            same_task_weight: 0.1,
             margin: 0.3,
             gap: 0.01,
             optimizer: Optimizer::Adam,
@@ -89,6 +129,20 @@ impl FitConfig {
         let bad = |name, rule, value: String| Err(FitError::Setting { name, rule, value });
         if !(self.margin.is_finite() && self.margin > 0.0) {
             return bad("margin", "must be a positive number", self.margin.to_string());
+        }
+        if !(self.residual_penalty.is_finite() && self.residual_penalty >= 0.0) {
+            return bad(
+                "residual-penalty",
+                "must be a number >= 0",
+                self.residual_penalty.to_string(),
+            );
+        }
+        if !(self.same_task_weight.is_finite() && self.same_task_weight >= 0.0) {
+            return bad(
+                "same-task-weight",
+                "must be a number >= 0",
+                self.same_task_weight.to_string(),
+            );
         }
         if !(self.gap.is_finite() && self.gap >= 0.0) {
             return bad("gap", "must be a number >= 0", self.gap.to_string());

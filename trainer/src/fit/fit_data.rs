@@ -4,7 +4,10 @@
 //! Encoding once per task lets many fits (leave-one-task-out, repeats with other seeds) share
 //! the same data: [`FitData::without`] drops one task.
 
-use archrank_core::{EncodeError, Encoded, PresetId};
+use archrank_core::dims::TASK_SCALARS;
+use archrank_core::landmarks::{LANDMARKS, MAX_LANDMARK_SAMPLES};
+use archrank_core::sample_encoder::{label_slot, task_scalars};
+use archrank_core::{EncodeError, Encoded, Landmarks, PresetId};
 
 use super::error::{FitError, Result};
 use crate::database::{Database, Purpose, RunRecord};
@@ -68,15 +71,94 @@ pub struct FitRun {
     pub target: f32,
 }
 
+/// A task's samples as the core's encoder hands them over: each encoded sample and its set
+/// values (every sample of a task has as many).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EncodedSamples {
+    encoded: Vec<Encoded>,
+    values: Vec<f32>,
+    width: usize,
+}
+
+impl EncodedSamples {
+    /// Appends one sample; the first fixes the set values' width, later ones are cut or
+    /// zero-padded to it (the encoder gives every sample of a task the same width).
+    pub fn push(&mut self, x: &Encoded, values: &[f32]) {
+        if self.encoded.is_empty() {
+            self.width = values.len();
+        }
+        self.encoded.push(*x);
+        let start = self.values.len();
+        self.values.extend(values.iter().take(self.width));
+        self.values.resize(start + self.width, 0.0);
+    }
+
+    /// Number of samples.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.encoded.len()
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.encoded.is_empty()
+    }
+
+    /// The encoded samples.
+    #[must_use]
+    pub fn encoded(&self) -> &[Encoded] {
+        &self.encoded
+    }
+
+    /// Sample `i`'s set values (empty past the end).
+    #[must_use]
+    pub fn values(&self, i: usize) -> &[f32] {
+        self.values.get(i * self.width..(i + 1) * self.width).unwrap_or(&[])
+    }
+
+    /// Sample `i`'s label slot (0 past the end).
+    #[must_use]
+    pub fn slot(&self, i: usize) -> usize {
+        self.encoded.get(i).map_or(0, label_slot)
+    }
+
+    /// The task's shape scalars (the same in every sample; zero when there are none).
+    #[must_use]
+    pub fn scalars(&self) -> [f32; TASK_SCALARS] {
+        self.encoded.first().map_or([0.0; TASK_SCALARS], task_scalars)
+    }
+
+    /// The landmarkers on up to [`MAX_LANDMARK_SAMPLES`] of the samples, evenly spaced over
+    /// them (they are a seeded stratified subsample in row order).
+    #[must_use]
+    pub fn landmarks(&self) -> [f32; LANDMARKS] {
+        let step = self.len().div_ceil(MAX_LANDMARK_SAMPLES).max(1);
+        let picked: Vec<Encoded> = self.encoded.iter().step_by(step).copied().collect();
+        Landmarks::compute(&picked).to_array()
+    }
+}
+
 /// One training task: its encoded samples and its runs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FitTask {
     /// The task's name.
     pub name: String,
     /// The task's training-split samples (at most [`MAX_FIT_ROWS`]), encoded by the core.
-    pub encoded: Vec<Encoded>,
+    pub samples: EncodedSamples,
+    /// The landmarkers of the samples ([`EncodedSamples::landmarks`]), computed once.
+    pub landmarks: [f32; LANDMARKS],
     /// The task's population runs of the preset with a finite target.
     pub runs: Vec<FitRun>,
+}
+
+impl FitTask {
+    /// A task of `samples` and `runs`, its landmarkers computed.
+    #[must_use]
+    pub fn new(name: String, samples: EncodedSamples, runs: Vec<FitRun>) -> Self {
+        let landmarks = samples.landmarks();
+        Self { name, samples, landmarks, runs }
+    }
 }
 
 /// A task [`load_fit_data`] left out, and why.
@@ -155,7 +237,7 @@ pub fn load_fit_data(
             continue;
         }
         match fit_encoded(db, name, seed)? {
-            Ok(encoded) => data.tasks.push(FitTask { name: name.clone(), encoded, runs }),
+            Ok(samples) => data.tasks.push(FitTask::new(name.clone(), samples, runs)),
             Err(e) => data
                 .skipped
                 .push(SkippedTask { name: name.clone(), reason: format!("encoder: {e}") }),
@@ -178,9 +260,9 @@ pub fn load_fit_task(
     seed: u64,
 ) -> Result<FitTask> {
     let runs = fit_runs(db, name, preset, metric)?;
-    let encoded = fit_encoded(db, name, seed)?
+    let samples = fit_encoded(db, name, seed)?
         .map_err(|source| FitError::Encode { task: name.to_owned(), source })?;
-    Ok(FitTask { name: name.to_owned(), encoded, runs })
+    Ok(FitTask::new(name.to_owned(), samples, runs))
 }
 
 /// The population runs of task `name` and `preset` whose architecture has the preset's length
@@ -214,7 +296,7 @@ pub fn fit_encoded(
     db: &Database,
     name: &str,
     seed: u64,
-) -> Result<Result<Vec<Encoded>, EncodeError>> {
+) -> Result<Result<EncodedSamples, EncodeError>> {
     let (task, split) = db.task_split(name)?;
     let rows = fit_rows(&task, &split.train, seed);
     Ok(encode_rows(&task, &rows))
@@ -233,10 +315,10 @@ pub fn fit_rows(task: &Task, train: &[usize], seed: u64) -> Vec<usize> {
 /// # Errors
 ///
 /// The encoder's refusal: no rows, too many features, a label beyond its class capacity.
-pub fn encode_rows(task: &Task, rows: &[usize]) -> Result<Vec<Encoded>, EncodeError> {
-    let mut encoded = Vec::with_capacity(rows.len());
-    encode_task(task, rows, |x| encoded.push(x))?;
-    Ok(encoded)
+pub fn encode_rows(task: &Task, rows: &[usize]) -> Result<EncodedSamples, EncodeError> {
+    let mut samples = EncodedSamples::default();
+    encode_task(task, rows, |x, values| samples.push(x, values))?;
+    Ok(samples)
 }
 
 #[cfg(test)]
@@ -267,7 +349,9 @@ mod tests {
         assert_eq!(rows, fit_rows(&task, &all, 1));
         let encoded = encode_rows(&task, &rows).unwrap();
         assert_eq!(encoded.len(), MAX_FIT_ROWS);
-        assert!(encoded.iter().all(|x| x.iter().all(|v| v.is_finite())));
+        assert!(encoded.encoded().iter().all(|x| x.iter().all(|v| v.is_finite())));
+        assert_eq!(encoded.values(0).len(), 3);
+        assert!(encoded.values(5).iter().all(|v| (-1.0..=1.0).contains(v)));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use archrank_core::{LossKind, Preset, PresetId, with_preset};
 
-use super::backprop::{StepBatch, loss_and_gradient};
+use super::backprop::{SampleBatch, StepBatch, loss_and_gradient};
 use super::error::{FitError, Result};
 use super::fit_config::FitConfig;
 use super::fit_data::FitData;
@@ -62,29 +62,47 @@ pub fn fit<P: Preset>(
     config.validate()?;
     check_data::<P>(data, config)?;
     let start = Instant::now();
-    let spec = config.loss_spec();
-    let mut params = init_params::<P>(derive_seed(&[config.seed, 0x1A17]));
+    let mut params = init_params::<P>(derive_seed(&[config.seed, 0x1A17]), config.form);
     let mut grad = vec![0.0; params.len()];
     let mut optimizer =
         OptimizerState::new(config.optimizer, config.lr, config.momentum, params.len());
     let mut rng = Rng::new(derive_seed(&[config.seed, 0x57E9]));
     let mut order: Vec<Vec<usize>> =
-        data.tasks.iter().map(|t| (0..t.encoded.len()).collect()).collect();
+        data.tasks.iter().map(|t| (0..t.samples.len()).collect()).collect();
     let mut curve = Vec::new();
     let (mut window, mut window_steps) = (0.0f64, 0u32);
+    let same_task = config.inputs.set && config.same_task_weight > 0.0 && data.tasks.len() > 1;
     for step in 0..config.steps {
         let t = rng.below(data.tasks.len());
-        let (Some(task), Some(order)) = (data.tasks.get(t), order.get_mut(t)) else {
+        let (Some(task), Some(rows)) = (data.tasks.get(t), order.get_mut(t)) else {
             return Err(FitError::NoTasks);
         };
-        let mut batch = StepBatch::default();
-        // A partial Fisher-Yates shuffle: a uniform draw without replacement.
-        let b = config.batch_samples.min(order.len());
-        for i in 0..b {
-            let j = i + rng.below(order.len() - i);
-            order.swap(i, j);
+        // A partial Fisher-Yates shuffle: a uniform draw without replacement; the "same task?"
+        // loss's second batch is the next draw, disjoint from the first where the task allows.
+        let b = config.batch_samples.min(rows.len());
+        let drawn = if same_task { (2 * b).min(rows.len()) } else { b };
+        shuffle_front(&mut rng, rows, drawn);
+        let samples = SampleBatch { task, rows: rows[..b].to_vec() };
+        let mut pair = None;
+        if same_task {
+            let rest = if drawn > b { rows[b..drawn].to_vec() } else { rows[..b].to_vec() };
+            let other_index = {
+                let j = rng.below(data.tasks.len() - 1);
+                if j >= t { j + 1 } else { j }
+            };
+            if let (Some(other), Some(other_rows)) =
+                (data.tasks.get(other_index), order.get_mut(other_index))
+            {
+                let ob = config.batch_samples.min(other_rows.len());
+                shuffle_front(&mut rng, other_rows, ob);
+                pair = Some((
+                    SampleBatch { task, rows: rest },
+                    SampleBatch { task: other, rows: other_rows[..ob].to_vec() },
+                ));
+            }
         }
-        batch.samples.extend(order.iter().take(b).filter_map(|&k| task.encoded.get(k)));
+        let mut batch =
+            StepBatch { samples, archs: Vec::new(), targets: Vec::new(), same_task: pair };
         let runs = &task.runs;
         let mut push = |i: usize| {
             if let Some(r) = runs.get(i) {
@@ -100,7 +118,7 @@ pub fn fit<P: Preset>(
                 push(if j >= i { j + 1 } else { j });
             }
         }
-        let loss = loss_and_gradient::<P>(&params, &batch, &spec, &mut grad)?;
+        let loss = loss_and_gradient::<P>(&params, &batch, config, &mut grad)?;
         if !(loss.is_finite() && grad.iter().all(|g| g.is_finite())) {
             return Err(FitError::Diverged { step, task: task.name.clone() });
         }
@@ -123,6 +141,15 @@ pub fn fit<P: Preset>(
         tasks: data.task_names(),
         seconds: start.elapsed().as_secs_f64(),
     })
+}
+
+/// Moves a uniform draw of `n` of `rows`, without replacement, to its front (a partial
+/// Fisher-Yates shuffle).
+fn shuffle_front(rng: &mut Rng, rows: &mut [usize], n: usize) {
+    for i in 0..n.min(rows.len()) {
+        let j = i + rng.below(rows.len() - i);
+        rows.swap(i, j);
+    }
 }
 
 /// [`fit`] for the data's preset.
@@ -155,7 +182,7 @@ fn check_data<P: Preset>(data: &FitData, config: &FitConfig) -> Result<()> {
         Err(FitError::BadTask { task: t.name.clone(), problem })
     };
     for t in &data.tasks {
-        if t.encoded.is_empty() {
+        if t.samples.is_empty() {
             return bad(t, "has no encoded samples".into());
         }
         if t.runs.len() < 2 {

@@ -4,9 +4,11 @@
 
 use std::ops::Range;
 
-use archrank_core::Preset;
-use archrank_core::dims::{EMBED_DIM, ENCODED_DIM, PHI_HIDDEN, RHO_HIDDEN1, RHO_HIDDEN2};
+use archrank_core::dims::{
+    EMBED_DIM, FEATURE_HIDDEN, RHO_HIDDEN1, RHO_HIDDEN2, SET_EMBED, SET_HIDDEN,
+};
 use archrank_core::network::{TENSOR_NAMES, tensor_sizes};
+use archrank_core::{Preset, RankerForm};
 
 use crate::rng::Rng;
 
@@ -44,15 +46,27 @@ enum Init {
     Zero,
 }
 
-/// Seeded initial parameters for preset `P`: He-normal weights for the ReLU layers (phi1, rho1,
-/// rho2), Glorot-normal for the tanh layer (phi2) and the linear output (rho3), zero biases.
+/// Seeded initial parameters for preset `P`: He-normal weights for the layers followed by ReLU
+/// (f, g's first layer, both towers' first two), Glorot-normal for g's tanh layer and the
+/// linear outputs, zero biases; in the paper's form the backbone is zero (and stays so).
 #[must_use]
-pub fn init_params<P: Preset>(seed: u64) -> Vec<f32> {
+pub fn init_params<P: Preset>(seed: u64, form: RankerForm) -> Vec<f32> {
     let rho1_in = P::ARCH_DIM + EMBED_DIM;
+    let backbone = |init: Init| if form == RankerForm::Paper { Init::Zero } else { init };
+    // f reads one value and one label slot: fan-in 2.
     let inits = [
-        Init::He { fan_in: ENCODED_DIM },
+        Init::He { fan_in: 2 },
+        Init::He { fan_in: 2 },
         Init::Zero,
-        Init::Glorot { fan_in: PHI_HIDDEN, fan_out: EMBED_DIM },
+        Init::He { fan_in: FEATURE_HIDDEN },
+        Init::Zero,
+        Init::Glorot { fan_in: SET_HIDDEN, fan_out: SET_EMBED },
+        Init::Zero,
+        backbone(Init::He { fan_in: P::ARCH_DIM }),
+        Init::Zero,
+        backbone(Init::He { fan_in: RHO_HIDDEN1 }),
+        Init::Zero,
+        backbone(Init::Glorot { fan_in: RHO_HIDDEN2, fan_out: 1 }),
         Init::Zero,
         Init::He { fan_in: rho1_in },
         Init::He { fan_in: rho1_in },
@@ -89,16 +103,20 @@ mod tests {
         for w in ranges.windows(2) {
             assert_eq!(w[0].end, w[1].start);
         }
-        assert_eq!(ranges[10].end, param_count(Tiny::ARCH_DIM));
-        let params = init_params::<Paper>(3);
+        assert_eq!(ranges[ranges.len() - 1].end, param_count(Tiny::ARCH_DIM));
+        let params = init_params::<Paper>(3, RankerForm::Residual);
         assert_eq!(params.len(), param_count(Paper::ARCH_DIM));
         let le = le_params(&params);
-        assert!(Network::<Paper>::from_params(&le).is_some());
-        assert_eq!(params, init_params::<Paper>(3));
-        assert_ne!(params, init_params::<Paper>(4));
+        assert!(Network::<Paper>::from_params(&le, RankerForm::Residual).is_some());
+        assert_eq!(params, init_params::<Paper>(3, RankerForm::Residual));
+        assert_ne!(params, init_params::<Paper>(4, RankerForm::Residual));
         // Biases start at zero, weights do not.
         let r = tensor_ranges(Paper::ARCH_DIM);
-        assert!(params[r[tensor::PHI1_B].clone()].iter().all(|&v| v == 0.0));
+        assert!(params[r[tensor::FEATURE_B].clone()].iter().all(|&v| v == 0.0));
         assert!(params[r[tensor::RHO1_WU].clone()].iter().any(|&v| v != 0.0));
+        assert!(params[r[tensor::BACKBONE1_W].clone()].iter().any(|&v| v != 0.0));
+        // The paper's form has no backbone.
+        let paper = init_params::<Paper>(3, RankerForm::Paper);
+        assert!(paper[r[tensor::BACKBONE1_W].clone()].iter().all(|&v| v == 0.0));
     }
 }

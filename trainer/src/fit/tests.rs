@@ -1,9 +1,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use archrank_core::architecture::softmax_groups;
-use archrank_core::dims::{ENCODED_DIM, TOP_K};
-use archrank_core::network::TENSOR_NAMES;
-use archrank_core::{Encoded, LossKind, Network, Paper, Preset, PresetId, Ranker, Tiny};
+use archrank_core::dims::{ENCODED_DIM, FEATURE_HIDDEN, LABEL_AT, SET_EMBED, SHAPE_AT, TOP_K};
+use archrank_core::network::{TENSOR_NAMES, tensor};
+use archrank_core::{
+    Encoded, LossKind, Network, Paper, Preset, PresetId, Ranker, RankerForm, Tiny,
+};
 
 use super::*;
 use crate::database::{Database, Purpose, RunKey, RunRecord};
@@ -11,10 +13,12 @@ use crate::populate::arch_sampling::sample_architecture;
 use crate::rng::Rng;
 use crate::task::{Features, Task};
 
-/// A synthetic world: every task has a latent s in [-1, 1] that shifts its samples along a fixed
-/// direction and tilts which architectures are good, so z must see s to rank well.
+/// Set values per synthetic sample.
+const SYNTH_WIDTH: usize = 5;
+
+/// A synthetic world: every task has a latent s in [-1, 1] that shifts its samples' values
+/// (differently per class) and tilts which architectures are good, so z must see s to rank well.
 pub(crate) struct Synth {
-    dir: Vec<f32>,
     pref0: Vec<f32>,
     pref1: Vec<f32>,
     rng: Rng,
@@ -24,22 +28,30 @@ impl Synth {
     pub(crate) fn new<P: Preset>(seed: u64) -> Self {
         let mut rng = Rng::new(seed);
         let mut normal = |n: usize| (0..n).map(|_| rng.normal() as f32).collect::<Vec<_>>();
-        let dir = normal(ENCODED_DIM);
         let pref0 = normal(P::ARCH_DIM);
         let pref1 = normal(P::ARCH_DIM);
-        Self { dir, pref0, pref1, rng: Rng::new(seed ^ 0xABCD) }
+        Self { pref0, pref1, rng: Rng::new(seed ^ 0xABCD) }
     }
 
     pub(crate) fn task<P: Preset>(&mut self, name: &str, samples: usize, runs: usize) -> FitTask {
         let rng = &mut self.rng;
         let s = (rng.uniform() * 2.0 - 1.0) as f32;
-        let encoded = (0..samples)
-            .map(|_| {
-                Encoded::from_iterator(
-                    self.dir.iter().map(|d| 0.5 * s * d + 0.5 * rng.normal() as f32),
-                )
-            })
-            .collect();
+        let mut encoded = EncodedSamples::default();
+        for i in 0..samples {
+            let slot = i % 3;
+            let mut x = Encoded::zeros();
+            x[LABEL_AT + slot] = 1.0;
+            for k in SHAPE_AT..ENCODED_DIM {
+                x[k] = 0.1 * (k - SHAPE_AT) as f32 * s;
+            }
+            let values: Vec<f32> = (0..SYNTH_WIDTH)
+                .map(|j| {
+                    (0.4 * s * (slot as f32 - 1.0) + 0.1 * j as f32 + 0.3 * rng.normal() as f32)
+                        .clamp(-1.0, 1.0)
+                })
+                .collect();
+            encoded.push(&x, &values);
+        }
         let runs = (0..runs)
             .map(|_| {
                 let arch = sample_architecture(&P::LAYOUT, rng);
@@ -54,7 +66,7 @@ impl Synth {
                 FitRun { arch, target }
             })
             .collect();
-        FitTask { name: name.to_owned(), encoded, runs }
+        FitTask::new(name.to_owned(), encoded, runs)
     }
 
     pub(crate) fn data<P: Preset>(&mut self, tasks: usize, samples: usize, runs: usize) -> FitData {
@@ -79,18 +91,59 @@ fn affine(w: &[f64], b: &[f64], x: &[f64]) -> Vec<f64> {
     out
 }
 
-fn reference_loss<P: Preset>(params: &[f64], batch: &StepBatch<'_>, spec: &LossSpec) -> f64 {
-    let r = tensor_ranges(P::ARCH_DIM);
-    let t = |i: usize| &params[r[i].clone()];
-    let relu = |v: Vec<f64>| v.into_iter().map(|x| x.max(0.0)).collect::<Vec<_>>();
-    let mut z = vec![0.0; t(3).len()];
-    for x in &batch.samples {
-        let x: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
-        let h = relu(affine(t(0), t(1), &x));
-        for (zi, o) in z.iter_mut().zip(affine(t(2), t(3), &h)) {
-            *zi += o.tanh() / batch.samples.len() as f64;
+fn relu(v: Vec<f64>) -> Vec<f64> {
+    v.into_iter().map(|x| x.max(0.0)).collect()
+}
+
+/// The set summary of `batch` in f64.
+fn reference_summary(t: &dyn Fn(usize) -> Vec<f64>, batch: &SampleBatch<'_>) -> Vec<f64> {
+    let samples = &batch.task.samples;
+    let width = samples.values(batch.rows[0]).len();
+    let (wv, wl, b) = (t(tensor::FEATURE_WV), t(tensor::FEATURE_WL), t(tensor::FEATURE_B));
+    let mut summary = vec![0.0; SET_EMBED];
+    for j in 0..width {
+        let mut mean = vec![0.0; FEATURE_HIDDEN];
+        for &i in &batch.rows {
+            let v = f64::from(samples.values(i)[j]);
+            let slot = samples.slot(i);
+            for k in 0..FEATURE_HIDDEN {
+                let f = (b[k] + wl[slot * FEATURE_HIDDEN + k] + v * wv[k]).max(0.0);
+                mean[k] += f / batch.rows.len() as f64;
+            }
+        }
+        let hidden = relu(affine(&t(tensor::SET1_W), &t(tensor::SET1_B), &mean));
+        for (s, o) in
+            summary.iter_mut().zip(affine(&t(tensor::SET2_W), &t(tensor::SET2_B), &hidden))
+        {
+            *s += o.tanh() / width as f64;
         }
     }
+    summary
+}
+
+fn reference_loss<P: Preset>(params: &[f64], batch: &StepBatch<'_>, config: &FitConfig) -> f64 {
+    let r = tensor_ranges(P::ARCH_DIM);
+    let t = |i: usize| params[r[i].clone()].to_vec();
+    let summary = reference_summary(&t, &batch.samples);
+    let task = batch.samples.task;
+    let mut z: Vec<f64> = summary.clone();
+    z.extend(task.samples.scalars().iter().map(|&v| f64::from(v)));
+    z.extend(task.landmarks.iter().map(|_| 0.0));
+    // A tower's layers after its first matrix product: (b1, w2, b2, w3, b3).
+    let tower = |[b1, w2, b2, w3, b3]: [usize; 5], first: Vec<f64>| -> f64 {
+        let h1 = relu(first.iter().zip(&t(b1)).map(|(a, b)| a + b).collect());
+        let h2 = relu(affine(&t(w2), &t(b2), &h1));
+        affine(&t(w3), &t(b3), &h2)[0]
+    };
+    let residual = [tensor::RHO1_B, tensor::RHO2_W, tensor::RHO2_B, tensor::RHO3_W, tensor::RHO3_B];
+    let backbone = [
+        tensor::BACKBONE1_B,
+        tensor::BACKBONE2_W,
+        tensor::BACKBONE2_B,
+        tensor::BACKBONE3_W,
+        tensor::BACKBONE3_B,
+    ];
+    let mut penalty = 0.0;
     let scores: Vec<f64> = batch
         .archs
         .iter()
@@ -106,18 +159,22 @@ fn reference_loss<P: Preset>(params: &[f64], batch: &StepBatch<'_>, spec: &LossS
                     *s = ev / sum;
                 }
             }
-            let mut pre = affine(t(4), t(6), &soft);
-            for (p, q) in pre.iter_mut().zip(affine(t(5), &vec![0.0; t(6).len()], &z)) {
+            let zeros = vec![0.0; t(tensor::RHO1_B).len()];
+            let mut first = affine(&t(tensor::RHO1_WU), &zeros, &soft);
+            for (p, q) in first.iter_mut().zip(affine(&t(tensor::RHO1_WZ), &zeros, &z)) {
                 *p += q;
             }
-            let h1 = relu(pre);
-            let h2 = relu(affine(t(7), t(8), &h1));
-            affine(t(9), t(10), &h2)[0]
+            let h = tower(residual, first);
+            penalty += h * h;
+            if config.form == RankerForm::Paper {
+                return h;
+            }
+            tower(backbone, affine(&t(tensor::BACKBONE1_W), &zeros, &soft)) + h
         })
         .collect();
     let p: Vec<f64> = batch.targets.iter().map(|&v| f64::from(v)).collect();
-    let (m, gap) = (f64::from(spec.margin), f64::from(spec.gap));
-    match spec.kind {
+    let (m, gap) = (f64::from(config.margin), f64::from(config.gap));
+    let mut loss = match config.loss {
         LossKind::L2 => {
             scores.iter().zip(&p).map(|(v, p)| (v - p) * (v - p)).sum::<f64>() / scores.len() as f64
         }
@@ -138,17 +195,33 @@ fn reference_loss<P: Preset>(params: &[f64], batch: &StepBatch<'_>, spec: &LossS
             }
             total / pairs as f64
         }
+    };
+    if config.form == RankerForm::Residual {
+        loss += f64::from(config.residual_penalty) * penalty / scores.len() as f64;
     }
+    if let Some((pos, neg)) = &batch.same_task {
+        let (sp, sn) = (reference_summary(&t, pos), reference_summary(&t, neg));
+        let d2 =
+            |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>();
+        let hinge = f64::from(SAME_TASK_MARGIN) + d2(&summary, &sp) - d2(&summary, &sn);
+        loss += f64::from(config.same_task_weight) * hinge.max(0.0);
+    }
+    loss
 }
 
-fn gradient_check<P: Preset>(kind: LossKind) {
+fn gradient_check<P: Preset>(kind: LossKind, form: RankerForm) {
     let mut synth = Synth::new::<P>(11);
     let task = synth.task::<P>("t", 8, 8);
-    let mut params = init_params::<P>(5);
+    let other = synth.task::<P>("u", 6, 2);
+    let mut params = init_params::<P>(5, form);
     // Non-zero biases so that every bias gradient is exercised away from 0.
     let mut rng = Rng::new(9);
-    for p in &mut params {
-        *p += (rng.normal() * 0.05) as f32;
+    let r = tensor_ranges(P::ARCH_DIM);
+    for (i, p) in params.iter_mut().enumerate() {
+        let backbone = r[tensor::BACKBONE1_W].start <= i && i < r[tensor::BACKBONE3_B].end;
+        if form == RankerForm::Residual || !backbone {
+            *p += (rng.normal() * 0.05) as f32;
+        }
     }
     let mut targets: Vec<f32> = task.runs.iter().map(|r| r.target).collect();
     // Pairs 0..2 are far apart; pair 3 lies within the gap and must contribute nothing.
@@ -156,16 +229,29 @@ fn gradient_check<P: Preset>(kind: LossKind) {
     targets[6] = 0.5;
     targets[7] = 0.505;
     let batch = StepBatch {
-        samples: task.encoded.iter().collect(),
+        samples: SampleBatch { task: &task, rows: vec![0, 1, 2, 3, 4] },
         archs: task.runs.iter().map(|r| r.arch.as_slice()).collect(),
         targets,
+        same_task: Some((
+            SampleBatch { task: &task, rows: vec![5, 6, 7] },
+            SampleBatch::all(&other),
+        )),
     };
-    // A wide margin keeps every hinge active, away from its kink.
-    let spec = LossSpec { kind, margin: 20.0, gap: 0.01 };
+    // A wide margin keeps every hinge active, away from its kink; a large "same task?" weight
+    // makes its gradient visible next to the ranking loss's.
+    let config = FitConfig {
+        loss: kind,
+        form,
+        margin: 20.0,
+        gap: 0.01,
+        residual_penalty: 0.5,
+        same_task_weight: 2.0,
+        ..FitConfig::default()
+    };
     let mut grad = vec![0.0; params.len()];
-    let loss = loss_and_gradient::<P>(&params, &batch, &spec, &mut grad).unwrap();
+    let loss = loss_and_gradient::<P>(&params, &batch, &config, &mut grad).unwrap();
     let as_f64: Vec<f64> = params.iter().map(|&v| f64::from(v)).collect();
-    let reference = reference_loss::<P>(&as_f64, &batch, &spec);
+    let reference = reference_loss::<P>(&as_f64, &batch, &config);
     assert!(
         (f64::from(loss) - reference).abs() < 1e-4 * (1.0 + reference.abs()),
         "{loss} vs {reference}"
@@ -183,45 +269,53 @@ fn gradient_check<P: Preset>(kind: LossKind) {
             plus[i] += h;
             let mut minus = as_f64.clone();
             minus[i] -= h;
-            let fd = (reference_loss::<P>(&plus, &batch, &spec)
-                - reference_loss::<P>(&minus, &batch, &spec))
+            let fd = (reference_loss::<P>(&plus, &batch, &config)
+                - reference_loss::<P>(&minus, &batch, &config))
                 / (2.0 * h);
             let analytic = f64::from(grad[i]);
             assert!(
                 (fd - analytic).abs() <= 1e-4 + 2e-3 * fd.abs(),
-                "{kind:?} {}[{}]: analytic {analytic} vs finite difference {fd}",
+                "{kind:?} {form:?} {}[{}]: analytic {analytic} vs finite difference {fd}",
                 TENSOR_NAMES[t],
                 i - range.start
             );
         }
         let moved = grad[range].iter().any(|&g| g != 0.0);
-        // A ranking loss only sees score differences: the output bias gets no gradient.
-        let shift_invariant = kind != LossKind::L2 && TENSOR_NAMES[t] == "rho3.bias";
-        assert!(moved != shift_invariant, "{kind:?}: {} gradient {moved}", TENSOR_NAMES[t]);
+        let name = TENSOR_NAMES[t];
+        // A ranking loss only sees score differences: the backbone's output bias gets no
+        // gradient; the paper's form has no backbone at all.
+        // (In the residual form the penalty on h still moves h's output bias.)
+        let shift_invariant = kind != LossKind::L2 && name == "backbone3.bias";
+        let paper = form == RankerForm::Paper
+            && (name.starts_with("backbone") || (kind != LossKind::L2 && name == "rho3.bias"));
+        let still = shift_invariant || paper;
+        assert!(moved != still, "{kind:?} {form:?}: {name} gradient {moved}");
     }
 }
 
 #[test]
 fn every_tensor_gradient_matches_finite_differences() {
     for kind in LossKind::ALL {
-        gradient_check::<Tiny>(kind);
+        gradient_check::<Tiny>(kind, RankerForm::Residual);
     }
-    gradient_check::<Paper>(LossKind::Quadratic);
+    gradient_check::<Tiny>(LossKind::Linear, RankerForm::Paper);
+    gradient_check::<Paper>(LossKind::Quadratic, RankerForm::Residual);
 }
 
 #[test]
 fn pairs_within_the_gap_give_no_gradient() {
     let mut synth = Synth::new::<Tiny>(2);
     let task = synth.task::<Tiny>("t", 4, 2);
-    let params = init_params::<Tiny>(1);
+    let params = init_params::<Tiny>(1, RankerForm::Paper);
     let batch = StepBatch {
-        samples: task.encoded.iter().collect(),
+        samples: SampleBatch::all(&task),
         archs: task.runs.iter().map(|r| r.arch.as_slice()).collect(),
         targets: vec![0.7, 0.705],
+        same_task: None,
     };
     let mut grad = vec![1.0; params.len()];
-    let spec = LossSpec { kind: LossKind::Linear, margin: 0.3, gap: 0.01 };
-    let loss = loss_and_gradient::<Tiny>(&params, &batch, &spec, &mut grad).unwrap();
+    let config = FitConfig { form: RankerForm::Paper, ..FitConfig::default() };
+    let loss = loss_and_gradient::<Tiny>(&params, &batch, &config, &mut grad).unwrap();
     assert_eq!(loss, 0.0);
     assert!(grad.iter().all(|&g| g == 0.0));
 }
@@ -246,25 +340,34 @@ fn trainer_scores_are_the_cores_bit_for_bit() {
     let ranker = Ranker::<Tiny>::load(&bytes).unwrap();
     let task = &data.tasks[1];
     let archs: Vec<&[f32]> = task.runs.iter().map(|r| r.arch.as_slice()).collect();
-    let samples: Vec<&Encoded> = task.encoded.iter().collect();
     // The trainer's forward pass, as a step computes it.
     let le = le_params(&result.params);
-    let trainer = forward(&Network::<Tiny>::from_params(&le).unwrap(), &samples, &archs);
+    let net = Network::<Tiny>::from_params(&le, result.config.form).unwrap();
+    let product = TaskInputs::PRODUCT;
+    let trainer = forward(&net, &SampleBatch::all(task), product, &archs);
     // The core's, from the loaded file.
     let mut embedder = archrank_core::Embedder::default();
-    for x in &task.encoded {
-        embedder.add(ranker.network(), x);
+    for (i, x) in task.samples.encoded().iter().enumerate() {
+        embedder.add(ranker.network(), x, task.samples.values(i));
     }
-    let scorer = ranker.network().scorer(&embedder.embedding());
+    let z = embedder.embedding(ranker.network());
+    assert_eq!(z, trainer.z);
+    let scorer = ranker.network().scorer(&z);
     for (u, &v) in archs.iter().zip(&trainer.scores) {
         assert_eq!(scorer.score(u).to_bits(), v.to_bits());
     }
-    let predicted = predict_scores(ranker.network(), &task.encoded, &archs);
+    let predicted = predict_scores(ranker.network(), task, product, &archs);
     assert_eq!(
         predicted.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
         trainer.scores.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
     );
-    let from_params = predict_scores_with_params::<Tiny, _>(&result.params, &task.encoded, &archs);
+    let from_params = predict_scores_with_params::<Tiny, _>(
+        &result.params,
+        result.config.form,
+        task,
+        product,
+        &archs,
+    );
     assert_eq!(from_params, Some(predicted));
 }
 
@@ -279,6 +382,7 @@ fn weights_file_loads_with_tasks_embeddings_and_top_runs() {
     let ranker = Ranker::<Tiny>::load(&bytes).unwrap();
     let header = ranker.header();
     assert_eq!(header.fit.loss, LossKind::Quadratic);
+    assert_eq!(header.fit.form, RankerForm::Residual);
     assert_eq!(header.fit.steps, 10);
     assert_eq!(header.provenance.database_hash, "abc");
     assert_eq!(header.provenance.trainer_version, env!("CARGO_PKG_VERSION"));
@@ -286,7 +390,7 @@ fn weights_file_loads_with_tasks_embeddings_and_top_runs() {
     assert_eq!(tasks.len(), 3);
     for (i, task) in data.tasks.iter().enumerate() {
         assert_eq!(tasks.name(i), task.name);
-        assert_eq!(tasks.embedding(i), task_embedding(ranker.network(), &task.encoded));
+        assert_eq!(tasks.embedding(i), task_embedding(ranker.network(), task, TaskInputs::PRODUCT));
         let mut best: Vec<f32> = task.runs.iter().map(|r| r.target).collect();
         best.sort_by(|a, b| b.total_cmp(a));
         for rank in 0..TOP_K {
@@ -448,9 +552,14 @@ fn loads_population_runs_and_encodes_train_rows_from_a_database() {
     assert_eq!(alpha.runs.len(), 3);
     assert_eq!(alpha.runs[2].target, 0.7);
     let (task, split) = db.task_split("alpha").unwrap();
-    assert_eq!(alpha.encoded, encode_rows(&task, &split.train).unwrap());
+    assert_eq!(alpha.samples, encode_rows(&task, &split.train).unwrap());
     let held = load_fit_task(&db, "gamma", PresetId::Tiny, Metric::ValAcc, 1).unwrap();
     assert_eq!(held.runs.len(), 4);
     let result = fit::<Tiny>(&data, &short_config(LossKind::Linear, 5), &|_, _| {}).unwrap();
     assert!(fitted_weights_bytes::<Tiny>(&data, &result, &WeightsMeta::default()).is_ok());
+    // A ranker reading the landmarkers cannot be written: a device does not compute them.
+    let inputs = TaskInputs { landmarks: true, ..TaskInputs::PRODUCT };
+    let config = FitConfig { inputs, ..short_config(LossKind::Linear, 5) };
+    let result = fit::<Tiny>(&data, &config, &|_, _| {}).unwrap();
+    assert!(fitted_weights_bytes::<Tiny>(&data, &result, &WeightsMeta::default()).is_err());
 }

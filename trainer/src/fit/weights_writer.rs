@@ -9,6 +9,7 @@ use archrank_core::weights_format::{FitInfo, Provenance, SearchConfig, TaskSecti
 use archrank_core::{Network, Preset, Ranker, WeightsFile, with_preset};
 
 use super::error::{FitError, Result};
+use super::fit_config::TaskInputs;
 use super::fit_data::{FitData, FitTask};
 use super::fit_loop::FitResult;
 use super::network_params::le_params;
@@ -79,7 +80,15 @@ pub fn fitted_weights_bytes<P: Preset>(
         });
     }
     let le = le_params(&result.params);
-    let net = Network::<P>::from_params(&le).ok_or(FitError::ParamCount {
+    let config = &result.config;
+    if config.inputs != TaskInputs::PRODUCT {
+        return Err(FitError::Setting {
+            name: "inputs",
+            rule: "must be what a device computes (the set summary and the shape scalars)",
+            value: format!("{:?}", config.inputs),
+        });
+    }
+    let net = Network::<P>::from_params(&le, config.form).ok_or(FitError::ParamCount {
         expected: param_count(P::ARCH_DIM),
         found: result.params.len(),
     })?;
@@ -88,7 +97,7 @@ pub fn fitted_weights_bytes<P: Preset>(
     let mut top_archs = Vec::new();
     let mut top_scores = Vec::new();
     for task in &data.tasks {
-        embeddings.extend(task_embedding(&net, &task.encoded).iter().copied());
+        embeddings.extend(task_embedding(&net, task, TaskInputs::PRODUCT).iter().copied());
         for i in top_runs(task) {
             if let Some(run) = task.runs.get(i) {
                 let index = archs.index_of(&run.arch).ok_or_else(|| FitError::BadTask {
@@ -104,10 +113,10 @@ pub fn fitted_weights_bytes<P: Preset>(
     let params = le_bytes(&result.params);
     let (embeddings, archs, top_scores) =
         (le_bytes(&embeddings), le_bytes(&archs.values), le_bytes(&top_scores));
-    let config = &result.config;
     let file = WeightsFile::new::<P>(
         FitInfo {
             loss: config.loss,
+            form: config.form,
             margin: config.margin,
             gap: config.gap,
             steps: config.steps,

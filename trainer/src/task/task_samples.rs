@@ -50,7 +50,7 @@ impl NumericSamples for TaskRows<'_> {
 pub fn encode_task(
     task: &Task,
     rows: &[usize],
-    each: impl FnMut(Encoded),
+    each: impl FnMut(&Encoded, &[f32]),
 ) -> Result<(), EncodeError> {
     match task.kind() {
         TaskKind::Numeric => encode_numeric::<MAX_FEATURES>(&TaskRows::new(task, rows), each),
@@ -64,7 +64,7 @@ pub fn encode_task(
     }
 }
 
-/// The task embedding of `rows` of `task`, by the core's streaming encoder and phi.
+/// The task embedding of `rows` of `task`, by the core's streaming encoder and set encoder.
 ///
 /// # Errors
 /// As [`encode_task`].
@@ -74,8 +74,8 @@ pub fn embed_task<P: Preset>(
     rows: &[usize],
 ) -> Result<TaskEmbedding, EncodeError> {
     let mut embedder = Embedder::default();
-    encode_task(task, rows, |x| embedder.add(net, &x))?;
-    Ok(embedder.embedding())
+    encode_task(task, rows, |x, values| embedder.add(net, x, values))?;
+    Ok(embedder.embedding(net))
 }
 
 /// Why a samples file cannot be written.
