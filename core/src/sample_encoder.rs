@@ -1,5 +1,7 @@
 //! The sample encoder: turns one (features, label) sample of any task into a fixed-size vector x
-//! for phi, streaming and without a heap.
+//! (its label slot, the task's shape scalars, and a hashed sketch the landmarkers and text tasks
+//! read) and the standardized feature values the set encoder reads, streaming and without a
+//! heap.
 //!
 //! Two passes: a statistics pass (`*StatsBuilder::observe` over the task's samples, then
 //! `finish`) and an encoding pass (`encode`). x is laid out as

@@ -45,7 +45,7 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Write a task's samples as a file a device embeds (firmware `include_bytes!`).
     ExportSamples(ExportSamplesArgs),
-    /// Fit the ranking network on the database (phi and rho co-trained).
+    /// Fit the ranking network on the database (set encoder and scoring towers co-trained).
     Fit(FitCommandArgs),
     /// The paper's evaluations.
     #[command(subcommand)]

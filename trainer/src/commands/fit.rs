@@ -1,4 +1,5 @@
-//! `archrank fit`: co-train phi and rho on the database and write the weights file.
+//! `archrank fit`: co-train the set encoder and the scoring towers on the database and write the
+//! weights file.
 
 use std::time::Instant;
 
@@ -7,11 +8,16 @@ use archrank_core::PresetId;
 
 use crate::cli::FitCommandArgs;
 use crate::database::Database;
-use crate::fit::{WeightsMeta, creation_time, fit_preset, fitted_weights_bytes_for, load_fit_data};
+use crate::fit::{
+    TaskInputs, WeightsMeta, creation_time, fit_preset, fitted_weights_bytes_for, load_fit_data,
+};
 use crate::output::{print, print_json, progress_bar};
 
 pub(crate) fn run(args: &FitCommandArgs, quiet: bool) -> Result<()> {
     let config = args.fit.config(args.loss.map(Into::into))?;
+    if config.inputs != TaskInputs::PRODUCT {
+        bail!("--landmarks is for the evaluations: a device does not compute the landmarkers");
+    }
     let preset: PresetId = args.preset.into();
     let db = Database::open_read_only(&args.db)?;
     let data = load_fit_data(&db, preset, config.metric, &args.exclude_task, config.seed)?;

@@ -266,9 +266,6 @@ fn scores_backward<P: Preset>(
 /// Back-propagates `d_summary` (d loss / d s) of `batch` into the set encoder's tensors of
 /// `grad` (accumulated): through the mean over features into g, through the mean over samples
 /// into f of every (value, label slot) pair.
-///
-/// # Panics
-/// Never: every index is within the core's tensor sizes.
 pub fn set_backward<P: Preset>(
     params: &[f32],
     net: &Network<'_, P>,

@@ -83,8 +83,8 @@ pub fn fitted_weights_bytes<P: Preset>(
     let config = &result.config;
     if config.inputs != TaskInputs::PRODUCT {
         return Err(FitError::Setting {
-            name: "inputs",
-            rule: "must be what a device computes (the set summary and the shape scalars)",
+            name: "landmarks",
+            rule: "cannot be read by a ranker written for a device, which does not compute them",
             value: format!("{:?}", config.inputs),
         });
     }

@@ -114,6 +114,13 @@ fn out_of_range_options() {
         (vec!["fit", "--db", &db, "-o", out, "--gap", "NaN"], vec!["--gap"]),
         (vec!["fit", "--db", &db, "-o", out, "--momentum", "1.5"], vec!["--momentum"]),
         (vec!["fit", "--db", &db, "-o", out, "--optimizer", "lbfgs"], vec!["--optimizer"]),
+        (vec!["fit", "--db", &db, "-o", out, "--ranker", "deep"], vec!["--ranker", "deep"]),
+        (vec!["fit", "--db", &db, "-o", out, "--landmarks"], vec!["--landmarks"]),
+        (vec!["fit", "--db", &db, "-o", out, "--residual-penalty=-1"], vec!["--residual-penalty"]),
+        (
+            vec!["fit", "--db", &db, "-o", out, "--same-task-weight", "inf"],
+            vec!["--same-task-weight"],
+        ),
         (vec!["populate", "--db", &db, "--shard", "3/2"], vec!["--shard", "3/2"]),
         (vec!["populate", "--db", &db, "--shard", "0/2"], vec!["--shard"]),
         (vec!["populate", "--db", &db, "--archs-per-task", "0"], vec!["--archs-per-task"]),
