@@ -75,7 +75,7 @@ impl OwnedSections {
         WeightsFile::new::<P>(
             FitInfo {
                 loss: LossKind::Linear,
-                form: RankerForm::Residual,
+                form: RankerForm::default(),
                 margin: 0.3,
                 gap: 0.01,
                 steps: 0,
