@@ -21,12 +21,12 @@ pub type TaskEmbedding = SVector<f32, EMBED_DIM>;
 /// How a score is formed from an architecture and a task embedding.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RankerForm {
-    /// The paper's: one network over (u, z), `score = h(u, z)`. The default: it ranks as well
-    /// as the residual form within the noise of 125 tasks at half the scoring cost.
-    #[default]
+    /// The paper's: one network over (u, z), `score = h(u, z)`; half the residual form's
+    /// scoring cost.
     Paper,
     /// An agnostic backbone plus a task-specific residual, `score = g(u) + h(u, z)`: the fit
-    /// keeps h small, so the embedding adds only what the data supports.
+    /// keeps h small, so the embedding adds only what the data supports. The default.
+    #[default]
     Residual,
 }
 

@@ -464,8 +464,9 @@ pub struct FitArgs {
     /// Samples per step whose set summary goes into the task embedding z.
     #[arg(long)]
     pub batch_samples: Option<usize>,
-    /// How scores are formed: paper (one network over architecture and task, the default) or
-    /// residual (an agnostic backbone plus a task-specific residual, at twice the scoring cost).
+    /// How scores are formed: residual (an agnostic backbone plus a task-specific residual, the
+    /// default) or paper (one network over architecture and task: the paper's, at half the
+    /// scoring cost).
     #[arg(long, value_enum)]
     pub ranker: Option<RankerFormArg>,
     /// Weight of the residual's penalty mean(h^2): how strongly scores keep to the backbone.

@@ -95,15 +95,16 @@ impl Default for FitConfig {
     /// with penalty 0.1 and the "same task?" loss at weight 0.1 (RESULTS.md has the table):
     /// the paper's form -0.009 [-0.020, +0.002]; no "same task?" loss +0.006 [-0.007, +0.019];
     /// penalty 0 -0.007 [-0.016, +0.001]; penalty 1 -0.003 [-0.016, +0.010]. None is told apart
-    /// from the others by these tasks. Over 3 repeats the residual form leads the paper's by
-    /// +0.006 [-0.000, +0.013], but scores at a third of the speed (two towers; 0.52 M against
-    /// 1.4 M architectures a second on dev-2c, twice the search's instructions on a device): the
-    /// default is the paper's form; for the residual form (`--ranker residual`) penalty 0.1;
-    /// no "same task?" loss (the cheaper fit).
+    /// from the others by these tasks. Over 3 repeats with controls the residual form leads the
+    /// paper's by +0.006 [-0.000, +0.013], and only in it does the learned embedding tie the
+    /// meta-features (-0.002 [-0.008, +0.004]; the paper's form: -0.009 [-0.016, -0.002]): the
+    /// default is the residual form, penalty 0.1, no "same task?" loss (the cheaper fit). Its
+    /// second tower costs a third of the scoring speed (BENCHMARKS.md); `--ranker paper` is the
+    /// fast form.
     fn default() -> Self {
         Self {
             loss: LossKind::Linear,
-            form: RankerForm::Paper,
+            form: RankerForm::Residual,
             inputs: TaskInputs::PRODUCT,
             residual_penalty: 0.1,
             same_task_weight: 0.0,

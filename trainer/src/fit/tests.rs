@@ -382,7 +382,7 @@ fn weights_file_loads_with_tasks_embeddings_and_top_runs() {
     let ranker = Ranker::<Tiny>::load(&bytes).unwrap();
     let header = ranker.header();
     assert_eq!(header.fit.loss, LossKind::Quadratic);
-    assert_eq!(header.fit.form, RankerForm::Paper);
+    assert_eq!(header.fit.form, RankerForm::Residual);
     assert_eq!(header.fit.steps, 10);
     assert_eq!(header.provenance.database_hash, "abc");
     assert_eq!(header.provenance.trainer_version, env!("CARGO_PKG_VERSION"));

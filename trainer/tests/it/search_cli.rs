@@ -54,7 +54,7 @@ fn inspect_prints_the_header() {
     let text = ok(&["inspect", &bundled_ranker()]);
     assert!(text.contains("preset") && text.contains("tiny"), "{text}");
     assert!(text.contains("U=33"), "{text}");
-    assert!(text.contains("paper form") && text.contains("set=64x16/32/16"), "{text}");
+    assert!(text.contains("residual form") && text.contains("set=64x16/32/16"), "{text}");
     assert!(text.contains("held out: wheat_seeds"), "{text}");
     assert!(text.contains("top architectures") && text.contains("5 per task"), "{text}");
     let json: serde_json::Value =
