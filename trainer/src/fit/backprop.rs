@@ -293,8 +293,8 @@ pub fn set_backward<P: Preset>(
         back_through(w2, &d_out, trace.hidden.as_slice(), &mut d_hidden);
         add_into(&mut grad[r[tensor::SET1_B].clone()], &d_hidden);
         outer_add(&mut grad[r[tensor::SET1_W].clone()], trace.mean.as_slice(), &d_hidden);
-        let all = [1.0f32; FEATURE_HIDDEN];
-        back_through(w1, &d_hidden, &all, d_mean);
+        // g reads m_j directly (no activation in between): every input is "active".
+        back_through(w1, &d_hidden, &[1.0; FEATURE_HIDDEN], d_mean);
     }
     // m_j is the mean of f over the samples: each pair receives d m_j / count.
     let per_sample = 1.0 / batch.rows.len() as f32;
