@@ -115,6 +115,45 @@ pub mod tensor {
     pub const RHO3_B: usize = 19;
 }
 
+/// The tensors of one scoring tower, by index in [`TENSOR_NAMES`]:
+/// `relu(W1^T x + b1)`, `relu(W2^T a1 + b2)`, `w3 . a2 + b3`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TowerTensors {
+    /// First layer's weights (the architecture's rows).
+    pub w1: usize,
+    /// First layer's bias.
+    pub b1: usize,
+    /// Second layer's weights.
+    pub w2: usize,
+    /// Second layer's bias.
+    pub b2: usize,
+    /// Output weights.
+    pub w3: usize,
+    /// Output bias.
+    pub b3: usize,
+}
+
+impl TowerTensors {
+    /// The task-specific tower h (the whole score in the paper's form).
+    pub const RESIDUAL: Self = Self {
+        w1: tensor::RHO1_WU,
+        b1: tensor::RHO1_B,
+        w2: tensor::RHO2_W,
+        b2: tensor::RHO2_B,
+        w3: tensor::RHO3_W,
+        b3: tensor::RHO3_B,
+    };
+    /// The agnostic backbone g of the residual form.
+    pub const BACKBONE: Self = Self {
+        w1: tensor::BACKBONE1_W,
+        b1: tensor::BACKBONE1_B,
+        w2: tensor::BACKBONE2_W,
+        b2: tensor::BACKBONE2_B,
+        w3: tensor::BACKBONE3_W,
+        b3: tensor::BACKBONE3_B,
+    };
+}
+
 /// Lengths of the network's tensors, in storage order (weights are `[input][output]`).
 #[must_use]
 pub const fn tensor_sizes(arch_dim: usize) -> [usize; TENSOR_COUNT] {
@@ -270,24 +309,10 @@ impl Tower<'_> {
 }
 
 impl<P: Preset> Scorer<'_, '_, P> {
-    fn residual_tower(&self) -> Tower<'_> {
-        let t = &self.net.t;
-        Tower {
-            w2: t[tensor::RHO2_W],
-            b2: t[tensor::RHO2_B],
-            w3: t[tensor::RHO3_W],
-            b3: t[tensor::RHO3_B],
-        }
-    }
-
-    fn backbone_tower(&self) -> Tower<'_> {
-        let t = &self.net.t;
-        Tower {
-            w2: t[tensor::BACKBONE2_W],
-            b2: t[tensor::BACKBONE2_B],
-            w3: t[tensor::BACKBONE3_W],
-            b3: t[tensor::BACKBONE3_B],
-        }
+    /// Layers 2 and 3 of tower `t`.
+    fn tower(&self, t: TowerTensors) -> Tower<'_> {
+        let w = &self.net.t;
+        Tower { w2: w[t.w2], b2: w[t.b2], w3: w[t.w3], b3: w[t.b3] }
     }
 
     /// Score of an architecture given as per-group probabilities (the softmax of u).
@@ -296,7 +321,8 @@ impl<P: Preset> Scorer<'_, '_, P> {
         trace.hidden1 = self.base;
         accumulate_into(t[tensor::RHO1_WU], soft, trace.hidden1.as_mut_slice());
         relu(trace.hidden1.as_mut_slice());
-        trace.residual = self.residual_tower().finish(trace.hidden1.as_slice(), &mut trace.hidden2);
+        trace.residual =
+            self.tower(TowerTensors::RESIDUAL).finish(trace.hidden1.as_slice(), &mut trace.hidden2);
         if self.net.form == RankerForm::Paper {
             return trace.residual;
         }
@@ -307,8 +333,9 @@ impl<P: Preset> Scorer<'_, '_, P> {
             trace.backbone1.as_mut_slice(),
         );
         relu(trace.backbone1.as_mut_slice());
-        let backbone =
-            self.backbone_tower().finish(trace.backbone1.as_slice(), &mut trace.backbone2);
+        let backbone = self
+            .tower(TowerTensors::BACKBONE)
+            .finish(trace.backbone1.as_slice(), &mut trace.backbone2);
         backbone + trace.residual
     }
 
@@ -328,11 +355,15 @@ impl<P: Preset> Scorer<'_, '_, P> {
         let mut trace = RhoTrace::default();
         let score = self.score_soft_traced(soft.as_ref(), &mut trace);
         let mut g1 = [0.0; RHO_HIDDEN1];
-        self.residual_tower().backward(trace.hidden1.as_slice(), trace.hidden2.as_slice(), &mut g1);
+        self.tower(TowerTensors::RESIDUAL).backward(
+            trace.hidden1.as_slice(),
+            trace.hidden2.as_slice(),
+            &mut g1,
+        );
         let mut grad_soft = P::Arch::zeroed();
         backward_input_into(t[tensor::RHO1_WU], &g1, grad_soft.as_mut());
         if self.net.form == RankerForm::Residual {
-            self.backbone_tower().backward(
+            self.tower(TowerTensors::BACKBONE).backward(
                 trace.backbone1.as_slice(),
                 trace.backbone2.as_slice(),
                 &mut g1,

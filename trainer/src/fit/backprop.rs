@@ -13,12 +13,14 @@
 //! g:    the same tower over softmax(u) alone (the residual form);  score = g + h
 //! ```
 
+use std::ops::Range;
+
 use archrank_core::architecture::softmax_groups;
 use archrank_core::dims::{
     EMBED_DIM, FEATURE_HIDDEN, LANDMARK_SLOTS, RHO_HIDDEN1, RHO_HIDDEN2, SET_EMBED, SET_HIDDEN,
     TASK_SCALARS,
 };
-use archrank_core::network::{RhoTrace, param_count};
+use archrank_core::network::{RhoTrace, TowerTensors, param_count};
 use archrank_core::set_encoder::FeatureTrace;
 use archrank_core::{
     Network, Preset, RankerForm, SetAccumulator, SetSummary, TaskEmbedding, assemble_embedding,
@@ -167,34 +169,6 @@ fn add_into(acc: &mut [f32], v: &[f32]) {
     }
 }
 
-/// The tensors of one scoring tower, by index.
-struct TowerTensors {
-    w1: usize,
-    b1: usize,
-    w2: usize,
-    b2: usize,
-    w3: usize,
-    b3: usize,
-}
-
-const RESIDUAL: TowerTensors = TowerTensors {
-    w1: tensor::RHO1_WU,
-    b1: tensor::RHO1_B,
-    w2: tensor::RHO2_W,
-    b2: tensor::RHO2_B,
-    w3: tensor::RHO3_W,
-    b3: tensor::RHO3_B,
-};
-
-const BACKBONE: TowerTensors = TowerTensors {
-    w1: tensor::BACKBONE1_W,
-    b1: tensor::BACKBONE1_B,
-    w2: tensor::BACKBONE2_W,
-    b2: tensor::BACKBONE2_B,
-    w3: tensor::BACKBONE3_W,
-    b3: tensor::BACKBONE3_B,
-};
-
 /// Back-propagates `g` (d loss / d tower output) through one tower whose first layer read
 /// `soft` and had activations `hidden1`, `hidden2`; returns d loss / d first layer's
 /// pre-activation in `g1`.
@@ -202,15 +176,14 @@ const BACKBONE: TowerTensors = TowerTensors {
 fn tower_backward(
     params: &[f32],
     grad: &mut [f32],
-    t: &TowerTensors,
-    arch_dim: usize,
+    r: &[Range<usize>],
+    t: TowerTensors,
     soft: &[f32],
     hidden1: &[f32],
     hidden2: &[f32],
     g: f32,
     g1: &mut [f32; RHO_HIDDEN1],
 ) {
-    let r = tensor_ranges(arch_dim);
     let mut g2 = [0.0f32; RHO_HIDDEN2];
     grad[r[t.b3].start] += g;
     for (((gw, &h), &w3), g2i) in
@@ -247,14 +220,14 @@ fn scores_backward<P: Preset>(
     {
         if form == RankerForm::Residual && g != 0.0 {
             let (h1, h2) = (trace.backbone1.as_slice(), trace.backbone2.as_slice());
-            tower_backward(params, grad, &BACKBONE, P::ARCH_DIM, soft, h1, h2, g, &mut g1);
+            tower_backward(params, grad, &r, TowerTensors::BACKBONE, soft, h1, h2, g, &mut g1);
         }
         let g = g + gh;
         if g == 0.0 {
             continue;
         }
         let (h1, h2) = (trace.hidden1.as_slice(), trace.hidden2.as_slice());
-        tower_backward(params, grad, &RESIDUAL, P::ARCH_DIM, soft, h1, h2, g, &mut g1);
+        tower_backward(params, grad, &r, TowerTensors::RESIDUAL, soft, h1, h2, g, &mut g1);
         outer_add(&mut grad[r[tensor::RHO1_WZ].clone()], z, &g1);
         for (gzk, row) in gz.iter_mut().zip(w_z.chunks_exact(RHO_HIDDEN1)) {
             *gzk += row.iter().zip(&g1).map(|(a, b)| a * b).sum::<f32>();
