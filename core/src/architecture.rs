@@ -4,6 +4,7 @@
 use core::fmt;
 
 use crate::dims::{Layout, MAX_LAYERS, PresetId, USE_SKIP};
+use crate::input_modules::{InputModule, module_index};
 
 /// Writes the softmax of every group of `u` into `out` (both of length U).
 ///
@@ -145,7 +146,8 @@ impl Discrete {
         }
     }
 
-    /// Parses a spec such as `m1/relu16/skip/tanh64` (what `Display` prints).
+    /// Parses a spec such as `m1/relu16/skip/tanh64` (what `Display` prints); the module may be
+    /// named instead (`rank_gauss/relu16/skip/tanh64`, what [`Self::named`] prints).
     ///
     /// # Errors
     /// [`SpecError`] naming the part that is wrong.
@@ -155,8 +157,10 @@ impl Discrete {
         let module_part = parts.next().unwrap_or("");
         let module = module_part
             .strip_prefix('m')
-            .and_then(|n| n.parse::<u8>().ok())
-            .filter(|&m| usize::from(m) < layout.modules)
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|&m| m < layout.modules)
+            .or_else(|| module_index(module_part, layout.modules))
+            .and_then(|m| u8::try_from(m).ok())
             .ok_or(SpecError::BadModule { max: layout.modules })?;
         let mut layers = heapless::Vec::new();
         for (l, part) in parts.enumerate() {
@@ -169,6 +173,42 @@ impl Discrete {
             return Err(SpecError::LayerCount { expected: layout.layers, found: layers.len() });
         }
         Ok(Self { preset, module, layers })
+    }
+}
+
+impl Discrete {
+    /// A printable form that names the input module for a numeric or text task:
+    /// `fourier/tanh64/tanh64/relu32` (the compact [`Display`](fmt::Display) form says `m2`).
+    #[must_use]
+    pub const fn named(&self, text: bool) -> Named<'_> {
+        Named { arch: self, text }
+    }
+
+    fn write_layers(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let layout = self.preset.layout();
+        for choice in &self.layers {
+            match choice {
+                LayerChoice::Skip => f.write_str("/skip")?,
+                LayerChoice::Base(b) => match layout.base(usize::from(*b)) {
+                    Some((act, width)) => write!(f, "/{}{}", act.name(), width)?,
+                    None => f.write_str("/?")?,
+                },
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A discrete architecture with its input module named (see [`Discrete::named`]).
+pub struct Named<'a> {
+    arch: &'a Discrete,
+    text: bool,
+}
+
+impl fmt::Display for Named<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(InputModule::at(usize::from(self.arch.module), self.text).name())?;
+        self.arch.write_layers(f)
     }
 }
 
@@ -185,18 +225,8 @@ fn parse_layer(layout: &Layout, part: &str) -> Option<LayerChoice> {
 
 impl fmt::Display for Discrete {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let layout = self.preset.layout();
         write!(f, "m{}", self.module)?;
-        for choice in &self.layers {
-            match choice {
-                LayerChoice::Skip => f.write_str("/skip")?,
-                LayerChoice::Base(b) => match layout.base(usize::from(*b)) {
-                    Some((act, width)) => write!(f, "/{}{}", act.name(), width)?,
-                    None => f.write_str("/?")?,
-                },
-            }
-        }
-        Ok(())
+        self.write_layers(f)
     }
 }
 
@@ -226,7 +256,12 @@ impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::BadModule { max } => {
-                write!(f, "the spec must start with m0..m{} (the input module)", max - 1)
+                write!(
+                    f,
+                    "the spec must start with the input module: m0..m{} or its name (zscore, \
+                     fourier, word_unigrams, ...)",
+                    max - 1
+                )
             }
             Self::BadLayer { layer } => {
                 write!(f, "layer {layer} must be `skip` or an activation and width such as relu16")
@@ -317,3 +352,27 @@ impl fmt::Display for OptionLabel {
 }
 
 const _: () = assert!(USE_SKIP == 2);
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    #[test]
+    fn specs_name_their_module_and_parse_the_name_back() {
+        let d = Discrete::parse(PresetId::Tiny, "m2/tanh64/skip/relu32").unwrap();
+        assert_eq!(d.named(false).to_string(), "fourier/tanh64/skip/relu32");
+        assert_eq!(d.named(true).to_string(), "char_3grams/tanh64/skip/relu32");
+        assert_eq!(Discrete::parse(PresetId::Tiny, "fourier/tanh64/skip/relu32"), Ok(d.clone()));
+        assert_eq!(Discrete::parse(PresetId::Tiny, "char_3grams/tanh64/skip/relu32"), Ok(d));
+        assert_eq!(
+            Discrete::parse(PresetId::Tiny, "pairwise/tanh64/skip/relu32"),
+            Err(SpecError::BadModule { max: 3 }),
+            "the tiny preset has three modules"
+        );
+        let paper =
+            Discrete::parse(PresetId::Paper, "minmax/skip/skip/skip/skip/skip/skip/relu256");
+        assert_eq!(paper.map(|d| d.module), Ok(6));
+    }
+}

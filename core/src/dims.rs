@@ -246,6 +246,13 @@ macro_rules! with_preset {
     };
 }
 
+// ---- the child networks' inputs ----
+
+/// Common output width of every numeric input module.
+pub const NUMERIC_WIDTH: usize = 64;
+/// Common output width of every text input module (hash buckets).
+pub const TEXT_WIDTH: usize = 256;
+
 // ---- the sample encoder's layout (same for both presets) ----
 
 /// Dimensions of the hashed sketch (numeric features) or hashed word bag (text).

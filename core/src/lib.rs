@@ -51,11 +51,13 @@ extern crate std;
 
 pub mod any_ranker;
 pub mod architecture;
+pub mod cost;
 pub mod dense;
 pub mod dims;
 pub mod error;
 #[cfg(feature = "alloc")]
 pub mod fixture;
+pub mod input_modules;
 pub mod landmarks;
 pub mod network;
 pub mod ranker;
@@ -70,8 +72,10 @@ pub mod weights_format;
 
 pub use any_ranker::AnyRanker;
 pub use architecture::{Discrete, LayerChoice, SoftView, SpecError};
+pub use cost::{Budget, BudgetError, Cost, ExpectedCost, TaskShape, discrete_cost, widest_within};
 pub use dims::{Paper, Preset, PresetId, Tiny};
 pub use error::{EncodeError, WeightsError};
+pub use input_modules::InputModule;
 pub use landmarks::Landmarks;
 pub use network::{Network, RankerForm, Scorer, TaskEmbedding};
 pub use ranker::Ranker;

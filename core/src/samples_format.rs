@@ -158,6 +158,22 @@ impl<'a> Samples<'a> {
         self.labels.is_empty()
     }
 
+    /// Classes the samples name: the largest class id plus one.
+    #[must_use]
+    pub fn classes(&self) -> usize {
+        self.labels.iter().max().map_or(0, |&l| usize::from(l) + 1)
+    }
+
+    /// The facts an architecture's cost depends on (see [`crate::cost`]).
+    #[must_use]
+    pub fn shape(&self) -> crate::cost::TaskShape {
+        crate::cost::TaskShape {
+            features: self.features,
+            classes: self.classes(),
+            text: self.is_text(),
+        }
+    }
+
     /// Whether the samples are texts.
     #[must_use]
     pub fn is_text(&self) -> bool {

@@ -1,7 +1,8 @@
 //! The online phase: from a task embedding z, start at the top architectures of the nearest
 //! training tasks and climb the predicted score by gradient ascent on u.
 
-use crate::architecture::Discrete;
+use crate::architecture::{Discrete, softmax_groups, softmax_groups_backward};
+use crate::cost::{Budget, BudgetError, ExpectedCost, TaskShape, discrete_cost, widest_within};
 use crate::dims::{ArchBuffer, NEAREST_TASKS, Preset, TOP_K};
 use crate::network::TaskEmbedding;
 use crate::ranker::Ranker;
@@ -17,6 +18,17 @@ pub struct Neighbour<'a> {
     /// Euclidean distance between the embeddings.
     pub distance: f32,
 }
+
+/// Weight of the budget's penalty in a budgeted ascent, which climbs
+/// `score - BUDGET_PENALTY * sum over limits of max(0, expected / limit - 1)`.
+pub const BUDGET_PENALTY: f32 = 1.0;
+
+/// The start a budgeted search adds: the widest architecture within the budget, so a result
+/// within budget always exists ([`Start::task`] names it so).
+pub const WITHIN_BUDGET_START: &str = "(widest within budget)";
+
+/// Logit strength of the budget's start (as strong as the stored top architectures' choices).
+const WITHIN_BUDGET_STRENGTH: f32 = 3.0;
 
 /// Where the best architecture's ascent started.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -81,6 +93,36 @@ impl<'a, P: Preset> Ranker<'a, P> {
     /// nearest tasks, keeping the best score seen. Deterministic; no heap.
     #[must_use]
     pub fn search_with(&self, z: &TaskEmbedding, config: &SearchConfig) -> SearchResult<'a, P> {
+        self.climb(z, config, None)
+    }
+
+    /// Searches within `budget` on a task of shape `task`: the ascent climbs the score less a
+    /// penalty on the expected cost's excess ([`BUDGET_PENALTY`]), the widest architecture within
+    /// the budget joins the starts, and only iterates whose discretization is within the budget
+    /// count, so the result always is. Without limits this is [`Self::search_with`].
+    ///
+    /// # Errors
+    /// [`BudgetError`] when no architecture of the preset fits the budget on this task.
+    pub fn search_within(
+        &self,
+        z: &TaskEmbedding,
+        config: &SearchConfig,
+        task: &TaskShape,
+        budget: &Budget,
+    ) -> Result<SearchResult<'a, P>, BudgetError> {
+        if !budget.is_limited() {
+            return Ok(self.search_with(z, config));
+        }
+        let fallback = widest_within(&P::LAYOUT, task, budget)?;
+        Ok(self.climb(z, config, Some(&Limit { task, budget, fallback })))
+    }
+
+    fn climb(
+        &self,
+        z: &TaskEmbedding,
+        config: &SearchConfig,
+        limit: Option<&Limit<'_>>,
+    ) -> SearchResult<'a, P> {
         let scorer = self.network().scorer(z);
         let nearest = self.nearest_tasks(z);
         let tasks = self.tasks();
@@ -89,28 +131,38 @@ impl<'a, P: Preset> Ranker<'a, P> {
         let mut best_start = Start { task: "", rank: 0, accuracy: 0.0, score: f32::NEG_INFINITY };
         let mut u = P::Arch::zeroed();
         let mut grad = P::Arch::zeroed();
-        for neighbour in &nearest {
-            let task = neighbour.index as usize;
-            for rank in 0..TOP_K {
-                tasks.top_arch_into(task, rank, P::ARCH_DIM, u.as_mut());
-                let start_score = scorer.score(u.as_ref());
-                for step in 0..=config.steps {
-                    let score = scorer.score_with_gradient(u.as_ref(), grad.as_mut());
-                    if score > best_score {
-                        best_score = score;
-                        best_arch = u;
-                        best_start = Start {
-                            task: neighbour.name,
-                            rank: rank as u8,
-                            accuracy: tasks.top_score(task, rank),
-                            score: start_score,
-                        };
-                    }
-                    if step == config.steps {
-                        break;
-                    }
-                    ascend(u.as_mut(), grad.as_ref(), config);
+        let stored = nearest.iter().flat_map(|n| (0..TOP_K).map(move |rank| (Some(n), rank)));
+        let extra = limit.map(|_| (None, 0));
+        for (neighbour, rank) in stored.chain(extra) {
+            let (name, accuracy) = match (neighbour, limit) {
+                (Some(n), _) => {
+                    let task = n.index as usize;
+                    tasks.top_arch_into(task, rank, P::ARCH_DIM, u.as_mut());
+                    (n.name, tasks.top_score(task, rank))
                 }
+                (None, Some(limit)) => {
+                    limit.fallback.write_logits(u.as_mut(), WITHIN_BUDGET_STRENGTH);
+                    (WITHIN_BUDGET_START, 0.0)
+                }
+                (None, None) => continue,
+            };
+            let start_score = scorer.score(u.as_ref());
+            for step in 0..=config.steps {
+                let score = scorer.score_with_gradient(u.as_ref(), grad.as_mut());
+                let within = limit.is_none_or(|l| l.allows::<P>(u.as_ref()));
+                if within && score > best_score {
+                    best_score = score;
+                    best_arch = u;
+                    best_start =
+                        Start { task: name, rank: rank as u8, accuracy, score: start_score };
+                }
+                if step == config.steps {
+                    break;
+                }
+                if let Some(limit) = limit {
+                    limit.penalize::<P>(u.as_ref(), grad.as_mut());
+                }
+                ascend(u.as_mut(), grad.as_ref(), config);
             }
         }
         SearchResult {
@@ -119,6 +171,47 @@ impl<'a, P: Preset> Ranker<'a, P> {
             score: best_score,
             nearest,
             start: best_start,
+        }
+    }
+}
+
+/// A budgeted search's limits and its guaranteed start.
+struct Limit<'b> {
+    task: &'b TaskShape,
+    budget: &'b Budget,
+    fallback: Discrete,
+}
+
+impl Limit<'_> {
+    /// Whether the discretization of `u` is within the budget.
+    fn allows<P: Preset>(&self, u: &[f32]) -> bool {
+        self.budget.allows(&discrete_cost(&Discrete::from_logits(&P::LAYOUT, u), self.task))
+    }
+
+    /// Subtracts the gradient of the budget penalty at `u` from `grad`.
+    fn penalize<P: Preset>(&self, u: &[f32], grad: &mut [f32]) {
+        let layout = P::LAYOUT;
+        let mut soft = P::Arch::zeroed();
+        softmax_groups(&layout, u, soft.as_mut());
+        let expected = ExpectedCost::new(&layout, soft.as_ref(), self.task);
+        let weight = |limit: Option<u32>, value: f32| match limit {
+            Some(l) if value > l as f32 => -BUDGET_PENALTY / (l.max(1) as f32),
+            _ => 0.0,
+        };
+        let weights = [
+            weight(self.budget.max_params, expected.params),
+            weight(self.budget.max_macs, expected.macs),
+            weight(self.budget.max_ram_bytes, expected.ram_bytes),
+        ];
+        if weights.iter().all(|&w| w == 0.0) {
+            return;
+        }
+        let mut grad_soft = P::Arch::zeroed();
+        expected.backward(&layout, soft.as_ref(), self.task, weights, grad_soft.as_mut());
+        let mut grad_u = P::Arch::zeroed();
+        softmax_groups_backward(&layout, soft.as_ref(), grad_soft.as_ref(), grad_u.as_mut());
+        for (g, p) in grad.iter_mut().zip(grad_u.as_ref()) {
+            *g += p;
         }
     }
 }

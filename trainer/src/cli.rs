@@ -401,6 +401,35 @@ pub struct SearchArgs {
     /// Print only the exact `result` lines the firmware prints.
     #[arg(long, conflicts_with = "json")]
     pub golden: bool,
+    /// The device's limits.
+    #[command(flatten)]
+    pub budget: BudgetArgs,
+}
+
+/// A device's limits on the chosen architecture (any subset).
+#[derive(Clone, Copy, Debug, Default, Args)]
+pub struct BudgetArgs {
+    /// Most learned parameters (weights and biases of the layers and the classifier).
+    #[arg(long, value_name = "N")]
+    pub max_params: Option<u32>,
+    /// Most multiply-adds per sample (input module, layers, classifier).
+    #[arg(long, value_name = "N")]
+    pub max_macs: Option<u32>,
+    /// Most bytes of activations alive at once during inference.
+    #[arg(long, value_name = "BYTES")]
+    pub max_ram: Option<u32>,
+}
+
+impl BudgetArgs {
+    /// The core's budget.
+    #[must_use]
+    pub const fn budget(&self) -> archrank_core::Budget {
+        archrank_core::Budget {
+            max_params: self.max_params,
+            max_macs: self.max_macs,
+            max_ram_bytes: self.max_ram,
+        }
+    }
 }
 
 /// `archrank inspect`

@@ -58,7 +58,9 @@ fn pipeline(preset: PresetId, names: &[&str], archs: u32) {
     assert_eq!(archrank_core::AnyRanker::load(&bytes).map(|r| r.preset()), Ok(preset));
 
     let rows: Vec<usize> = (0..tasks[0].rows()).collect();
-    let found = search(&bytes, SampleSource::Task(&tasks[0], &rows)).unwrap();
+    let found =
+        search(&bytes, SampleSource::Task(&tasks[0], &rows), &archrank_core::Budget::UNLIMITED)
+            .unwrap();
     assert_eq!(found.arch.len(), preset.layout().arch_dim());
     assert!(found.score.is_finite());
     assert!(archrank_core::Discrete::parse(preset, &found.discrete).is_ok());

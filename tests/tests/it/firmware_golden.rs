@@ -69,7 +69,9 @@ fn trainer_search_matches_golden_for_both_presets() {
         ("assets/paper-ranker.postcard", "paper.txt"),
     ] {
         let bytes = std::fs::read(dir.join(weights)).unwrap();
-        let found = search(&bytes, SampleSource::Samples(&samples)).unwrap();
+        let found =
+            search(&bytes, SampleSource::Samples(&samples), &archrank_core::Budget::UNLIMITED)
+                .unwrap();
         let expected = std::fs::read_to_string(dir.join("golden").join(golden)).unwrap();
         assert_eq!(found.golden, expected, "{weights}");
     }

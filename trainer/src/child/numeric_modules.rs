@@ -8,63 +8,14 @@
 
 use crate::rng::{Rng, derive_seed};
 
-/// Common output width of every numeric input module.
-pub const NUMERIC_WIDTH: usize = 64;
-/// Quantile bins per feature of the binned one-hot module.
-const BINS: usize = 8;
-/// Most feature pairs the pairwise-product module keeps (a seeded subset beyond this).
-const MAX_PAIRS: usize = 4 * NUMERIC_WIDTH;
+pub use archrank_core::dims::NUMERIC_WIDTH;
+use archrank_core::input_modules::{BINS, MAX_PAIRS};
+pub use archrank_core::input_modules::{NUMERIC_MODULES, NumericModule};
+
 /// Standardized values are clipped to this magnitude, so outliers cannot blow up a child.
 const CLIP: f32 = 20.0;
 /// Seed tag of the modules' projections and random features.
 const PROJECTION_TAG: u64 = 0x7072_6F6A;
-
-/// The numeric input modules, in the order the module logits address them (the tiny preset uses
-/// the first three).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NumericModule {
-    /// (x - mean) / std.
-    ZScore,
-    /// The inverse normal CDF of the value's mid-rank among the training values.
-    RankGauss,
-    /// Random Fourier features cos(w . z + b) of the z-scored row (an RBF kernel sketch).
-    Fourier,
-    /// sign(x) ln(1 + |x|), then standardized.
-    SignedLog,
-    /// One-hot of the value's quantile bin, per feature.
-    Binned,
-    /// Products of pairs of z-scored features (squares included).
-    Pairwise,
-    /// (x - min) / (max - min) over the training rows.
-    MinMax,
-}
-
-/// Every numeric module, in logit order.
-pub const NUMERIC_MODULES: [NumericModule; 7] = [
-    NumericModule::ZScore,
-    NumericModule::RankGauss,
-    NumericModule::Fourier,
-    NumericModule::SignedLog,
-    NumericModule::Binned,
-    NumericModule::Pairwise,
-    NumericModule::MinMax,
-];
-
-impl NumericModule {
-    /// Short name for reports.
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::ZScore => "zscore",
-            Self::RankGauss => "rank_gauss",
-            Self::Fourier => "fourier",
-            Self::SignedLog => "signed_log",
-            Self::Binned => "binned",
-            Self::Pairwise => "pairwise",
-            Self::MinMax => "minmax",
-        }
-    }
-}
 
 /// Per-feature statistics of the training rows.
 struct Stats {

@@ -7,55 +7,8 @@
 
 use crate::rng::{FNV_OFFSET, fnv1a};
 
-/// Common output width of every text input module (hash buckets).
-pub const TEXT_WIDTH: usize = 256;
-
-/// The text input modules, in the order the module logits address them (the tiny preset uses
-/// the first three).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TextModule {
-    /// Counts of lower-cased words.
-    WordUnigrams,
-    /// Counts of adjacent word pairs.
-    WordBigrams,
-    /// Counts of character 3-grams (words padded with one space each side).
-    CharTrigrams,
-    /// Counts of character 4-grams.
-    CharFourgrams,
-    /// Counts of words and of adjacent word pairs in one bag.
-    WordUniBigrams,
-    /// Counts of character 2-grams.
-    CharBigrams,
-    /// 1 for every word present, whatever its count.
-    WordPresence,
-}
-
-/// Every text module, in logit order.
-pub const TEXT_MODULES: [TextModule; 7] = [
-    TextModule::WordUnigrams,
-    TextModule::WordBigrams,
-    TextModule::CharTrigrams,
-    TextModule::CharFourgrams,
-    TextModule::WordUniBigrams,
-    TextModule::CharBigrams,
-    TextModule::WordPresence,
-];
-
-impl TextModule {
-    /// Short name for reports.
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::WordUnigrams => "word_unigrams",
-            Self::WordBigrams => "word_bigrams",
-            Self::CharTrigrams => "char_3grams",
-            Self::CharFourgrams => "char_4grams",
-            Self::WordUniBigrams => "word_uni_bigrams",
-            Self::CharBigrams => "char_2grams",
-            Self::WordPresence => "word_presence",
-        }
-    }
-}
+pub use archrank_core::dims::TEXT_WIDTH;
+pub use archrank_core::input_modules::{TEXT_MODULES, TextModule};
 
 /// Sparse rows: row i is `entries[offsets[i]..offsets[i + 1]]`, sorted by bucket.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -33,7 +33,7 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let samples =
             SamplesFile::load(&data).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        search(&bytes, SampleSource::Samples(&samples))
+        search(&bytes, SampleSource::Samples(&samples), &args.budget.budget())
     } else {
         let (task, rows) = if let Some(path) = &args.task {
             let read = csv_task(path, &args.csv)?;
@@ -46,7 +46,7 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
         } else {
             bail!("give --task CSV, --db-task NAME or --samples FILE");
         };
-        search(&bytes, SampleSource::Task(&task, &rows))
+        search(&bytes, SampleSource::Task(&task, &rows), &args.budget.budget())
     }
     .with_context(|| format!("while searching with {}", args.weights.display()))?;
     if args.golden {
@@ -61,8 +61,18 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
         return print_json(&value);
     }
     let mut text = format!(
-        "task {} ({} samples), preset {}\n\nchosen architecture: {}\npredicted score: {:.4}\n\n",
-        output.task, output.samples, output.preset, output.discrete, output.score
+        "task {} ({} samples), preset {}\n\nchosen architecture: {} ({})\npredicted score: {:.4}\n\
+         cost: {} parameters, {} multiply-adds per sample, {} bytes of activations{}\n\n",
+        output.task,
+        output.samples,
+        output.preset,
+        output.named,
+        output.discrete,
+        output.score,
+        output.cost.params,
+        output.cost.macs,
+        output.cost.ram_bytes,
+        budget_note(&output.budget),
     );
     let rows: Vec<Vec<String>> = output
         .soft
@@ -94,6 +104,23 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
     }
     print(&text)?;
     Ok(())
+}
+
+/// `" (budget: at most ...)"`, or nothing without limits.
+fn budget_note(budget: &archrank_core::Budget) -> String {
+    let parts: Vec<String> = [
+        budget.max_params.map(|n| format!("{n} parameters")),
+        budget.max_macs.map(|n| format!("{n} multiply-adds")),
+        budget.max_ram_bytes.map(|n| format!("{n} bytes")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" (budget: at most {})", parts.join(", "))
+    }
 }
 
 pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {

@@ -155,7 +155,11 @@ pub fn find_and_measure(
     let fitted = RankerKind::Loss(loss).fit(train_data, &settings.base, seed)?;
     let meta = WeightsMeta { database_hash, note, created_unix: 0 };
     let weights = fitted_weights_bytes_for(train_data, &fitted, &meta)?;
-    let found = search(&weights, SampleSource::Task(held.task, held.rows))?;
+    let found = search(
+        &weights,
+        SampleSource::Task(held.task, held.rows),
+        &archrank_core::Budget::UNLIMITED,
+    )?;
     let discrete = spec_to_logits(&found.discrete, train_data.preset)?;
     let train = |u: &[f32], s: u32| {
         let child_seed = derive_seed(&[0x6576_616C, seed, u64::from(s)]);

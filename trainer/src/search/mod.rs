@@ -4,8 +4,8 @@
 use archrank_core::architecture::{option_label, softmax};
 use archrank_core::search_report::write_result;
 use archrank_core::{
-    AnyRanker, EncodeError, Network, Preset, PresetId, Ranker, Samples, TaskEmbedding,
-    WeightsError, embed_numeric, embed_text,
+    AnyRanker, Budget, BudgetError, Cost, EncodeError, InputModule, Network, Preset, PresetId, Ranker, Samples,
+    TaskEmbedding, TaskShape, WeightsError, discrete_cost, embed_numeric, embed_text,
 };
 use serde::Serialize;
 
@@ -26,6 +26,9 @@ pub enum SearchError {
         /// The encoder's reason.
         source: EncodeError,
     },
+    /// No architecture fits the budget.
+    #[error(transparent)]
+    Budget(#[from] BudgetError),
 }
 
 /// One softmax group of the found architecture.
@@ -72,6 +75,12 @@ pub struct SearchOutput {
     pub score: f32,
     /// Deployable form (`train-child --discrete` accepts it).
     pub discrete: String,
+    /// The same with its input module named (`fourier/tanh64/...`; accepted as well).
+    pub named: String,
+    /// The deployable form's inference cost on this task.
+    pub cost: Cost,
+    /// The budget it was searched within (`null` limits: none).
+    pub budget: Budget,
     /// The logits u*.
     pub arch: Vec<f32>,
     /// The soft mixture, group by group.
@@ -84,7 +93,8 @@ pub struct SearchOutput {
     pub golden: String,
 }
 
-fn soft_groups(preset: PresetId, u: &[f32]) -> Vec<SoftGroup> {
+/// Every group's options with their probabilities; modules by name (`zscore`, `word_bigrams`).
+fn soft_groups(preset: PresetId, u: &[f32], text: bool) -> Vec<SoftGroup> {
     let layout = preset.layout();
     (0..layout.group_count())
         .filter_map(|g| {
@@ -99,7 +109,13 @@ fn soft_groups(preset: PresetId, u: &[f32]) -> Vec<SoftGroup> {
             } else {
                 format!("layer {} use/skip", g - layout.layers)
             };
-            let names = (0..len).map(|i| option_label(&layout, g, i).to_string());
+            let names = (0..len).map(|i| {
+                if g == 0 {
+                    InputModule::at(i, text).name().to_owned()
+                } else {
+                    option_label(&layout, g, i).to_string()
+                }
+            });
             Some(SoftGroup { group, options: names.zip(p).collect() })
         })
         .collect()
@@ -129,6 +145,13 @@ impl SampleSource<'_> {
         }
     }
 
+    fn shape(&self) -> TaskShape {
+        match self {
+            Self::Task(t, _) => t.shape(),
+            Self::Samples(s) => s.shape(),
+        }
+    }
+
     fn embed<P: Preset>(&self, net: &Network<'_, P>) -> Result<TaskEmbedding, EncodeError> {
         match self {
             Self::Task(task, rows) => embed_task(net, task, rows),
@@ -141,11 +164,13 @@ impl SampleSource<'_> {
 fn search_with<P: Preset>(
     ranker: &Ranker<'_, P>,
     source: SampleSource<'_>,
+    budget: &Budget,
 ) -> Result<SearchOutput, SearchError> {
     let z = source
         .embed(ranker.network())
         .map_err(|e| SearchError::Encode { task: source.name().to_owned(), source: e })?;
-    let result = ranker.search(&z);
+    let shape = source.shape();
+    let result = ranker.search_within(&z, &ranker.search_config(), &shape, budget)?;
     let mut golden = String::new();
     // Writing into a String cannot fail.
     let _ = write_result(&mut golden, source.name(), source.count(), &result);
@@ -156,8 +181,11 @@ fn search_with<P: Preset>(
         samples: source.count(),
         score: result.score,
         discrete: result.discrete.to_string(),
+        named: result.discrete.named(shape.text).to_string(),
+        cost: discrete_cost(&result.discrete, &shape),
+        budget: *budget,
         arch: result.arch.as_ref().to_vec(),
-        soft: soft_groups(preset, result.arch.as_ref()),
+        soft: soft_groups(preset, result.arch.as_ref(), shape.text),
         nearest: result
             .nearest
             .iter()
@@ -173,14 +201,18 @@ fn search_with<P: Preset>(
     })
 }
 
-/// Searches an architecture for the samples of `source` with the weights in `bytes` (either
-/// preset).
+/// Searches an architecture for the samples of `source` within `budget` with the weights in
+/// `bytes` (either preset).
 ///
 /// # Errors
-/// An invalid weights file or samples the encoder refuses.
-pub fn search(bytes: &[u8], source: SampleSource<'_>) -> Result<SearchOutput, SearchError> {
+/// An invalid weights file, samples the encoder refuses or a budget nothing fits.
+pub fn search(
+    bytes: &[u8],
+    source: SampleSource<'_>,
+    budget: &Budget,
+) -> Result<SearchOutput, SearchError> {
     match AnyRanker::load(bytes)? {
-        AnyRanker::Tiny(r) => search_with(&r, source),
-        AnyRanker::Paper(r) => search_with(&r, source),
+        AnyRanker::Tiny(r) => search_with(&r, source, budget),
+        AnyRanker::Paper(r) => search_with(&r, source, budget),
     }
 }

@@ -72,6 +72,16 @@ impl Task {
         self.class_names.len()
     }
 
+    /// The facts an architecture's cost depends on: feature and class counts, modality.
+    #[must_use]
+    pub fn shape(&self) -> archrank_core::TaskShape {
+        archrank_core::TaskShape {
+            features: self.feature_count(),
+            classes: self.classes(),
+            text: self.kind() == TaskKind::Text,
+        }
+    }
+
     /// Numeric or text.
     #[must_use]
     pub fn kind(&self) -> TaskKind {

@@ -19,8 +19,13 @@ fn cli_golden_lines_are_the_library_search() {
     let bytes = std::fs::read(samples).unwrap();
     let loaded = SamplesFile::load(&bytes).unwrap();
     assert_eq!(loaded.len(), 60);
-    let library =
-        search(&std::fs::read(&weights).unwrap(), SampleSource::Samples(&loaded)).unwrap().golden;
+    let library = search(
+        &std::fs::read(&weights).unwrap(),
+        SampleSource::Samples(&loaded),
+        &archrank_core::Budget::UNLIMITED,
+    )
+    .unwrap()
+    .golden;
     assert_eq!(cli, library);
     assert!(cli.starts_with("result preset tiny\nresult task iris samples 60\n"), "{cli}");
 }

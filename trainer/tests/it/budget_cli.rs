@@ -1,0 +1,57 @@
+//! Budget-aware search through the real binary: every bundled task gets an architecture within
+//! 3000 parameters, and a budget nothing fits is a clean, explained error.
+
+use crate::common::{bundled_ranker, fails, ok, tasks_dir};
+
+#[test]
+fn every_bundled_task_gets_an_architecture_within_3000_parameters() {
+    let mut csvs: Vec<_> = std::fs::read_dir(tasks_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    csvs.sort();
+    assert!(csvs.len() >= 100, "the bundled tasks are missing");
+    let weights = bundled_ranker();
+    let halves: Vec<_> = csvs.chunks(csvs.len().div_ceil(2)).collect();
+    std::thread::scope(|scope| {
+        for half in halves {
+            let weights = &weights;
+            scope.spawn(move || {
+                for csv in half {
+                    let out = ok(&[
+                        "search",
+                        "--weights",
+                        weights,
+                        "--task",
+                        csv.to_str().unwrap(),
+                        "--max-params",
+                        "3000",
+                        "--json",
+                    ]);
+                    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+                    let params = json["cost"]["params"].as_u64().unwrap();
+                    assert!(params <= 3000, "{}: {params} parameters", csv.display());
+                    assert_eq!(json["budget"]["max_params"], 3000);
+                    assert!(json["named"].as_str().unwrap().contains('/'));
+                }
+            });
+        }
+    });
+}
+
+#[test]
+fn a_budget_nothing_fits_is_refused_with_the_least_possible() {
+    let iris = tasks_dir().join("iris.csv");
+    let err = fails(&[
+        "search",
+        "--weights",
+        &bundled_ranker(),
+        "--task",
+        iris.to_str().unwrap(),
+        "--max-params",
+        "30",
+    ]);
+    assert!(err.contains("no architecture of the tiny preset fits"), "{err}");
+    assert!(err.contains("parameters at most 30, the least possible is 195"), "{err}");
+}
