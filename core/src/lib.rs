@@ -55,11 +55,15 @@ pub mod cost;
 pub mod dense;
 pub mod dims;
 pub mod error;
+pub mod fast_tanh;
 #[cfg(feature = "alloc")]
 pub mod fixture;
+pub mod inference;
 pub mod input_modules;
 pub mod landmarks;
+pub mod model_format;
 pub mod network;
+pub mod numeric_input;
 pub mod ranker;
 pub mod sample_encoder;
 pub mod samples_format;
@@ -68,6 +72,7 @@ pub mod search_report;
 pub mod set_encoder;
 pub mod task_embedding;
 pub mod task_table;
+pub mod text_input;
 pub mod weights_format;
 
 pub use any_ranker::AnyRanker;
@@ -75,8 +80,10 @@ pub use architecture::{Discrete, LayerChoice, SoftView, SpecError};
 pub use cost::{Budget, BudgetError, Cost, ExpectedCost, TaskShape, discrete_cost, widest_within};
 pub use dims::{Paper, Preset, PresetId, Tiny};
 pub use error::{EncodeError, WeightsError};
+pub use inference::PredictError;
 pub use input_modules::InputModule;
 pub use landmarks::Landmarks;
+pub use model_format::{Model, ModelError, ModelFile};
 pub use network::{Network, RankerForm, Scorer, TaskEmbedding};
 pub use ranker::Ranker;
 pub use sample_encoder::{

@@ -34,6 +34,10 @@ pub enum Command {
     Populate(PopulateArgs),
     /// Train one architecture on a task and report its accuracy over seeds.
     TrainChild(TrainChildArgs),
+    /// Train a discrete architecture on a task and write it as a model file a device runs.
+    Train(TrainArgs),
+    /// Run a model file on a task's rows: predictions, accuracy, confusion matrix.
+    Predict(PredictArgs),
     /// Report measurement noise per task, from the populate's noise runs.
     Noise(NoiseArgs),
     /// Merge or export experiment databases.
@@ -308,6 +312,77 @@ pub struct TrainChildArgs {
     #[arg(long, default_value_t = DEFAULT_MAX_ROWS)]
     pub max_rows: usize,
     /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Which rows of a task (its database split: the same for a CSV as once stored).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SplitArg {
+    /// Every row.
+    All,
+    /// The training rows.
+    Train,
+    /// The validation rows.
+    Validation,
+    /// The test rows.
+    Test,
+}
+
+/// `archrank train`
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// A task CSV (`-` reads standard input).
+    #[arg(long, conflicts_with = "db_task", required_unless_present = "db_task")]
+    pub task: Option<PathBuf>,
+    /// How to read --task.
+    #[command(flatten)]
+    pub csv: CsvArgs,
+    /// Experiment database holding --db-task.
+    #[arg(long, default_value = DEFAULT_DB)]
+    pub db: PathBuf,
+    /// A task stored in --db.
+    #[arg(long)]
+    pub db_task: Option<String>,
+    /// Search-space preset of the architecture.
+    #[arg(long, value_enum, default_value = "tiny")]
+    pub preset: PresetArg,
+    /// The discrete architecture, such as `fourier/tanh64/skip/relu32` or `m2/tanh64/skip/relu32`.
+    #[arg(long)]
+    pub discrete: String,
+    /// Child seeds to train; the best by validation accuracy is kept.
+    #[arg(long, default_value_t = 3)]
+    pub seeds: u32,
+    /// Cap on training rows.
+    #[arg(long, default_value_t = DEFAULT_MAX_ROWS)]
+    pub max_rows: usize,
+    /// Where to write the model file.
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `archrank predict`
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// Model file written by `archrank train`.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// A task CSV with the training CSV's columns (`-` reads standard input).
+    #[arg(long, conflicts_with = "samples", required_unless_present = "samples")]
+    pub task: Option<PathBuf>,
+    /// How to read --task.
+    #[command(flatten)]
+    pub csv: CsvArgs,
+    /// A samples file written by `archrank export-samples`.
+    #[arg(long)]
+    pub samples: Option<PathBuf>,
+    /// Which rows of --task to run.
+    #[arg(long, value_enum, default_value = "all")]
+    pub split: SplitArg,
+    /// Print JSON instead of tables.
     #[arg(long)]
     pub json: bool,
 }

@@ -4,7 +4,8 @@
 //! The folders follow the pipeline, each importing only from the stages before it:
 //! [`task`] (CSVs, splits, the core's view of samples) -> [`child`] (child models) ->
 //! [`database`] (tasks and runs) -> [`populate`] (training the plan) -> [`fit`] (the ranker) ->
-//! [`search`] (the online phase on the host) -> [`evaluation`] (the paper's tables and figures)
+//! [`search`] (the online phase on the host) -> [`deploy`] (model files: train, predict) ->
+//! [`evaluation`] (the paper's tables and figures)
 //! -> [`commands`] (argument to settings to output). [`atomic_file`], [`output`] and [`rng`] are
 //! shared by all of them.
 
@@ -13,6 +14,7 @@ pub mod child;
 pub mod cli;
 pub mod commands;
 pub mod database;
+pub mod deploy;
 pub mod evaluation;
 pub mod fit;
 pub mod output;

@@ -30,15 +30,7 @@ pub fn derive_seed(parts: &[u64]) -> u64 {
     acc
 }
 
-/// The FNV-1a offset basis: where a 64-bit FNV-1a hash starts.
-pub const FNV_OFFSET: u64 = 0xCBF2_9CE4_8422_2325;
-
-/// FNV-1a over `bytes`, continuing from `hash`: stable on every machine and in every version,
-/// unlike `std`'s hasher, so hashed seeds and features never change under us.
-#[must_use]
-pub fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
-    bytes.iter().fold(hash, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3))
-}
+pub use archrank_core::text_input::{FNV_OFFSET, fnv1a};
 
 /// A stable 64-bit id of a name, for seeding per task.
 #[must_use]

@@ -5,3 +5,4 @@
 mod both_presets_pipeline;
 mod bundled_tasks;
 mod firmware_golden;
+mod model_agreement;

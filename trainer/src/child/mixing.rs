@@ -2,6 +2,7 @@
 //! modules, base layers and use/skip paths with.
 
 use archrank_core::dims::{Layout, USE_SKIP};
+use archrank_core::{Discrete, LayerChoice};
 
 /// The softmax weights of every group of u.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,6 +54,35 @@ impl Mixing {
             use_weight,
             skip_weight,
         }
+    }
+}
+
+impl Mixing {
+    /// Weights of exactly 1 on every option `arch` chooses and 0 elsewhere: the child is then
+    /// exactly the discrete network a model file stores (the database's children read a
+    /// discrete architecture through logits of 10, which leaks 5e-4 of weight to the rest).
+    #[must_use]
+    pub fn one_hot(layout: &Layout, arch: &Discrete) -> Self {
+        let hot = |len: usize, at: Option<usize>| -> Vec<f32> {
+            (0..len).map(|i| if Some(i) == at { 1.0 } else { 0.0 }).collect()
+        };
+        let mut mix = Self {
+            modules: hot(layout.modules, Some(usize::from(arch.module))),
+            bases: Vec::with_capacity(layout.layers),
+            use_weight: Vec::with_capacity(layout.layers),
+            skip_weight: Vec::with_capacity(layout.layers),
+        };
+        for l in 0..layout.layers {
+            let choice = arch.layers.get(l).copied().unwrap_or(LayerChoice::Skip);
+            let base = match choice {
+                LayerChoice::Skip => None,
+                LayerChoice::Base(b) => Some(usize::from(b)),
+            };
+            mix.bases.push(hot(layout.bases(), base));
+            mix.use_weight.push(if base.is_some() { 1.0 } else { 0.0 });
+            mix.skip_weight.push(if base.is_some() { 0.0 } else { 1.0 });
+        }
+        mix
     }
 }
 

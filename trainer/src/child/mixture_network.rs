@@ -17,11 +17,11 @@
 
 use archrank_core::dims::{Activation, Layout};
 
-use super::activations::fast_tanh;
 use super::gemm::{GemmScratch, Strided, gemm, transpose_into};
 use super::mixing::Mixing;
 use super::prepared::{ModuleFeatures, PreparedTask};
 use crate::rng::Rng;
+use archrank_core::fast_tanh::fast_tanh;
 
 /// One base layer's place in a mixture layer's concatenated weights.
 #[derive(Clone, Copy, Debug)]
@@ -109,6 +109,35 @@ impl Network {
         self.classes
     }
 
+    /// The weights of the discrete network `arch` inside this (one-hot mixed) child, in the
+    /// model file's order: per used layer `W [in][out]` then `b`, then the classifier's. Input
+    /// rows a layer never sees (zero padding past a skip's width) are left out.
+    #[must_use]
+    pub fn discrete_weights(&self, arch: &archrank_core::Discrete) -> Vec<f32> {
+        let mut out = Vec::new();
+        let mut width = self.in_width;
+        for (l, choice) in arch.layers.iter().enumerate().take(self.layers) {
+            match *choice {
+                archrank_core::LayerChoice::Skip => width = width.min(self.max_width),
+                archrank_core::LayerChoice::Base(b) => {
+                    let Some(base) = self.bases.get(usize::from(b)) else { continue };
+                    let (w_off, b_off) = self.layer_offsets.get(l).copied().unwrap_or((0, 0));
+                    for row in 0..width {
+                        out.extend_from_slice(
+                            self.slice(w_off + row * self.total + base.offset, base.width),
+                        );
+                    }
+                    out.extend_from_slice(self.slice(b_off + base.offset, base.width));
+                    width = base.width;
+                }
+            }
+        }
+        let (wc, bc) = self.classifier;
+        out.extend_from_slice(self.slice(wc, width * self.classes));
+        out.extend_from_slice(self.slice(bc, self.classes));
+        out
+    }
+
     fn layer_in(&self, l: usize) -> usize {
         if l == 0 { self.in_width } else { self.max_width }
     }
@@ -180,7 +209,7 @@ impl Network {
         let Some(h0) = ws.hs.first_mut() else { return 0 };
         h0[..m * w].fill(0.0);
         match &prepared.features {
-            ModuleFeatures::Dense(modules) => {
+            ModuleFeatures::Dense(modules, _) => {
                 for (&weight, feats) in mix.modules.iter().zip(modules) {
                     for (dst, &r) in h0.chunks_exact_mut(w).zip(&rows[..m]) {
                         let src = feats.get(r * w..(r + 1) * w).unwrap_or(&[]);

@@ -31,7 +31,6 @@
 //!
 //! Children are single-threaded and deterministic; parallelism happens across children.
 
-pub mod activations;
 pub mod adam;
 pub mod child_config;
 pub mod discrete_arch;
@@ -51,4 +50,4 @@ pub use child_config::{ChildConfig, DEFAULT_MAX_ROWS};
 pub use mixing::Mixing;
 pub use mixture_network::{Network, Workspace};
 pub use prepared::{ModuleFeatures, PreparedTask, prepare, prepare_seed};
-pub use training::{ChildOutcome, planned_epochs, train_child};
+pub use training::{ChildOutcome, planned_epochs, train_child, train_mixed};

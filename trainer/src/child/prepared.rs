@@ -9,7 +9,7 @@ use std::ops::Range;
 use archrank_core::dims::Layout;
 
 use super::child_config::ChildConfig;
-use super::numeric_modules::{NUMERIC_WIDTH, numeric_features};
+use super::numeric_modules::{NUMERIC_WIDTH, NumericInputParams, numeric_features};
 use super::text_modules::{SparseRows, TEXT_WIDTH, text_features};
 use crate::rng::{derive_seed, name_hash};
 use crate::task::split::stratified_subsample;
@@ -22,8 +22,8 @@ const PREPARE_TAG: u64 = 0x7072_6570;
 /// test).
 #[derive(Clone, Debug)]
 pub enum ModuleFeatures {
-    /// Numeric task: per module a row-major `rows x width` matrix.
-    Dense(Vec<Vec<f32>>),
+    /// Numeric task: per module a row-major `rows x width` matrix, and the fitted modules.
+    Dense(Vec<Vec<f32>>, Vec<NumericInputParams>),
     /// Text task: per module a sparse bag per row.
     Sparse(Vec<SparseRows>),
 }
@@ -126,7 +126,7 @@ pub fn prepare(task: &Task, split: &Split, layout: &Layout, config: &ChildConfig
     let (features, width) = match &task.features {
         Features::Numeric { .. } => {
             let row = |i: usize| task.numeric_row(i);
-            let feats = numeric_features(
+            let (feats, inputs) = numeric_features(
                 &row,
                 task.feature_count(),
                 &full_train,
@@ -134,7 +134,7 @@ pub fn prepare(task: &Task, split: &Split, layout: &Layout, config: &ChildConfig
                 layout.modules,
                 seed,
             );
-            (ModuleFeatures::Dense(feats), NUMERIC_WIDTH)
+            (ModuleFeatures::Dense(feats, inputs), NUMERIC_WIDTH)
         }
         Features::Text(_) => {
             let text = |i: usize| task.text_row(i);

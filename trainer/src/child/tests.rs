@@ -266,7 +266,7 @@ fn near_one_hot_mixing_equals_the_discrete_network() {
     let rows: Vec<usize> = (0..20).collect();
     let m = net.predict(&mut ws, &prepared, &mix, &rows);
     assert_eq!(m, 20);
-    let ModuleFeatures::Dense(features) = prepared.features() else { panic!("numeric task") };
+    let ModuleFeatures::Dense(features, _) = prepared.features() else { panic!("numeric task") };
     let w = prepared.input_width();
     for (r, probs) in rows.iter().zip(ws.probs.chunks_exact(2)) {
         let h0 = &features[module][r * w..(r + 1) * w];

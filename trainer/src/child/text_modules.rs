@@ -1,11 +1,12 @@
 //! Input modules for text tasks: hashed bags of word and character n-grams.
 //!
 //! These are offline stand-ins for the paper's TF-Hub text embeddings. Every module hashes its
-//! tokens into [`TEXT_WIDTH`] buckets, counts them (term frequency) and L2-normalizes the row.
+//! tokens into [`TEXT_WIDTH`] buckets, counts them (term frequency) and L2-normalizes the row:
+//! the core's [`text_bag`], which a device runs too.
 //! Rows are stored sparsely, as sorted `(bucket, value)` lists, so the child's first layer is a
 //! sparse product. Hashing needs no fitting, so nothing is learned from validation or test rows.
 
-use crate::rng::{FNV_OFFSET, fnv1a};
+use archrank_core::text_input::text_bag;
 
 pub use archrank_core::dims::TEXT_WIDTH;
 pub use archrank_core::input_modules::{TEXT_MODULES, TextModule};
@@ -40,78 +41,6 @@ impl SparseRows {
     }
 }
 
-/// Final avalanche so that the low bits used for the bucket are well mixed.
-fn bucket(hash: u64) -> usize {
-    let mut z = hash;
-    z = (z ^ (z >> 33)).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-    z ^= z >> 33;
-    (z % TEXT_WIDTH as u64) as usize
-}
-
-/// Lower-cased alphanumeric words.
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-fn add_word_bigrams(ws: &[String], counts: &mut [f32]) {
-    for pair in ws.windows(2) {
-        if let [a, b] = pair {
-            let h = fnv1a(fnv1a(fnv1a(FNV_OFFSET ^ 2, a.as_bytes()), b" "), b.as_bytes());
-            if let Some(c) = counts.get_mut(bucket(h)) {
-                *c += 1.0;
-            }
-        }
-    }
-}
-
-fn add_words(ws: &[String], counts: &mut [f32], tag: u64) {
-    for w in ws {
-        if let Some(c) = counts.get_mut(bucket(fnv1a(FNV_OFFSET ^ tag, w.as_bytes()))) {
-            *c += 1.0;
-        }
-    }
-}
-
-fn add_char_ngrams(ws: &[String], n: usize, counts: &mut [f32]) {
-    let mut buf = [0_u8; 4];
-    for w in ws {
-        let chars: Vec<char> =
-            std::iter::once(' ').chain(w.chars()).chain(std::iter::once(' ')).collect();
-        for gram in chars.windows(n) {
-            let mut h = FNV_OFFSET ^ (16 + n as u64);
-            for ch in gram {
-                h = fnv1a(h, ch.encode_utf8(&mut buf).as_bytes());
-            }
-            if let Some(c) = counts.get_mut(bucket(h)) {
-                *c += 1.0;
-            }
-        }
-    }
-}
-
-/// Fills `counts` (length [`TEXT_WIDTH`], zeroed) with the module's bag of `text`.
-fn bag(module: TextModule, text: &str, counts: &mut [f32]) {
-    let ws = words(text);
-    match module {
-        TextModule::WordUnigrams => add_words(&ws, counts, 1),
-        TextModule::WordBigrams => add_word_bigrams(&ws, counts),
-        TextModule::CharTrigrams => add_char_ngrams(&ws, 3, counts),
-        TextModule::CharFourgrams => add_char_ngrams(&ws, 4, counts),
-        TextModule::WordUniBigrams => {
-            add_words(&ws, counts, 1);
-            add_word_bigrams(&ws, counts);
-        }
-        TextModule::CharBigrams => add_char_ngrams(&ws, 2, counts),
-        TextModule::WordPresence => {
-            add_words(&ws, counts, 1);
-            counts.iter_mut().filter(|c| **c > 0.0).for_each(|c| *c = 1.0);
-        }
-    }
-}
-
 /// The sparse, L2-normalized bags of `rows` for the first `modules` text modules.
 /// `text(i)` returns the task's row i. A row with no tokens is an empty (all-zero) row.
 #[must_use]
@@ -120,7 +49,7 @@ pub fn text_features<'a>(
     rows: &[usize],
     modules: usize,
 ) -> Vec<SparseRows> {
-    let mut counts = vec![0.0_f32; TEXT_WIDTH];
+    let mut counts = [0.0_f32; TEXT_WIDTH];
     TEXT_MODULES
         .iter()
         .cycle()
@@ -130,14 +59,10 @@ pub fn text_features<'a>(
                 SparseRows { offsets: Vec::with_capacity(rows.len() + 1), entries: Vec::new() };
             out.offsets.push(0);
             for &r in rows {
-                counts.fill(0.0);
-                bag(module, text(r), &mut counts);
-                let norm = counts.iter().map(|c| c * c).sum::<f32>().sqrt();
-                if norm > 0.0 {
-                    for (i, &c) in counts.iter().enumerate() {
-                        if c != 0.0 {
-                            out.entries.push((i as u32, c / norm));
-                        }
+                text_bag(module, text(r), &mut counts);
+                for (i, &c) in counts.iter().enumerate() {
+                    if c != 0.0 {
+                        out.entries.push((i as u32, c));
                     }
                 }
                 out.offsets.push(out.entries.len());

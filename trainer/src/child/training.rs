@@ -85,9 +85,19 @@ pub fn train_child(
     config: &ChildConfig,
     seed: u64,
 ) -> ChildOutcome {
+    train_mixed(prepared, &Mixing::from_logits(prepared.layout(), u), config, seed).0
+}
+
+/// Trains the child mixed by `mix` (as [`train_child`]) and returns its best-epoch network too.
+#[must_use]
+pub fn train_mixed(
+    prepared: &PreparedTask,
+    mix: &Mixing,
+    config: &ChildConfig,
+    seed: u64,
+) -> (ChildOutcome, Network) {
     let start_time = Instant::now();
     let layout = prepared.layout();
-    let mix = Mixing::from_logits(layout, u);
     let mut init_rng = Rng::new(derive_seed(&[seed, INIT_TAG]));
     let mut net = Network::new(layout, prepared.input_width(), prepared.classes(), &mut init_rng);
     let batch = config.batch_size.max(1);
@@ -99,7 +109,7 @@ pub fn train_child(
     let epochs = planned_epochs(config, order.len());
     // Metrics of the current weights on a range of prepared rows (validation or test).
     let evaluate_on = |net: &Network, ws: &mut Workspace, rows, buf: &mut Vec<usize>| {
-        evaluate(net, ws, prepared, &mix, rows, batch, buf)
+        evaluate(net, ws, prepared, mix, rows, batch, buf)
     };
 
     let mut best_params = net.params.clone();
@@ -116,7 +126,7 @@ pub fn train_child(
             if steps >= config.max_steps {
                 break;
             }
-            let loss = net.loss_and_gradient(&mut ws, prepared, &mix, chunk);
+            let loss = net.loss_and_gradient(&mut ws, prepared, mix, chunk);
             if !loss.is_finite() {
                 diverged = true;
                 break;
@@ -147,7 +157,7 @@ pub fn train_child(
         None => (evaluate_on(&net, &mut ws, prepared.validation.clone(), &mut rows_buf), 0),
     };
     let test = evaluate_on(&net, &mut ws, prepared.test.clone(), &mut rows_buf);
-    ChildOutcome {
+    let outcome = ChildOutcome {
         validation_accuracy: val.accuracy,
         test_accuracy: test.accuracy,
         validation_balanced_accuracy: val.balanced_accuracy,
@@ -158,7 +168,8 @@ pub fn train_child(
         steps,
         train_rows: prepared.train_rows(),
         seconds: start_time.elapsed().as_secs_f64(),
-    }
+    };
+    (outcome, net)
 }
 
 #[cfg(test)]

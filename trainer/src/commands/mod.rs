@@ -9,6 +9,7 @@ mod populate;
 mod report;
 mod search;
 mod tasks;
+mod train;
 mod train_child;
 
 use crate::cli::{Cli, Command};
@@ -23,6 +24,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tasks(c) => tasks::run(c),
         Command::Populate(a) => populate::run(&a, quiet),
         Command::TrainChild(a) => train_child::run(&a),
+        Command::Train(a) => train::run_train(&a),
+        Command::Predict(a) => train::run_predict(&a),
         Command::Noise(a) => noise::run(&a),
         Command::Db(c) => db::run(c),
         Command::Search(a) => search::run_search(&a),

@@ -21,7 +21,7 @@ fn read_weights(path: &std::path::Path) -> Result<Vec<u8>> {
 }
 
 /// Reads a task CSV named after its file (`<stdin>` as `stdin`).
-fn csv_task(path: &std::path::Path, csv: &CsvArgs) -> Result<CsvTask> {
+pub(crate) fn csv_task(path: &std::path::Path, csv: &CsvArgs) -> Result<CsvTask> {
     Ok(read_task_csv(path, &task_name(path), &csv.options(None))?)
 }
 

@@ -387,3 +387,17 @@ const fn from_sql_u64(x: i64) -> u64 {
 pub fn unix_now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
+
+/// The split a database gives `task` when it is added (its seed comes from the task's content),
+/// so a task read from a CSV splits as it would in any database.
+///
+/// # Errors
+/// A task the stored form cannot encode.
+pub fn split_of(task: &Task) -> Result<Split> {
+    let (_, sha256) = codec::encode_task(task).map_err(|e| DatabaseError::InvalidTask {
+        path: PathBuf::from("(not stored)"),
+        name: task.name.clone(),
+        reason: e.to_string(),
+    })?;
+    Ok(stratified_split(&task.labels, task.classes(), codec::split_seed_from_hash(&sha256)))
+}

@@ -4,8 +4,9 @@
 use archrank_core::architecture::{option_label, softmax};
 use archrank_core::search_report::write_result;
 use archrank_core::{
-    AnyRanker, Budget, BudgetError, Cost, EncodeError, InputModule, Network, Preset, PresetId, Ranker, Samples,
-    TaskEmbedding, TaskShape, WeightsError, discrete_cost, embed_numeric, embed_text,
+    AnyRanker, Budget, BudgetError, Cost, EncodeError, InputModule, Network, Preset, PresetId,
+    Ranker, Samples, TaskEmbedding, TaskShape, WeightsError, discrete_cost, embed_numeric,
+    embed_text,
 };
 use serde::Serialize;
 

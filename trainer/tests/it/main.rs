@@ -9,5 +9,6 @@ mod common;
 mod csv_shapes_cli;
 mod eval_compare_cli;
 mod interruption;
+mod model_cli;
 mod populate_cli;
 mod search_cli;

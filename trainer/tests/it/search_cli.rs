@@ -35,7 +35,10 @@ fn cli_search_prints_table_and_json() {
     let weights = bundled_ranker();
     let iris = super::common::tasks_dir().join("iris.csv");
     let text = ok(&["search", "--weights", &weights, "--task", iris.to_str().unwrap()]);
-    assert!(text.contains("chosen architecture: m"), "{text}");
+    // Named for people, with the compact spec beside it.
+    let chosen = text.lines().find(|l| l.starts_with("chosen architecture: ")).unwrap();
+    assert!(chosen.contains("(m"), "{text}");
+    assert!(text.contains("multiply-adds per sample"), "{text}");
     assert!(text.contains("nearest training tasks"), "{text}");
     let json: serde_json::Value = serde_json::from_str(&ok(&[
         "search",
@@ -52,6 +55,13 @@ fn cli_search_prints_table_and_json() {
     // The printed discrete spec is one train-child accepts.
     let spec = json["discrete"].as_str().unwrap();
     assert!(archrank_core::Discrete::parse(archrank_core::PresetId::Tiny, spec).is_ok());
+    let named = json["named"].as_str().unwrap();
+    assert_eq!(
+        archrank_core::Discrete::parse(archrank_core::PresetId::Tiny, named).map(|d| d.to_string()),
+        Ok(spec.to_owned())
+    );
+    assert!(json["cost"]["params"].as_u64().unwrap() > 0);
+    assert_eq!(json["budget"]["max_params"], serde_json::Value::Null);
 }
 
 #[test]

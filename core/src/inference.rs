@@ -1,0 +1,129 @@
+//! Running a model on one sample, on the stack: the input module, the layers (dense or skip),
+//! the classifier and the softmax. Deterministic float order (the dense layers' `out += x_i
+//! row_i`), so a host and a device give the same bits.
+
+use core::fmt;
+
+use crate::architecture::{argmax, softmax};
+use crate::dense::{LeSlice, affine_into};
+use crate::dims::{Activation, MAX_CLASSES, NUMERIC_WIDTH};
+use crate::fast_tanh::fast_tanh;
+use crate::model_format::{DenseLayer, MAX_WIDTH, Model, ModelInput, ModelLayer};
+use crate::text_input::text_bag;
+
+/// Why a sample cannot be run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PredictError {
+    /// The row has another feature count than the model was trained on.
+    FeatureCount {
+        /// The model's.
+        expected: u32,
+        /// The row's.
+        found: u32,
+    },
+    /// A feature is not a finite number.
+    NonFinite {
+        /// Its 0-based index.
+        feature: u32,
+    },
+    /// A text given to a numeric model, or a row to a text model.
+    Modality,
+}
+
+impl fmt::Display for PredictError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::FeatureCount { expected, found } => {
+                write!(f, "the row has {found} features, the model was trained on {expected}")
+            }
+            Self::NonFinite { feature } => write!(f, "feature {feature} is not a finite number"),
+            Self::Modality => f.write_str("the sample's kind (text or numbers) is not the model's"),
+        }
+    }
+}
+
+impl core::error::Error for PredictError {}
+
+/// Class probabilities of one sample (the first `classes` values are used).
+pub type Probabilities = [f32; MAX_CLASSES];
+
+fn dense(layer: &DenseLayer<'_>, x: &[f32], out: &mut [f32]) {
+    let bias: LeSlice<'_> = layer.bias;
+    let (Some(x), Some(out)) = (x.get(..layer.inputs), out.get_mut(..layer.outputs)) else {
+        return;
+    };
+    affine_into(layer.weights, bias, x, out);
+    match layer.activation {
+        Some(Activation::Relu) => out.iter_mut().for_each(|v| *v = v.max(0.0)),
+        Some(Activation::Tanh) => out.iter_mut().for_each(|v| *v = fast_tanh(*v)),
+        None => {}
+    }
+}
+
+impl Model<'_> {
+    /// Runs a numeric row; returns the predicted class, `probs` holds every class's probability.
+    ///
+    /// # Errors
+    /// [`PredictError`] for a row of another width, a non-finite value or a text model.
+    pub fn predict_numeric(
+        &self,
+        row: &[f32],
+        probs: &mut Probabilities,
+    ) -> Result<usize, PredictError> {
+        let ModelInput::Numeric(input) = &self.input else { return Err(PredictError::Modality) };
+        if row.len() != input.features() {
+            return Err(PredictError::FeatureCount {
+                expected: input.features() as u32,
+                found: row.len() as u32,
+            });
+        }
+        if let Some(f) = row.iter().position(|v| !v.is_finite()) {
+            return Err(PredictError::NonFinite { feature: f as u32 });
+        }
+        let mut features = [0.0; NUMERIC_WIDTH];
+        input.transform(row, &mut features);
+        let mut h = [0.0; MAX_WIDTH];
+        h[..NUMERIC_WIDTH].copy_from_slice(&features);
+        Ok(self.forward(h, NUMERIC_WIDTH, probs))
+    }
+
+    /// Runs a text; returns the predicted class, `probs` holds every class's probability.
+    ///
+    /// # Errors
+    /// [`PredictError::Modality`] for a numeric model.
+    pub fn predict_text(
+        &self,
+        text: &str,
+        probs: &mut Probabilities,
+    ) -> Result<usize, PredictError> {
+        let ModelInput::Text(module) = self.input else { return Err(PredictError::Modality) };
+        let mut h = [0.0; MAX_WIDTH];
+        text_bag(module, text, &mut h);
+        Ok(self.forward(h, MAX_WIDTH, probs))
+    }
+
+    fn forward(
+        &self,
+        mut h: [f32; MAX_WIDTH],
+        mut width: usize,
+        probs: &mut Probabilities,
+    ) -> usize {
+        let mut next = [0.0; MAX_WIDTH];
+        for layer in &self.layers {
+            match layer {
+                ModelLayer::Skip { width: w } => width = *w,
+                ModelLayer::Dense(d) => {
+                    dense(d, &h[..width.min(MAX_WIDTH)], &mut next);
+                    width = d.outputs;
+                    core::mem::swap(&mut h, &mut next);
+                }
+            }
+        }
+        let mut logits = [0.0; MAX_CLASSES];
+        dense(&self.classifier, &h[..width.min(MAX_WIDTH)], &mut logits);
+        let c = self.classes.min(MAX_CLASSES);
+        probs.fill(0.0);
+        softmax(&logits[..c], &mut probs[..c]);
+        argmax(&logits[..c])
+    }
+}

@@ -1,0 +1,47 @@
+//! A trained model file run by the core agrees with the trainer's own evaluation of the same
+//! child, on every bundled task's test split (the core's dense order and the trainer's blocked
+//! products may round differently, so a near tie may flip: at most one test row per task).
+
+use std::path::PathBuf;
+
+use archrank_core::{Discrete, Model, PresetId};
+use archrank_trainer::child::ChildConfig;
+use archrank_trainer::database::split_of;
+use archrank_trainer::deploy::{accuracy, predict_rows, train_model};
+use archrank_trainer::task::task_csv::{CsvOptions, read_task_csv};
+
+#[test]
+fn the_core_and_the_trainer_agree_on_every_bundled_tasks_test_split() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../data/tasks");
+    let mut csvs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    csvs.sort();
+    assert!(csvs.len() >= 100);
+    // A short budget: agreement, not accuracy, is under test.
+    let config = ChildConfig {
+        epochs: 1,
+        min_steps: 20,
+        max_steps: 40,
+        max_train_rows: Some(300),
+        ..ChildConfig::default()
+    };
+    // rank-gauss (numeric) or word bigrams (text), a dense layer, a skip, a tanh layer.
+    let arch = Discrete::parse(PresetId::Tiny, "m1/relu16/skip/tanh8").unwrap();
+    let mut exact = 0;
+    for csv in &csvs {
+        let name = csv.file_stem().unwrap().to_string_lossy().into_owned();
+        let task = read_task_csv(csv, &name, &CsvOptions::default()).unwrap().task;
+        let split = split_of(&task).unwrap();
+        let trained = train_model(&task, &split, &arch, &config, 1, "").unwrap();
+        let model = Model::load(&trained.bytes).unwrap();
+        let core = accuracy(&predict_rows(&model, &task, &split.test).unwrap(), &task);
+        let trainer = trained.outcomes[0].test_accuracy;
+        let rows_apart = (core - trainer).abs() * split.test.len() as f64;
+        assert!(rows_apart < 1.5, "{name}: core {core}, trainer {trainer}");
+        exact += usize::from(rows_apart < 0.5);
+    }
+    eprintln!("{exact} of {} tasks agree exactly", csvs.len());
+}

@@ -1,0 +1,202 @@
+//! `archrank train` (a discrete architecture to a model file) and `archrank predict` (a model
+//! file run by the core on a task's rows).
+
+use anyhow::{Context, Result, bail};
+use archrank_core::inference::Probabilities;
+use archrank_core::{Discrete, Model, NumericSamples, SamplesFile, discrete_cost};
+
+use crate::child::ChildConfig;
+use crate::cli::{PredictArgs, SplitArg, TrainArgs};
+use crate::commands::search::csv_task;
+use crate::database::{Database, split_of};
+use crate::deploy::{Prediction, accuracy, predict_rows, train_model};
+use crate::output::{print, print_json, table};
+use crate::task::{Split, Task};
+
+/// The rows of `split` that `which` names.
+fn split_rows(split: &Split, which: SplitArg, rows: usize) -> Vec<usize> {
+    match which {
+        SplitArg::All => (0..rows).collect(),
+        SplitArg::Train => split.train.clone(),
+        SplitArg::Validation => split.validation.clone(),
+        SplitArg::Test => split.test.clone(),
+    }
+}
+
+pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
+    if args.seeds == 0 {
+        bail!("--seeds must be at least 1");
+    }
+    let arch = Discrete::parse(args.preset.into(), &args.discrete)
+        .map_err(|e| anyhow::anyhow!("--discrete `{}`: {e}", args.discrete))?;
+    let (task, split, columns) = if let Some(path) = &args.task {
+        let read = csv_task(path, &args.csv)?;
+        let split = split_of(&read.task)?;
+        (read.task, split, serde_json::to_string(&read.plan)?)
+    } else if let Some(name) = &args.db_task {
+        let (task, split) = Database::open_read_only(&args.db)?.task_split(name)?;
+        (task, split, String::new())
+    } else {
+        bail!("give --task CSV or --db-task NAME");
+    };
+    let config = ChildConfig { max_train_rows: Some(args.max_rows), ..ChildConfig::default() };
+    let trained = train_model(&task, &split, &arch, &config, args.seeds, &columns)?;
+    let model = Model::load(&trained.bytes).context("the written model does not load")?;
+    let test = predict_rows(&model, &task, &split.test)?;
+    let test_accuracy = accuracy(&test, &task);
+    crate::atomic_file::write(&args.output, &trained.bytes)?;
+    let shape = task.shape();
+    let cost = discrete_cost(&arch, &shape);
+    let kept = &trained.outcomes[trained.kept];
+    if args.json {
+        return print_json(&serde_json::json!({
+            "task": task.name, "preset": arch.preset.name(), "discrete": arch.to_string(),
+            "named": arch.named(shape.text).to_string(), "cost": cost,
+            "seeds": trained.outcomes, "kept_seed": trained.kept,
+            "validation_accuracy": kept.validation_accuracy,
+            "test_rows": split.test.len(),
+            "accuracy": test_accuracy,
+            "trainer_test_accuracy": kept.test_accuracy,
+            "model": args.output.display().to_string(), "bytes": trained.bytes.len(),
+        }));
+    }
+    let rows: Vec<Vec<String>> = trained
+        .outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            vec![
+                format!("{i}{}", if i == trained.kept { " (kept)" } else { "" }),
+                format!("{:.4}", o.validation_accuracy),
+                format!("{:.4}", o.test_accuracy),
+                o.epochs.to_string(),
+            ]
+        })
+        .collect();
+    print(&format!(
+        "task {}, architecture {} ({arch}), {} parameters, {} multiply-adds, {} bytes of activations\n",
+        task.name,
+        arch.named(shape.text),
+        cost.params,
+        cost.macs,
+        cost.ram_bytes
+    ))?;
+    print(&table(&["seed", "val_acc", "test_acc", "epochs"], &rows))?;
+    print(&format!(
+        "model test accuracy (the core, {} test rows): {test_accuracy:.4}\nwrote {} ({} bytes)\n",
+        split.test.len(),
+        args.output.display(),
+        trained.bytes.len()
+    ))?;
+    Ok(())
+}
+
+/// Relabels `task` with the model's class ids (by class name).
+fn relabel(task: &mut Task, model: &Model<'_>) -> Result<()> {
+    let names: Vec<&str> = model.class_names().collect();
+    let map: Vec<usize> = task
+        .class_names
+        .iter()
+        .map(|c| {
+            names.iter().position(|n| n == c).with_context(|| {
+                format!("class `{c}` of the task is not one the model knows ({})", names.join(", "))
+            })
+        })
+        .collect::<Result<_>>()?;
+    for l in &mut task.labels {
+        *l = map.get(*l as usize).copied().unwrap_or(0) as u32;
+    }
+    task.class_names = names.iter().map(|&n| n.to_owned()).collect();
+    Ok(())
+}
+
+pub(crate) fn run_predict(args: &PredictArgs) -> Result<()> {
+    let bytes = std::fs::read(&args.model)
+        .with_context(|| format!("cannot read model file {}", args.model.display()))?;
+    let model =
+        Model::load(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
+    let (predictions, labels): (Vec<Prediction>, Vec<u32>) = if let Some(path) = &args.task {
+        let mut task = csv_task(path, &args.csv)?.task;
+        let split = split_of(&task)?;
+        relabel(&mut task, &model)?;
+        let rows = split_rows(&split, args.split, task.rows());
+        let predictions = predict_rows(&model, &task, &rows)
+            .with_context(|| format!("while running {}", path.display()))?;
+        let labels = rows.iter().map(|&r| task.labels[r]).collect();
+        (predictions, labels)
+    } else if let Some(path) = &args.samples {
+        let data =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let samples =
+            SamplesFile::load(&data).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        samples_predictions(&model, &samples)
+            .with_context(|| format!("while running {}", path.display()))?
+    } else {
+        bail!("give --task CSV or --samples FILE");
+    };
+    let classes = model.classes;
+    let mut confusion = vec![vec![0_usize; classes]; classes];
+    for (p, &l) in predictions.iter().zip(&labels) {
+        if let Some(cell) = confusion.get_mut(l as usize).and_then(|row| row.get_mut(p.class)) {
+            *cell += 1;
+        }
+    }
+    let right = predictions.iter().zip(&labels).filter(|(p, l)| p.class == **l as usize).count();
+    let acc = right as f64 / predictions.len().max(1) as f64;
+    let names: Vec<&str> = model.class_names().collect();
+    if args.json {
+        return print_json(&serde_json::json!({
+            "model": args.model.display().to_string(),
+            "classes": names, "rows": predictions.len(), "accuracy": acc,
+            "confusion": confusion, "predictions": predictions,
+        }));
+    }
+    let mut header = vec!["actual \\ predicted"];
+    header.extend(names.iter());
+    let rows: Vec<Vec<String>> = confusion
+        .iter()
+        .zip(&names)
+        .map(|(row, name)| {
+            std::iter::once((*name).to_owned()).chain(row.iter().map(ToString::to_string)).collect()
+        })
+        .collect();
+    print(&format!(
+        "model {} ({} on {}): {} rows, accuracy {acc:.4}\n\n",
+        args.model.display(),
+        model.discrete,
+        model.file.provenance.task,
+        predictions.len()
+    ))?;
+    print(&table(&header, &rows))?;
+    Ok(())
+}
+
+/// The core's predictions for a samples file, and its labels.
+fn samples_predictions(
+    model: &Model<'_>,
+    samples: &archrank_core::Samples<'_>,
+) -> Result<(Vec<Prediction>, Vec<u32>)> {
+    let mut probs: Probabilities = [0.0; archrank_core::dims::MAX_CLASSES];
+    let mut out = Vec::new();
+    let mut labels = Vec::new();
+    if samples.is_text() {
+        for (row, (text, label)) in samples.texts().enumerate() {
+            let class = model
+                .predict_text(text, &mut probs)
+                .map_err(|e| anyhow::anyhow!("sample {}: {e}", row + 1))?;
+            out.push(Prediction { row, class, probabilities: probs[..model.classes].to_vec() });
+            labels.push(label);
+        }
+    } else {
+        let mut values = vec![0.0; samples.features];
+        for row in 0..samples.count() {
+            let label = samples.sample_into(row, &mut values);
+            let class = model
+                .predict_numeric(&values, &mut probs)
+                .map_err(|e| anyhow::anyhow!("sample {}: {e}", row + 1))?;
+            out.push(Prediction { row, class, probabilities: probs[..model.classes].to_vec() });
+            labels.push(label);
+        }
+    }
+    Ok((out, labels))
+}

@@ -1,0 +1,140 @@
+//! From a chosen architecture to a running model: train the discrete child and write it as a
+//! model file ([`train_model`]), and run a model file with the core ([`predict_rows`]), the same
+//! code a device runs.
+
+use anyhow::{Context, Result};
+use archrank_core::inference::Probabilities;
+use archrank_core::model_format::{
+    InputFile, MODEL_FORMAT_VERSION, MODEL_MAGIC, ModelFile, ModelProvenance, SKIP_LAYER,
+};
+use archrank_core::{Discrete, LayerChoice, Model, PredictError};
+use rayon::prelude::*;
+
+use crate::child::{ChildConfig, ChildOutcome, Mixing, ModuleFeatures, prepare, train_mixed};
+use crate::rng::derive_seed;
+use crate::task::{Features, Split, Task};
+
+/// Seed tag of a trained child's seeds (the same as `train-child`'s).
+pub const CHILD_SEED_TAG: u64 = 0x7472_6169;
+
+/// A trained model and how its seeds did.
+#[derive(Clone, Debug)]
+pub struct TrainedModel {
+    /// The model file's bytes.
+    pub bytes: Vec<u8>,
+    /// Every seed's outcome, in seed order (the trainer's own evaluation).
+    pub outcomes: Vec<ChildOutcome>,
+    /// The seed kept: best validation accuracy, the first on ties.
+    pub kept: usize,
+}
+
+/// Trains `arch` on `task` with `seeds` child seeds (exactly one-hot mixing, otherwise the
+/// database's child training), keeps the best by validation accuracy and writes it as a model
+/// file; `columns` is the column plan (JSON) the task was read with, or empty.
+///
+/// # Errors
+/// Only if the model file cannot be encoded.
+pub fn train_model(
+    task: &Task,
+    split: &Split,
+    arch: &Discrete,
+    config: &ChildConfig,
+    seeds: u32,
+    columns: &str,
+) -> Result<TrainedModel> {
+    let layout = arch.preset.layout();
+    let prepared = prepare(task, split, &layout, config);
+    let mix = Mixing::one_hot(&layout, arch);
+    let runs: Vec<(ChildOutcome, Vec<f32>)> = (0..seeds.max(1))
+        .into_par_iter()
+        .map(|s| {
+            let seed = derive_seed(&[CHILD_SEED_TAG, u64::from(s)]);
+            let (outcome, net) = train_mixed(&prepared, &mix, config, seed);
+            (outcome, net.discrete_weights(arch))
+        })
+        .collect();
+    let mut kept = 0;
+    for (i, (o, _)) in runs.iter().enumerate() {
+        if o.validation_accuracy > runs[kept].0.validation_accuracy {
+            kept = i;
+        }
+    }
+    let (outcome, weights) = &runs[kept];
+    let numeric = match prepared.features() {
+        ModuleFeatures::Dense(_, inputs) => inputs.get(usize::from(arch.module)).cloned(),
+        ModuleFeatures::Sparse(_) => None,
+    };
+    let input = match &numeric {
+        Some(params) => InputFile::Numeric(params.file()),
+        None => InputFile::Text { module: arch.module },
+    };
+    let layers: Vec<u8> = arch
+        .layers
+        .iter()
+        .map(|c| match c {
+            LayerChoice::Skip => SKIP_LAYER,
+            LayerChoice::Base(b) => *b,
+        })
+        .collect();
+    let weight_bytes: Vec<u8> = weights.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let class_names = task.class_names.join("\n");
+    let file = ModelFile {
+        magic: MODEL_MAGIC,
+        format_version: MODEL_FORMAT_VERSION,
+        preset: arch.preset,
+        module: arch.module,
+        layers: &layers,
+        input,
+        class_names: &class_names,
+        columns,
+        provenance: ModelProvenance {
+            task: &task.name,
+            seed: u64::try_from(kept).unwrap_or(0),
+            validation_accuracy: outcome.validation_accuracy as f32,
+            test_accuracy: outcome.test_accuracy as f32,
+            trainer_version: env!("CARGO_PKG_VERSION"),
+        },
+        weights: &weight_bytes,
+    };
+    let bytes = postcard::to_allocvec(&file).context("cannot encode the model file")?;
+    Ok(TrainedModel { bytes, outcomes: runs.into_iter().map(|(o, _)| o).collect(), kept })
+}
+
+/// One sample's prediction.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Prediction {
+    /// Row index in the task.
+    pub row: usize,
+    /// Predicted class id.
+    pub class: usize,
+    /// Probability of every class.
+    pub probabilities: Vec<f32>,
+}
+
+/// The core's predictions for `rows` of `task`.
+///
+/// # Errors
+/// The row and the core's reason when a sample cannot be run.
+pub fn predict_rows(model: &Model<'_>, task: &Task, rows: &[usize]) -> Result<Vec<Prediction>> {
+    let mut probs: Probabilities = [0.0; archrank_core::dims::MAX_CLASSES];
+    rows.iter()
+        .map(|&r| {
+            let class = match &task.features {
+                Features::Numeric { .. } => model.predict_numeric(task.numeric_row(r), &mut probs),
+                Features::Text(_) => model.predict_text(task.text_row(r), &mut probs),
+            }
+            .map_err(|e: PredictError| anyhow::anyhow!("row {}: {e}", r + 1))?;
+            Ok(Prediction { row: r, class, probabilities: probs[..model.classes].to_vec() })
+        })
+        .collect()
+}
+
+/// Share of `predictions` whose class is the row's label in `task`.
+#[must_use]
+pub fn accuracy(predictions: &[Prediction], task: &Task) -> f64 {
+    let right = predictions
+        .iter()
+        .filter(|p| task.labels.get(p.row).is_some_and(|&l| l as usize == p.class))
+        .count();
+    right as f64 / predictions.len().max(1) as f64
+}

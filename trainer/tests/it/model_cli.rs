@@ -1,0 +1,63 @@
+//! `archrank train` writes a model file that `archrank predict` runs with the core: the test
+//! split's accuracy is the one `train` reported; bad model files get typed, located errors.
+
+use crate::common::{fails, ok, tasks_dir};
+
+#[test]
+fn predict_reports_the_accuracy_train_reported_and_bad_models_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.postcard");
+    let model = model.to_str().unwrap();
+    let iris = tasks_dir().join("iris.csv");
+    let iris = iris.to_str().unwrap();
+    let trained: serde_json::Value = serde_json::from_str(&ok(&[
+        "train",
+        "--task",
+        iris,
+        "--discrete",
+        "fourier/relu16/skip/tanh8",
+        "--seeds",
+        "2",
+        "-o",
+        model,
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(trained["named"], "fourier/relu16/skip/tanh8");
+    assert_eq!(trained["discrete"], "m2/relu16/skip/tanh8");
+    let predicted: serde_json::Value = serde_json::from_str(&ok(&[
+        "predict", "--model", model, "--task", iris, "--split", "test", "--json",
+    ]))
+    .unwrap();
+    assert_eq!(predicted["accuracy"], trained["accuracy"]);
+    assert_eq!(predicted["rows"], trained["test_rows"]);
+    let confusion: Vec<Vec<u64>> = serde_json::from_value(predicted["confusion"].clone()).unwrap();
+    assert_eq!(confusion.iter().flatten().sum::<u64>(), predicted["rows"].as_u64().unwrap());
+    assert!(trained["accuracy"].as_f64().unwrap() > 0.6, "{trained}");
+
+    let bytes = std::fs::read(model).unwrap();
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (bytes[..bytes.len() / 2].to_vec(), "the model file is truncated"),
+        (b"not a model at all".to_vec(), "not an archrank model file"),
+        ([bytes.as_slice(), b"xx"].concat(), "2 unexpected bytes follow the end of the model"),
+        (
+            {
+                let mut b = bytes.clone();
+                b[8] = 9; // the format version's low byte (postcard varint)
+                b
+            },
+            "model format version 9, this build reads version 1",
+        ),
+    ];
+    for (i, (bad, message)) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("bad{i}.postcard"));
+        std::fs::write(&path, bad).unwrap();
+        let err = fails(&["predict", "--model", path.to_str().unwrap(), "--task", iris]);
+        assert!(err.contains(message), "case {i}: {err}");
+        assert!(err.contains(path.to_str().unwrap()), "case {i} names the file: {err}");
+    }
+    // A CSV of another task: its classes are not the model's.
+    let wine = tasks_dir().join("wine.csv");
+    let err = fails(&["predict", "--model", model, "--task", wine.to_str().unwrap()]);
+    assert!(err.contains("is not one the model knows"), "{err}");
+}
