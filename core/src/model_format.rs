@@ -349,6 +349,12 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// Whether the model reads texts (else numeric rows).
+    #[must_use]
+    pub const fn is_text(&self) -> bool {
+        matches!(self.input, ModelInput::Text(_))
+    }
+
     /// The class names, in class-id order.
     pub fn class_names(&self) -> impl Iterator<Item = &'a str> + 'a {
         self.file.class_names.split('\n')

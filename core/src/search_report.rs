@@ -3,8 +3,23 @@
 
 use core::fmt::{self, Write};
 
+use crate::cost::{Budget, TaskShape, discrete_cost};
 use crate::dims::Preset;
+use crate::model_format::Model;
 use crate::search::SearchResult;
+
+/// What a search was asked for: the task's shape (for the cost) and the device's budget.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    /// The task's name.
+    pub task: &'a str,
+    /// Samples embedded.
+    pub samples: usize,
+    /// The task's shape.
+    pub shape: TaskShape,
+    /// The budget searched within.
+    pub budget: Budget,
+}
 
 /// Writes `result` as `result ...` lines; floats are printed with their bit patterns so the
 /// comparison is exact, and in fixed point for people (not with `core::fmt`'s float formatting,
@@ -14,14 +29,29 @@ use crate::search::SearchResult;
 /// Whatever the writer returns.
 pub fn write_result<P: Preset>(
     out: &mut impl Write,
-    task: &str,
-    samples: usize,
+    request: &Request<'_>,
     result: &SearchResult<'_, P>,
 ) -> fmt::Result {
     writeln!(out, "result preset {}", P::LAYOUT.preset)?;
-    writeln!(out, "result task {task} samples {samples}")?;
+    writeln!(out, "result task {} samples {}", request.task, request.samples)?;
+    let limit = |v: Option<u32>| v.map_or(Limit::None, Limit::At);
+    let b = &request.budget;
+    writeln!(
+        out,
+        "result budget params {} macs {} ram_bytes {}",
+        limit(b.max_params),
+        limit(b.max_macs),
+        limit(b.max_ram_bytes)
+    )?;
     writeln!(out, "result score {} bits {:08x}", Fixed(result.score), result.score.to_bits())?;
     writeln!(out, "result discrete {}", result.discrete)?;
+    writeln!(out, "result named {}", result.discrete.named(request.shape.text))?;
+    let cost = discrete_cost(&result.discrete, &request.shape);
+    writeln!(
+        out,
+        "result cost params {} macs {} ram_bytes {}",
+        cost.params, cost.macs, cost.ram_bytes
+    )?;
     for n in &result.nearest {
         writeln!(
             out,
@@ -44,6 +74,41 @@ pub fn write_result<P: Preset>(
         write!(out, " {:08x}", v.to_bits())?;
     }
     out.write_char('\n')
+}
+
+/// Writes how a model did on labelled samples: `result model <named> correct C of N accuracy A`.
+///
+/// # Errors
+/// Whatever the writer returns.
+pub fn write_model_result(
+    out: &mut impl Write,
+    model: &Model<'_>,
+    text: bool,
+    correct: usize,
+    total: usize,
+) -> fmt::Result {
+    let accuracy = if total == 0 { 0.0 } else { correct as f32 / total as f32 };
+    writeln!(
+        out,
+        "result model {} correct {correct} of {total} accuracy {}",
+        model.discrete.named(text),
+        Fixed(accuracy)
+    )
+}
+
+/// A budget limit: a number, or `none`.
+enum Limit {
+    None,
+    At(u32),
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::None => f.write_str("none"),
+            Self::At(v) => write!(f, "{v}"),
+        }
+    }
 }
 
 /// A float printed with six decimals by integer arithmetic (`-0.123457`); non-finite or huge

@@ -1,16 +1,20 @@
-//! Chooses an architecture on a Cortex-M4F: reads the bundled ranker in place from flash,
-//! streams a task's samples through the encoder into its embedding, runs the search and prints
-//! the result, then how many instructions it took and how much stack it used.
+//! Chooses an architecture on a Cortex-M4F and runs it: reads the bundled ranker in place from
+//! flash, streams a task's samples through the encoder into its embedding, searches within a
+//! budget derived from its own memory, then runs the bundled model of the chosen architecture
+//! (trained on the host) on held-out samples; prints the result, the model's accuracy, how many
+//! instructions each phase took and how much stack it used.
 #![no_std]
 #![no_main]
 
+mod budget;
 mod instruction_counter;
 mod stack_paint;
 
 use core::fmt::Write as _;
 
-use archrank_core::search_report::write_result;
-use archrank_core::{SamplesFile, SearchResult, Ranker, embed_numeric};
+use archrank_core::inference::Probabilities;
+use archrank_core::search_report::{Request, write_model_result, write_result};
+use archrank_core::{Model, NumericSamples, Ranker, Samples, SamplesFile, SearchResult, embed_numeric};
 use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hio};
 use panic_semihosting as _;
@@ -24,6 +28,15 @@ type Space = archrank_core::Paper;
 #[cfg(feature = "paper")]
 static WEIGHTS: &[u8] = include_bytes!("../assets/paper-ranker.postcard");
 
+/// A model of the architecture the device chooses, trained on the host (`archrank train`).
+#[cfg(not(feature = "paper"))]
+static MODEL: &[u8] = include_bytes!("../assets/model.postcard");
+#[cfg(feature = "paper")]
+static MODEL: &[u8] = include_bytes!("../assets/paper-model.postcard");
+
+/// Samples of the task's test split, which the model never saw.
+static HELD_OUT: &[u8] = include_bytes!("../assets/heldout.postcard");
+
 /// Samples of a task the ranker was not fitted on (`archrank export-samples`).
 static SAMPLES: &[u8] = include_bytes!("../assets/samples.postcard");
 
@@ -33,8 +46,7 @@ const MAX_FEATURES: usize = 64;
 /// What the search found, for which task and from how many samples.
 struct Choice {
     result: SearchResult<'static, Space>,
-    task: &'static str,
-    samples: usize,
+    request: Request<'static>,
     /// Instructions spent loading, encoding and embedding (40-instruction resolution).
     embed_instructions: u64,
     /// Instructions spent in the search.
@@ -45,24 +57,73 @@ struct Choice {
 fn main() -> ! {
     stack_paint::paint();
     instruction_counter::start();
-    let outcome = choose();
+    let outcome = choose().and_then(|choice| Ok((run_model(&choice)?, choice)));
     let stack = stack_paint::high_water_bytes();
 
     let Ok(mut out) = hio::hstdout() else { exit(false) };
     // Printing comes after the measurement: formatting is not part of the measured work.
     let ok = match &outcome {
-        Ok(choice) => write_result(&mut out, choice.task, choice.samples, &choice.result).is_ok(),
+        Ok((run, choice)) => {
+            write_result(&mut out, &choice.request, &choice.result).is_ok()
+                && write_model_result(&mut out, &run.model, run.text, run.correct, run.total)
+                    .is_ok()
+        }
         Err(message) => {
             let _ = writeln!(out, "error: {message}");
             false
         }
     };
-    if let Ok(choice) = &outcome {
+    if let Ok((run, choice)) = &outcome {
         let _ = writeln!(out, "measure embed_instructions {}", choice.embed_instructions);
         let _ = writeln!(out, "measure search_instructions {}", choice.search_instructions);
+        let per_sample = run.instructions / run.total.max(1) as u64;
+        let _ = writeln!(out, "measure model_instructions_per_sample {per_sample}");
     }
     let _ = writeln!(out, "measure stack_bytes {stack}");
     exit(ok)
+}
+
+/// How the bundled model did on the held-out samples.
+struct ModelRun {
+    model: Model<'static>,
+    text: bool,
+    correct: usize,
+    total: usize,
+    /// Instructions spent predicting every held-out sample.
+    instructions: u64,
+}
+
+/// Loads the bundled model, checks it is of the chosen architecture, and runs it on the
+/// held-out samples.
+fn run_model(choice: &Choice) -> Result<ModelRun, &'static str> {
+    let model = Model::load(MODEL).map_err(|_| "the bundled model is invalid")?;
+    if model.discrete != choice.result.discrete {
+        return Err("the bundled model is not of the chosen architecture: rebuild the assets");
+    }
+    let held_out = SamplesFile::load(HELD_OUT).map_err(|_| "the held-out samples are invalid")?;
+    let counter = instruction_counter::Counter::now();
+    let correct = count_correct(&model, &held_out)?;
+    let instructions = counter.elapsed();
+    Ok(ModelRun { model, text: held_out.is_text(), correct, total: held_out.len(), instructions })
+}
+
+/// Held-out samples the model classifies right.
+fn count_correct(model: &Model<'_>, samples: &Samples<'_>) -> Result<usize, &'static str> {
+    let mut probs: Probabilities = [0.0; archrank_core::dims::MAX_CLASSES];
+    let mut row = [0.0_f32; MAX_FEATURES];
+    let features = samples.features;
+    if samples.is_text() || features > MAX_FEATURES {
+        return Err("this build runs numeric models of at most 64 features");
+    }
+    let mut correct = 0;
+    for i in 0..samples.count() {
+        let label = samples.sample_into(i, &mut row[..features]);
+        let class = model
+            .predict_numeric(&row[..features], &mut probs)
+            .map_err(|_| "a held-out sample cannot be run")?;
+        correct += usize::from(class as u32 == label);
+    }
+    Ok(correct)
 }
 
 /// Loads the weights and samples in place, embeds the task and searches.
@@ -79,13 +140,20 @@ fn choose() -> Result<Choice, &'static str> {
     }
     .map_err(|_| "the samples cannot be encoded")?;
     let embed_instructions = counter.elapsed();
+    let request = Request {
+        task: samples.task,
+        samples: samples.len(),
+        shape: samples.shape(),
+        budget: budget::from_memory(),
+    };
     let counter = instruction_counter::Counter::now();
-    let result = ranker.search(&z);
+    let result = ranker
+        .search_within(&z, &ranker.search_config(), &request.shape, &request.budget)
+        .map_err(|_| "no architecture fits the device's budget")?;
     let search_instructions = counter.elapsed();
     Ok(Choice {
         result,
-        task: samples.task,
-        samples: samples.len(),
+        request,
         embed_instructions,
         search_instructions,
     })

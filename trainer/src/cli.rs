@@ -329,9 +329,9 @@ pub enum SplitArg {
     Test,
 }
 
-/// `archrank train`
+/// A task from a CSV file or from a database (with the database's split either way).
 #[derive(Debug, Args)]
-pub struct TrainArgs {
+pub struct TaskSourceArgs {
     /// A task CSV (`-` reads standard input).
     #[arg(long, conflicts_with = "db_task", required_unless_present = "db_task")]
     pub task: Option<PathBuf>,
@@ -344,6 +344,14 @@ pub struct TrainArgs {
     /// A task stored in --db.
     #[arg(long)]
     pub db_task: Option<String>,
+}
+
+/// `archrank train`
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// The task to train on.
+    #[command(flatten)]
+    pub source: TaskSourceArgs,
     /// Search-space preset of the architecture.
     #[arg(long, value_enum, default_value = "tiny")]
     pub preset: PresetArg,
@@ -520,24 +528,19 @@ pub struct InspectArgs {
 /// `archrank export-samples`
 #[derive(Debug, Args)]
 pub struct ExportSamplesArgs {
-    /// A task CSV (`-` reads standard input).
-    #[arg(long, conflicts_with = "db_task", required_unless_present = "db_task")]
-    pub task: Option<PathBuf>,
-    /// How to read --task.
+    /// The task to draw samples from.
     #[command(flatten)]
-    pub csv: CsvArgs,
-    /// Experiment database holding --db-task.
-    #[arg(long, default_value = DEFAULT_DB)]
-    pub db: PathBuf,
-    /// A task stored in --db.
-    #[arg(long)]
-    pub db_task: Option<String>,
+    pub source: TaskSourceArgs,
     /// At most this many samples (a stratified, seeded subsample; a device's flash is small).
     #[arg(long, default_value_t = 200)]
     pub max_samples: usize,
     /// Seed of the subsample.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Which rows to draw from (the task's database split; `test`: rows a model trained on the
+    /// task never saw).
+    #[arg(long, value_enum, default_value = "all")]
+    pub split: SplitArg,
     /// Output file.
     #[arg(long, short)]
     pub output: PathBuf,
@@ -748,6 +751,10 @@ pub struct EvalSearchArgs {
     /// Cap on the rows a child trains on (as when populating).
     #[arg(long, default_value_t = DEFAULT_MAX_ROWS)]
     pub max_rows: usize,
+    /// Parameter budgets (comma-separated) to search within as well: the found architecture
+    /// against the best of K random trainings within the same budget.
+    #[arg(long, value_delimiter = ',', value_name = "N,..")]
+    pub max_params: Vec<u32>,
 }
 
 /// `archrank report`

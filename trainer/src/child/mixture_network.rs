@@ -170,6 +170,12 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Class probabilities of the last forward pass, row after row.
+    #[must_use]
+    pub fn probabilities(&self) -> &[f32] {
+        &self.probs
+    }
+
     /// Buffers for batches of up to `capacity` rows of `net`.
     #[must_use]
     pub fn new(net: &Network, capacity: usize) -> Self {

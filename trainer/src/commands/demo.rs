@@ -40,6 +40,7 @@ pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
         child_seeds: args.child_seeds,
         base,
         child,
+        budgets: Vec::new(),
     };
     note(
         &format!(
@@ -60,11 +61,12 @@ pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
     let found = &outcome.search;
 
     let mut text = format!(
-        "archrank demo: `{}` held out; ranker fitted on the other {} tasks ({} loss, {} steps)\n\nchosen architecture: {} (predicted score {:.4})\n",
+        "archrank demo: `{}` held out; ranker fitted on the other {} tasks ({} loss, {} steps)\n\nchosen architecture: {} ({}, predicted score {:.4})\n",
         args.task,
         train.tasks.len(),
         LossKind::name(base.loss),
         base.steps,
+        found.named,
         found.discrete,
         found.score
     );

@@ -11,7 +11,8 @@ use archrank_core::{LossKind, PresetId};
 use crate::child::ChildConfig;
 use crate::cli::{EvalCommand, EvalCommon, EvalCompareArgs, EvalLotoArgs, EvalSearchArgs};
 use crate::database::{Database, Purpose};
-use crate::evaluation::baselines::{Baselines, run_table};
+use crate::evaluation::baselines::{Baselines, arch_table, run_table};
+use crate::evaluation::budget_eval::BudgetSummary;
 use crate::evaluation::loto_comparison::{LotoComparison, compare_loto};
 use crate::evaluation::paired::{Paired, RESAMPLES};
 use crate::evaluation::task_noise::task_noise;
@@ -243,14 +244,22 @@ fn search(args: &EvalSearchArgs, quiet: bool) -> Result<()> {
         child_seeds: args.child_seeds,
         base,
         child: ChildConfig { max_train_rows: Some(args.max_rows), ..ChildConfig::default() },
+        budgets: args.max_params.clone(),
     };
-    let table = run_table(&loaded.db.all_runs()?, loaded.data.preset);
+    let runs = loaded.db.all_runs()?;
+    let table = run_table(&runs, loaded.data.preset);
+    let archs = arch_table(&runs, loaded.data.preset);
     let total = loaded.held_out.len() * settings.losses.len() * repeats as usize;
     let bar = progress_bar(total as u64, "eval search", quiet);
-    let report =
-        run_search_eval(&loaded.db, &loaded.data, &table, &loaded.held_out, &settings, &|| {
-            bar.inc(1)
-        })?;
+    let report = run_search_eval(
+        &loaded.db,
+        &loaded.data,
+        &table,
+        &archs,
+        &loaded.held_out,
+        &settings,
+        &|| bar.inc(1),
+    )?;
     bar.finish_and_clear();
     write_outputs(common.outputs(), &report, &search_markdown(&report))
 }
@@ -316,5 +325,31 @@ pub fn search_markdown(report: &SearchEvalReport) -> String {
             report.tasks.len(),
         ));
     }
+    for b in &report.summary.budgets {
+        md.push_str(&budget_markdown(b, report.tasks.len()));
+    }
+    md
+}
+
+/// One parameter budget: the budgeted search's discrete architecture against the database's
+/// near-discrete architectures within the same budget.
+fn budget_markdown(b: &BudgetSummary, tasks: usize) -> String {
+    let mut md = format!(
+        "\n### Within {} parameters\n\nTest accuracy of the discrete architecture found within the budget, beside the best of K random trainings among the database's near-discrete architectures within it ({:.1} candidates per task on average; K is at most the candidates). Tasks where nothing of the preset fits: {}, left out.\n\n| | test accuracy |\n|---|---:|\n",
+        b.max_params, b.mean_candidates, b.tasks_nothing_fits
+    );
+    for (loss, v) in &b.test_mean {
+        let share = b.within_share.get(loss).copied().unwrap_or(f64::NAN);
+        let _ = writeln!(md, "| {loss} (within budget: {:.0} %) | {v:.3} |", 100.0 * share);
+    }
+    for (key, v) in b.baselines.named() {
+        let _ = writeln!(md, "| {key} within budget | {v:.3} |");
+    }
+    md.push('\n');
+    md.push_str(&paired_markdown(
+        &format!("test accuracy within {} parameters against each baseline", b.max_params),
+        &b.paired,
+        tasks,
+    ));
     md
 }

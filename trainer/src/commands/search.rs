@@ -6,6 +6,7 @@ use archrank_core::{AnyRanker, SamplesFile};
 use crate::cli::CsvArgs;
 use crate::cli::{ExportSamplesArgs, InspectArgs, SearchArgs};
 use crate::commands::tasks::{column_plan_table, csv_summary};
+use crate::commands::train::{load_task, split_rows};
 use crate::database::Database;
 use crate::output::{print, print_json, table};
 use crate::search::{SampleSource, search};
@@ -216,16 +217,12 @@ pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {
 }
 
 pub(crate) fn run_export_samples(args: &ExportSamplesArgs) -> Result<()> {
-    let task = match (&args.task, &args.db_task) {
-        (Some(path), _) => csv_task(path, &args.csv)?.task,
-        (None, Some(name)) => Database::open_read_only(&args.db)?.load_task(name)?,
-        (None, None) => bail!("give --task CSV or --db-task NAME"),
-    };
+    let (task, split, _) = load_task(&args.source)?;
     if args.max_samples == 0 {
         bail!("--max-samples must be at least 1");
     }
-    let all: Vec<usize> = (0..task.rows()).collect();
-    let rows = stratified_subsample(&all, &task.labels, args.max_samples, args.seed);
+    let from = split_rows(&split, args.split, task.rows());
+    let rows = stratified_subsample(&from, &task.labels, args.max_samples, args.seed);
     let bytes = samples_file_bytes(&task, &rows)?;
     crate::atomic_file::write(&args.output, &bytes)?;
     print(&format!(

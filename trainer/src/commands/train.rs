@@ -6,15 +6,33 @@ use archrank_core::inference::Probabilities;
 use archrank_core::{Discrete, Model, NumericSamples, SamplesFile, discrete_cost};
 
 use crate::child::ChildConfig;
-use crate::cli::{PredictArgs, SplitArg, TrainArgs};
+use crate::cli::{PredictArgs, SplitArg, TaskSourceArgs, TrainArgs};
 use crate::commands::search::csv_task;
 use crate::database::{Database, split_of};
 use crate::deploy::{Prediction, accuracy, predict_rows, train_model};
 use crate::output::{print, print_json, table};
+use crate::task::column_plan::ColumnPlan;
 use crate::task::{Split, Task};
 
+/// The task `source` names, its database split, and how its CSV was read (none from a database).
+///
+/// # Errors
+/// An unreadable CSV or database, or neither given.
+pub(crate) fn load_task(source: &TaskSourceArgs) -> Result<(Task, Split, Option<ColumnPlan>)> {
+    if let Some(path) = &source.task {
+        let read = csv_task(path, &source.csv)?;
+        let split = split_of(&read.task)?;
+        Ok((read.task, split, Some(read.plan)))
+    } else if let Some(name) = &source.db_task {
+        let (task, split) = Database::open_read_only(&source.db)?.task_split(name)?;
+        Ok((task, split, None))
+    } else {
+        bail!("give --task CSV or --db-task NAME")
+    }
+}
+
 /// The rows of `split` that `which` names.
-fn split_rows(split: &Split, which: SplitArg, rows: usize) -> Vec<usize> {
+pub(crate) fn split_rows(split: &Split, which: SplitArg, rows: usize) -> Vec<usize> {
     match which {
         SplitArg::All => (0..rows).collect(),
         SplitArg::Train => split.train.clone(),
@@ -29,16 +47,8 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
     }
     let arch = Discrete::parse(args.preset.into(), &args.discrete)
         .map_err(|e| anyhow::anyhow!("--discrete `{}`: {e}", args.discrete))?;
-    let (task, split, columns) = if let Some(path) = &args.task {
-        let read = csv_task(path, &args.csv)?;
-        let split = split_of(&read.task)?;
-        (read.task, split, serde_json::to_string(&read.plan)?)
-    } else if let Some(name) = &args.db_task {
-        let (task, split) = Database::open_read_only(&args.db)?.task_split(name)?;
-        (task, split, String::new())
-    } else {
-        bail!("give --task CSV or --db-task NAME");
-    };
+    let (task, split, plan) = load_task(&args.source)?;
+    let columns = plan.map(|p| serde_json::to_string(&p)).transpose()?.unwrap_or_default();
     let config = ChildConfig { max_train_rows: Some(args.max_rows), ..ChildConfig::default() };
     let trained = train_model(&task, &split, &arch, &config, args.seeds, &columns)?;
     let model = Model::load(&trained.bytes).context("the written model does not load")?;
@@ -163,7 +173,7 @@ pub(crate) fn run_predict(args: &PredictArgs) -> Result<()> {
     print(&format!(
         "model {} ({} on {}): {} rows, accuracy {acc:.4}\n\n",
         args.model.display(),
-        model.discrete,
+        model.discrete.named(model.is_text()),
         model.file.provenance.task,
         predictions.len()
     ))?;

@@ -138,3 +138,6 @@ pub fn accuracy(predictions: &[Prediction], task: &Task) -> f64 {
         .count();
     right as f64 / predictions.len().max(1) as f64
 }
+
+#[cfg(test)]
+mod tests;

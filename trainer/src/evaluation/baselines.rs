@@ -36,6 +36,15 @@ pub fn run_table(runs: &[RunRecord], preset: PresetId) -> RunTable {
     table
 }
 
+/// The architecture u of every population run's architecture index (the same on every task).
+#[must_use]
+pub fn arch_table(runs: &[RunRecord], preset: PresetId) -> BTreeMap<u32, Vec<f32>> {
+    runs.iter()
+        .filter(|r| r.key.purpose == Purpose::Population && r.key.preset == preset)
+        .map(|r| (r.key.arch_index, r.arch.clone()))
+        .collect()
+}
+
 /// The baselines of one held-out task.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Baselines {

@@ -2,6 +2,7 @@
 //! (Tables 1 and 4) and the quality of the architectures the search finds (Table 2).
 
 pub mod baselines;
+pub mod budget_eval;
 pub mod error;
 #[cfg(test)]
 mod fit_defaults;

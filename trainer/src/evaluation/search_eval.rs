@@ -10,6 +10,9 @@ use serde::Serialize;
 
 use super::RankerKind;
 use super::baselines::{Baselines, RunTable, baselines};
+use super::budget_eval::{
+    BudgetOutcome, BudgetSummary, TaskBudget, budget_baselines, summarize_budgets, task_budget,
+};
 use super::error::Result;
 use super::paired::Paired;
 use super::rank_stats::{mean, median, std_dev};
@@ -34,6 +37,8 @@ pub struct SearchEvalSettings {
     pub base: FitConfig,
     /// How children are trained (as in the database).
     pub child: ChildConfig,
+    /// Parameter budgets to search within as well (each measured apart).
+    pub budgets: Vec<u32>,
 }
 
 /// What one loss's rankers found for one task.
@@ -65,6 +70,8 @@ pub struct TaskSearch {
     pub found: BTreeMap<String, Found>,
     /// Baselines from the database runs.
     pub baselines: Baselines,
+    /// Per parameter budget: what the budgeted search found and the baselines within it.
+    pub budgets: Vec<TaskBudget>,
 }
 
 /// One loss's figures averaged over tasks.
@@ -93,6 +100,8 @@ pub struct SearchSummary {
     /// Each loss's found architecture (soft u*) against each baseline, task by task on test
     /// accuracy: `a` is the loss, `b` the baseline's key.
     pub paired: Vec<Paired>,
+    /// Per parameter budget.
+    pub budgets: Vec<BudgetSummary>,
 }
 
 /// The whole evaluation.
@@ -136,6 +145,8 @@ pub struct Outcome {
     pub discrete_tests: Vec<f64>,
     /// The fit's loss curve: (step, loss).
     pub curve: Vec<(u32, f32)>,
+    /// Per parameter budget, the budgeted search's discrete architecture and its training.
+    pub budgeted: Vec<BudgetOutcome>,
 }
 
 /// Fits a ranker with `loss` on `train_data`, searches for `held`, and trains the soft and the
@@ -169,7 +180,25 @@ pub fn find_and_measure(
         (0..settings.child_seeds).into_par_iter().map(|s| train(&found.arch, s)).collect();
     let discrete_tests =
         (0..settings.child_seeds).into_par_iter().map(|s| train(&discrete, s)).collect();
+    let mut budgeted = Vec::with_capacity(settings.budgets.len());
+    for &max_params in &settings.budgets {
+        let budget = archrank_core::Budget { max_params: Some(max_params), ..Default::default() };
+        let within = match search(&weights, SampleSource::Task(held.task, held.rows), &budget) {
+            Ok(within) => within,
+            // Nothing of the preset fits this task within the budget: no result to measure.
+            Err(crate::search::SearchError::Budget(_)) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let u = spec_to_logits(&within.discrete, train_data.preset)?;
+        budgeted.push(BudgetOutcome {
+            max_params,
+            discrete: within.discrete.clone(),
+            params: within.cost.params,
+            tests: (0..settings.child_seeds).into_par_iter().map(|s| train(&u, s)).collect(),
+        });
+    }
     Ok(Outcome {
+        budgeted,
         loss,
         weights,
         search: found,
@@ -189,6 +218,7 @@ pub fn run_search_eval(
     db: &Database,
     data: &FitData,
     table: &RunTable,
+    archs: &BTreeMap<u32, Vec<f32>>,
     held_out: &[String],
     settings: &SearchEvalSettings,
     progress: &(dyn Fn() + Sync),
@@ -243,7 +273,23 @@ pub fn run_search_eval(
                 },
             );
         }
-        tasks.push(TaskSearch { task: name.clone(), found, baselines });
+        let layout = data.preset.layout();
+        let labelled: Vec<(String, &BudgetOutcome)> = outcomes
+            .iter()
+            .flat_map(|o| o.budgeted.iter().map(move |b| (o.loss.name().to_owned(), b)))
+            .collect();
+        let budgets = settings
+            .budgets
+            .iter()
+            .map(|&max_params| {
+                let budget =
+                    archrank_core::Budget { max_params: Some(max_params), ..Default::default() };
+                let own = table.get(name).cloned().unwrap_or_default();
+                let b = budget_baselines(&own, archs, &layout, &task.shape(), &budget);
+                task_budget(max_params, &labelled, b)
+            })
+            .collect();
+        tasks.push(TaskSearch { task: name.clone(), found, baselines, budgets });
     }
     Ok(SearchEvalReport {
         preset: data.preset.name().to_owned(),
@@ -306,5 +352,11 @@ fn summarize(tasks: &[TaskSearch], seed: u64) -> SearchSummary {
         })
         .collect();
     let all: Vec<Baselines> = tasks.iter().map(|t| t.baselines.clone()).collect();
-    SearchSummary { found, baselines: Baselines::mean_of(&all), paired }
+    let per_task: Vec<&[TaskBudget]> = tasks.iter().map(|t| t.budgets.as_slice()).collect();
+    SearchSummary {
+        found,
+        baselines: Baselines::mean_of(&all),
+        paired,
+        budgets: summarize_budgets(&per_task, seed),
+    }
 }

@@ -2,7 +2,7 @@
 //! core, run the core's search and describe the result (soft mixture, discrete form, why).
 
 use archrank_core::architecture::{option_label, softmax};
-use archrank_core::search_report::write_result;
+use archrank_core::search_report::{Request, write_result};
 use archrank_core::{
     AnyRanker, Budget, BudgetError, Cost, EncodeError, InputModule, Network, Preset, PresetId,
     Ranker, Samples, TaskEmbedding, TaskShape, WeightsError, discrete_cost, embed_numeric,
@@ -174,7 +174,8 @@ fn search_with<P: Preset>(
     let result = ranker.search_within(&z, &ranker.search_config(), &shape, budget)?;
     let mut golden = String::new();
     // Writing into a String cannot fail.
-    let _ = write_result(&mut golden, source.name(), source.count(), &result);
+    let request = Request { task: source.name(), samples: source.count(), shape, budget: *budget };
+    let _ = write_result(&mut golden, &request, &result);
     let preset = P::LAYOUT.preset;
     Ok(SearchOutput {
         preset: preset.name().into(),
