@@ -18,7 +18,7 @@ use core::fmt;
 use serde::Serialize;
 
 use crate::architecture::{Discrete, LayerChoice};
-use crate::dims::{Layout, MAX_LAYERS, PresetId};
+use crate::dims::{Layout, MAX_BASE_SIZES, MAX_LAYERS, PresetId};
 use crate::input_modules::{InputModule, module_shape};
 
 /// The facts about a task that an architecture's cost depends on.
@@ -162,9 +162,6 @@ const RAM: usize = 2;
 struct WidthStates {
     widths: heapless::Vec<usize, { MAX_BASE_SIZES + 2 }>,
 }
-
-/// The largest number of base sizes of any preset.
-const MAX_BASE_SIZES: usize = 6;
 
 impl WidthStates {
     fn new(layout: &Layout, input: usize) -> Self {
@@ -334,7 +331,7 @@ impl Bounds<'_> {
 /// independent), and its gradient.
 ///
 /// Parameters and multiply-adds are exact expectations (a layer's input width and its own choice
-/// are independent, so E[k w] = E[k] E[w]). RAM is the largest *expected* stage, a differentiable
+/// are independent, so `E[k w] = E[k] E[w]`). RAM is the largest *expected* stage, a differentiable
 /// stand-in for the expected peak (a lower bound of it).
 #[derive(Clone, Copy, Debug)]
 pub struct ExpectedCost {

@@ -164,6 +164,9 @@ pub const USE_SKIP: usize = 2;
 /// The largest number of layers of any preset (bounds the discrete form on the stack).
 pub const MAX_LAYERS: usize = 7;
 
+/// The largest number of base-layer widths of any preset (bounds the cost model's tables).
+pub const MAX_BASE_SIZES: usize = 6;
+
 /// A compiled-in search space. Implemented by [`Tiny`] and [`Paper`].
 pub trait Preset: Copy + core::fmt::Debug + Default + 'static {
     /// The preset's layout.
@@ -221,6 +224,10 @@ impl Preset for Paper {
 const _: () = assert!(Tiny::LAYOUT.arch_dim() == Tiny::ARCH_DIM);
 const _: () = assert!(Paper::LAYOUT.arch_dim() == Paper::ARCH_DIM);
 const _: () = assert!(Tiny::LAYOUT.layers <= MAX_LAYERS && Paper::LAYOUT.layers <= MAX_LAYERS);
+const _: () = assert!(
+    Tiny::LAYOUT.base_sizes.len() <= MAX_BASE_SIZES
+        && Paper::LAYOUT.base_sizes.len() <= MAX_BASE_SIZES
+);
 
 /// Runs `$body` with the type alias `$P` bound to the compiled preset named by `$id` (a
 /// [`PresetId`]): the one place a run-time preset becomes a compile-time one.
@@ -252,6 +259,10 @@ macro_rules! with_preset {
 pub const NUMERIC_WIDTH: usize = 64;
 /// Common output width of every text input module (hash buckets).
 pub const TEXT_WIDTH: usize = 256;
+/// Quantile bins per feature of the binned one-hot module.
+pub const BINS: usize = 8;
+/// Most feature pairs the pairwise-product module keeps (a seeded subset beyond this).
+pub const MAX_PAIRS: usize = 4 * NUMERIC_WIDTH;
 
 // ---- the sample encoder's layout (same for both presets) ----
 

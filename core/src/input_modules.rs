@@ -5,12 +5,8 @@
 //! depends on the task's modality: numeric tasks read the numeric modules, text tasks the text
 //! modules, both in the order below (the tiny preset uses the first three of each).
 
+pub use crate::dims::{BINS, MAX_PAIRS};
 use crate::dims::{NUMERIC_WIDTH, TEXT_WIDTH};
-
-/// Quantile bins per feature of the binned one-hot module.
-pub const BINS: usize = 8;
-/// Most feature pairs the pairwise-product module keeps (a seeded subset beyond this).
-pub const MAX_PAIRS: usize = 4 * NUMERIC_WIDTH;
 
 /// The numeric input modules, in the order the module logits address them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

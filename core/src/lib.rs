@@ -22,13 +22,19 @@
 //!    softmax) keeps the best predicted score; the score is an agnostic backbone plus a
 //!    task-specific residual ([`RankerForm`]). The result carries u*, its score, its
 //!    [`Discrete`] form, the nearest tasks and the start it came from.
+//!    [`Ranker::search_within`] respects a device's [`Budget`] (parameters, multiply-adds,
+//!    activation bytes; the cost model is [`cost`]).
+//! 5. **Run** the chosen architecture: a model file written by the trainer ([`Model::load`],
+//!    validated once, read in place) predicts a sample with the input module, layers and
+//!    classifier of [`inference`], the same code the trainer's `predict` runs.
 //!
 //! # Guarantees
 //!
 //! - No heap; stack use is bounded by the preset (see `BENCHMARKS.md` for the measured bound).
 //! - All float math goes through `libm` and fixed summation orders, so a host and a Cortex-M4F
 //!   give bit-identical scores and search results.
-//! - Errors are small `Copy` enums ([`EncodeError`], [`WeightsError`]); no entry point panics.
+//! - Errors are small `Copy` enums ([`EncodeError`], [`WeightsError`], [`BudgetError`],
+//!   [`ModelError`], [`PredictError`]); no entry point panics.
 //!
 //! # Format versioning
 //!

@@ -12,6 +12,8 @@ use crate::database::{Database, split_of};
 use crate::deploy::{Prediction, accuracy, predict_rows, train_model};
 use crate::output::{print, print_json, table};
 use crate::task::column_plan::ColumnPlan;
+use crate::task::csv_input::task_name;
+use crate::task::task_csv::read_task_csv_with_plan;
 use crate::task::{Split, Task};
 
 /// The task `source` names, its database split, and how its CSV was read (none from a database).
@@ -126,7 +128,14 @@ pub(crate) fn run_predict(args: &PredictArgs) -> Result<()> {
     let model =
         Model::load(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
     let (predictions, labels): (Vec<Prediction>, Vec<u32>) = if let Some(path) = &args.task {
-        let mut task = csv_task(path, &args.csv)?.task;
+        let mut task = if model.file.columns.is_empty() {
+            csv_task(path, &args.csv)?.task
+        } else {
+            let plan: ColumnPlan = serde_json::from_str(model.file.columns).with_context(|| {
+                format!("{}: the stored column plan is unreadable", args.model.display())
+            })?;
+            read_task_csv_with_plan(path, &task_name(path), &args.csv.options(None), &plan)?.task
+        };
         let split = split_of(&task)?;
         relabel(&mut task, &model)?;
         let rows = split_rows(&split, args.split, task.rows());

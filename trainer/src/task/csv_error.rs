@@ -82,6 +82,18 @@ pub enum TaskCsvError {
         /// The label column.
         label: String,
     },
+    /// The header is not the one the given column plan (a model's training CSV) was made for.
+    #[error(
+        "{source_name}:1: the columns are {found}, the model was trained on a CSV with {expected}"
+    )]
+    PlanMismatch {
+        /// The file.
+        source_name: String,
+        /// The plan's columns.
+        expected: String,
+        /// The file's columns.
+        found: String,
+    },
     /// A text task must have exactly one feature column.
     #[error(
         "{source_name}:1: a text task needs exactly one column besides the label, found {found}"

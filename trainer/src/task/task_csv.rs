@@ -63,6 +63,24 @@ pub fn read_task_bytes(
     read_task_text(&text, source, name, options)
 }
 
+/// Reads the task in the CSV file `path` with a known column `plan` (the one a model's training
+/// CSV was read with), so its features are encoded exactly as the training rows were: the same
+/// columns, categories and missing-value medians.
+///
+/// # Errors
+///
+/// As [`read_task_csv`], and [`TaskCsvError::PlanMismatch`] for a header the plan was not made
+/// for.
+pub fn read_task_csv_with_plan(
+    path: &Path,
+    name: &str,
+    options: &CsvOptions,
+    plan: &ColumnPlan,
+) -> Result<CsvTask, TaskCsvError> {
+    let text = read_text(path)?;
+    read_task(&text, &source_name(path), name, options, Some(plan))
+}
+
 /// Reads a task from CSV `text`; `source` names it in errors.
 ///
 /// # Errors
@@ -73,6 +91,16 @@ pub fn read_task_text(
     source: &str,
     name: &str,
     options: &CsvOptions,
+) -> Result<CsvTask, TaskCsvError> {
+    read_task(text, source, name, options, None)
+}
+
+fn read_task(
+    text: &str,
+    source: &str,
+    name: &str,
+    options: &CsvOptions,
+    known: Option<&ColumnPlan>,
 ) -> Result<CsvTask, TaskCsvError> {
     let source_name = || source.to_owned();
     let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(text));
@@ -103,12 +131,24 @@ pub fn read_task_text(
     let rows: Vec<usize> = (0..table.records.len())
         .filter(|&r| table.records[r].cells.get(label_at).is_some_and(|c| !options.is_missing(c)))
         .collect();
-    let columns = plan_columns(&table, label_at, &rows, options, decimal_comma, source)?;
-    let plan = ColumnPlan {
-        delimiter: delimiter_name(delimiter),
-        decimal_comma,
-        columns,
-        dropped_rows: table.records.len() - rows.len(),
+    let plan = match known {
+        Some(known) => {
+            let names: Vec<&str> = known.columns.iter().map(|c| c.name.as_str()).collect();
+            if names != table.header.iter().map(String::as_str).collect::<Vec<_>>() {
+                return Err(TaskCsvError::PlanMismatch {
+                    source_name: source_name(),
+                    expected: names.join(", "),
+                    found: table.header_list(),
+                });
+            }
+            ColumnPlan { dropped_rows: table.records.len() - rows.len(), ..known.clone() }
+        }
+        None => ColumnPlan {
+            delimiter: delimiter_name(delimiter),
+            decimal_comma,
+            columns: plan_columns(&table, label_at, &rows, options, decimal_comma, source)?,
+            dropped_rows: table.records.len() - rows.len(),
+        },
     };
     if rows.is_empty() {
         return Err(TaskCsvError::Empty { source_name: source_name(), what: "no row has a label" });
@@ -169,6 +209,36 @@ mod tests {
 
     fn two_classes(i: usize) -> &'static str {
         if i.is_multiple_of(3) { "b" } else { "a" }
+    }
+
+    #[test]
+    fn a_known_plan_encodes_another_file_as_the_training_file_was() {
+        let train = csv_with("label,colour,x", |i| {
+            format!("{},{},{i}", two_classes(i), ["red", "blue", "green"][i % 3])
+        });
+        let plan = read_with(&train, &CsvOptions::default()).unwrap().plan;
+        // Another file without `green` and with a missing x: on its own, it would be read with
+        // two colour columns; with the plan, with the training file's three and its median.
+        let other = csv_with("label,colour,x", |i| {
+            let x = if i == 4 { String::new() } else { i.to_string() };
+            format!("{},{},{x}", two_classes(i), ["red", "blue"][i % 2])
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.csv");
+        std::fs::write(&path, &other).unwrap();
+        let alone = read_with(&other, &CsvOptions::default()).unwrap();
+        let with = read_task_csv_with_plan(&path, "other", &CsvOptions::default(), &plan).unwrap();
+        let names = |t: &Task| match &t.features {
+            Features::Numeric { columns, .. } => columns.clone(),
+            Features::Text(_) => Vec::new(),
+        };
+        assert_ne!(names(&alone.task), plan.feature_names());
+        assert_eq!(names(&with.task), plan.feature_names());
+        assert_eq!(with.plan.columns, plan.columns);
+        let wrong = dir.path().join("wrong.csv");
+        std::fs::write(&wrong, other.replace("label,colour,x", "label,color,x")).unwrap();
+        let err = read_task_csv_with_plan(&wrong, "w", &CsvOptions::default(), &plan).unwrap_err();
+        assert!(matches!(err, TaskCsvError::PlanMismatch { .. }), "{err}");
     }
 
     #[test]
