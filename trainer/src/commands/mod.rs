@@ -8,6 +8,7 @@ mod noise;
 mod populate;
 mod report;
 mod search;
+mod task_source;
 mod tasks;
 mod train;
 mod train_child;

@@ -3,27 +3,19 @@
 use anyhow::{Context, Result, bail};
 use archrank_core::{AnyRanker, SamplesFile};
 
-use crate::cli::CsvArgs;
 use crate::cli::{ExportSamplesArgs, InspectArgs, SearchArgs};
+use crate::commands::task_source::{csv_task, load_task, split_rows};
 use crate::commands::tasks::{column_plan_table, csv_summary};
-use crate::commands::train::{load_task, split_rows};
 use crate::database::Database;
 use crate::output::{print, print_json, table};
 use crate::search::{SampleSource, search};
 use crate::task::column_plan::ColumnPlan;
-use crate::task::csv_input::task_name;
 use crate::task::split::stratified_subsample;
-use crate::task::task_csv::{CsvTask, read_task_csv};
 use crate::task::task_samples::samples_file_bytes;
 
 /// Reads a weights file, naming it in errors.
 fn read_weights(path: &std::path::Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read weights file {}", path.display()))
-}
-
-/// Reads a task CSV named after its file (`<stdin>` as `stdin`).
-pub(crate) fn csv_task(path: &std::path::Path, csv: &CsvArgs) -> Result<CsvTask> {
-    Ok(read_task_csv(path, &task_name(path), &csv.options(None))?)
 }
 
 pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {

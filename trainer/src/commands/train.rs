@@ -6,42 +6,15 @@ use archrank_core::inference::Probabilities;
 use archrank_core::{Discrete, Model, NumericSamples, SamplesFile, discrete_cost};
 
 use crate::child::ChildConfig;
-use crate::cli::{PredictArgs, SplitArg, TaskSourceArgs, TrainArgs};
-use crate::commands::search::csv_task;
-use crate::database::{Database, split_of};
+use crate::cli::{PredictArgs, TrainArgs};
+use crate::commands::task_source::{csv_task, load_task, split_rows};
+use crate::database::split_of;
 use crate::deploy::{Prediction, accuracy, predict_rows, train_model};
 use crate::output::{print, print_json, table};
+use crate::task::Task;
 use crate::task::column_plan::ColumnPlan;
 use crate::task::csv_input::task_name;
 use crate::task::task_csv::read_task_csv_with_plan;
-use crate::task::{Split, Task};
-
-/// The task `source` names, its database split, and how its CSV was read (none from a database).
-///
-/// # Errors
-/// An unreadable CSV or database, or neither given.
-pub(crate) fn load_task(source: &TaskSourceArgs) -> Result<(Task, Split, Option<ColumnPlan>)> {
-    if let Some(path) = &source.task {
-        let read = csv_task(path, &source.csv)?;
-        let split = split_of(&read.task)?;
-        Ok((read.task, split, Some(read.plan)))
-    } else if let Some(name) = &source.db_task {
-        let (task, split) = Database::open_read_only(&source.db)?.task_split(name)?;
-        Ok((task, split, None))
-    } else {
-        bail!("give --task CSV or --db-task NAME")
-    }
-}
-
-/// The rows of `split` that `which` names.
-pub(crate) fn split_rows(split: &Split, which: SplitArg, rows: usize) -> Vec<usize> {
-    match which {
-        SplitArg::All => (0..rows).collect(),
-        SplitArg::Train => split.train.clone(),
-        SplitArg::Validation => split.validation.clone(),
-        SplitArg::Test => split.test.clone(),
-    }
-}
 
 pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
     if args.seeds == 0 {
