@@ -9,6 +9,8 @@ use crate::dense::{LeSlice, affine_into};
 use crate::dims::{Activation, MAX_CLASSES, NUMERIC_WIDTH};
 use crate::fast_tanh::fast_tanh;
 use crate::model_format::{DenseLayer, MAX_WIDTH, Model, ModelInput, ModelLayer};
+use crate::samples_format::Samples;
+use crate::task_embedding::NumericSamples;
 use crate::text_input::text_bag;
 
 /// Why a sample cannot be run.
@@ -28,6 +30,11 @@ pub enum PredictError {
     },
     /// A text given to a numeric model, or a row to a text model.
     Modality,
+    /// The rows are wider than the caller's buffer holds.
+    TooWide {
+        /// Features the buffer holds.
+        max: u32,
+    },
 }
 
 impl fmt::Display for PredictError {
@@ -38,6 +45,7 @@ impl fmt::Display for PredictError {
             }
             Self::NonFinite { feature } => write!(f, "feature {feature} is not a finite number"),
             Self::Modality => f.write_str("the sample's kind (text or numbers) is not the model's"),
+            Self::TooWide { max } => write!(f, "the rows have more than {max} features"),
         }
     }
 }
@@ -100,6 +108,53 @@ impl Model<'_> {
         let mut h = [0.0; MAX_WIDTH];
         text_bag(module, text, &mut h);
         Ok(self.forward(h, MAX_WIDTH, probs))
+    }
+
+    /// Runs every sample of `samples` in order (numeric rows of at most `F` features, or texts),
+    /// calling `each(index, class, label, probabilities)`.
+    ///
+    /// # Errors
+    /// The index of the first sample that cannot be run, and why.
+    pub fn predict_samples<const F: usize>(
+        &self,
+        samples: &Samples<'_>,
+        mut each: impl FnMut(usize, usize, u32, &Probabilities),
+    ) -> Result<(), (usize, PredictError)> {
+        if !samples.is_text() {
+            return self.predict_numeric_samples::<F>(samples, each);
+        }
+        let mut probs: Probabilities = [0.0; MAX_CLASSES];
+        for (i, (text, label)) in samples.texts().enumerate() {
+            let class = self.predict_text(text, &mut probs).map_err(|e| (i, e))?;
+            each(i, class, label, &probs);
+        }
+        Ok(())
+    }
+
+    /// [`Self::predict_samples`] for numeric samples only: a device that runs no text model
+    /// calls this, and links no text tokenizer (its Unicode tables are about 13 KiB of flash).
+    ///
+    /// # Errors
+    /// As [`Self::predict_samples`]; text samples are [`PredictError::Modality`].
+    pub fn predict_numeric_samples<const F: usize>(
+        &self,
+        samples: &Samples<'_>,
+        mut each: impl FnMut(usize, usize, u32, &Probabilities),
+    ) -> Result<(), (usize, PredictError)> {
+        if samples.is_text() {
+            return Err((0, PredictError::Modality));
+        }
+        let mut probs: Probabilities = [0.0; MAX_CLASSES];
+        let mut buffer = [0.0_f32; F];
+        let row = buffer
+            .get_mut(..samples.features)
+            .ok_or((0, PredictError::TooWide { max: F as u32 }))?;
+        for i in 0..samples.count() {
+            let label = samples.sample_into(i, row);
+            let class = self.predict_numeric(row, &mut probs).map_err(|e| (i, e))?;
+            each(i, class, label, &probs);
+        }
+        Ok(())
     }
 
     fn forward(

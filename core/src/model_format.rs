@@ -13,6 +13,7 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::architecture::{Discrete, LayerChoice};
+use crate::cost::{TaskShape, discrete_cost};
 use crate::dense::LeSlice;
 use crate::dims::{Activation, MAX_CLASSES, MAX_LAYERS, Preset, PresetId, TEXT_WIDTH};
 use crate::input_modules::{InputModule, TEXT_MODULES, TextModule};
@@ -307,14 +308,30 @@ impl<'a> Model<'a> {
         if classes == 0 || classes > MAX_CLASSES {
             return Err(ModelError::BadClasses);
         }
+        // The weights are exactly the architecture's parameters on this task (the cost model's
+        // count), so once the length matches every layer's slice below is there.
+        let shape = TaskShape {
+            features: match &input {
+                ModelInput::Numeric(n) => n.features(),
+                ModelInput::Text(_) => 0,
+            },
+            classes,
+            text: matches!(input, ModelInput::Text(_)),
+        };
+        let expected = discrete_cost(&discrete, &shape).params as usize * 4;
         let (all, tail) = file.weights.as_chunks::<4>();
+        if file.weights.len() != expected || !tail.is_empty() {
+            return Err(ModelError::WeightsLength {
+                expected: expected as u32,
+                found: file.weights.len() as u32,
+            });
+        }
+        if let Some(i) = all.iter().position(|b| !f32::from_le_bytes(*b).is_finite()) {
+            return Err(ModelError::NonFinite { index: i as u32 });
+        }
         let mut weights: LeSlice<'a> = all;
         let mut layers = heapless::Vec::new();
-        let mut width = match input {
-            ModelInput::Numeric(_) => crate::dims::NUMERIC_WIDTH,
-            ModelInput::Text(_) => TEXT_WIDTH,
-        };
-        let mut expected = 0_usize;
+        let mut width = shape.module(usize::from(discrete.module)).width();
         for choice in &discrete.layers {
             let layer = match *choice {
                 LayerChoice::Skip => {
@@ -324,29 +341,17 @@ impl<'a> Model<'a> {
                 LayerChoice::Base(b) => {
                     let (activation, out) =
                         layout.base(usize::from(b)).ok_or(ModelError::BadArchitecture)?;
-                    expected += width * out + out;
-                    let dense = take_dense(&mut weights, width, out, Some(activation));
+                    let dense = take_dense(&mut weights, width, out, Some(activation))
+                        .ok_or(ModelError::Malformed)?;
                     width = out;
-                    dense.map_or(ModelLayer::Skip { width: 0 }, ModelLayer::Dense)
+                    ModelLayer::Dense(dense)
                 }
             };
             let _ = layers.push(layer);
         }
-        expected += width * classes + classes;
-        let classifier = take_dense(&mut weights, width, classes, None);
-        let found = file.weights.len();
-        match classifier {
-            Some(classifier) if weights.is_empty() && tail.is_empty() && expected * 4 == found => {
-                if let Some(i) = all.iter().position(|b| !f32::from_le_bytes(*b).is_finite()) {
-                    return Err(ModelError::NonFinite { index: i as u32 });
-                }
-                Ok(Self { file, discrete, input, layers, classifier, classes })
-            }
-            _ => Err(ModelError::WeightsLength {
-                expected: (expected * 4) as u32,
-                found: found as u32,
-            }),
-        }
+        let classifier =
+            take_dense(&mut weights, width, classes, None).ok_or(ModelError::Malformed)?;
+        Ok(Self { file, discrete, input, layers, classifier, classes })
     }
 
     /// Whether the model reads texts (else numeric rows).

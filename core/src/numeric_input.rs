@@ -163,17 +163,14 @@ impl<'a> NumericInput<'a> {
                 let frac = ((below + not_above) as f64 * 0.5 / n as f64).max(half).min(1.0 - half);
                 inverse_normal_cdf(frac) as f32
             }
-            NumericModule::Binned => {
-                let (f, bin) = (r / BINS, r % BINS);
-                f32::from(u8::from(self.rank(f, x(f), false) == bin))
-            }
             NumericModule::Pairwise => {
                 let index =
                     |k: usize| usize::from(self.pairs.get(k).map_or(0, |p| u16::from_le_bytes(*p)));
                 let (i, j) = (index(2 * r), index(2 * r + 1));
                 clip(self.z(i, x(i)) * self.z(j, x(j)))
             }
-            NumericModule::Fourier => 0.0,
+            // Written whole by `transform`.
+            NumericModule::Fourier | NumericModule::Binned => 0.0,
         }
     }
 
@@ -181,22 +178,42 @@ impl<'a> NumericInput<'a> {
     /// missing ones read as 0) into `out`.
     pub fn transform(&self, row: &[f32], out: &mut [f32; NUMERIC_WIDTH]) {
         let d = self.features;
-        if self.module == NumericModule::Fourier {
-            for (o, w) in out.iter_mut().zip(self.matrix.chunks_exact(d + 1)) {
-                let mut dot = value(w, d);
-                for f in 0..d {
-                    dot += value(w, f) * self.z(f, row.get(f).copied().unwrap_or(0.0));
-                }
-                *o = core::f32::consts::SQRT_2 * libm::cosf(dot);
+        let x = |f: usize| row.get(f).copied().unwrap_or(0.0);
+        let add_row = |out: &mut [f32; NUMERIC_WIDTH], r: usize, v: f32| {
+            let projection = self.matrix.get(r * NUMERIC_WIDTH..(r + 1) * NUMERIC_WIDTH);
+            for (o, w) in out.iter_mut().zip(projection.unwrap_or(&[])) {
+                *o += v * f32::from_le_bytes(*w);
             }
-            return;
-        }
-        out.fill(0.0);
-        for (r, projection) in self.matrix.chunks_exact(NUMERIC_WIDTH).enumerate() {
-            let v = self.raw(r, row);
-            if v != 0.0 {
-                for (o, w) in out.iter_mut().zip(projection) {
-                    *o += v * f32::from_le_bytes(*w);
+        };
+        match self.module {
+            NumericModule::Fourier => {
+                // Feature by feature, so each z is computed once; every output still adds its
+                // phase, then its terms in feature order.
+                for (o, w) in out.iter_mut().zip(self.matrix.chunks_exact(d + 1)) {
+                    *o = value(w, d);
+                }
+                for f in 0..d {
+                    let z = self.z(f, x(f));
+                    for (o, w) in out.iter_mut().zip(self.matrix.chunks_exact(d + 1)) {
+                        *o += value(w, f) * z;
+                    }
+                }
+                out.iter_mut().for_each(|o| *o = core::f32::consts::SQRT_2 * libm::cosf(*o));
+            }
+            NumericModule::Binned => {
+                // One non-zero raw value per feature: its bin's row, in raw order.
+                out.fill(0.0);
+                for f in 0..d {
+                    add_row(out, f * BINS + self.rank(f, x(f), false), 1.0);
+                }
+            }
+            _ => {
+                out.fill(0.0);
+                for r in 0..self.matrix.len() / NUMERIC_WIDTH {
+                    let v = self.raw(r, row);
+                    if v != 0.0 {
+                        add_row(out, r, v);
+                    }
                 }
             }
         }

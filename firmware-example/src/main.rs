@@ -12,9 +12,8 @@ mod stack_paint;
 
 use core::fmt::Write as _;
 
-use archrank_core::inference::Probabilities;
 use archrank_core::search_report::{Request, write_model_result, write_result};
-use archrank_core::{Model, NumericSamples, Ranker, Samples, SamplesFile, SearchResult, embed_numeric};
+use archrank_core::{Model, Ranker, Samples, SamplesFile, SearchResult, embed_numeric};
 use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hio};
 use panic_semihosting as _;
@@ -109,20 +108,12 @@ fn run_model(choice: &Choice) -> Result<ModelRun, &'static str> {
 
 /// Held-out samples the model classifies right.
 fn count_correct(model: &Model<'_>, samples: &Samples<'_>) -> Result<usize, &'static str> {
-    let mut probs: Probabilities = [0.0; archrank_core::dims::MAX_CLASSES];
-    let mut row = [0.0_f32; MAX_FEATURES];
-    let features = samples.features;
-    if samples.is_text() || features > MAX_FEATURES {
-        return Err("this build runs numeric models of at most 64 features");
-    }
     let mut correct = 0;
-    for i in 0..samples.count() {
-        let label = samples.sample_into(i, &mut row[..features]);
-        let class = model
-            .predict_numeric(&row[..features], &mut probs)
-            .map_err(|_| "a held-out sample cannot be run")?;
-        correct += usize::from(class as u32 == label);
-    }
+    model
+        .predict_numeric_samples::<MAX_FEATURES>(samples, |_, class, label, _| {
+            correct += usize::from(class as u32 == label);
+        })
+        .map_err(|_| "a held-out sample cannot be run")?;
     Ok(correct)
 }
 

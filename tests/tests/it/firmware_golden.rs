@@ -5,17 +5,23 @@
 
 use std::path::PathBuf;
 
-use archrank_core::dims::{MAX_CLASSES, Preset};
+use archrank_core::dims::Preset;
 use archrank_core::search_report::{Request, write_model_result, write_result};
 use archrank_core::{
-    AnyRanker, Budget, Model, NumericSamples, Paper, PresetId, Ranker, SamplesFile, Tiny,
-    embed_numeric, embed_text,
+    AnyRanker, Budget, Model, Paper, PresetId, Ranker, SamplesFile, Tiny, embed_numeric, embed_text,
 };
-use archrank_trainer::search::{SampleSource, search};
+use archrank_trainer::search::{SampleSource, SearchOutput, search};
 
 fn firmware_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../firmware-example")
 }
+
+/// Each preset's firmware assets, as its `include_bytes!` name them (relative to the firmware's
+/// folder): weights, model, and the golden file.
+const ASSETS: [(&str, &str, &str); 2] = [
+    ("../data/default-ranker.postcard", "assets/model.postcard", "tiny.txt"),
+    ("assets/paper-ranker.postcard", "assets/paper-model.postcard", "paper.txt"),
+];
 
 /// Must match the firmware's `MAX_FEATURES`.
 const MAX_FEATURES: usize = 64;
@@ -49,16 +55,14 @@ fn host_model_lines(model: &str) -> String {
     let model = Model::load(&bytes).unwrap();
     let held = std::fs::read(dir.join("assets/heldout.postcard")).unwrap();
     let held = SamplesFile::load(&held).unwrap();
-    let mut probs = [0.0; MAX_CLASSES];
-    let mut row = vec![0.0; held.features];
-    let correct = (0..held.count())
-        .filter(|&i| {
-            let label = held.sample_into(i, &mut row);
-            model.predict_numeric(&row, &mut probs).unwrap() as u32 == label
+    let mut correct = 0;
+    model
+        .predict_samples::<MAX_FEATURES>(&held, |_, class, label, _| {
+            correct += usize::from(class as u32 == label);
         })
-        .count();
+        .unwrap();
     let mut text = String::new();
-    write_model_result(&mut text, &model, held.is_text(), correct, held.count()).unwrap();
+    write_model_result(&mut text, &model, held.is_text(), correct, held.len()).unwrap();
     text
 }
 
@@ -99,32 +103,32 @@ fn check(golden: &str, actual: &str) {
 
 #[test]
 fn tiny_host_search_matches_golden() {
-    let lines = host_result::<Tiny>("../data/default-ranker.postcard")
-        + &host_model_lines("assets/model.postcard");
-    check("tiny.txt", &lines);
+    let (weights, model, golden) = ASSETS[0];
+    check(golden, &(host_result::<Tiny>(weights) + &host_model_lines(model)));
 }
 
 #[test]
 fn paper_host_search_matches_golden() {
-    let lines = host_result::<Paper>("assets/paper-ranker.postcard")
-        + &host_model_lines("assets/paper-model.postcard");
-    check("paper.txt", &lines);
+    let (weights, model, golden) = ASSETS[1];
+    check(golden, &(host_result::<Paper>(weights) + &host_model_lines(model)));
 }
 
-/// The trainer's search (what `archrank search --golden` prints) on the firmware's assets gives
-/// the same lines as the device.
-#[test]
-fn trainer_search_matches_golden_for_both_presets() {
+/// The trainer's search (what `archrank search --golden` prints) within the device's budget on
+/// the firmware's samples with `weights`.
+fn trainer_search(weights: &str) -> SearchOutput {
     let dir = firmware_dir();
     let samples_bytes = std::fs::read(dir.join("assets/samples.postcard")).unwrap();
     let samples = SamplesFile::load(&samples_bytes).unwrap();
-    for (weights, golden) in [
-        ("../data/default-ranker.postcard", "tiny.txt"),
-        ("assets/paper-ranker.postcard", "paper.txt"),
-    ] {
-        let bytes = std::fs::read(dir.join(weights)).unwrap();
-        let found = search(&bytes, SampleSource::Samples(&samples), &device_budget()).unwrap();
-        let expected = std::fs::read_to_string(dir.join("golden").join(golden)).unwrap();
+    let bytes = std::fs::read(dir.join(weights)).unwrap();
+    search(&bytes, SampleSource::Samples(&samples), &device_budget()).unwrap()
+}
+
+/// The trainer's search on the firmware's assets gives the same lines as the device.
+#[test]
+fn trainer_search_matches_golden_for_both_presets() {
+    for (weights, _, golden) in ASSETS {
+        let found = trainer_search(weights);
+        let expected = std::fs::read_to_string(firmware_dir().join("golden").join(golden)).unwrap();
         assert!(expected.starts_with(&found.golden), "{weights}: {}", found.golden);
     }
 }
@@ -133,16 +137,9 @@ fn trainer_search_matches_golden_for_both_presets() {
 /// firmware refuses them): rebuild them with the commands in firmware-example/README.md.
 #[test]
 fn model_assets_are_of_the_chosen_architectures() {
-    let dir = firmware_dir();
-    let samples_bytes = std::fs::read(dir.join("assets/samples.postcard")).unwrap();
-    let samples = SamplesFile::load(&samples_bytes).unwrap();
-    for (weights, model) in [
-        ("../data/default-ranker.postcard", "assets/model.postcard"),
-        ("assets/paper-ranker.postcard", "assets/paper-model.postcard"),
-    ] {
-        let bytes = std::fs::read(dir.join(weights)).unwrap();
-        let found = search(&bytes, SampleSource::Samples(&samples), &device_budget()).unwrap();
-        let model_bytes = std::fs::read(dir.join(model)).unwrap();
+    for (weights, model, _) in ASSETS {
+        let found = trainer_search(weights);
+        let model_bytes = std::fs::read(firmware_dir().join(model)).unwrap();
         let model = Model::load(&model_bytes).unwrap();
         assert_eq!(model.discrete.to_string(), found.discrete, "{model:?} is stale");
         assert!(device_budget().allows(&found.cost));

@@ -37,7 +37,7 @@ fn the_core_and_the_trainer_agree_on_every_bundled_tasks_test_split() {
         let split = split_of(&task).unwrap();
         let trained = train_model(&task, &split, &arch, &config, 1, "").unwrap();
         let model = Model::load(&trained.bytes).unwrap();
-        let core = accuracy(&predict_rows(&model, &task, &split.test).unwrap(), &task);
+        let core = accuracy(&predict_rows(&model, &task, &split.test).unwrap());
         let trainer = trained.outcomes[0].test_accuracy;
         let rows_apart = (core - trainer).abs() * split.test.len() as f64;
         assert!(rows_apart < 1.5, "{name}: core {core}, trainer {trainer}");

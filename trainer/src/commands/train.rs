@@ -2,8 +2,7 @@
 //! file run by the core on a task's rows).
 
 use anyhow::{Context, Result, bail};
-use archrank_core::inference::Probabilities;
-use archrank_core::{Discrete, Model, NumericSamples, SamplesFile, discrete_cost};
+use archrank_core::{Discrete, Model, SamplesFile, discrete_cost};
 
 use crate::child::ChildConfig;
 use crate::cli::{PredictArgs, TrainArgs};
@@ -15,6 +14,7 @@ use crate::task::Task;
 use crate::task::column_plan::ColumnPlan;
 use crate::task::csv_input::task_name;
 use crate::task::task_csv::read_task_csv_with_plan;
+use crate::task::task_samples::MAX_FEATURES;
 
 pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
     if args.seeds == 0 {
@@ -28,7 +28,7 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
     let trained = train_model(&task, &split, &arch, &config, args.seeds, &columns)?;
     let model = Model::load(&trained.bytes).context("the written model does not load")?;
     let test = predict_rows(&model, &task, &split.test)?;
-    let test_accuracy = accuracy(&test, &task);
+    let test_accuracy = accuracy(&test);
     crate::atomic_file::write(&args.output, &trained.bytes)?;
     let shape = task.shape();
     let cost = discrete_cost(&arch, &shape);
@@ -100,7 +100,7 @@ pub(crate) fn run_predict(args: &PredictArgs) -> Result<()> {
         .with_context(|| format!("cannot read model file {}", args.model.display()))?;
     let model =
         Model::load(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
-    let (predictions, labels): (Vec<Prediction>, Vec<u32>) = if let Some(path) = &args.task {
+    let predictions = if let Some(path) = &args.task {
         let mut task = if model.file.columns.is_empty() {
             csv_task(path, &args.csv)?.task
         } else {
@@ -112,10 +112,8 @@ pub(crate) fn run_predict(args: &PredictArgs) -> Result<()> {
         let split = split_of(&task)?;
         relabel(&mut task, &model)?;
         let rows = split_rows(&split, args.split, task.rows());
-        let predictions = predict_rows(&model, &task, &rows)
-            .with_context(|| format!("while running {}", path.display()))?;
-        let labels = rows.iter().map(|&r| task.labels[r]).collect();
-        (predictions, labels)
+        predict_rows(&model, &task, &rows)
+            .with_context(|| format!("while running {}", path.display()))?
     } else if let Some(path) = &args.samples {
         let data =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -128,13 +126,12 @@ pub(crate) fn run_predict(args: &PredictArgs) -> Result<()> {
     };
     let classes = model.classes;
     let mut confusion = vec![vec![0_usize; classes]; classes];
-    for (p, &l) in predictions.iter().zip(&labels) {
-        if let Some(cell) = confusion.get_mut(l as usize).and_then(|row| row.get_mut(p.class)) {
+    for p in &predictions {
+        if let Some(cell) = confusion.get_mut(p.label as usize).and_then(|r| r.get_mut(p.class)) {
             *cell += 1;
         }
     }
-    let right = predictions.iter().zip(&labels).filter(|(p, l)| p.class == **l as usize).count();
-    let acc = right as f64 / predictions.len().max(1) as f64;
+    let acc = accuracy(&predictions);
     let names: Vec<&str> = model.class_names().collect();
     if args.json {
         return print_json(&serde_json::json!({
@@ -163,32 +160,17 @@ pub(crate) fn run_predict(args: &PredictArgs) -> Result<()> {
     Ok(())
 }
 
-/// The core's predictions for a samples file, and its labels.
+/// The core's predictions for a samples file.
 fn samples_predictions(
     model: &Model<'_>,
     samples: &archrank_core::Samples<'_>,
-) -> Result<(Vec<Prediction>, Vec<u32>)> {
-    let mut probs: Probabilities = [0.0; archrank_core::dims::MAX_CLASSES];
-    let mut out = Vec::new();
-    let mut labels = Vec::new();
-    if samples.is_text() {
-        for (row, (text, label)) in samples.texts().enumerate() {
-            let class = model
-                .predict_text(text, &mut probs)
-                .map_err(|e| anyhow::anyhow!("sample {}: {e}", row + 1))?;
-            out.push(Prediction { row, class, probabilities: probs[..model.classes].to_vec() });
-            labels.push(label);
-        }
-    } else {
-        let mut values = vec![0.0; samples.features];
-        for row in 0..samples.count() {
-            let label = samples.sample_into(row, &mut values);
-            let class = model
-                .predict_numeric(&values, &mut probs)
-                .map_err(|e| anyhow::anyhow!("sample {}: {e}", row + 1))?;
-            out.push(Prediction { row, class, probabilities: probs[..model.classes].to_vec() });
-            labels.push(label);
-        }
-    }
-    Ok((out, labels))
+) -> Result<Vec<Prediction>> {
+    let mut out = Vec::with_capacity(samples.len());
+    model
+        .predict_samples::<MAX_FEATURES>(samples, |row, class, label, probs| {
+            let probabilities = probs[..model.classes].to_vec();
+            out.push(Prediction { row, class, label, probabilities });
+        })
+        .map_err(|(i, e)| anyhow::anyhow!("sample {}: {e}", i + 1))?;
+    Ok(out)
 }

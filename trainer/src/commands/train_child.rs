@@ -7,6 +7,7 @@ use crate::child::discrete_arch::spec_to_logits;
 use crate::child::{ChildConfig, ChildOutcome, prepare, train_child};
 use crate::cli::TrainChildArgs;
 use crate::database::Database;
+use crate::deploy::CHILD_SEED_TAG;
 use crate::evaluation::rank_stats::{mean, std_dev};
 use crate::output::{print, print_json, table};
 use crate::rng::derive_seed;
@@ -52,7 +53,7 @@ pub(crate) fn train_stored(
     use rayon::prelude::*;
     Ok((0..seeds)
         .into_par_iter()
-        .map(|s| train_child(&prepared, u, &config, derive_seed(&[0x7472_6169, u64::from(s)])))
+        .map(|s| train_child(&prepared, u, &config, derive_seed(&[CHILD_SEED_TAG, u64::from(s)])))
         .collect())
 }
 

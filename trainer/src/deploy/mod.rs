@@ -107,6 +107,8 @@ pub struct Prediction {
     pub row: usize,
     /// Predicted class id.
     pub class: usize,
+    /// The sample's label (class id).
+    pub label: u32,
     /// Probability of every class.
     pub probabilities: Vec<f32>,
 }
@@ -124,18 +126,16 @@ pub fn predict_rows(model: &Model<'_>, task: &Task, rows: &[usize]) -> Result<Ve
                 Features::Text(_) => model.predict_text(task.text_row(r), &mut probs),
             }
             .map_err(|e: PredictError| anyhow::anyhow!("row {}: {e}", r + 1))?;
-            Ok(Prediction { row: r, class, probabilities: probs[..model.classes].to_vec() })
+            let label = task.labels.get(r).copied().unwrap_or(0);
+            Ok(Prediction { row: r, class, label, probabilities: probs[..model.classes].to_vec() })
         })
         .collect()
 }
 
-/// Share of `predictions` whose class is the row's label in `task`.
+/// Share of `predictions` whose class is their label.
 #[must_use]
-pub fn accuracy(predictions: &[Prediction], task: &Task) -> f64 {
-    let right = predictions
-        .iter()
-        .filter(|p| task.labels.get(p.row).is_some_and(|&l| l as usize == p.class))
-        .count();
+pub fn accuracy(predictions: &[Prediction]) -> f64 {
+    let right = predictions.iter().filter(|p| p.label as usize == p.class).count();
     right as f64 / predictions.len().max(1) as f64
 }
 
