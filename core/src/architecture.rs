@@ -177,6 +177,15 @@ impl Discrete {
 }
 
 impl Discrete {
+    /// In how many choices (the input module, each layer) `self` and `other` differ.
+    #[must_use]
+    pub fn differing_choices(&self, other: &Self) -> usize {
+        let layers = self.layers.iter().zip(&other.layers).filter(|(a, b)| a != b).count();
+        usize::from(self.module != other.module)
+            + layers
+            + self.layers.len().abs_diff(other.layers.len())
+    }
+
     /// A printable form that names the input module for a numeric or text task:
     /// `fourier/tanh64/tanh64/relu32` (the compact [`Display`](fmt::Display) form says `m2`).
     #[must_use]

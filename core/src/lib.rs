@@ -76,6 +76,7 @@ pub mod samples_format;
 pub mod search;
 pub mod search_report;
 pub mod set_encoder;
+pub mod shortlist;
 pub mod task_embedding;
 pub mod task_table;
 pub mod text_input;
@@ -96,8 +97,9 @@ pub use sample_encoder::{
     Encoded, NumericEncoder, NumericStatsBuilder, TextEncoder, TextStatsBuilder,
 };
 pub use samples_format::{Samples, SamplesError, SamplesFile};
-pub use search::{Neighbour, SearchResult, Start};
+pub use search::{Neighbour, SearchResult, Shortlist, Start};
 pub use set_encoder::{SetAccumulator, SetSummary};
+pub use shortlist::Candidate;
 pub use task_embedding::{
     Embedder, NumericSamples, assemble_embedding, embed_numeric, embed_text, encode_numeric,
     encode_text,

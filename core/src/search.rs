@@ -6,6 +6,7 @@ use crate::cost::{Budget, BudgetError, ExpectedCost, TaskShape, discrete_cost, w
 use crate::dims::{ArchBuffer, NEAREST_TASKS, Preset, TOP_K};
 use crate::network::TaskEmbedding;
 use crate::ranker::Ranker;
+use crate::shortlist::{Candidate, MAX_SHORTLIST, Pool};
 use crate::weights_format::SearchConfig;
 
 /// A training task near the new one.
@@ -29,6 +30,16 @@ pub const WITHIN_BUDGET_START: &str = "(widest within budget)";
 
 /// Logit strength of the budget's start (as strong as the stored top architectures' choices).
 const WITHIN_BUDGET_STRENGTH: f32 = 3.0;
+
+/// A search's answer with a shortlist of distinct discrete architectures (see
+/// [`crate::shortlist`]); the first candidate is the answer's discretization.
+#[derive(Clone, Debug)]
+pub struct Shortlist<'a, P: Preset> {
+    /// What the search alone answers.
+    pub result: SearchResult<'a, P>,
+    /// Distinct discrete architectures, best first.
+    pub candidates: heapless::Vec<Candidate, MAX_SHORTLIST>,
+}
 
 /// Where the best architecture's ascent started.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -93,7 +104,7 @@ impl<'a, P: Preset> Ranker<'a, P> {
     /// nearest tasks, keeping the best score seen. Deterministic; no heap.
     #[must_use]
     pub fn search_with(&self, z: &TaskEmbedding, config: &SearchConfig) -> SearchResult<'a, P> {
-        self.climb(z, config, None)
+        self.climb(z, config, None, None)
     }
 
     /// Searches within `budget` on a task of shape `task`: the ascent climbs the score less a
@@ -114,7 +125,50 @@ impl<'a, P: Preset> Ranker<'a, P> {
             return Ok(self.search_with(z, config));
         }
         let fallback = widest_within(&P::LAYOUT, task, budget)?;
-        Ok(self.climb(z, config, Some(&Limit { task, budget, fallback })))
+        Ok(self.climb(z, config, Some(&Limit { task, budget, fallback }), None))
+    }
+
+    /// [`Self::search_within`], and up to `k` (at most [`MAX_SHORTLIST`]) distinct discrete
+    /// architectures within the budget: every iterate's discretization is remembered with its
+    /// best score, and the shortlist takes them best first, each differing from those taken in at
+    /// least `min_distance` choices when enough do ([`Pool::select`]). The search's path and
+    /// answer are the same bits as without a shortlist.
+    ///
+    /// # Errors
+    /// [`BudgetError`] when no architecture of the preset fits the budget on this task.
+    pub fn shortlist_within(
+        &self,
+        z: &TaskEmbedding,
+        config: &SearchConfig,
+        task: &TaskShape,
+        budget: &Budget,
+        k: usize,
+        min_distance: usize,
+    ) -> Result<Shortlist<'a, P>, BudgetError> {
+        let limit = if budget.is_limited() {
+            Some(Limit { task, budget, fallback: widest_within(&P::LAYOUT, task, budget)? })
+        } else {
+            None
+        };
+        let mut pool = Pool::default();
+        let result = self.climb(z, config, limit.as_ref(), Some(&mut pool));
+        let scorer = self.network().scorer(z);
+        let mut u = P::Arch::zeroed();
+        let candidates = pool
+            .select(k, min_distance)
+            .into_iter()
+            .map(|(discrete, score)| {
+                // As one-hot as the logits the ascent may reach.
+                discrete.write_logits(u.as_mut(), config.logit_bound);
+                Candidate {
+                    discrete_score: scorer.score(u.as_ref()),
+                    cost: discrete_cost(&discrete, task),
+                    discrete,
+                    score,
+                }
+            })
+            .collect();
+        Ok(Shortlist { result, candidates })
     }
 
     fn climb(
@@ -122,6 +176,7 @@ impl<'a, P: Preset> Ranker<'a, P> {
         z: &TaskEmbedding,
         config: &SearchConfig,
         limit: Option<&Limit<'_>>,
+        mut pool: Option<&mut Pool>,
     ) -> SearchResult<'a, P> {
         let scorer = self.network().scorer(z);
         let nearest = self.nearest_tasks(z);
@@ -150,6 +205,9 @@ impl<'a, P: Preset> Ranker<'a, P> {
             for step in 0..=config.steps {
                 let score = scorer.score_with_gradient(u.as_ref(), grad.as_mut());
                 let within = limit.is_none_or(|l| l.allows::<P>(u.as_ref()));
+                if within && let Some(pool) = pool.as_deref_mut() {
+                    pool.offer(&Discrete::from_logits(&P::LAYOUT, u.as_ref()), score);
+                }
                 if within && score > best_score {
                     best_score = score;
                     best_arch = u;

@@ -487,6 +487,10 @@ pub struct SearchArgs {
     /// The device's limits.
     #[command(flatten)]
     pub budget: BudgetArgs,
+    /// Also list K distinct discrete architectures (best first, the first is the answer; at
+    /// most 8), each differing from the better ones in at least two choices when enough do.
+    #[arg(long, value_name = "K", default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=8))]
+    pub shortlist: u8,
 }
 
 /// A device's limits on the chosen architecture (any subset).
@@ -755,6 +759,15 @@ pub struct EvalSearchArgs {
     /// against the best of K random trainings within the same budget.
     #[arg(long, value_delimiter = ',', value_name = "N,..")]
     pub max_params: Vec<u32>,
+    /// Shortlist sizes K (comma-separated, at most 8): each adds a row `shortlist_K`, the test
+    /// accuracy of the candidate kept by validation among the first K of the search's shortlist
+    /// (each trained with every child seed); `0` measures none.
+    #[arg(long, value_delimiter = ',', value_name = "K,..", default_value = "1,3,5",
+          value_parser = clap::value_parser!(u8).range(0..=8))]
+    pub shortlist: Vec<u8>,
+    /// Least number of differing choices between shortlisted architectures, when enough differ so.
+    #[arg(long, value_name = "N", default_value_t = archrank_core::shortlist::SHORTLIST_MIN_DISTANCE)]
+    pub shortlist_distance: usize,
 }
 
 /// `archrank report`

@@ -3,7 +3,9 @@
 
 use archrank_core::dims::{Paper, Preset, Tiny};
 use archrank_core::fixture::{pseudo_random, random_weights};
-use archrank_core::{Discrete, PresetId, Ranker, SoftView, TaskEmbedding};
+use archrank_core::{
+    Budget, Discrete, PresetId, Ranker, SoftView, TaskEmbedding, TaskShape, discrete_cost,
+};
 
 fn run_search<P: Preset>() {
     let bytes = random_weights::<P>(21, 6);
@@ -78,4 +80,49 @@ fn soft_view_prints_every_group() {
     assert!(text.starts_with("modules: m0="));
     assert_eq!(text.lines().count(), 4);
     assert!(text.contains("tanh64="));
+}
+
+fn run_shortlist<P: Preset>() {
+    let bytes = random_weights::<P>(21, 6);
+    let ranker = Ranker::<P>::load(&bytes).unwrap();
+    let z = TaskEmbedding::from_iterator(pseudo_random(3, 50, 0.8));
+    let config = ranker.search_config();
+    let task = TaskShape { features: 12, classes: 4, text: false };
+    for budget in [Budget::UNLIMITED, Budget { max_params: Some(900), ..Budget::UNLIMITED }] {
+        let alone = ranker.search_within(&z, &config, &task, &budget).unwrap();
+        let list = ranker.shortlist_within(&z, &config, &task, &budget, 5, 2).unwrap();
+        // The shortlist watches the search; it does not change it.
+        assert_eq!(list.result.arch.as_ref(), alone.arch.as_ref());
+        assert_eq!(list.result.score.to_bits(), alone.score.to_bits());
+        let c = &list.candidates;
+        assert_eq!(c.len(), 5);
+        assert_eq!(c[0].discrete, alone.discrete, "the first candidate is the search's answer");
+        assert_eq!(c[0].score.to_bits(), alone.score.to_bits());
+        let scorer = ranker.network().scorer(&z);
+        for (i, a) in c.iter().enumerate() {
+            assert!(budget.allows(&a.cost), "{} is over budget", a.discrete);
+            assert_eq!(a.cost, discrete_cost(&a.discrete, &task));
+            let mut u = vec![0.0; P::ARCH_DIM];
+            a.discrete.write_logits(&mut u, config.logit_bound);
+            assert_eq!(scorer.score(&u).to_bits(), a.discrete_score.to_bits());
+            for b in &c[i + 1..] {
+                assert!(a.score >= b.score, "best first");
+                assert!(a.discrete.differing_choices(&b.discrete) >= 1, "distinct");
+            }
+        }
+        let again = ranker.shortlist_within(&z, &config, &task, &budget, 5, 2).unwrap();
+        assert_eq!(again.candidates, list.candidates);
+        let fewer = ranker.shortlist_within(&z, &config, &task, &budget, 2, 2).unwrap();
+        assert_eq!(fewer.candidates[..], list.candidates[..2]);
+    }
+}
+
+#[test]
+fn shortlist_tiny() {
+    run_shortlist::<Tiny>();
+}
+
+#[test]
+fn shortlist_paper() {
+    run_shortlist::<Paper>();
 }

@@ -245,6 +245,8 @@ fn search(args: &EvalSearchArgs, quiet: bool) -> Result<()> {
         base,
         child: ChildConfig { max_train_rows: Some(args.max_rows), ..ChildConfig::default() },
         budgets: args.max_params.clone(),
+        shortlist: args.shortlist.iter().filter(|&&k| k > 0).map(|&k| usize::from(k)).collect(),
+        shortlist_distance: args.shortlist_distance,
     };
     let runs = loaded.db.all_runs()?;
     let table = run_table(&runs, loaded.data.preset);
@@ -314,6 +316,29 @@ pub fn search_markdown(report: &SearchEvalReport) -> String {
         let _ = write!(md, " {}/{} |", f.tasks_above_best_on_average, report.tasks.len());
     }
     md.push_str(&" |".repeat(names.len()));
+    let sizes: Vec<usize> = report
+        .summary
+        .found
+        .values()
+        .next()
+        .map(|f| f.shortlist.iter().map(|s| s.k).collect())
+        .unwrap_or_default();
+    for (i, k) in sizes.iter().enumerate() {
+        let _ = write!(md, "\n| shortlist_{k}: best of its first {k} trained, by validation |");
+        for f in report.summary.found.values() {
+            match f.shortlist.get(i) {
+                Some(s) => {
+                    let _ = write!(
+                        md,
+                        " {:.3} (regret {:.3}) |",
+                        s.test_mean, s.median_normalized_regret
+                    );
+                }
+                None => md.push_str(" - |"),
+            }
+        }
+        md.push_str(&" |".repeat(names.len()));
+    }
     md.push_str(
         "\n\nNormalized regret = (oracle - found) / (oracle - random), on test accuracy: 0 is the task's best database run, 1 a random architecture.\n",
     );

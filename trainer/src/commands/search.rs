@@ -8,7 +8,7 @@ use crate::commands::task_source::{csv_task, load_task, split_rows};
 use crate::commands::tasks::{column_plan_table, csv_summary};
 use crate::database::Database;
 use crate::output::{print, print_json, table};
-use crate::search::{SampleSource, search};
+use crate::search::{SampleSource, SearchOutput, ShortlistRequest, search_shortlisted};
 use crate::task::column_plan::ColumnPlan;
 use crate::task::split::stratified_subsample;
 use crate::task::task_samples::samples_file_bytes;
@@ -20,13 +20,19 @@ fn read_weights(path: &std::path::Path) -> Result<Vec<u8>> {
 
 pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
     let bytes = read_weights(&args.weights)?;
+    let shortlist = ShortlistRequest::of(usize::from(args.shortlist));
     let mut plan: Option<ColumnPlan> = None;
     let output = if let Some(path) = &args.samples {
         let data =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let samples =
             SamplesFile::load(&data).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        search(&bytes, SampleSource::Samples(&samples), &args.budget.budget())
+        search_shortlisted(
+            &bytes,
+            SampleSource::Samples(&samples),
+            &args.budget.budget(),
+            shortlist,
+        )
     } else {
         let (task, rows) = if let Some(path) = &args.task {
             let read = csv_task(path, &args.csv)?;
@@ -39,7 +45,12 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
         } else {
             bail!("give --task CSV, --db-task NAME or --samples FILE");
         };
-        search(&bytes, SampleSource::Task(&task, &rows), &args.budget.budget())
+        search_shortlisted(
+            &bytes,
+            SampleSource::Task(&task, &rows),
+            &args.budget.budget(),
+            shortlist,
+        )
     }
     .with_context(|| format!("while searching with {}", args.weights.display()))?;
     if args.golden {
@@ -91,12 +102,37 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
         output.start.accuracy,
         output.start.score
     ));
+    if !output.shortlist.is_empty() {
+        text.push_str("\nshortlist (train these and keep the best by validation accuracy):\n");
+        text.push_str(&shortlist_table(&output));
+    }
     if let Some(plan) = &plan {
         text.push_str("\nhow the CSV was read:\n");
         text.push_str(&column_plan_table(plan));
     }
     print(&text)?;
     Ok(())
+}
+
+/// The shortlist, one architecture a row.
+pub(crate) fn shortlist_table(output: &SearchOutput) -> String {
+    let rows: Vec<Vec<String>> = output
+        .shortlist
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            vec![
+                (i + 1).to_string(),
+                c.named.clone(),
+                format!("{:.4}", c.score),
+                format!("{:.4}", c.discrete_score),
+                c.cost.params.to_string(),
+                c.cost.macs.to_string(),
+                c.cost.ram_bytes.to_string(),
+            ]
+        })
+        .collect();
+    table(&["#", "architecture", "score", "discrete score", "params", "MACs", "RAM bytes"], &rows)
 }
 
 /// `" (budget: at most ...)"`, or nothing without limits.

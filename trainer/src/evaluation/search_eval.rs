@@ -21,7 +21,7 @@ use crate::child::{ChildConfig, PreparedTask, prepare, train_child};
 use crate::database::Database;
 use crate::fit::{FitConfig, FitData, WeightsMeta, fitted_weights_bytes_for};
 use crate::rng::derive_seed;
-use crate::search::{SampleSource, SearchOutput, search};
+use crate::search::{SampleSource, SearchOutput, ShortlistRequest, search, search_shortlisted};
 use crate::task::Task;
 
 /// What to evaluate.
@@ -39,6 +39,34 @@ pub struct SearchEvalSettings {
     pub child: ChildConfig,
     /// Parameter budgets to search within as well (each measured apart).
     pub budgets: Vec<u32>,
+    /// Shortlist sizes K to measure: the test accuracy of the candidate kept by validation
+    /// among the first K of the search's shortlist, each trained with every child seed.
+    pub shortlist: Vec<usize>,
+    /// The shortlist's least distance between candidates.
+    pub shortlist_distance: usize,
+}
+
+/// The candidate kept by validation among the first K of a shortlist.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ShortlistFound {
+    /// K.
+    pub k: usize,
+    /// Mean test accuracy of the kept candidate, over repeats and child seeds (each seed keeps
+    /// its own best by validation).
+    pub test_mean: f64,
+    /// As [`Found::normalized_regret`].
+    pub normalized_regret: f64,
+}
+
+/// A shortlist size's figures over tasks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct ShortlistSummary {
+    /// K.
+    pub k: usize,
+    /// Mean over tasks of [`ShortlistFound::test_mean`].
+    pub test_mean: f64,
+    /// Median over tasks of [`ShortlistFound::normalized_regret`].
+    pub median_normalized_regret: f64,
 }
 
 /// What one loss's rankers found for one task.
@@ -59,6 +87,10 @@ pub struct Found {
     /// `(oracle - found) / (oracle - random)` on test accuracy (soft u*): 0 is the oracle, 1 a
     /// random architecture; null when the oracle is no better than random on test.
     pub normalized_regret: f64,
+    /// Per shortlist size: the candidate kept by validation among the first K.
+    pub shortlist: Vec<ShortlistFound>,
+    /// The shortlisted architectures, one list per repeat.
+    pub shortlisted: Vec<Vec<String>>,
 }
 
 /// One held-out task.
@@ -75,7 +107,7 @@ pub struct TaskSearch {
 }
 
 /// One loss's figures averaged over tasks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct FoundSummary {
     /// Mean over tasks of [`Found::test_mean`].
     pub test_mean: f64,
@@ -88,6 +120,8 @@ pub struct FoundSummary {
     /// Tasks where the found architecture's test accuracy beats the architecture best on
     /// average over the training tasks.
     pub tasks_above_best_on_average: usize,
+    /// Per shortlist size.
+    pub shortlist: Vec<ShortlistSummary>,
 }
 
 /// Averages over tasks.
@@ -143,6 +177,9 @@ pub struct Outcome {
     pub soft_tests: Vec<f64>,
     /// Test accuracy of the discretized u* per child seed.
     pub discrete_tests: Vec<f64>,
+    /// The shortlist's candidates (the first is the discretized u*), each with its
+    /// (validation, test) accuracy per child seed.
+    pub shortlist: Vec<(String, Vec<(f64, f64)>)>,
     /// The fit's loss curve: (step, loss).
     pub curve: Vec<(u32, f32)>,
     /// Per parameter budget, the budgeted search's discrete architecture and its training.
@@ -166,20 +203,40 @@ pub fn find_and_measure(
     let fitted = RankerKind::Loss(loss).fit(train_data, &settings.base, seed)?;
     let meta = WeightsMeta { database_hash, note, created_unix: 0 };
     let weights = fitted_weights_bytes_for(train_data, &fitted, &meta)?;
-    let found = search(
+    let request = ShortlistRequest {
+        k: settings.shortlist.iter().copied().max().unwrap_or(0),
+        min_distance: settings.shortlist_distance,
+    };
+    let found = search_shortlisted(
         &weights,
         SampleSource::Task(held.task, held.rows),
         &archrank_core::Budget::UNLIMITED,
+        request,
     )?;
     let discrete = spec_to_logits(&found.discrete, train_data.preset)?;
-    let train = |u: &[f32], s: u32| {
-        let child_seed = derive_seed(&[0x6576_616C, seed, u64::from(s)]);
-        train_child(held.prepared, u, &settings.child, child_seed).test_accuracy
+    let runs = |u: &[f32]| -> Vec<(f64, f64)> {
+        (0..settings.child_seeds)
+            .into_par_iter()
+            .map(|s| {
+                let child_seed = derive_seed(&[0x6576_616C, seed, u64::from(s)]);
+                let o = train_child(held.prepared, u, &settings.child, child_seed);
+                (o.validation_accuracy, o.test_accuracy)
+            })
+            .collect()
     };
-    let soft_tests =
-        (0..settings.child_seeds).into_par_iter().map(|s| train(&found.arch, s)).collect();
-    let discrete_tests =
-        (0..settings.child_seeds).into_par_iter().map(|s| train(&discrete, s)).collect();
+    let tests = |r: &[(f64, f64)]| r.iter().map(|&(_, t)| t).collect::<Vec<f64>>();
+    let soft_tests = tests(&runs(&found.arch));
+    let discrete_runs = runs(&discrete);
+    let discrete_tests = tests(&discrete_runs);
+    let mut shortlist = Vec::with_capacity(found.shortlist.len());
+    for c in &found.shortlist {
+        let measured = if c.discrete == found.discrete {
+            discrete_runs.clone()
+        } else {
+            runs(&spec_to_logits(&c.discrete, train_data.preset)?)
+        };
+        shortlist.push((c.discrete.clone(), measured));
+    }
     let mut budgeted = Vec::with_capacity(settings.budgets.len());
     for &max_params in &settings.budgets {
         let budget = archrank_core::Budget { max_params: Some(max_params), ..Default::default() };
@@ -194,7 +251,7 @@ pub fn find_and_measure(
             max_params,
             discrete: within.discrete.clone(),
             params: within.cost.params,
-            tests: (0..settings.child_seeds).into_par_iter().map(|s| train(&u, s)).collect(),
+            tests: tests(&runs(&u)),
         });
     }
     Ok(Outcome {
@@ -204,6 +261,7 @@ pub fn find_and_measure(
         search: found,
         soft_tests,
         discrete_tests,
+        shortlist,
         curve: fitted.curve.iter().map(|p| (p.step, p.loss)).collect(),
         params: fitted.params,
     })
@@ -258,6 +316,20 @@ pub fn run_search_eval(
             let disc: Vec<f64> =
                 mine.iter().flat_map(|o| o.discrete_tests.iter().copied()).collect();
             let test_mean = mean(&soft);
+            let shortlist = settings
+                .shortlist
+                .iter()
+                .map(|&k| {
+                    let kept: Vec<f64> =
+                        mine.iter().flat_map(|o| kept_tests(&o.shortlist, k)).collect();
+                    let test_mean = mean(&kept);
+                    ShortlistFound {
+                        k,
+                        test_mean,
+                        normalized_regret: normalized_regret(test_mean, &baselines),
+                    }
+                })
+                .collect();
             found.insert(
                 loss.name().to_owned(),
                 Found {
@@ -270,6 +342,11 @@ pub fn run_search_eval(
                     ),
                     discrete: mine.iter().map(|o| o.search.discrete.clone()).collect(),
                     normalized_regret: normalized_regret(test_mean, &baselines),
+                    shortlist,
+                    shortlisted: mine
+                        .iter()
+                        .map(|o| o.shortlist.iter().map(|(d, _)| d.clone()).collect())
+                        .collect(),
                 },
             );
         }
@@ -300,6 +377,25 @@ pub fn run_search_eval(
     })
 }
 
+/// Per child seed, the test accuracy of the candidate with the best validation accuracy among
+/// the first `k` of `shortlist` trained with that seed (ties: the earlier candidate).
+#[must_use]
+pub fn kept_tests(shortlist: &[(String, Vec<(f64, f64)>)], k: usize) -> Vec<f64> {
+    let seeds = shortlist.first().map_or(0, |(_, runs)| runs.len());
+    (0..seeds)
+        .filter_map(|s| {
+            let mut best: Option<(f64, f64)> = None;
+            for (_, runs) in shortlist.iter().take(k) {
+                let &(val, test) = runs.get(s)?;
+                if best.is_none_or(|(v, _)| val > v) {
+                    best = Some((val, test));
+                }
+            }
+            best.map(|(_, test)| test)
+        })
+        .collect()
+}
+
 /// `(oracle - found) / (oracle - random)`: how much of the room between a random architecture
 /// and the task's best database run the found one leaves; NaN when there is no such room (the
 /// oracle, chosen by validation, is no better on test than a random architecture).
@@ -322,6 +418,47 @@ fn summarize(tasks: &[TaskSearch], seed: u64) -> SearchSummary {
                 .map(|t| t.baselines.named().get(i).map_or(f64::NAN, |b| b.value))
                 .collect();
             paired.push(Paired::new(loss, key, &found, &baseline, seed));
+        }
+    }
+    // Each shortlist size against the best of K random trainings and the oracle.
+    let sizes: Vec<usize> = tasks
+        .first()
+        .and_then(|t| t.found.values().next())
+        .map(|f| f.shortlist.iter().map(|s| s.k).collect())
+        .unwrap_or_default();
+    for loss in &losses {
+        for (i, k) in sizes.iter().enumerate() {
+            let kept: Vec<f64> = tasks
+                .iter()
+                .map(|t| {
+                    t.found
+                        .get(loss)
+                        .and_then(|f| f.shortlist.get(i))
+                        .map_or(f64::NAN, |s| s.test_mean)
+                })
+                .collect();
+            for b in Baselines::default().named() {
+                if !matches!(b.key, "best_of_5" | "best_of_10" | "best_of_25" | "oracle") {
+                    continue;
+                }
+                let baseline: Vec<f64> = tasks
+                    .iter()
+                    .map(|t| {
+                        t.baselines
+                            .named()
+                            .iter()
+                            .find(|x| x.key == b.key)
+                            .map_or(f64::NAN, |x| x.value)
+                    })
+                    .collect();
+                paired.push(Paired::new(
+                    &format!("{loss} shortlist_{k}"),
+                    b.key,
+                    &kept,
+                    &baseline,
+                    seed,
+                ));
+            }
         }
     }
     let found = losses
@@ -347,6 +484,25 @@ fn summarize(tasks: &[TaskSearch], seed: u64) -> SearchSummary {
                             .is_some_and(|f| f.test_mean > t.baselines.best_on_average)
                     })
                     .count(),
+                shortlist: sizes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &k)| {
+                        let per_task = |f: fn(&ShortlistFound) -> f64| -> Vec<f64> {
+                            tasks
+                                .iter()
+                                .filter_map(|t| {
+                                    t.found.get(&loss).and_then(|x| x.shortlist.get(i)).map(f)
+                                })
+                                .collect()
+                        };
+                        ShortlistSummary {
+                            k,
+                            test_mean: mean(&per_task(|s| s.test_mean)),
+                            median_normalized_regret: median(&per_task(|s| s.normalized_regret)),
+                        }
+                    })
+                    .collect(),
             };
             (loss, summary)
         })

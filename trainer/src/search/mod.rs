@@ -3,6 +3,7 @@
 
 use archrank_core::architecture::{option_label, softmax};
 use archrank_core::search_report::{Request, write_result};
+use archrank_core::shortlist::SHORTLIST_MIN_DISTANCE;
 use archrank_core::{
     AnyRanker, Budget, BudgetError, Cost, EncodeError, InputModule, Network, Preset, PresetId,
     Ranker, Samples, TaskEmbedding, TaskShape, WeightsError, discrete_cost, embed_numeric,
@@ -63,6 +64,21 @@ pub struct StartPoint {
     pub score: f32,
 }
 
+/// One architecture of a shortlist.
+#[derive(Clone, Debug, Serialize)]
+pub struct ShortlistEntry {
+    /// Deployable form.
+    pub discrete: String,
+    /// The same with its input module named.
+    pub named: String,
+    /// The best predicted score of a search iterate that discretizes to it (the list's order).
+    pub score: f32,
+    /// The predicted score of the discrete architecture itself.
+    pub discrete_score: f32,
+    /// Its inference cost on the task.
+    pub cost: Cost,
+}
+
 /// Everything `archrank search` reports.
 #[derive(Clone, Debug, Serialize)]
 pub struct SearchOutput {
@@ -90,6 +106,9 @@ pub struct SearchOutput {
     pub nearest: Vec<NearTask>,
     /// The start the result came from.
     pub start: StartPoint,
+    /// Distinct discrete architectures, best first (the first is `discrete`); empty unless a
+    /// shortlist was asked for.
+    pub shortlist: Vec<ShortlistEntry>,
     /// The exact `result` lines the firmware prints for the same inputs.
     pub golden: String,
 }
@@ -162,16 +181,50 @@ impl SampleSource<'_> {
     }
 }
 
+/// How many distinct discrete architectures to list beside the answer, and how far apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShortlistRequest {
+    /// Candidates (0: no shortlist; at most [`archrank_core::shortlist::MAX_SHORTLIST`]).
+    pub k: usize,
+    /// Least number of differing choices between candidates, when enough differ so.
+    pub min_distance: usize,
+}
+
+impl ShortlistRequest {
+    /// No shortlist.
+    pub const NONE: Self = Self { k: 0, min_distance: SHORTLIST_MIN_DISTANCE };
+
+    /// `k` candidates at the default distance.
+    #[must_use]
+    pub const fn of(k: usize) -> Self {
+        Self { k, min_distance: SHORTLIST_MIN_DISTANCE }
+    }
+}
+
 fn search_with<P: Preset>(
     ranker: &Ranker<'_, P>,
     source: SampleSource<'_>,
     budget: &Budget,
+    shortlist: ShortlistRequest,
 ) -> Result<SearchOutput, SearchError> {
     let z = source
         .embed(ranker.network())
         .map_err(|e| SearchError::Encode { task: source.name().to_owned(), source: e })?;
     let shape = source.shape();
-    let result = ranker.search_within(&z, &ranker.search_config(), &shape, budget)?;
+    let config = ranker.search_config();
+    let (result, candidates) = if shortlist.k == 0 {
+        (ranker.search_within(&z, &config, &shape, budget)?, heapless::Vec::new())
+    } else {
+        let list = ranker.shortlist_within(
+            &z,
+            &config,
+            &shape,
+            budget,
+            shortlist.k,
+            shortlist.min_distance,
+        )?;
+        (list.result, list.candidates)
+    };
     let mut golden = String::new();
     // Writing into a String cannot fail.
     let request = Request { task: source.name(), samples: source.count(), shape, budget: *budget };
@@ -199,6 +252,16 @@ fn search_with<P: Preset>(
             accuracy: result.start.accuracy,
             score: result.start.score,
         },
+        shortlist: candidates
+            .iter()
+            .map(|c| ShortlistEntry {
+                discrete: c.discrete.to_string(),
+                named: c.discrete.named(shape.text).to_string(),
+                score: c.score,
+                discrete_score: c.discrete_score,
+                cost: c.cost,
+            })
+            .collect(),
         golden,
     })
 }
@@ -213,8 +276,22 @@ pub fn search(
     source: SampleSource<'_>,
     budget: &Budget,
 ) -> Result<SearchOutput, SearchError> {
+    search_shortlisted(bytes, source, budget, ShortlistRequest::NONE)
+}
+
+/// [`search`], with a shortlist of distinct discrete architectures (the core's
+/// [`Ranker::shortlist_within`]); the answer is the same.
+///
+/// # Errors
+/// As [`search`].
+pub fn search_shortlisted(
+    bytes: &[u8],
+    source: SampleSource<'_>,
+    budget: &Budget,
+    shortlist: ShortlistRequest,
+) -> Result<SearchOutput, SearchError> {
     match AnyRanker::load(bytes)? {
-        AnyRanker::Tiny(r) => search_with(&r, source, budget),
-        AnyRanker::Paper(r) => search_with(&r, source, budget),
+        AnyRanker::Tiny(r) => search_with(&r, source, budget, shortlist),
+        AnyRanker::Paper(r) => search_with(&r, source, budget, shortlist),
     }
 }
