@@ -11,6 +11,8 @@ use crate::populate::Shard;
 
 /// The default experiment database: the bundled one.
 pub const DEFAULT_DB: &str = "data/default.sqlite";
+/// The bundled ranker, fitted on every bundled task.
+pub const DEFAULT_RANKER: &str = "data/default-ranker.postcard";
 
 /// archrank: choose a neural network architecture for a new task without training candidates.
 #[derive(Debug, Parser)]
@@ -38,6 +40,9 @@ pub enum Command {
     Train(TrainArgs),
     /// Run a model file on a task's rows: predictions, accuracy, confusion matrix.
     Predict(PredictArgs),
+    /// Search a shortlist for a task, train each candidate, keep the best by validation
+    /// accuracy and write it as a model file.
+    Choose(ChooseArgs),
     /// Report measurement noise per task, from the populate's noise runs.
     Noise(NoiseArgs),
     /// Merge or export experiment databases.
@@ -367,6 +372,35 @@ pub struct TrainArgs {
     /// Where to write the model file.
     #[arg(long, short)]
     pub output: PathBuf,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `archrank choose`
+#[derive(Debug, Args)]
+pub struct ChooseArgs {
+    /// The task to choose for (the search embeds its training split).
+    #[command(flatten)]
+    pub source: TaskSourceArgs,
+    /// Weights file written by `archrank fit` (either preset).
+    #[arg(long, default_value = DEFAULT_RANKER)]
+    pub weights: PathBuf,
+    /// Candidates to train: the search's shortlist of this many distinct architectures (1 to 8).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=8))]
+    pub trainings: u8,
+    /// Child seeds per candidate (each candidate keeps its best by validation accuracy).
+    #[arg(long, default_value_t = 1)]
+    pub seeds: u32,
+    /// The device's limits.
+    #[command(flatten)]
+    pub budget: BudgetArgs,
+    /// Cap on training rows.
+    #[arg(long, default_value_t = DEFAULT_MAX_ROWS)]
+    pub max_rows: usize,
+    /// Where to write the kept candidate's model file.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -1,5 +1,6 @@
 //! One module per subcommand: each turns checked arguments into work and output.
 
+mod choose;
 mod db;
 mod demo;
 mod eval;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::TrainChild(a) => train_child::run(&a),
         Command::Train(a) => train::run_train(&a),
         Command::Predict(a) => train::run_predict(&a),
+        Command::Choose(a) => choose::run(&a),
         Command::Noise(a) => noise::run(&a),
         Command::Db(c) => db::run(c),
         Command::Search(a) => search::run_search(&a),

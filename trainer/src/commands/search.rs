@@ -14,7 +14,7 @@ use crate::task::split::stratified_subsample;
 use crate::task::task_samples::samples_file_bytes;
 
 /// Reads a weights file, naming it in errors.
-fn read_weights(path: &std::path::Path) -> Result<Vec<u8>> {
+pub(crate) fn read_weights(path: &std::path::Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read weights file {}", path.display()))
 }
 

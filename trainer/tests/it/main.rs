@@ -5,6 +5,7 @@
 mod bad_csv_cli;
 mod bad_input_matrix;
 mod budget_cli;
+mod choose_cli;
 mod common;
 mod csv_shapes_cli;
 mod eval_compare_cli;

@@ -1,0 +1,108 @@
+//! `archrank choose`: a few trainings spent on the ranker's shortlist — search K distinct
+//! architectures, train each, keep the best by validation accuracy, write its model file.
+
+use anyhow::{Context, Result, bail};
+use archrank_core::{Discrete, Model, PresetId};
+use serde::Serialize;
+
+use crate::child::ChildConfig;
+use crate::cli::ChooseArgs;
+use crate::commands::search::read_weights;
+use crate::commands::task_source::load_task;
+use crate::deploy::{TrainedModel, accuracy, predict_rows, train_model};
+use crate::output::{print, print_json, table};
+use crate::search::{SampleSource, ShortlistEntry, ShortlistRequest, search_shortlisted};
+
+/// One trained candidate.
+#[derive(Serialize)]
+struct Trained<'a> {
+    #[serde(flatten)]
+    candidate: &'a ShortlistEntry,
+    /// Validation accuracy of its kept seed: what the choice reads.
+    validation_accuracy: f64,
+    #[serde(skip)]
+    model: TrainedModel,
+}
+
+pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
+    if args.seeds == 0 {
+        bail!("--seeds must be at least 1");
+    }
+    let weights = read_weights(&args.weights)?;
+    let (task, split, plan) = load_task(&args.source)?;
+    let columns = plan.map(|p| serde_json::to_string(&p)).transpose()?.unwrap_or_default();
+    let found = search_shortlisted(
+        &weights,
+        SampleSource::Task(&task, &split.train),
+        &args.budget.budget(),
+        ShortlistRequest::of(usize::from(args.trainings)),
+    )
+    .with_context(|| format!("while searching with {}", args.weights.display()))?;
+    let preset = PresetId::from_name(&found.preset).context("the search named no preset")?;
+    let config = ChildConfig { max_train_rows: Some(args.max_rows), ..ChildConfig::default() };
+    let mut trained = Vec::with_capacity(found.shortlist.len());
+    for candidate in &found.shortlist {
+        let arch = Discrete::parse(preset, &candidate.discrete)
+            .map_err(|e| anyhow::anyhow!("shortlisted `{}`: {e}", candidate.discrete))?;
+        let model = train_model(&task, &split, &arch, &config, args.seeds, &columns)?;
+        let validation_accuracy =
+            model.outcomes.get(model.kept).map_or(f64::NAN, |o| o.validation_accuracy);
+        trained.push(Trained { candidate, validation_accuracy, model });
+    }
+    // The best by validation accuracy; the better-ranked on ties.
+    let kept = (0..trained.len())
+        .reduce(|best, i| {
+            if trained[i].validation_accuracy > trained[best].validation_accuracy {
+                i
+            } else {
+                best
+            }
+        })
+        .context("the shortlist is empty")?;
+    let bytes = &trained[kept].model.bytes;
+    let model = Model::load(bytes).context("the written model does not load")?;
+    let test_accuracy = accuracy(&predict_rows(&model, &task, &split.test)?);
+    if let Some(path) = &args.output {
+        crate::atomic_file::write(path, bytes)?;
+    }
+    if args.json {
+        return print_json(&serde_json::json!({
+            "task": task.name, "preset": found.preset, "budget": found.budget,
+            "candidates": trained, "kept": kept, "named": trained[kept].candidate.named,
+            "test_rows": split.test.len(), "test_accuracy": test_accuracy,
+            "model": args.output.as_ref().map(|p| p.display().to_string()),
+        }));
+    }
+    let rows: Vec<Vec<String>> = trained
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            vec![
+                format!("{}{}", i + 1, if i == kept { " (kept)" } else { "" }),
+                t.candidate.named.clone(),
+                format!("{:.4}", t.candidate.score),
+                t.candidate.cost.params.to_string(),
+                format!("{:.4}", t.validation_accuracy),
+            ]
+        })
+        .collect();
+    let mut text = format!(
+        "task {} ({} training rows), {} candidates from the ranker's shortlist, {} seed(s) each\n\n",
+        task.name,
+        split.train.len(),
+        trained.len(),
+        args.seeds
+    );
+    text.push_str(&table(&["#", "architecture", "score", "params", "val_acc"], &rows));
+    text.push_str(&format!(
+        "\nkept {} by validation accuracy; its test accuracy (the core, {} test rows): {test_accuracy:.4}\n",
+        trained[kept].candidate.named,
+        split.test.len()
+    ));
+    match &args.output {
+        Some(path) => text.push_str(&format!("wrote {} ({} bytes)\n", path.display(), bytes.len())),
+        None => text.push_str("(no model written: give -o FILE)\n"),
+    }
+    print(&text)?;
+    Ok(())
+}

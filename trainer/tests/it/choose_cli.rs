@@ -1,0 +1,81 @@
+//! `archrank search --shortlist K` lists K distinct architectures with scores and costs;
+//! `archrank choose --trainings K` trains them, keeps the best by validation and writes a model
+//! that `predict` runs with the accuracy `choose` reported.
+
+use archrank_core::{Discrete, PresetId};
+
+use crate::common::{bundled_ranker, fails, ok, tasks_dir};
+
+#[test]
+fn a_shortlist_lists_distinct_architectures_best_first_within_the_budget() {
+    let weights = bundled_ranker();
+    let wine = tasks_dir().join("wine.csv");
+    let wine = wine.to_str().unwrap();
+    for budget in [None, Some("2000")] {
+        let mut args = vec!["search", "--weights", &weights, "--task", wine, "--shortlist", "5"];
+        args.extend(budget.map(|b| ["--max-params", b]).into_iter().flatten());
+        args.push("--json");
+        let out: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+        let list = out["shortlist"].as_array().unwrap();
+        assert_eq!(list.len(), 5, "{out}");
+        assert_eq!(list[0]["discrete"], out["discrete"], "the first is the answer");
+        let specs: Vec<Discrete> = list
+            .iter()
+            .map(|c| Discrete::parse(PresetId::Tiny, c["discrete"].as_str().unwrap()).unwrap())
+            .collect();
+        for (i, c) in list.iter().enumerate() {
+            assert!(c["cost"]["params"].as_u64().unwrap() > 0);
+            assert!(c["discrete_score"].as_f64().unwrap().is_finite());
+            if let Some(b) = budget {
+                assert!(c["cost"]["params"].as_u64().unwrap() <= b.parse().unwrap(), "{c}");
+            }
+            for (j, other) in specs.iter().enumerate().skip(i + 1) {
+                assert!(specs[i].differing_choices(other) >= 1, "{i} and {j} are the same");
+                assert!(c["score"].as_f64() >= list[j]["score"].as_f64(), "best first");
+            }
+        }
+    }
+    let err = fails(&["search", "--weights", &weights, "--task", wine, "--shortlist", "9"]);
+    assert!(err.contains("--shortlist"), "{err}");
+}
+
+#[test]
+fn choose_writes_the_best_candidate_by_validation_and_predict_runs_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("chosen.postcard");
+    let model = model.to_str().unwrap();
+    let weights = bundled_ranker();
+    let iris = tasks_dir().join("iris.csv");
+    let iris = iris.to_str().unwrap();
+    let chosen: serde_json::Value = serde_json::from_str(&ok(&[
+        "choose",
+        "--weights",
+        &weights,
+        "--task",
+        iris,
+        "--trainings",
+        "3",
+        "-o",
+        model,
+        "--json",
+    ]))
+    .unwrap();
+    let candidates = chosen["candidates"].as_array().unwrap();
+    assert_eq!(candidates.len(), 3);
+    let kept = chosen["kept"].as_u64().unwrap() as usize;
+    let best =
+        candidates.iter().map(|c| c["validation_accuracy"].as_f64().unwrap()).fold(0.0, f64::max);
+    assert_eq!(candidates[kept]["validation_accuracy"].as_f64().unwrap(), best);
+    assert_eq!(chosen["named"], candidates[kept]["named"]);
+    let predicted: serde_json::Value = serde_json::from_str(&ok(&[
+        "predict", "--model", model, "--task", iris, "--split", "test", "--json",
+    ]))
+    .unwrap();
+    assert_eq!(predicted["accuracy"], chosen["test_accuracy"]);
+    assert!(chosen["test_accuracy"].as_f64().unwrap() > 0.6, "{chosen}");
+    // Refused with the option named.
+    let err = fails(&["choose", "--weights", &weights, "--task", iris, "--trainings", "0"]);
+    assert!(err.contains("--trainings"), "{err}");
+    let err = fails(&["choose", "--weights", &weights, "--task", iris, "--max-params", "10"]);
+    assert!(err.contains("least"), "{err}");
+}
