@@ -69,6 +69,7 @@ pub mod input_modules;
 pub mod landmarks;
 pub mod model_format;
 pub mod network;
+pub mod novelty;
 pub mod numeric_input;
 pub mod ranker;
 pub mod sample_encoder;

@@ -124,7 +124,12 @@ impl<'a> TaskTable<'a> {
     /// Writes task `i`'s `rank`-th best architecture (logits) into `u` (length U).
     pub fn top_arch_into(&self, i: usize, rank: usize, arch_dim: usize, u: &mut [f32]) {
         let index = self.top_archs.get(i * TOP_K + rank).map_or(0, |b| u16::from_le_bytes(*b));
-        let start = usize::from(index) * arch_dim;
+        self.arch_into(usize::from(index), arch_dim, u);
+    }
+
+    /// Writes the `index`-th distinct architecture (logits, below [`Self::arch_count`]) into `u`.
+    pub fn arch_into(&self, index: usize, arch_dim: usize, u: &mut [f32]) {
+        let start = index * arch_dim;
         let stored = self.archs.get(start..start + arch_dim).unwrap_or(&[]);
         for (dst, b) in u.iter_mut().zip(stored) {
             *dst = f32::from_le_bytes(*b);

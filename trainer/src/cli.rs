@@ -386,6 +386,9 @@ pub struct ChooseArgs {
     /// Weights file written by `archrank fit` (either preset).
     #[arg(long, default_value = DEFAULT_RANKER)]
     pub weights: PathBuf,
+    /// Rankers fitted with other seeds, for the confidence.
+    #[command(flatten)]
+    pub ensemble: EnsembleArgs,
     /// Candidates to train: the search's shortlist of this many distinct architectures (1 to 8).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=8))]
     pub trainings: u8,
@@ -521,10 +524,23 @@ pub struct SearchArgs {
     /// The device's limits.
     #[command(flatten)]
     pub budget: BudgetArgs,
+    /// Rankers fitted with other seeds, for the confidence.
+    #[command(flatten)]
+    pub ensemble: EnsembleArgs,
     /// Also list K distinct discrete architectures (best first, the first is the answer; at
     /// most 8), each differing from the better ones in at least two choices when enough do.
     #[arg(long, value_name = "K", default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=8))]
     pub shortlist: u8,
+}
+
+/// Further rankers for the confidence of a choice.
+#[derive(Clone, Debug, Default, Args)]
+pub struct EnsembleArgs {
+    /// Weights files of rankers fitted like --weights but with other seeds (comma-separated): the
+    /// confidence averages over all of them (the bundled ones:
+    /// data/default-ranker-seed1.postcard,data/default-ranker-seed2.postcard).
+    #[arg(long, value_delimiter = ',', value_name = "FILE,..")]
+    pub ensemble: Vec<PathBuf>,
 }
 
 /// A device's limits on the chosen architecture (any subset).

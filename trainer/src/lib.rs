@@ -19,6 +19,7 @@ pub mod evaluation;
 pub mod fit;
 pub mod output;
 pub mod populate;
+pub mod rank_stats;
 pub mod rng;
 pub mod search;
 pub mod task;

@@ -126,3 +126,28 @@ fn shortlist_tiny() {
 fn shortlist_paper() {
     run_shortlist::<Paper>();
 }
+
+#[test]
+fn novelty_is_the_nearest_distance_over_the_typical_spacing() {
+    let bytes = random_weights::<Tiny>(21, 6);
+    let ranker = Ranker::<Tiny>::load(&bytes).unwrap();
+    let tasks = ranker.tasks();
+    let spacing: f32 = (0..6)
+        .map(|i| {
+            let z = tasks.embedding(i);
+            (0..6)
+                .filter(|&j| j != i)
+                .map(|j| tasks.distance_sq(j, &z).sqrt())
+                .fold(f32::MAX, f32::min)
+        })
+        .sum::<f32>()
+        / 6.0;
+    assert!((ranker.typical_spacing() - spacing).abs() <= 1e-5 * spacing);
+    // A training task's own embedding is at distance 0; a far point is far.
+    assert_eq!(ranker.novelty(&tasks.embedding(3)), 0.0);
+    let z = TaskEmbedding::from_iterator(pseudo_random(3, 50, 0.8));
+    let nearest = ranker.nearest_tasks(&z)[0].distance;
+    assert!((ranker.novelty(&z) - nearest / ranker.typical_spacing()).abs() < 1e-6);
+    let far = TaskEmbedding::from_element(100.0);
+    assert!(ranker.novelty(&far) > 10.0 * ranker.novelty(&z));
+}

@@ -8,10 +8,13 @@ use serde::Serialize;
 use crate::child::ChildConfig;
 use crate::cli::ChooseArgs;
 use crate::commands::search::read_weights;
+use crate::commands::search::{confidence_line, read_ensemble};
 use crate::commands::task_source::load_task;
 use crate::deploy::{TrainedModel, accuracy, predict_rows, train_model};
 use crate::output::{print, print_json, table};
-use crate::search::{SampleSource, ShortlistEntry, ShortlistRequest, search_shortlisted};
+use crate::search::{
+    SampleSource, SearchOptions, ShortlistEntry, ShortlistRequest, search_with_options,
+};
 
 /// One trained candidate.
 #[derive(Serialize)]
@@ -31,13 +34,14 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
     let weights = read_weights(&args.weights)?;
     let (task, split, plan) = load_task(&args.source)?;
     let columns = plan.map(|p| serde_json::to_string(&p)).transpose()?.unwrap_or_default();
-    let found = search_shortlisted(
-        &weights,
-        SampleSource::Task(&task, &split.train),
-        &args.budget.budget(),
-        ShortlistRequest::of(usize::from(args.trainings)),
-    )
-    .with_context(|| format!("while searching with {}", args.weights.display()))?;
+    let ensemble = read_ensemble(&args.ensemble)?;
+    let options = SearchOptions {
+        budget: args.budget.budget(),
+        shortlist: ShortlistRequest::of(usize::from(args.trainings)),
+        ensemble: &ensemble,
+    };
+    let found = search_with_options(&weights, SampleSource::Task(&task, &split.train), &options)
+        .with_context(|| format!("while searching with {}", args.weights.display()))?;
     let preset = PresetId::from_name(&found.preset).context("the search named no preset")?;
     let config = ChildConfig { max_train_rows: Some(args.max_rows), ..ChildConfig::default() };
     let mut trained = Vec::with_capacity(found.shortlist.len());
@@ -69,6 +73,7 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
         return print_json(&serde_json::json!({
             "task": task.name, "preset": found.preset, "budget": found.budget,
             "candidates": trained, "kept": kept, "named": trained[kept].candidate.named,
+            "confidence": found.confidence,
             "test_rows": split.test.len(), "test_accuracy": test_accuracy,
             "model": args.output.as_ref().map(|p| p.display().to_string()),
         }));
@@ -94,6 +99,10 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
         args.seeds
     );
     text.push_str(&table(&["#", "architecture", "score", "params", "val_acc"], &rows));
+    if let Some(c) = &found.confidence {
+        text.push('\n');
+        text.push_str(&confidence_line(c));
+    }
     text.push_str(&format!(
         "\nkept {} by validation accuracy; its test accuracy (the core, {} test rows): {test_accuracy:.4}\n",
         trained[kept].candidate.named,

@@ -9,17 +9,24 @@ use archrank_core::{LossKind, PresetId};
 
 use crate::child::{ChildConfig, prepare};
 use crate::cli::DemoArgs;
+use crate::commands::search::confidence_line;
 use crate::database::Database;
+use crate::evaluation::RankerKind;
 use crate::evaluation::baselines::{baselines, run_table};
-use crate::evaluation::rank_stats::{mean, std_dev};
 use crate::evaluation::report::{Report, held_out_scores, predicted_vs_actual};
 use crate::evaluation::search_eval::{HeldOut, SearchEvalSettings, find_and_measure, kept_tests};
 use crate::evaluation::svg_plot::histogram;
 use crate::fit::load_fit_data;
+use crate::fit::{WeightsMeta, fitted_weights_bytes_for};
 use crate::output::{note, print, table};
+use crate::rank_stats::{mean, std_dev};
+use crate::search::{SampleSource, SearchOptions, search_with_options};
 
 /// The demo's shortlist: its candidates are trained and the best by validation kept.
 const DEMO_SHORTLIST: usize = 3;
+
+/// Rankers (seeds) in the demo's confidence ensemble.
+const DEMO_ENSEMBLE: u64 = 3;
 
 pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
     let started = Instant::now();
@@ -60,6 +67,18 @@ pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
     let hash = db.database_hash()?;
     let note = format!("demo, {} held out", args.task);
     let outcome = find_and_measure(&held, &train, base.loss, base.seed, &settings, &hash, &note)?;
+    // The confidence's ensemble: the same fit with the next seeds.
+    let meta = WeightsMeta { database_hash: &hash, note: &note, created_unix: 0 };
+    let ensemble: Vec<Vec<u8>> = (1..DEMO_ENSEMBLE)
+        .map(|i| {
+            let fitted = RankerKind::Loss(base.loss).fit(&train, &base, base.seed + i)?;
+            Ok(fitted_weights_bytes_for(&train, &fitted, &meta)?)
+        })
+        .collect::<Result<_>>()?;
+    let options = SearchOptions { ensemble: &ensemble, ..SearchOptions::default() };
+    let confidence =
+        search_with_options(&outcome.weights, SampleSource::Task(&task, &split.train), &options)?
+            .confidence;
     let table_runs = run_table(&db.all_runs()?, PresetId::Tiny);
     let names: Vec<String> = train.tasks.iter().map(|t| t.name.clone()).collect();
     let nearest = outcome.search.nearest.first().map(|n| n.task.as_str());
@@ -86,6 +105,9 @@ pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    if let Some(c) = &confidence {
+        text.push_str(&confidence_line(c));
+    }
     let mut rows = vec![
         vec![
             "archrank, soft u*".into(),

@@ -13,6 +13,7 @@ use crate::cli::{EvalCommand, EvalCommon, EvalCompareArgs, EvalLotoArgs, EvalSea
 use crate::database::{Database, Purpose};
 use crate::evaluation::baselines::{Baselines, arch_table, run_table};
 use crate::evaluation::budget_eval::BudgetSummary;
+use crate::evaluation::loto::ConfidenceSummary;
 use crate::evaluation::loto_comparison::{LotoComparison, compare_loto};
 use crate::evaluation::paired::{Paired, RESAMPLES};
 use crate::evaluation::task_noise::task_noise;
@@ -174,6 +175,34 @@ pub fn loto_markdown(report: &LotoReport) -> String {
     if !report.paired.is_empty() {
         md.push('\n');
         md.push_str(&paired_markdown("Spearman", &report.paired, report.tasks.len()));
+    }
+    for k in &kinds {
+        if let Some(c) = &report.summary[*k].confidence {
+            md.push_str(&confidence_markdown(k, report.repeats, c));
+        }
+    }
+    md
+}
+
+/// How well one ranker's confidence predicted its realized Spearman: the correlations of the
+/// confidence and of each part, and realized Spearman by confidence quartile.
+fn confidence_markdown(ranker: &str, repeats: u32, c: &ConfidenceSummary) -> String {
+    let mut md = format!(
+        "\n### Confidence of {ranker}\n\nSpearman over tasks between what is known without training and the realized Spearman: confidence (the score spread's percentile among the training tasks, mean over the ensemble of {} repeats) {:.3}, of one ranker alone {:.3}; its parts: score spread {:.3}, novelty {:.3}, ensemble agreement {:.3}, top-5 agreement {:.3}.\n\n| confidence quartile | confidence | tasks | mean realized Spearman |\n|---:|---|---:|---:|\n",
+        repeats,
+        c.spearman,
+        c.first_member_spearman,
+        c.score_spread_spearman,
+        c.novelty_spearman,
+        c.agreement_spearman,
+        c.top_agreement_spearman
+    );
+    for q in &c.quartiles {
+        let _ = writeln!(
+            md,
+            "| {} | {:.2} to {:.2} | {} | {:.3} |",
+            q.quartile, q.low, q.high, q.tasks, q.spearman_mean
+        );
     }
     md
 }

@@ -6,10 +6,10 @@ use archrank_core::PresetId;
 
 use crate::cli::NoiseArgs;
 use crate::database::{Database, Purpose};
-use crate::evaluation::rank_stats::{mean, median};
 use crate::evaluation::svg_plot::histogram;
 use crate::evaluation::task_noise::task_noise;
 use crate::output::{print, print_json, table};
+use crate::rank_stats::{mean, median};
 
 pub(crate) fn run(args: &NoiseArgs) -> Result<()> {
     let preset: PresetId = args.preset.into();

@@ -3,12 +3,17 @@
 use anyhow::{Context, Result, bail};
 use archrank_core::{AnyRanker, SamplesFile};
 
+use crate::search::confidence::Confidence;
+
+use crate::cli::EnsembleArgs;
 use crate::cli::{ExportSamplesArgs, InspectArgs, SearchArgs};
 use crate::commands::task_source::{csv_task, load_task, split_rows};
 use crate::commands::tasks::{column_plan_table, csv_summary};
 use crate::database::Database;
 use crate::output::{print, print_json, table};
-use crate::search::{SampleSource, SearchOutput, ShortlistRequest, search_shortlisted};
+use crate::search::{
+    SampleSource, SearchOptions, SearchOutput, ShortlistRequest, search_with_options,
+};
 use crate::task::column_plan::ColumnPlan;
 use crate::task::split::stratified_subsample;
 use crate::task::task_samples::samples_file_bytes;
@@ -18,21 +23,33 @@ pub(crate) fn read_weights(path: &std::path::Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read weights file {}", path.display()))
 }
 
+/// Reads and validates the ensemble's weights files, naming a bad one.
+pub(crate) fn read_ensemble(args: &EnsembleArgs) -> Result<Vec<Vec<u8>>> {
+    args.ensemble
+        .iter()
+        .map(|path| {
+            let bytes = read_weights(path)?;
+            AnyRanker::load(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            Ok(bytes)
+        })
+        .collect()
+}
+
 pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
     let bytes = read_weights(&args.weights)?;
-    let shortlist = ShortlistRequest::of(usize::from(args.shortlist));
+    let ensemble = read_ensemble(&args.ensemble)?;
+    let options = SearchOptions {
+        budget: args.budget.budget(),
+        shortlist: ShortlistRequest::of(usize::from(args.shortlist)),
+        ensemble: &ensemble,
+    };
     let mut plan: Option<ColumnPlan> = None;
     let output = if let Some(path) = &args.samples {
         let data =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let samples =
             SamplesFile::load(&data).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        search_shortlisted(
-            &bytes,
-            SampleSource::Samples(&samples),
-            &args.budget.budget(),
-            shortlist,
-        )
+        search_with_options(&bytes, SampleSource::Samples(&samples), &options)
     } else {
         let (task, rows) = if let Some(path) = &args.task {
             let read = csv_task(path, &args.csv)?;
@@ -45,12 +62,7 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
         } else {
             bail!("give --task CSV, --db-task NAME or --samples FILE");
         };
-        search_shortlisted(
-            &bytes,
-            SampleSource::Task(&task, &rows),
-            &args.budget.budget(),
-            shortlist,
-        )
+        search_with_options(&bytes, SampleSource::Task(&task, &rows), &options)
     }
     .with_context(|| format!("while searching with {}", args.weights.display()))?;
     if args.golden {
@@ -95,6 +107,9 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
     let near: Vec<Vec<String>> =
         output.nearest.iter().map(|n| vec![n.task.clone(), format!("{:.4}", n.distance)]).collect();
     text.push_str(&table(&["task", "distance"], &near));
+    if let Some(c) = &output.confidence {
+        text.push_str(&confidence_line(c));
+    }
     text.push_str(&format!(
         "started from {}'s #{} architecture (validation accuracy {:.4} there; score {:.4} here)\n",
         output.start.task,
@@ -112,6 +127,19 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
     }
     print(&text)?;
     Ok(())
+}
+
+/// The confidence as a person reads it.
+pub(crate) fn confidence_line(c: &Confidence) -> String {
+    let agreement = c.agreement.map_or(String::from("one ranker, no ensemble"), |a| {
+        format!("{} rankers agree at Spearman {a:.2}", c.members)
+    });
+    format!(
+        "confidence {:.2}: the ranker separates the candidates more here than on {:.0} % of its training tasks (leave-one-task-out: the more, the better its ranking); novelty {:.2} (nearest training task over their typical spacing); {agreement}\n",
+        c.value,
+        100.0 * c.value,
+        c.novelty
+    )
 }
 
 /// The shortlist, one architecture a row.

@@ -8,8 +8,8 @@ use crate::child::{ChildConfig, ChildOutcome, prepare, train_child};
 use crate::cli::TrainChildArgs;
 use crate::database::Database;
 use crate::deploy::CHILD_SEED_TAG;
-use crate::evaluation::rank_stats::{mean, std_dev};
 use crate::output::{print, print_json, table};
+use crate::rank_stats::{mean, std_dev};
 use crate::rng::derive_seed;
 
 /// Reads architecture logits from a file of whitespace- or comma-separated numbers.

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use archrank_core::PresetId;
 use serde::Serialize;
 
-use super::rank_stats::mean;
 use crate::database::{Purpose, RunRecord};
+use crate::rank_stats::mean;
 
 /// Validation and test accuracy of one architecture on one task.
 #[derive(Clone, Copy, Debug, PartialEq)]

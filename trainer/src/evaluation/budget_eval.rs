@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::baselines::{Measured, best_arch, best_of_k};
 use super::paired::Paired;
-use super::rank_stats::mean;
+use crate::rank_stats::mean;
 
 /// Least largest softmax weight of every group for a run to count as near-discrete.
 pub const NEAR_DISCRETE: f32 = 0.9;

@@ -5,10 +5,10 @@
 
 use archrank_core::{LossKind, Paper, Preset, PresetId, Tiny};
 
-use super::rank_stats::{mean, spearman, std_dev};
 use crate::database::Database;
 use crate::fit::tests::Synth;
 use crate::fit::*;
+use crate::rank_stats::{mean, spearman, std_dev};
 
 /// Mean Spearman of the fitted ranker on `tasks` (against their targets).
 fn mean_spearman(result: &FitResult, tasks: &[FitTask]) -> f64 {

@@ -12,8 +12,13 @@ use archrank_core::LossKind;
 use super::RankerKind;
 use super::error::{EvalError, Result};
 use super::paired::Paired;
-use super::rank_stats::{kendall, mean, pearson, spearman, std_dev};
-use crate::fit::{FitConfig, FitData, FitError, score_task_runs};
+use crate::fit::{
+    FitConfig, FitData, FitError, TaskInputs, WeightsMeta, fitted_weights_bytes_for,
+    score_task_runs, task_embedding,
+};
+use crate::rank_stats::{kendall, mean, pearson, spearman, std_dev};
+use crate::search::confidence::{Confidence, Member, confidence};
+use archrank_core::{AnyRanker, TaskEmbedding};
 
 /// What to evaluate.
 #[derive(Clone, Debug)]
@@ -83,6 +88,44 @@ pub struct TaskResult {
     pub noise_ceiling: Option<f64>,
     /// Per ranker name.
     pub results: BTreeMap<String, RankerResult>,
+    /// Per learned ranker: the confidence of its repeats (the ensemble) on this task, computed
+    /// without its runs.
+    #[serde(default)]
+    pub confidence: BTreeMap<String, Confidence>,
+}
+
+/// Realized Spearman in one quartile of the confidence.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConfidenceQuartile {
+    /// 1 (least confident) to 4.
+    pub quartile: usize,
+    /// Least confidence in it.
+    pub low: f64,
+    /// Most confidence in it.
+    pub high: f64,
+    /// Its tasks.
+    pub tasks: usize,
+    /// Mean realized Spearman of its tasks.
+    pub spearman_mean: f64,
+}
+
+/// How well the confidence predicted the realized Spearman, over tasks.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConfidenceSummary {
+    /// Spearman between the confidence and the realized per-task Spearman.
+    pub spearman: f64,
+    /// ... between the first member's confidence alone (no ensemble) and it.
+    pub first_member_spearman: f64,
+    /// ... between the novelty alone and it (expected negative).
+    pub novelty_spearman: f64,
+    /// ... between the ensemble's agreement alone and it.
+    pub agreement_spearman: f64,
+    /// ... between the ensemble's top-5 overlap alone and it.
+    pub top_agreement_spearman: f64,
+    /// ... between the spread of the scores alone and it.
+    pub score_spread_spearman: f64,
+    /// Realized Spearman by confidence quartile.
+    pub quartiles: Vec<ConfidenceQuartile>,
 }
 
 /// A ranker's figures averaged over tasks.
@@ -98,6 +141,9 @@ pub struct Summary {
     pub kendall_mean: f64,
     /// Tasks where it beat the task-agnostic ranker (when both were run).
     pub wins_over_agnostic: Option<usize>,
+    /// For a learned ranker: how well its confidence predicted its realized Spearman.
+    #[serde(default)]
+    pub confidence: Option<ConfidenceSummary>,
 }
 
 /// The whole evaluation.
@@ -121,6 +167,9 @@ pub struct LotoReport {
     /// per-task Spearman differences with a bootstrap interval over tasks.
     #[serde(default)]
     pub paired: Vec<Paired>,
+    /// The default ranker's (linear loss) Spearman between confidence and realized Spearman.
+    #[serde(default)]
+    pub confidence_spearman: Option<f64>,
 }
 
 /// The rankers every other ranker is compared with, task by task.
@@ -148,7 +197,7 @@ pub fn run_loto(
             settings.kinds.iter().flat_map(move |&k| (0..settings.repeats).map(move |r| (t, k, r)))
         })
         .collect();
-    let outcomes: Vec<Result<Correlations>> = jobs
+    let outcomes: Vec<Result<Evaluated>> = jobs
         .par_iter()
         .map(|&(task, kind, repeat)| {
             let result = evaluate_one(
@@ -162,22 +211,36 @@ pub fn run_loto(
             result
         })
         .collect();
-    let mut per_task: BTreeMap<&String, BTreeMap<String, Vec<Correlations>>> = BTreeMap::new();
+    type PerKind = BTreeMap<String, Vec<Evaluated>>;
+    let mut per_task: BTreeMap<&String, PerKind> = BTreeMap::new();
     for ((task, kind, _), outcome) in jobs.iter().zip(outcomes) {
         per_task.entry(task).or_default().entry(kind.name().to_owned()).or_default().push(outcome?);
     }
     let tasks: Vec<TaskResult> = held_out
         .iter()
-        .map(|t| TaskResult {
-            task: t.clone(),
-            runs: data.task(t).map_or(0, |ft| ft.runs.len()),
-            noise_ceiling: noise.get(t).copied(),
-            results: per_task
-                .remove(t)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(k, reps)| (k, RankerResult::from_repeats(reps)))
-                .collect(),
+        .map(|t| {
+            let kinds = per_task.remove(t).unwrap_or_default();
+            let confidence = kinds
+                .iter()
+                .filter_map(|(k, reps)| ensemble_confidence(reps).map(|c| (k.clone(), c)))
+                .collect();
+            TaskResult {
+                task: t.clone(),
+                runs: data.task(t).map_or(0, |ft| ft.runs.len()),
+                noise_ceiling: noise.get(t).copied(),
+                results: kinds
+                    .into_iter()
+                    .map(|(k, reps)| {
+                        (
+                            k,
+                            RankerResult::from_repeats(
+                                reps.iter().map(|e| e.correlations).collect(),
+                            ),
+                        )
+                    })
+                    .collect(),
+                confidence,
+            }
         })
         .collect();
     let ceilings: Vec<f64> = tasks.iter().filter_map(|t| t.noise_ceiling).collect();
@@ -188,6 +251,10 @@ pub fn run_loto(
         steps: settings.base.steps,
         summary: summarize(&tasks, &settings.kinds),
         paired: paired_comparisons(&tasks, &settings.kinds, settings.base.seed),
+        confidence_spearman: tasks
+            .iter()
+            .any(|t| t.confidence.contains_key(LossKind::Linear.name()))
+            .then(|| confidence_summary(&tasks, LossKind::Linear.name()).spearman),
         tasks,
         mean_noise_ceiling: (!ceilings.is_empty()).then(|| mean(&ceilings)),
     })
@@ -234,10 +301,70 @@ fn summarize(tasks: &[TaskResult], kinds: &[RankerKind]) -> BTreeMap<String, Sum
                 pearson_mean: mean(&get(|r| r.pearson_mean)),
                 kendall_mean: mean(&get(|r| r.kendall_mean)),
                 wins_over_agnostic: if name == "agnostic" { None } else { wins },
+                confidence: tasks
+                    .iter()
+                    .any(|t| t.confidence.contains_key(name))
+                    .then(|| confidence_summary(tasks, name)),
             },
         );
     }
     out
+}
+
+/// One fit's correlations and, for a ranker that reads what a device reads, its weights file and
+/// its embedding of the held-out task (a member of the task's confidence ensemble).
+pub struct Evaluated {
+    /// The correlations.
+    pub correlations: Correlations,
+    /// The weights file and the task's embedding.
+    pub member: Option<(Vec<u8>, TaskEmbedding)>,
+}
+
+/// The confidence of the repeats of one ranker on one task (those with a weights file).
+fn ensemble_confidence(repeats: &[Evaluated]) -> Option<Confidence> {
+    let members: Vec<Member<'_>> = repeats
+        .iter()
+        .filter_map(|e| e.member.as_ref())
+        .filter_map(|(bytes, z)| AnyRanker::load(bytes).ok().map(|ranker| Member { ranker, z: *z }))
+        .collect();
+    confidence(&members)
+}
+
+/// How well ranker `name`'s confidence predicted its realized Spearman over `tasks`.
+fn confidence_summary(tasks: &[TaskResult], name: &str) -> ConfidenceSummary {
+    let rows: Vec<(Confidence, f64)> = tasks
+        .iter()
+        .filter_map(|t| Some((*t.confidence.get(name)?, t.results.get(name)?.spearman_mean)))
+        .filter(|(_, s)| s.is_finite())
+        .collect();
+    let realized: Vec<f64> = rows.iter().map(|r| r.1).collect();
+    let against = |f: fn(&Confidence) -> f64| {
+        spearman(&rows.iter().map(|r| f(&r.0)).collect::<Vec<_>>(), &realized)
+    };
+    let mut by_value = rows.clone();
+    by_value.sort_by(|a, b| a.0.value.total_cmp(&b.0.value));
+    let n = by_value.len();
+    let quartiles = (0..4)
+        .filter_map(|q| {
+            let part = by_value.get(q * n / 4..(q + 1) * n / 4).filter(|p| !p.is_empty())?;
+            Some(ConfidenceQuartile {
+                quartile: q + 1,
+                low: part.first()?.0.value,
+                high: part.last()?.0.value,
+                tasks: part.len(),
+                spearman_mean: mean(&part.iter().map(|r| r.1).collect::<Vec<_>>()),
+            })
+        })
+        .collect();
+    ConfidenceSummary {
+        spearman: against(|c| c.value),
+        first_member_spearman: against(|c| c.first_member),
+        novelty_spearman: against(|c| c.novelty),
+        agreement_spearman: against(|c| c.agreement.unwrap_or(f64::NAN)),
+        top_agreement_spearman: against(|c| c.top_agreement.unwrap_or(f64::NAN)),
+        score_spread_spearman: against(|c| c.score_spread),
+        quartiles,
+    }
 }
 
 /// Fits `kind` without `task` on `data` and correlates its scores of `task`'s runs with their
@@ -251,7 +378,7 @@ pub fn evaluate_one(
     kind: RankerKind,
     base: &FitConfig,
     seed: u64,
-) -> Result<Correlations> {
+) -> Result<Evaluated> {
     let train = data.without(task);
     let held = data.task(task).ok_or_else(|| EvalError::UnknownTask(task.to_owned()))?;
     let fitted = kind.fit(&train, base, seed)?;
@@ -263,9 +390,62 @@ pub fn evaluate_one(
         })?;
     let predicted: Vec<f64> = scores.iter().map(|&s| f64::from(s)).collect();
     let actual: Vec<f64> = held.runs.iter().map(|r| f64::from(r.target)).collect();
-    Ok(Correlations {
+    let correlations = Correlations {
         spearman: spearman(&predicted, &actual),
         pearson: pearson(&predicted, &actual),
         kendall: kendall(&predicted, &actual),
-    })
+    };
+    // Only a ranker reading what a device reads has a weights file to be an ensemble member.
+    let member = if matches!(kind, RankerKind::Loss(_)) && config.inputs == TaskInputs::PRODUCT {
+        let meta = WeightsMeta { database_hash: "", note: "leave-one-task-out", created_unix: 0 };
+        let bytes = fitted_weights_bytes_for(&train, &fitted, &meta)?;
+        let z = match AnyRanker::load(&bytes).map_err(crate::search::SearchError::from)? {
+            AnyRanker::Tiny(r) => task_embedding(r.network(), held, TaskInputs::PRODUCT),
+            AnyRanker::Paper(r) => task_embedding(r.network(), held, TaskInputs::PRODUCT),
+        };
+        Some((bytes, z))
+    } else {
+        None
+    };
+    Ok(Evaluated { correlations, member })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_confidence_summary_correlates_and_splits_into_quartiles() {
+        // Eight tasks whose realized Spearman rises with the confidence, except one swap.
+        let realized = [0.1, 0.2, 0.4, 0.3, 0.5, 0.6, 0.7, 0.8];
+        let tasks: Vec<TaskResult> = realized
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| TaskResult {
+                task: format!("t{i}"),
+                runs: 10,
+                noise_ceiling: None,
+                results: BTreeMap::from([(
+                    "linear".to_owned(),
+                    RankerResult { spearman_mean: s, ..Default::default() },
+                )]),
+                confidence: BTreeMap::from([(
+                    "linear".to_owned(),
+                    Confidence { value: i as f64 / 8.0, novelty: 1.0, ..Default::default() },
+                )]),
+            })
+            .collect();
+        let c = confidence_summary(&tasks, "linear");
+        assert!((c.spearman - (1.0 - 6.0 * 2.0 / (8.0 * 63.0))).abs() < 1e-12, "{c:?}");
+        assert!(
+            c.novelty_spearman == 0.0 || c.novelty_spearman.is_nan(),
+            "a constant part correlates with nothing"
+        );
+        assert_eq!(c.quartiles.len(), 4);
+        assert_eq!(c.quartiles.iter().map(|q| q.tasks).sum::<usize>(), 8);
+        assert!((c.quartiles[0].spearman_mean - 0.15).abs() < 1e-12);
+        assert!((c.quartiles[3].spearman_mean - 0.75).abs() < 1e-12);
+        assert!((c.quartiles[1].low - 0.25).abs() < 1e-12);
+    }
 }

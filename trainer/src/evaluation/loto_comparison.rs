@@ -82,6 +82,7 @@ mod tests {
             pearson_mean: 0.0,
             kendall_mean: 0.0,
             wins_over_agnostic: None,
+            confidence: None,
         };
         LotoReport {
             preset: "tiny".into(),
@@ -95,11 +96,13 @@ mod tests {
                     runs: 10,
                     noise_ceiling: None,
                     results: BTreeMap::from([("linear".to_owned(), result(s))]),
+                    confidence: BTreeMap::new(),
                 })
                 .collect(),
             summary: BTreeMap::from([("linear".to_owned(), summary)]),
             mean_noise_ceiling: None,
             paired: Vec::new(),
+            confidence_spearman: None,
         }
     }
 

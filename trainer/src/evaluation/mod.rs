@@ -10,7 +10,6 @@ pub mod loto;
 pub mod loto_comparison;
 pub mod paired;
 pub mod projection;
-pub mod rank_stats;
 pub mod ranker_kind;
 pub mod report;
 pub mod search_eval;

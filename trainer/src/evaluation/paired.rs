@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::rank_stats::mean;
+use crate::rank_stats::mean;
 use crate::rng::Rng;
 
 /// Bootstrap resamples of the tasks.

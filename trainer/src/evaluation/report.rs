@@ -11,13 +11,13 @@ use rayon::prelude::*;
 
 use super::error::{EvalError, Result};
 use super::projection::{pca_2d, tsne_2d};
-use super::rank_stats::spearman;
 use super::svg_plot::{bars, histogram, lines, scatter};
 use super::{LotoReport, RankerKind};
 use crate::fit::{
     FitConfig, FitData, FitResult, SampleBatch, TaskInputs, embedding, hinge, le_params,
     score_task_runs, set_forward,
 };
+use crate::rank_stats::spearman;
 use crate::rng::{Rng, derive_seed};
 
 /// A report being written: markdown text and the SVG files beside it.

@@ -15,13 +15,15 @@ use super::budget_eval::{
 };
 use super::error::Result;
 use super::paired::Paired;
-use super::rank_stats::{mean, median, std_dev};
 use crate::child::discrete_arch::spec_to_logits;
 use crate::child::{ChildConfig, PreparedTask, prepare, train_child};
 use crate::database::Database;
 use crate::fit::{FitConfig, FitData, WeightsMeta, fitted_weights_bytes_for};
+use crate::rank_stats::{mean, median, std_dev};
 use crate::rng::derive_seed;
-use crate::search::{SampleSource, SearchOutput, ShortlistRequest, search, search_shortlisted};
+use crate::search::{
+    SampleSource, SearchOptions, SearchOutput, ShortlistRequest, search, search_with_options,
+};
 use crate::task::Task;
 
 /// What to evaluate.
@@ -207,12 +209,8 @@ pub fn find_and_measure(
         k: settings.shortlist.iter().copied().max().unwrap_or(0),
         min_distance: settings.shortlist_distance,
     };
-    let found = search_shortlisted(
-        &weights,
-        SampleSource::Task(held.task, held.rows),
-        &archrank_core::Budget::UNLIMITED,
-        request,
-    )?;
+    let options = SearchOptions { shortlist: request, ..SearchOptions::default() };
+    let found = search_with_options(&weights, SampleSource::Task(held.task, held.rows), &options)?;
     let discrete = spec_to_logits(&found.discrete, train_data.preset)?;
     let runs = |u: &[f32]| -> Vec<(f64, f64)> {
         (0..settings.child_seeds)

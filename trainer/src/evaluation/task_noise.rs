@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::rank_stats::{mean, spearman, std_dev};
 use crate::database::{Purpose, RunRecord};
+use crate::rank_stats::{mean, spearman, std_dev};
 
 /// Measurement noise of one task.
 #[derive(Clone, Debug, Serialize)]

@@ -1,6 +1,10 @@
 //! The host side of the online phase: load a weights file of either preset, embed a task with the
 //! core, run the core's search and describe the result (soft mixture, discrete form, why).
 
+pub mod confidence;
+
+use confidence::{Confidence, Member, confidence};
+
 use archrank_core::architecture::{option_label, softmax};
 use archrank_core::search_report::{Request, write_result};
 use archrank_core::shortlist::SHORTLIST_MIN_DISTANCE;
@@ -109,6 +113,8 @@ pub struct SearchOutput {
     /// Distinct discrete architectures, best first (the first is `discrete`); empty unless a
     /// shortlist was asked for.
     pub shortlist: Vec<ShortlistEntry>,
+    /// How much to trust the choice (`null` when the ensemble's presets differ).
+    pub confidence: Option<Confidence>,
     /// The exact `result` lines the firmware prints for the same inputs.
     pub golden: String,
 }
@@ -190,6 +196,12 @@ pub struct ShortlistRequest {
     pub min_distance: usize,
 }
 
+impl Default for ShortlistRequest {
+    fn default() -> Self {
+        Self::NONE
+    }
+}
+
 impl ShortlistRequest {
     /// No shortlist.
     pub const NONE: Self = Self { k: 0, min_distance: SHORTLIST_MIN_DISTANCE };
@@ -262,8 +274,20 @@ fn search_with<P: Preset>(
                 cost: c.cost,
             })
             .collect(),
+        confidence: None,
         golden,
     })
+}
+
+/// What a search is asked for beyond the task.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SearchOptions<'a> {
+    /// The device's limits.
+    pub budget: Budget,
+    /// The shortlist asked for.
+    pub shortlist: ShortlistRequest,
+    /// Weights files of further rankers fitted with other seeds: the confidence's ensemble.
+    pub ensemble: &'a [Vec<u8>],
 }
 
 /// Searches an architecture for the samples of `source` within `budget` with the weights in
@@ -276,22 +300,37 @@ pub fn search(
     source: SampleSource<'_>,
     budget: &Budget,
 ) -> Result<SearchOutput, SearchError> {
-    search_shortlisted(bytes, source, budget, ShortlistRequest::NONE)
+    search_with_options(bytes, source, &SearchOptions { budget: *budget, ..Default::default() })
 }
 
 /// [`search`], with a shortlist of distinct discrete architectures (the core's
-/// [`Ranker::shortlist_within`]); the answer is the same.
+/// [`Ranker::shortlist_within`]; the answer is the same) and the confidence of the choice, from
+/// the ranker and `options.ensemble`.
 ///
 /// # Errors
-/// As [`search`].
-pub fn search_shortlisted(
+/// As [`search`]; an ensemble member's invalid weights file or refused samples too.
+pub fn search_with_options(
     bytes: &[u8],
     source: SampleSource<'_>,
-    budget: &Budget,
-    shortlist: ShortlistRequest,
+    options: &SearchOptions<'_>,
 ) -> Result<SearchOutput, SearchError> {
-    match AnyRanker::load(bytes)? {
-        AnyRanker::Tiny(r) => search_with(&r, source, budget, shortlist),
-        AnyRanker::Paper(r) => search_with(&r, source, budget, shortlist),
+    let primary = AnyRanker::load(bytes)?;
+    let mut output = match &primary {
+        AnyRanker::Tiny(r) => search_with(r, source, &options.budget, options.shortlist),
+        AnyRanker::Paper(r) => search_with(r, source, &options.budget, options.shortlist),
+    }?;
+    let mut members = Vec::with_capacity(1 + options.ensemble.len());
+    for ranker in
+        std::iter::once(Ok(primary)).chain(options.ensemble.iter().map(|b| AnyRanker::load(b)))
+    {
+        let ranker = ranker?;
+        let z = match &ranker {
+            AnyRanker::Tiny(r) => source.embed(r.network()),
+            AnyRanker::Paper(r) => source.embed(r.network()),
+        }
+        .map_err(|e| SearchError::Encode { task: source.name().to_owned(), source: e })?;
+        members.push(Member { ranker, z });
     }
+    output.confidence = confidence(&members);
+    Ok(output)
 }

@@ -79,3 +79,41 @@ fn choose_writes_the_best_candidate_by_validation_and_predict_runs_it() {
     let err = fails(&["choose", "--weights", &weights, "--task", iris, "--max-params", "10"]);
     assert!(err.contains("least"), "{err}");
 }
+
+#[test]
+fn search_reports_a_confidence_over_the_ensemble_and_names_a_bad_member() {
+    let weights = bundled_ranker();
+    let seeds: Vec<String> = [1, 2]
+        .iter()
+        .map(|s| {
+            weights.replace("default-ranker.postcard", &format!("default-ranker-seed{s}.postcard"))
+        })
+        .collect();
+    let wine = tasks_dir().join("wine.csv");
+    let wine = wine.to_str().unwrap();
+    let ensemble = seeds.join(",");
+    let out: serde_json::Value = serde_json::from_str(&ok(&[
+        "search",
+        "--weights",
+        &weights,
+        "--task",
+        wine,
+        "--ensemble",
+        &ensemble,
+        "--json",
+    ]))
+    .unwrap();
+    let c = &out["confidence"];
+    assert_eq!(c["members"], 3, "{c}");
+    let agreement = c["agreement"].as_f64().unwrap();
+    assert!(agreement > 0.5 && agreement <= 1.0, "rankers fitted alike mostly agree: {c}");
+    let value = c["value"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&value), "{c}");
+    let alone: serde_json::Value =
+        serde_json::from_str(&ok(&["search", "--weights", &weights, "--task", wine, "--json"]))
+            .unwrap();
+    assert_eq!(alone["confidence"]["members"], 1);
+    assert_eq!(alone["confidence"]["value"], c["first_member"], "the first member alone");
+    let err = fails(&["search", "--weights", &weights, "--task", wine, "--ensemble", wine]);
+    assert!(err.contains("wine.csv") && err.contains("not an archrank weights file"), "{err}");
+}

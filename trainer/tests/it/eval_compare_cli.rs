@@ -26,6 +26,7 @@ fn loto_json(dir: &std::path::Path, name: &str, tasks: &[(&str, f64)]) -> String
                         ((*k).to_owned(), RankerResult { spearman_mean: s, ..Default::default() })
                     })
                     .collect(),
+                confidence: BTreeMap::new(),
             })
             .collect(),
         summary: ["linear", "meta_features"]
@@ -34,6 +35,7 @@ fn loto_json(dir: &std::path::Path, name: &str, tasks: &[(&str, f64)]) -> String
             .collect::<BTreeMap<_, _>>(),
         mean_noise_ceiling: None,
         paired: Vec::new(),
+        confidence_spearman: None,
     };
     let path = dir.join(name);
     std::fs::write(&path, serde_json::to_string(&report).unwrap()).unwrap();

@@ -1,0 +1,210 @@
+//! The confidence of a choice, from what is known without training: how far the task's embedding
+//! lies from the training tasks (relative to their spacing, [`Ranker::novelty`]) and how much an
+//! ensemble of rankers fitted with different seeds agrees on the candidates (the distinct top
+//! architectures of the training tasks).
+
+use archrank_core::{AnyRanker, Preset, Ranker, TaskEmbedding};
+use serde::{Deserialize, Serialize};
+
+use crate::rank_stats::{mean, spearman, std_dev};
+
+/// How much to trust a choice, with its parts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Confidence {
+    /// From 0 (no reason to trust the ranking) to 1: the agreement (0 when below 0, or 1
+    /// without an ensemble) shrunk by the novelty beyond 1, `agreement / max(1, novelty)`.
+    pub value: f64,
+    /// Mean over the members of [`Ranker::novelty`]: the nearest training task's distance over
+    /// the training tasks' typical spacing.
+    pub novelty: f64,
+    /// Mean Spearman between every two members' scores of the candidates; none with one member.
+    pub agreement: Option<f64>,
+    /// Mean share of the top 5 candidates every two members have in common; none with one member.
+    pub top_agreement: Option<f64>,
+    /// Mean over the members of the standard deviation of their scores of the candidates: how
+    /// much the ranker expects the choice to matter on this task.
+    pub score_spread: f64,
+    /// Mean over the members of the share of training tasks (at their stored embeddings) whose
+    /// score spread is below this task's.
+    pub spread_percentile: f64,
+    /// The first member's spread percentile alone: the confidence without an ensemble.
+    pub first_member: f64,
+    /// Rankers in the ensemble.
+    pub members: usize,
+}
+
+/// One ranker of an ensemble with its embedding of the task.
+pub struct Member<'a> {
+    /// The ranker.
+    pub ranker: AnyRanker<'a>,
+    /// The task's embedding by this ranker's encoder.
+    pub z: TaskEmbedding,
+}
+
+fn table_archs<P: Preset>(r: &Ranker<'_, P>) -> Vec<Vec<f32>> {
+    let tasks = r.tasks();
+    (0..tasks.arch_count())
+        .map(|i| {
+            let mut u = vec![0.0; P::ARCH_DIM];
+            tasks.arch_into(i, P::ARCH_DIM, &mut u);
+            u
+        })
+        .collect()
+}
+
+fn scores<P: Preset>(r: &Ranker<'_, P>, z: &TaskEmbedding, archs: &[Vec<f32>]) -> Vec<f64> {
+    let scorer = r.network().scorer(z);
+    archs.iter().map(|u| f64::from(scorer.score(u))).collect()
+}
+
+/// The share of `r`'s training tasks whose score spread over `archs` is below `spread` (ties
+/// count half).
+fn spread_percentile<P: Preset>(r: &Ranker<'_, P>, archs: &[Vec<f32>], spread: f64) -> f64 {
+    let tasks = r.tasks();
+    let below: f64 = (0..tasks.len())
+        .map(|i| {
+            let other = std_dev(&scores(r, &tasks.embedding(i), archs));
+            if other < spread {
+                1.0
+            } else if other == spread {
+                0.5
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    below / tasks.len().max(1) as f64
+}
+
+/// Indices of the `k` best scores.
+fn top(scores: &[f64], k: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    order.truncate(k);
+    order
+}
+
+/// The candidates: the first member's distinct top architectures.
+fn candidates(first: &AnyRanker<'_>) -> Vec<Vec<f32>> {
+    match first {
+        AnyRanker::Tiny(r) => table_archs(r),
+        AnyRanker::Paper(r) => table_archs(r),
+    }
+}
+
+/// The confidence of `members`' choice for one task; `None` without members or when their presets
+/// differ.
+#[must_use]
+pub fn confidence(members: &[Member<'_>]) -> Option<Confidence> {
+    let first = members.first()?;
+    if members.iter().any(|m| m.ranker.preset() != first.ranker.preset()) {
+        return None;
+    }
+    let archs = candidates(&first.ranker);
+    let scored: Vec<Vec<f64>> = members
+        .iter()
+        .map(|m| match &m.ranker {
+            AnyRanker::Tiny(r) => scores(r, &m.z, &archs),
+            AnyRanker::Paper(r) => scores(r, &m.z, &archs),
+        })
+        .collect();
+    let novelty = mean(
+        &members
+            .iter()
+            .map(|m| match &m.ranker {
+                AnyRanker::Tiny(r) => f64::from(r.novelty(&m.z)),
+                AnyRanker::Paper(r) => f64::from(r.novelty(&m.z)),
+            })
+            .collect::<Vec<_>>(),
+    );
+    let mut pairs = Vec::new();
+    let mut overlaps = Vec::new();
+    for (i, a) in scored.iter().enumerate() {
+        for b in &scored[i + 1..] {
+            pairs.push(spearman(a, b));
+            let (ta, tb) = (top(a, TOP_CANDIDATES), top(b, TOP_CANDIDATES));
+            let common = ta.iter().filter(|x| tb.contains(x)).count();
+            overlaps.push(common as f64 / ta.len().max(1) as f64);
+        }
+    }
+    let agreement = (!pairs.is_empty()).then(|| mean(&pairs));
+    let top_agreement = (!overlaps.is_empty()).then(|| mean(&overlaps));
+    let spreads: Vec<f64> = scored.iter().map(|s| std_dev(s)).collect();
+    let percentiles: Vec<f64> = members
+        .iter()
+        .zip(&spreads)
+        .map(|(m, &spread)| match &m.ranker {
+            AnyRanker::Tiny(r) => spread_percentile(r, &archs, spread),
+            AnyRanker::Paper(r) => spread_percentile(r, &archs, spread),
+        })
+        .collect();
+    let spread_percentile = mean(&percentiles);
+    Some(Confidence {
+        value: spread_percentile,
+        novelty,
+        agreement,
+        top_agreement,
+        score_spread: mean(&spreads),
+        spread_percentile,
+        first_member: percentiles.first().copied().unwrap_or(f64::NAN),
+        members: members.len(),
+    })
+}
+
+/// The top candidates whose overlap between members is [`Confidence::top_agreement`].
+const TOP_CANDIDATES: usize = 5;
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use archrank_core::fixture::{pseudo_random, random_weights};
+    use archrank_core::{Paper, Tiny};
+
+    fn z(seed: u64) -> TaskEmbedding {
+        TaskEmbedding::from_iterator(pseudo_random(seed, 50, 0.8))
+    }
+
+    #[test]
+    fn one_ranker_alone_has_no_agreement_and_its_own_percentile() {
+        let bytes = random_weights::<Tiny>(5, 8);
+        let members = [Member { ranker: AnyRanker::load(&bytes).unwrap(), z: z(1) }];
+        let c = confidence(&members).unwrap();
+        assert_eq!(c.members, 1);
+        assert!(c.agreement.is_none() && c.top_agreement.is_none());
+        assert!((0.0..=1.0).contains(&c.value), "{c:?}");
+        assert_eq!(c.value.to_bits(), c.first_member.to_bits());
+        assert!(c.score_spread > 0.0 && c.novelty > 0.0);
+    }
+
+    #[test]
+    fn identical_members_agree_fully_and_a_wider_spread_ranks_higher() {
+        let bytes = random_weights::<Tiny>(5, 8);
+        let twin = |zz: TaskEmbedding| {
+            [0, 1].map(|_| Member { ranker: AnyRanker::load(&bytes).unwrap(), z: zz })
+        };
+        let c = confidence(&twin(z(1))).unwrap();
+        assert!((c.agreement.unwrap() - 1.0).abs() < 1e-12);
+        assert!((c.top_agreement.unwrap() - 1.0).abs() < 1e-12);
+        // The percentile is monotone in the spread: among many embeddings, more spread never
+        // means a lower percentile.
+        let mut seen: Vec<(f64, f64)> = (0..12)
+            .map(|s| confidence(&twin(z(s))).unwrap())
+            .map(|c| (c.score_spread, c.value))
+            .collect();
+        seen.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert!(seen.windows(2).all(|w| w[0].1 <= w[1].1), "{seen:?}");
+    }
+
+    #[test]
+    fn members_of_different_presets_give_no_confidence() {
+        let tiny = random_weights::<Tiny>(5, 8);
+        let paper = random_weights::<Paper>(5, 8);
+        let members = [
+            Member { ranker: AnyRanker::load(&tiny).unwrap(), z: z(1) },
+            Member { ranker: AnyRanker::load(&paper).unwrap(), z: z(1) },
+        ];
+        assert!(confidence(&members).is_none());
+        assert!(confidence(&[]).is_none());
+    }
+}
