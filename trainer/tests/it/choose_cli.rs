@@ -117,3 +117,31 @@ fn search_reports_a_confidence_over_the_ensemble_and_names_a_bad_member() {
     let err = fails(&["search", "--weights", &weights, "--task", wine, "--ensemble", wine]);
     assert!(err.contains("wine.csv") && err.contains("not an archrank weights file"), "{err}");
 }
+
+#[test]
+fn the_bundled_ranker_and_its_ensemble_are_the_readmes_fits() {
+    let dir = tempfile::tempdir().unwrap();
+    let weights = bundled_ranker();
+    let db = weights.replace("default-ranker.postcard", "default.sqlite");
+    for seed in ["0", "1", "2"] {
+        let out = dir.path().join(format!("seed{seed}.postcard"));
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_archrank"))
+            .env("SOURCE_DATE_EPOCH", "1764547200")
+            .args(["fit", "--db", &db, "--exclude-task", "wheat_seeds", "--seed", seed, "--quiet"])
+            .arg("-o")
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let bundled = if seed == "0" {
+            weights.clone()
+        } else {
+            weights
+                .replace("default-ranker.postcard", &format!("default-ranker-seed{seed}.postcard"))
+        };
+        assert!(
+            std::fs::read(&out).unwrap() == std::fs::read(&bundled).unwrap(),
+            "{bundled} is not the README's fit with --seed {seed}: refit it"
+        );
+    }
+}
