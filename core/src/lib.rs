@@ -23,7 +23,9 @@
 //!    task-specific residual ([`RankerForm`]). The result carries u*, its score, its
 //!    [`Discrete`] form, the nearest tasks and the start it came from.
 //!    [`Ranker::search_within`] respects a device's [`Budget`] (parameters, multiply-adds,
-//!    activation bytes; the cost model is [`cost`]).
+//!    activation bytes; the cost model is [`cost`]); [`Ranker::shortlist_within`] also lists a
+//!    few distinct discrete candidates for a device that can afford some trainings
+//!    ([`shortlist`]), and [`Ranker::novelty`] says how far the task lies from the training tasks.
 //! 5. **Run** the chosen architecture: a model file written by the trainer ([`Model::load`],
 //!    validated once, read in place) predicts a sample with the input module, layers and
 //!    classifier of [`inference`], the same code the trainer's `predict` runs.
