@@ -39,8 +39,11 @@ pub struct Pool {
 
 impl Pool {
     /// Offers `discrete` seen at `score`: raises its entry's score, or enters it when the pool
-    /// has room or it beats the pool's worst.
+    /// has room or it beats the pool's worst. A score that is not finite is ignored.
     pub fn offer(&mut self, discrete: &Discrete, score: f32) {
+        if !score.is_finite() {
+            return;
+        }
         if let Some(at) = self.entries.iter().position(|(d, _)| d == discrete) {
             if let Some(entry) = self.entries.get_mut(at)
                 && score > entry.1
@@ -98,13 +101,13 @@ impl Pool {
         let mut taken = [false; SHORTLIST_POOL];
         let mut out: heapless::Vec<(Discrete, f32), MAX_SHORTLIST> = heapless::Vec::new();
         for relaxed in [false, true] {
-            for (i, (d, score)) in self.entries.iter().enumerate() {
+            for ((d, score), taken) in self.entries.iter().zip(taken.iter_mut()) {
                 if out.len() >= k {
                     return out;
                 }
                 let far = out.iter().all(|(o, _)| o.differing_choices(d) >= min_distance);
-                if !taken[i] && (relaxed || far) {
-                    taken[i] = true;
+                if !*taken && (relaxed || far) {
+                    *taken = true;
                     let _ = out.push((d.clone(), *score));
                 }
             }
@@ -131,6 +134,8 @@ mod tests {
         pool.offer(&d("m1/relu8/skip/skip"), 0.3);
         pool.offer(&d("m0/relu8/skip/skip"), 0.5);
         pool.offer(&d("m0/relu8/skip/skip"), 0.2);
+        pool.offer(&d("m2/relu8/skip/skip"), f32::NAN);
+        pool.offer(&d("m0/relu8/skip/skip"), f32::INFINITY);
         let all = pool.select(MAX_SHORTLIST, 0);
         assert_eq!(all.len(), 2);
         assert_eq!(all[0], (d("m0/relu8/skip/skip"), 0.5));

@@ -127,10 +127,14 @@ impl<'a> TaskTable<'a> {
         self.arch_into(usize::from(index), arch_dim, u);
     }
 
-    /// Writes the `index`-th distinct architecture (logits, below [`Self::arch_count`]) into `u`.
+    /// Writes the `index`-th distinct architecture (logits) into `u`; zeros when `index` is not
+    /// below [`Self::arch_count`].
     pub fn arch_into(&self, index: usize, arch_dim: usize, u: &mut [f32]) {
-        let start = index * arch_dim;
-        let stored = self.archs.get(start..start + arch_dim).unwrap_or(&[]);
+        let stored = index
+            .checked_mul(arch_dim)
+            .and_then(|start| self.archs.get(start..start.checked_add(arch_dim)?))
+            .unwrap_or(&[]);
+        u.iter_mut().for_each(|v| *v = 0.0);
         for (dst, b) in u.iter_mut().zip(stored) {
             *dst = f32::from_le_bytes(*b);
         }

@@ -1,6 +1,14 @@
 //! Rank and moment statistics for the evaluations: Spearman, Pearson, Kendall's tau-b, mean
 //! and standard deviation.
 
+/// The index of the largest value, the earliest on ties, NaN counting as the least; `None` for
+/// an empty slice. How a candidate is kept by validation accuracy.
+#[must_use]
+pub fn best_index(values: &[f64]) -> Option<usize> {
+    let key = |v: f64| if v.is_nan() { f64::NEG_INFINITY } else { v };
+    (0..values.len()).reduce(|best, i| if key(values[i]) > key(values[best]) { i } else { best })
+}
+
 /// Arithmetic mean (NaN for an empty slice).
 #[must_use]
 pub fn mean(values: &[f64]) -> f64 {
@@ -102,6 +110,14 @@ pub fn kendall(x: &[f64], y: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn best_index_keeps_the_earliest_of_the_largest_and_never_a_nan() {
+        assert_eq!(best_index(&[0.5, 0.7, 0.7]), Some(1));
+        assert_eq!(best_index(&[f64::NAN, 0.1]), Some(1));
+        assert_eq!(best_index(&[f64::NAN]), Some(0));
+        assert_eq!(best_index(&[]), None);
+    }
 
     // Reference values computed independently with SciPy 1.17.1 (scipy.stats.spearmanr, pearsonr,
     // kendalltau with its default tau-b):

@@ -7,11 +7,11 @@ use serde::Serialize;
 
 use crate::child::ChildConfig;
 use crate::cli::ChooseArgs;
-use crate::commands::search::read_weights;
-use crate::commands::search::{confidence_line, read_ensemble};
+use crate::commands::search::{confidence_line, read_ensemble, read_weights};
 use crate::commands::task_source::load_task;
 use crate::deploy::{TrainedModel, accuracy, predict_rows, train_model};
 use crate::output::{print, print_json, table};
+use crate::rank_stats::best_index;
 use crate::search::{
     SampleSource, SearchOptions, ShortlistEntry, ShortlistRequest, search_with_options,
 };
@@ -34,10 +34,11 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
     let weights = read_weights(&args.weights)?;
     let (task, split, plan) = load_task(&args.source)?;
     let columns = plan.map(|p| serde_json::to_string(&p)).transpose()?.unwrap_or_default();
-    let ensemble = read_ensemble(&args.ensemble)?;
+    let ensemble = read_ensemble(&args.ensemble, &weights)?;
     let options = SearchOptions {
         budget: args.budget.budget(),
         shortlist: ShortlistRequest::of(usize::from(args.trainings)),
+        confidence: true,
         ensemble: &ensemble,
     };
     let found = search_with_options(&weights, SampleSource::Task(&task, &split.train), &options)
@@ -54,15 +55,8 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
         trained.push(Trained { candidate, validation_accuracy, model });
     }
     // The best by validation accuracy; the better-ranked on ties.
-    let kept = (0..trained.len())
-        .reduce(|best, i| {
-            if trained[i].validation_accuracy > trained[best].validation_accuracy {
-                i
-            } else {
-                best
-            }
-        })
-        .context("the shortlist is empty")?;
+    let validation: Vec<f64> = trained.iter().map(|t| t.validation_accuracy).collect();
+    let kept = best_index(&validation).context("the shortlist is empty")?;
     let bytes = &trained[kept].model.bytes;
     let model = Model::load(bytes).context("the written model does not load")?;
     let test_accuracy = accuracy(&predict_rows(&model, &task, &split.test)?);

@@ -16,8 +16,7 @@ use crate::evaluation::baselines::{baselines, run_table};
 use crate::evaluation::report::{Report, held_out_scores, predicted_vs_actual};
 use crate::evaluation::search_eval::{HeldOut, SearchEvalSettings, find_and_measure, kept_tests};
 use crate::evaluation::svg_plot::histogram;
-use crate::fit::load_fit_data;
-use crate::fit::{WeightsMeta, fitted_weights_bytes_for};
+use crate::fit::{WeightsMeta, fitted_weights_bytes_for, load_fit_data};
 use crate::output::{note, print, table};
 use crate::rank_stats::{mean, std_dev};
 use crate::search::{SampleSource, SearchOptions, search_with_options};
@@ -75,7 +74,8 @@ pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
             Ok(fitted_weights_bytes_for(&train, &fitted, &meta)?)
         })
         .collect::<Result<_>>()?;
-    let options = SearchOptions { ensemble: &ensemble, ..SearchOptions::default() };
+    let options =
+        SearchOptions { confidence: true, ensemble: &ensemble, ..SearchOptions::default() };
     let confidence =
         search_with_options(&outcome.weights, SampleSource::Task(&task, &split.train), &options)?
             .confidence;

@@ -353,7 +353,10 @@ pub fn search_markdown(report: &SearchEvalReport) -> String {
         .map(|f| f.shortlist.iter().map(|s| s.k).collect())
         .unwrap_or_default();
     for (i, k) in sizes.iter().enumerate() {
-        let _ = write!(md, "\n| shortlist_{k}: best of its first {k} trained, by validation |");
+        let _ = write!(
+            md,
+            "\n| shortlist_{k}: best by validation of its first {k} (fewer when the search saw fewer) |"
+        );
         for f in report.summary.found.values() {
             match f.shortlist.get(i) {
                 Some(s) => {

@@ -3,14 +3,12 @@
 use anyhow::{Context, Result, bail};
 use archrank_core::{AnyRanker, SamplesFile};
 
-use crate::search::confidence::Confidence;
-
-use crate::cli::EnsembleArgs;
-use crate::cli::{ExportSamplesArgs, InspectArgs, SearchArgs};
+use crate::cli::{EnsembleArgs, ExportSamplesArgs, InspectArgs, SearchArgs};
 use crate::commands::task_source::{csv_task, load_task, split_rows};
 use crate::commands::tasks::{column_plan_table, csv_summary};
 use crate::database::Database;
 use crate::output::{print, print_json, table};
+use crate::search::confidence::Confidence;
 use crate::search::{
     SampleSource, SearchOptions, SearchOutput, ShortlistRequest, search_with_options,
 };
@@ -23,13 +21,23 @@ pub(crate) fn read_weights(path: &std::path::Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read weights file {}", path.display()))
 }
 
-/// Reads and validates the ensemble's weights files, naming a bad one.
-pub(crate) fn read_ensemble(args: &EnsembleArgs) -> Result<Vec<Vec<u8>>> {
+/// Reads and validates the ensemble's weights files, naming a bad one or one fitted for another
+/// preset than `primary`'s (the weights file of `--weights`).
+pub(crate) fn read_ensemble(args: &EnsembleArgs, primary: &[u8]) -> Result<Vec<Vec<u8>>> {
+    let preset = AnyRanker::load(primary).ok().map(|r| r.preset());
     args.ensemble
         .iter()
         .map(|path| {
             let bytes = read_weights(path)?;
-            AnyRanker::load(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let member =
+                AnyRanker::load(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            if let Some(preset) = preset.filter(|&p| p != member.preset()) {
+                bail!(
+                    "{}: a {} ranker cannot join an ensemble of {preset} rankers (--weights)",
+                    path.display(),
+                    member.preset()
+                );
+            }
             Ok(bytes)
         })
         .collect()
@@ -37,10 +45,11 @@ pub(crate) fn read_ensemble(args: &EnsembleArgs) -> Result<Vec<Vec<u8>>> {
 
 pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
     let bytes = read_weights(&args.weights)?;
-    let ensemble = read_ensemble(&args.ensemble)?;
+    let ensemble = read_ensemble(&args.ensemble, &bytes)?;
     let options = SearchOptions {
         budget: args.budget.budget(),
         shortlist: ShortlistRequest::of(usize::from(args.shortlist)),
+        confidence: true,
         ensemble: &ensemble,
     };
     let mut plan: Option<ColumnPlan> = None;
@@ -135,7 +144,7 @@ pub(crate) fn confidence_line(c: &Confidence) -> String {
         format!("{} rankers agree at Spearman {a:.2}", c.members)
     });
     format!(
-        "confidence {:.2}: the ranker separates the candidates more here than on {:.0} % of its training tasks (leave-one-task-out: the more, the better its ranking); novelty {:.2} (nearest training task over their typical spacing); {agreement}\n",
+        "confidence {:.2}: the ranker tells the training tasks' top architectures apart better here than on {:.0} % of its training tasks (the better, the more its ranking was worth when tasks were held out); novelty {:.2} (nearest training task over their typical spacing); {agreement}\n",
         c.value,
         100.0 * c.value,
         c.novelty

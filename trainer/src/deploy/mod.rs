@@ -11,6 +11,7 @@ use archrank_core::{Discrete, LayerChoice, Model, PredictError};
 use rayon::prelude::*;
 
 use crate::child::{ChildConfig, ChildOutcome, Mixing, ModuleFeatures, prepare, train_mixed};
+use crate::rank_stats::best_index;
 use crate::rng::derive_seed;
 use crate::task::{Features, Split, Task};
 
@@ -53,12 +54,8 @@ pub fn train_model(
             (outcome, net.discrete_weights(arch))
         })
         .collect();
-    let mut kept = 0;
-    for (i, (o, _)) in runs.iter().enumerate() {
-        if o.validation_accuracy > runs[kept].0.validation_accuracy {
-            kept = i;
-        }
-    }
+    let validation: Vec<f64> = runs.iter().map(|(o, _)| o.validation_accuracy).collect();
+    let kept = best_index(&validation).unwrap_or(0);
     let (outcome, weights) = &runs[kept];
     let numeric = match prepared.features() {
         ModuleFeatures::Dense(_, inputs) => inputs.get(usize::from(arch.module)).cloned(),

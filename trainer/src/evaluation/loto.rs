@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use archrank_core::LossKind;
+use archrank_core::{AnyRanker, LossKind, TaskEmbedding};
 
 use super::RankerKind;
 use super::error::{EvalError, Result};
@@ -17,8 +17,8 @@ use crate::fit::{
     score_task_runs, task_embedding,
 };
 use crate::rank_stats::{kendall, mean, pearson, spearman, std_dev};
+use crate::search::SearchError;
 use crate::search::confidence::{Confidence, Member, confidence};
-use archrank_core::{AnyRanker, TaskEmbedding};
 
 /// What to evaluate.
 #[derive(Clone, Debug)]
@@ -222,9 +222,12 @@ pub fn run_loto(
             let kinds = per_task.remove(t).unwrap_or_default();
             let confidence = kinds
                 .iter()
-                .filter_map(|(k, reps)| ensemble_confidence(reps).map(|c| (k.clone(), c)))
-                .collect();
-            TaskResult {
+                .filter_map(|(k, reps)| match ensemble_confidence(reps) {
+                    Ok(c) => c.map(|c| Ok((k.clone(), c))),
+                    Err(e) => Some(Err(e)),
+                })
+                .collect::<Result<_>>()?;
+            Ok(TaskResult {
                 task: t.clone(),
                 runs: data.task(t).map_or(0, |ft| ft.runs.len()),
                 noise_ceiling: noise.get(t).copied(),
@@ -240,21 +243,23 @@ pub fn run_loto(
                     })
                     .collect(),
                 confidence,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let ceilings: Vec<f64> = tasks.iter().filter_map(|t| t.noise_ceiling).collect();
+    let summary = summarize(&tasks, &settings.kinds);
+    let confidence_spearman = summary
+        .get(LossKind::Linear.name())
+        .and_then(|s| s.confidence.as_ref())
+        .map(|c| c.spearman);
     Ok(LotoReport {
         preset: data.preset.name().to_owned(),
         metric: data.metric.name().to_owned(),
         repeats: settings.repeats,
         steps: settings.base.steps,
-        summary: summarize(&tasks, &settings.kinds),
+        summary,
+        confidence_spearman,
         paired: paired_comparisons(&tasks, &settings.kinds, settings.base.seed),
-        confidence_spearman: tasks
-            .iter()
-            .any(|t| t.confidence.contains_key(LossKind::Linear.name()))
-            .then(|| confidence_summary(&tasks, LossKind::Linear.name()).spearman),
         tasks,
         mean_noise_ceiling: (!ceilings.is_empty()).then(|| mean(&ceilings)),
     })
@@ -321,13 +326,15 @@ pub struct Evaluated {
 }
 
 /// The confidence of the repeats of one ranker on one task (those with a weights file).
-fn ensemble_confidence(repeats: &[Evaluated]) -> Option<Confidence> {
+fn ensemble_confidence(repeats: &[Evaluated]) -> Result<Option<Confidence>> {
     let members: Vec<Member<'_>> = repeats
         .iter()
         .filter_map(|e| e.member.as_ref())
-        .filter_map(|(bytes, z)| AnyRanker::load(bytes).ok().map(|ranker| Member { ranker, z: *z }))
-        .collect();
-    confidence(&members)
+        .map(|(bytes, z)| {
+            AnyRanker::load(bytes).map(|ranker| Member { ranker, z: *z }).map_err(SearchError::from)
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(confidence(&members))
 }
 
 /// How well ranker `name`'s confidence predicted its realized Spearman over `tasks`.
@@ -399,7 +406,7 @@ pub fn evaluate_one(
     let member = if matches!(kind, RankerKind::Loss(_)) && config.inputs == TaskInputs::PRODUCT {
         let meta = WeightsMeta { database_hash: "", note: "leave-one-task-out", created_unix: 0 };
         let bytes = fitted_weights_bytes_for(&train, &fitted, &meta)?;
-        let z = match AnyRanker::load(&bytes).map_err(crate::search::SearchError::from)? {
+        let z = match AnyRanker::load(&bytes).map_err(SearchError::from)? {
             AnyRanker::Tiny(r) => task_embedding(r.network(), held, TaskInputs::PRODUCT),
             AnyRanker::Paper(r) => task_embedding(r.network(), held, TaskInputs::PRODUCT),
         };

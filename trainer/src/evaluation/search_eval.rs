@@ -19,7 +19,7 @@ use crate::child::discrete_arch::spec_to_logits;
 use crate::child::{ChildConfig, PreparedTask, prepare, train_child};
 use crate::database::Database;
 use crate::fit::{FitConfig, FitData, WeightsMeta, fitted_weights_bytes_for};
-use crate::rank_stats::{mean, median, std_dev};
+use crate::rank_stats::{best_index, mean, median, std_dev};
 use crate::rng::derive_seed;
 use crate::search::{
     SampleSource, SearchOptions, SearchOutput, ShortlistRequest, search, search_with_options,
@@ -58,6 +58,9 @@ pub struct ShortlistFound {
     pub test_mean: f64,
     /// As [`Found::normalized_regret`].
     pub normalized_regret: f64,
+    /// Candidates trained, mean over repeats: K unless the search saw fewer distinct
+    /// architectures.
+    pub candidates: f64,
 }
 
 /// A shortlist size's figures over tasks.
@@ -321,10 +324,13 @@ pub fn run_search_eval(
                     let kept: Vec<f64> =
                         mine.iter().flat_map(|o| kept_tests(&o.shortlist, k)).collect();
                     let test_mean = mean(&kept);
+                    let trained: Vec<f64> =
+                        mine.iter().map(|o| o.shortlist.len().min(k) as f64).collect();
                     ShortlistFound {
                         k,
                         test_mean,
                         normalized_regret: normalized_regret(test_mean, &baselines),
+                        candidates: mean(&trained),
                     }
                 })
                 .collect();
@@ -382,14 +388,10 @@ pub fn kept_tests(shortlist: &[(String, Vec<(f64, f64)>)], k: usize) -> Vec<f64>
     let seeds = shortlist.first().map_or(0, |(_, runs)| runs.len());
     (0..seeds)
         .filter_map(|s| {
-            let mut best: Option<(f64, f64)> = None;
-            for (_, runs) in shortlist.iter().take(k) {
-                let &(val, test) = runs.get(s)?;
-                if best.is_none_or(|(v, _)| val > v) {
-                    best = Some((val, test));
-                }
-            }
-            best.map(|(_, test)| test)
+            let runs: Vec<(f64, f64)> =
+                shortlist.iter().take(k).filter_map(|(_, runs)| runs.get(s).copied()).collect();
+            let validation: Vec<f64> = runs.iter().map(|r| r.0).collect();
+            best_index(&validation).and_then(|i| runs.get(i)).map(|r| r.1)
         })
         .collect()
 }

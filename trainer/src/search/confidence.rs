@@ -1,7 +1,9 @@
-//! The confidence of a choice, from what is known without training: how far the task's embedding
-//! lies from the training tasks (relative to their spacing, [`Ranker::novelty`]) and how much an
-//! ensemble of rankers fitted with different seeds agrees on the candidates (the distinct top
-//! architectures of the training tasks).
+//! The confidence of a choice, from what is known without training: how much the ranker tells
+//! the stored architectures (the training tasks' distinct top architectures) apart on this task,
+//! as a percentile among its own training tasks, averaged over an ensemble of rankers fitted with
+//! other seeds. In leave-one-task-out this predicts the ranking's realized Spearman; the parts one
+//! would try first do not (RESULTS.md) and are reported beside it: how far the task lies from the
+//! training tasks ([`Ranker::novelty`]) and how much the ensemble agrees.
 
 use archrank_core::{AnyRanker, Preset, Ranker, TaskEmbedding};
 use serde::{Deserialize, Serialize};
@@ -11,18 +13,20 @@ use crate::rank_stats::{mean, spearman, std_dev};
 /// How much to trust a choice, with its parts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Confidence {
-    /// From 0 (no reason to trust the ranking) to 1: the agreement (0 when below 0, or 1
-    /// without an ensemble) shrunk by the novelty beyond 1, `agreement / max(1, novelty)`.
+    /// From 0 (the ranker tells the stored architectures apart less here than on any training
+    /// task) to 1 (more than on all): [`Self::spread_percentile`].
     pub value: f64,
     /// Mean over the members of [`Ranker::novelty`]: the nearest training task's distance over
     /// the training tasks' typical spacing.
     pub novelty: f64,
-    /// Mean Spearman between every two members' scores of the candidates; none with one member.
+    /// Mean Spearman between every two members' scores of the stored architectures; none with
+    /// one member.
     pub agreement: Option<f64>,
-    /// Mean share of the top 5 candidates every two members have in common; none with one member.
+    /// Mean share of their top 5 stored architectures every two members have in common; none
+    /// with one member.
     pub top_agreement: Option<f64>,
-    /// Mean over the members of the standard deviation of their scores of the candidates: how
-    /// much the ranker expects the choice to matter on this task.
+    /// Mean over the members of the standard deviation of their scores of the stored
+    /// architectures: how much the ranker expects the choice to matter on this task.
     pub score_spread: f64,
     /// Mean over the members of the share of training tasks (at their stored embeddings) whose
     /// score spread is below this task's.
@@ -40,6 +44,9 @@ pub struct Member<'a> {
     /// The task's embedding by this ranker's encoder.
     pub z: TaskEmbedding,
 }
+
+/// The stored architectures whose overlap between members is [`Confidence::top_agreement`].
+const TOP_STORED: usize = 5;
 
 fn table_archs<P: Preset>(r: &Ranker<'_, P>) -> Vec<Vec<f32>> {
     let tasks = r.tasks();
@@ -84,8 +91,8 @@ fn top(scores: &[f64], k: usize) -> Vec<usize> {
     order
 }
 
-/// The candidates: the first member's distinct top architectures.
-fn candidates(first: &AnyRanker<'_>) -> Vec<Vec<f32>> {
+/// The architectures every member scores: the first member's distinct stored top architectures.
+fn stored_archs(first: &AnyRanker<'_>) -> Vec<Vec<f32>> {
     match first {
         AnyRanker::Tiny(r) => table_archs(r),
         AnyRanker::Paper(r) => table_archs(r),
@@ -100,7 +107,7 @@ pub fn confidence(members: &[Member<'_>]) -> Option<Confidence> {
     if members.iter().any(|m| m.ranker.preset() != first.ranker.preset()) {
         return None;
     }
-    let archs = candidates(&first.ranker);
+    let archs = stored_archs(&first.ranker);
     let scored: Vec<Vec<f64>> = members
         .iter()
         .map(|m| match &m.ranker {
@@ -122,7 +129,7 @@ pub fn confidence(members: &[Member<'_>]) -> Option<Confidence> {
     for (i, a) in scored.iter().enumerate() {
         for b in &scored[i + 1..] {
             pairs.push(spearman(a, b));
-            let (ta, tb) = (top(a, TOP_CANDIDATES), top(b, TOP_CANDIDATES));
+            let (ta, tb) = (top(a, TOP_STORED), top(b, TOP_STORED));
             let common = ta.iter().filter(|x| tb.contains(x)).count();
             overlaps.push(common as f64 / ta.len().max(1) as f64);
         }
@@ -150,9 +157,6 @@ pub fn confidence(members: &[Member<'_>]) -> Option<Confidence> {
         members: members.len(),
     })
 }
-
-/// The top candidates whose overlap between members is [`Confidence::top_agreement`].
-const TOP_CANDIDATES: usize = 5;
 
 #[cfg(test)]
 mod tests {

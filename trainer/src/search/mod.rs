@@ -113,7 +113,8 @@ pub struct SearchOutput {
     /// Distinct discrete architectures, best first (the first is `discrete`); empty unless a
     /// shortlist was asked for.
     pub shortlist: Vec<ShortlistEntry>,
-    /// How much to trust the choice (`null` when the ensemble's presets differ).
+    /// How much to trust the choice (`null` unless asked for, or when the ensemble's presets
+    /// differ).
     pub confidence: Option<Confidence>,
     /// The exact `result` lines the firmware prints for the same inputs.
     pub golden: String,
@@ -218,7 +219,7 @@ fn search_with<P: Preset>(
     source: SampleSource<'_>,
     budget: &Budget,
     shortlist: ShortlistRequest,
-) -> Result<SearchOutput, SearchError> {
+) -> Result<(SearchOutput, TaskEmbedding), SearchError> {
     let z = source
         .embed(ranker.network())
         .map_err(|e| SearchError::Encode { task: source.name().to_owned(), source: e })?;
@@ -242,7 +243,7 @@ fn search_with<P: Preset>(
     let request = Request { task: source.name(), samples: source.count(), shape, budget: *budget };
     let _ = write_result(&mut golden, &request, &result);
     let preset = P::LAYOUT.preset;
-    Ok(SearchOutput {
+    let output = SearchOutput {
         preset: preset.name().into(),
         task: source.name().to_owned(),
         samples: source.count(),
@@ -276,7 +277,8 @@ fn search_with<P: Preset>(
             .collect(),
         confidence: None,
         golden,
-    })
+    };
+    Ok((output, z))
 }
 
 /// What a search is asked for beyond the task.
@@ -286,7 +288,11 @@ pub struct SearchOptions<'a> {
     pub budget: Budget,
     /// The shortlist asked for.
     pub shortlist: ShortlistRequest,
-    /// Weights files of further rankers fitted with other seeds: the confidence's ensemble.
+    /// Whether to report the confidence of the choice (it scores the stored architectures on
+    /// every training task, once per ranker).
+    pub confidence: bool,
+    /// Weights files of further rankers fitted with other seeds, of the same preset: the
+    /// confidence's ensemble.
     pub ensemble: &'a [Vec<u8>],
 }
 
@@ -304,8 +310,8 @@ pub fn search(
 }
 
 /// [`search`], with a shortlist of distinct discrete architectures (the core's
-/// [`Ranker::shortlist_within`]; the answer is the same) and the confidence of the choice, from
-/// the ranker and `options.ensemble`.
+/// [`Ranker::shortlist_within`]; the answer is the same) and, when asked, the confidence of the
+/// choice from the ranker and `options.ensemble`.
 ///
 /// # Errors
 /// As [`search`]; an ensemble member's invalid weights file or refused samples too.
@@ -315,15 +321,16 @@ pub fn search_with_options(
     options: &SearchOptions<'_>,
 ) -> Result<SearchOutput, SearchError> {
     let primary = AnyRanker::load(bytes)?;
-    let mut output = match &primary {
+    let (mut output, z) = match &primary {
         AnyRanker::Tiny(r) => search_with(r, source, &options.budget, options.shortlist),
         AnyRanker::Paper(r) => search_with(r, source, &options.budget, options.shortlist),
     }?;
-    let mut members = Vec::with_capacity(1 + options.ensemble.len());
-    for ranker in
-        std::iter::once(Ok(primary)).chain(options.ensemble.iter().map(|b| AnyRanker::load(b)))
-    {
-        let ranker = ranker?;
+    if !options.confidence {
+        return Ok(output);
+    }
+    let mut members = vec![Member { ranker: primary, z }];
+    for bytes in options.ensemble {
+        let ranker = AnyRanker::load(bytes)?;
         let z = match &ranker {
             AnyRanker::Tiny(r) => source.embed(r.network()),
             AnyRanker::Paper(r) => source.embed(r.network()),

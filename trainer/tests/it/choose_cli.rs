@@ -116,6 +116,10 @@ fn search_reports_a_confidence_over_the_ensemble_and_names_a_bad_member() {
     assert_eq!(alone["confidence"]["value"], c["first_member"], "the first member alone");
     let err = fails(&["search", "--weights", &weights, "--task", wine, "--ensemble", wine]);
     assert!(err.contains("wine.csv") && err.contains("not an archrank weights file"), "{err}");
+    let paper = weights
+        .replace("data/default-ranker.postcard", "firmware-example/assets/paper-ranker.postcard");
+    let err = fails(&["search", "--weights", &weights, "--task", wine, "--ensemble", &paper]);
+    assert!(err.contains("paper-ranker.postcard") && err.contains("cannot join"), "{err}");
 }
 
 #[test]
@@ -125,14 +129,14 @@ fn the_bundled_ranker_and_its_ensemble_are_the_readmes_fits() {
     let db = weights.replace("default-ranker.postcard", "default.sqlite");
     for seed in ["0", "1", "2"] {
         let out = dir.path().join(format!("seed{seed}.postcard"));
-        let status = std::process::Command::new(env!("CARGO_BIN_EXE_archrank"))
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_archrank"))
             .env("SOURCE_DATE_EPOCH", "1764547200")
             .args(["fit", "--db", &db, "--exclude-task", "wheat_seeds", "--seed", seed, "--quiet"])
             .arg("-o")
             .arg(&out)
-            .status()
+            .output()
             .unwrap();
-        assert!(status.success());
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
         let bundled = if seed == "0" {
             weights.clone()
         } else {
