@@ -49,7 +49,7 @@ impl Pool {
                 && score > entry.1
             {
                 entry.1 = score;
-                self.sort();
+                self.rise(at);
             }
             return;
         }
@@ -61,13 +61,23 @@ impl Pool {
                 _ => return,
             }
         }
-        let _ = self.entries.push((discrete.clone(), score));
-        self.sort();
+        if self.entries.push((discrete.clone(), score)).is_ok() {
+            self.rise(self.entries.len() - 1);
+        }
     }
 
-    /// Best first; ties keep the order of arrival (the sort is stable).
-    fn sort(&mut self) {
-        self.entries.sort_by(|a, b| b.1.total_cmp(&a.1));
+    /// Moves the entry at `at`, whose score rose, before every entry of a lower score: the pool
+    /// stays best first, equal scores in order of arrival (a stable sort without an allocator).
+    fn rise(&mut self, mut at: usize) {
+        while at > 0 {
+            match (self.entries.get(at - 1), self.entries.get(at)) {
+                (Some(before), Some(this)) if before.1 < this.1 => {
+                    self.entries.swap(at - 1, at);
+                    at -= 1;
+                }
+                _ => return,
+            }
+        }
     }
 
     /// Distinct architectures seen.
