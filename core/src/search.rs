@@ -204,9 +204,15 @@ impl<'a, P: Preset> Ranker<'a, P> {
             let start_score = scorer.score(u.as_ref());
             for step in 0..=config.steps {
                 let score = scorer.score_with_gradient(u.as_ref(), grad.as_mut());
-                let within = limit.is_none_or(|l| l.allows::<P>(u.as_ref()));
-                if within && let Some(pool) = pool.as_deref_mut() {
-                    pool.offer(&Discrete::from_logits(&P::LAYOUT, u.as_ref()), score);
+                // Discretized once for both the budget and the shortlist, only when either asks.
+                let discrete = (limit.is_some() || pool.is_some())
+                    .then(|| Discrete::from_logits(&P::LAYOUT, u.as_ref()));
+                let within = match (limit, &discrete) {
+                    (Some(l), Some(d)) => l.allows(d),
+                    _ => true,
+                };
+                if within && let (Some(pool), Some(d)) = (pool.as_deref_mut(), &discrete) {
+                    pool.offer(d, score);
                 }
                 if within && score > best_score {
                     best_score = score;
@@ -241,9 +247,9 @@ struct Limit<'b> {
 }
 
 impl Limit<'_> {
-    /// Whether the discretization of `u` is within the budget.
-    fn allows<P: Preset>(&self, u: &[f32]) -> bool {
-        self.budget.allows(&discrete_cost(&Discrete::from_logits(&P::LAYOUT, u), self.task))
+    /// Whether `discrete` is within the budget.
+    fn allows(&self, discrete: &Discrete) -> bool {
+        self.budget.allows(&discrete_cost(discrete, self.task))
     }
 
     /// Subtracts the gradient of the budget penalty at `u` from `grad`.

@@ -19,7 +19,7 @@ use crate::evaluation::svg_plot::histogram;
 use crate::fit::{WeightsMeta, fitted_weights_bytes_for, load_fit_data};
 use crate::output::{note, print, table};
 use crate::rank_stats::{mean, std_dev};
-use crate::search::{SampleSource, SearchOptions, search_with_options};
+use crate::search::{SampleSource, confidence_for};
 
 /// The demo's shortlist: its candidates are trained and the best by validation kept.
 const DEMO_SHORTLIST: usize = 3;
@@ -74,11 +74,8 @@ pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
             Ok(fitted_weights_bytes_for(&train, &fitted, &meta)?)
         })
         .collect::<Result<_>>()?;
-    let options =
-        SearchOptions { confidence: true, ensemble: &ensemble, ..SearchOptions::default() };
     let confidence =
-        search_with_options(&outcome.weights, SampleSource::Task(&task, &split.train), &options)?
-            .confidence;
+        confidence_for(&outcome.weights, &ensemble, SampleSource::Task(&task, &split.train))?;
     let table_runs = run_table(&db.all_runs()?, PresetId::Tiny);
     let names: Vec<String> = train.tasks.iter().map(|t| t.name.clone()).collect();
     let nearest = outcome.search.nearest.first().map(|n| n.task.as_str());

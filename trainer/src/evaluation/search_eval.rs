@@ -408,16 +408,19 @@ pub fn normalized_regret(found: f64, b: &Baselines) -> f64 {
 fn summarize(tasks: &[TaskSearch], seed: u64) -> SearchSummary {
     let losses: Vec<String> =
         tasks.first().map(|t| t.found.keys().cloned().collect()).unwrap_or_default();
+    // Each baseline's value per task, in the order of `Baselines::named`.
+    let keys = Baselines::default().named().map(|b| b.key);
+    let columns: Vec<Vec<f64>> = (0..keys.len())
+        .map(|i| {
+            tasks.iter().map(|t| t.baselines.named().get(i).map_or(f64::NAN, |b| b.value)).collect()
+        })
+        .collect();
     let mut paired = Vec::new();
     for loss in &losses {
         let found: Vec<f64> =
             tasks.iter().map(|t| t.found.get(loss).map_or(f64::NAN, |f| f.test_mean)).collect();
-        for (i, key) in Baselines::default().named().map(|b| b.key).into_iter().enumerate() {
-            let baseline: Vec<f64> = tasks
-                .iter()
-                .map(|t| t.baselines.named().get(i).map_or(f64::NAN, |b| b.value))
-                .collect();
-            paired.push(Paired::new(loss, key, &found, &baseline, seed));
+        for (key, baseline) in keys.iter().zip(&columns) {
+            paired.push(Paired::new(loss, key, &found, baseline, seed));
         }
     }
     // Each shortlist size against the best of K random trainings and the oracle.
@@ -437,27 +440,11 @@ fn summarize(tasks: &[TaskSearch], seed: u64) -> SearchSummary {
                         .map_or(f64::NAN, |s| s.test_mean)
                 })
                 .collect();
-            for b in Baselines::default().named() {
-                if !matches!(b.key, "best_of_5" | "best_of_10" | "best_of_25" | "oracle") {
-                    continue;
+            for (key, baseline) in keys.iter().zip(&columns) {
+                if matches!(*key, "best_of_5" | "best_of_10" | "best_of_25" | "oracle") {
+                    let name = format!("{loss} shortlist_{k}");
+                    paired.push(Paired::new(&name, key, &kept, baseline, seed));
                 }
-                let baseline: Vec<f64> = tasks
-                    .iter()
-                    .map(|t| {
-                        t.baselines
-                            .named()
-                            .iter()
-                            .find(|x| x.key == b.key)
-                            .map_or(f64::NAN, |x| x.value)
-                    })
-                    .collect();
-                paired.push(Paired::new(
-                    &format!("{loss} shortlist_{k}"),
-                    b.key,
-                    &kept,
-                    &baseline,
-                    seed,
-                ));
             }
         }
     }

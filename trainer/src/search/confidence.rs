@@ -99,6 +99,22 @@ fn stored_archs(first: &AnyRanker<'_>) -> Vec<Vec<f32>> {
     }
 }
 
+/// What one member says of the task.
+struct MemberView {
+    /// Its scores of the stored architectures.
+    scores: Vec<f64>,
+    /// [`Ranker::novelty`].
+    novelty: f64,
+    /// Its scores' spread as a percentile among its training tasks.
+    percentile: f64,
+}
+
+fn member_view<P: Preset>(r: &Ranker<'_, P>, z: &TaskEmbedding, archs: &[Vec<f32>]) -> MemberView {
+    let scores = scores(r, z, archs);
+    let percentile = spread_percentile(r, archs, std_dev(&scores));
+    MemberView { scores, novelty: f64::from(r.novelty(z)), percentile }
+}
+
 /// The confidence of `members`' choice for one task; `None` without members or when their presets
 /// differ.
 #[must_use]
@@ -108,22 +124,15 @@ pub fn confidence(members: &[Member<'_>]) -> Option<Confidence> {
         return None;
     }
     let archs = stored_archs(&first.ranker);
-    let scored: Vec<Vec<f64>> = members
+    let views: Vec<MemberView> = members
         .iter()
         .map(|m| match &m.ranker {
-            AnyRanker::Tiny(r) => scores(r, &m.z, &archs),
-            AnyRanker::Paper(r) => scores(r, &m.z, &archs),
+            AnyRanker::Tiny(r) => member_view(r, &m.z, &archs),
+            AnyRanker::Paper(r) => member_view(r, &m.z, &archs),
         })
         .collect();
-    let novelty = mean(
-        &members
-            .iter()
-            .map(|m| match &m.ranker {
-                AnyRanker::Tiny(r) => f64::from(r.novelty(&m.z)),
-                AnyRanker::Paper(r) => f64::from(r.novelty(&m.z)),
-            })
-            .collect::<Vec<_>>(),
-    );
+    let scored: Vec<&Vec<f64>> = views.iter().map(|v| &v.scores).collect();
+    let novelty = mean(&views.iter().map(|v| v.novelty).collect::<Vec<_>>());
     let mut pairs = Vec::new();
     let mut overlaps = Vec::new();
     for (i, a) in scored.iter().enumerate() {
@@ -137,14 +146,7 @@ pub fn confidence(members: &[Member<'_>]) -> Option<Confidence> {
     let agreement = (!pairs.is_empty()).then(|| mean(&pairs));
     let top_agreement = (!overlaps.is_empty()).then(|| mean(&overlaps));
     let spreads: Vec<f64> = scored.iter().map(|s| std_dev(s)).collect();
-    let percentiles: Vec<f64> = members
-        .iter()
-        .zip(&spreads)
-        .map(|(m, &spread)| match &m.ranker {
-            AnyRanker::Tiny(r) => spread_percentile(r, &archs, spread),
-            AnyRanker::Paper(r) => spread_percentile(r, &archs, spread),
-        })
-        .collect();
+    let percentiles: Vec<f64> = views.iter().map(|v| v.percentile).collect();
     let spread_percentile = mean(&percentiles);
     Some(Confidence {
         value: spread_percentile,

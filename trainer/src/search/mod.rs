@@ -325,19 +325,51 @@ pub fn search_with_options(
         AnyRanker::Tiny(r) => search_with(r, source, &options.budget, options.shortlist),
         AnyRanker::Paper(r) => search_with(r, source, &options.budget, options.shortlist),
     }?;
-    if !options.confidence {
-        return Ok(output);
+    if options.confidence {
+        output.confidence =
+            ensemble_confidence(Member { ranker: primary, z }, options.ensemble, source)?;
     }
-    let mut members = vec![Member { ranker: primary, z }];
-    for bytes in options.ensemble {
+    Ok(output)
+}
+
+/// The confidence of a choice for `source` by the ranker in `bytes` and the `ensemble` (see
+/// [`confidence`]), without searching.
+///
+/// # Errors
+/// An invalid weights file or samples an encoder refuses.
+pub fn confidence_for(
+    bytes: &[u8],
+    ensemble: &[Vec<u8>],
+    source: SampleSource<'_>,
+) -> Result<Option<Confidence>, SearchError> {
+    let ranker = AnyRanker::load(bytes)?;
+    let z = embed_any(&ranker, source)?;
+    ensemble_confidence(Member { ranker, z }, ensemble, source)
+}
+
+/// `source` embedded by `ranker`'s encoder.
+fn embed_any(
+    ranker: &AnyRanker<'_>,
+    source: SampleSource<'_>,
+) -> Result<TaskEmbedding, SearchError> {
+    match ranker {
+        AnyRanker::Tiny(r) => source.embed(r.network()),
+        AnyRanker::Paper(r) => source.embed(r.network()),
+    }
+    .map_err(|e| SearchError::Encode { task: source.name().to_owned(), source: e })
+}
+
+/// The confidence of `first` (already embedded) and the rankers in `ensemble`.
+fn ensemble_confidence(
+    first: Member<'_>,
+    ensemble: &[Vec<u8>],
+    source: SampleSource<'_>,
+) -> Result<Option<Confidence>, SearchError> {
+    let mut members = vec![first];
+    for bytes in ensemble {
         let ranker = AnyRanker::load(bytes)?;
-        let z = match &ranker {
-            AnyRanker::Tiny(r) => source.embed(r.network()),
-            AnyRanker::Paper(r) => source.embed(r.network()),
-        }
-        .map_err(|e| SearchError::Encode { task: source.name().to_owned(), source: e })?;
+        let z = embed_any(&ranker, source)?;
         members.push(Member { ranker, z });
     }
-    output.confidence = confidence(&members);
-    Ok(output)
+    Ok(confidence(&members))
 }
