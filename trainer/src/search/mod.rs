@@ -333,7 +333,7 @@ pub fn search_with_options(
 }
 
 /// The confidence of a choice for `source` by the ranker in `bytes` and the `ensemble` (see
-/// [`confidence`]), without searching.
+/// [`confidence::confidence`]), without searching.
 ///
 /// # Errors
 /// An invalid weights file or samples an encoder refuses.
