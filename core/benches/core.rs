@@ -1,5 +1,6 @@
 //! Criterion benchmarks of the core's hot paths, for both presets: score one architecture, score
-//! 1,000 in a batch, embed 256 samples, and a full search (10 starts, default steps).
+//! 1,000 in a batch, embed 256 samples, and a full search (10 starts, default steps); scoring and
+//! search again on the same ranker quantized to int8 (`*_int8`), in the same run.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 use std::hint::black_box;
@@ -7,6 +8,7 @@ use std::hint::black_box;
 use archrank_core::dims::SET_FEATURES;
 use archrank_core::dims::{Paper, Preset, Tiny};
 use archrank_core::fixture::{pseudo_random, random_weights};
+use archrank_core::quantize::{Scales, quantize_weights};
 use archrank_core::{Embedder, NumericStatsBuilder, Ranker, TaskEmbedding};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
@@ -47,6 +49,11 @@ fn bench_preset<P: Preset>(c: &mut Criterion) {
     });
     group.throughput(Throughput::Elements(1));
     group.bench_function("search", |b| b.iter(|| ranker.search(black_box(&z)).score));
+    let int8_bytes = quantize_weights(&bytes, Scales::Column, None).unwrap();
+    let int8 = Ranker::<P>::load(&int8_bytes).unwrap();
+    let int8_scorer = int8.network().scorer(&z);
+    group.bench_function("score_one_int8", |b| b.iter(|| int8_scorer.score(black_box(&u))));
+    group.bench_function("search_int8", |b| b.iter(|| int8.search(black_box(&z)).score));
     group.finish();
 }
 

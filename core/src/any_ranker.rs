@@ -4,6 +4,7 @@
 use crate::dims::{Paper, PresetId, Tiny};
 use crate::error::WeightsError;
 use crate::ranker::Ranker;
+use crate::task_table::TaskTable;
 use crate::weights_format::WeightsFile;
 
 /// A validated weights file of either preset.
@@ -43,6 +44,15 @@ impl<'a> AnyRanker<'a> {
         match self {
             Self::Tiny(r) => r.header(),
             Self::Paper(r) => r.header(),
+        }
+    }
+
+    /// The training tasks.
+    #[must_use]
+    pub fn tasks(&self) -> &TaskTable<'a> {
+        match self {
+            Self::Tiny(r) => r.tasks(),
+            Self::Paper(r) => r.tasks(),
         }
     }
 }

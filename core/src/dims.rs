@@ -326,3 +326,10 @@ pub const RHO_HIDDEN2: usize = 10;
 pub const TOP_K: usize = 5;
 /// Nearest training tasks whose top architectures seed the search.
 pub const NEAREST_TASKS: usize = 2;
+
+/// The widest output of any layer of the ranking network: the int8 layers' scratch per column.
+pub const MAX_LAYER_WIDTH: usize = max(max(RHO_HIDDEN1, RHO_HIDDEN2), max(SET_HIDDEN, SET_EMBED));
+
+const fn max(a: usize, b: usize) -> usize {
+    if a > b { a } else { b }
+}

@@ -125,6 +125,8 @@ pub enum WeightsError {
     BadSearchDefaults,
     /// The bytes are not a valid encoding (a bad tag, length or string).
     Malformed,
+    /// Only an f32 file can be quantized (quantizing an int8 file twice would lose more).
+    AlreadyQuantized,
     /// Bytes are left over after the format ends.
     TrailingBytes {
         /// How many.
@@ -161,6 +163,9 @@ impl fmt::Display for WeightsError {
             Self::NoTasks => f.write_str("the weights file holds no training task"),
             Self::BadSearchDefaults => f.write_str("the search defaults are out of range"),
             Self::Malformed => f.write_str("the weights file is corrupted (invalid encoding)"),
+            Self::AlreadyQuantized => {
+                f.write_str("the weights file is already int8; quantize its f32 original")
+            }
             Self::TrailingBytes { count } => {
                 write!(f, "{count} unexpected bytes follow the end of the weights")
             }

@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 
 use crate::dims::{EMBED_DIM, Preset, TOP_K};
 use crate::network::{RankerForm, param_count};
+use crate::tensor::Quantization;
 pub use crate::weights_format::le_bytes;
 use crate::weights_format::{
     FitInfo, LossKind, Provenance, SearchConfig, TaskSection, WeightsFile,
@@ -73,6 +74,7 @@ impl OwnedSections {
     #[must_use]
     pub fn file<P: Preset>(&self) -> WeightsFile<'_> {
         WeightsFile::new::<P>(
+            Quantization::F32,
             FitInfo {
                 loss: LossKind::Linear,
                 form: RankerForm::default(),

@@ -73,6 +73,8 @@ pub mod model_format;
 pub mod network;
 pub mod novelty;
 pub mod numeric_input;
+#[cfg(feature = "alloc")]
+pub mod quantize;
 pub mod ranker;
 pub mod sample_encoder;
 pub mod samples_format;
@@ -82,6 +84,7 @@ pub mod set_encoder;
 pub mod shortlist;
 pub mod task_embedding;
 pub mod task_table;
+pub mod tensor;
 pub mod text_input;
 pub mod weights_format;
 
@@ -108,4 +111,5 @@ pub use task_embedding::{
     encode_text,
 };
 pub use task_table::TaskTable;
+pub use tensor::{Quantization, Tensor};
 pub use weights_format::{LossKind, SearchConfig, WeightsFile};

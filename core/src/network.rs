@@ -9,11 +9,13 @@ use nalgebra::SVector;
 use serde::{Deserialize, Serialize};
 
 use crate::architecture::{softmax_groups, softmax_groups_backward};
-use crate::dense::{LeSlice, accumulate_into, affine_into, backward_input_into, relu, take, value};
+use crate::dense::{LeSlice, relu};
 use crate::dims::{
-    ArchBuffer, EMBED_DIM, FEATURE_HIDDEN, LABEL_SLOTS, Preset, RHO_HIDDEN1, RHO_HIDDEN2,
-    SET_EMBED, SET_HIDDEN,
+    ArchBuffer, EMBED_DIM, FEATURE_HIDDEN, LABEL_SLOTS, MAX_LAYER_WIDTH, Preset, RHO_HIDDEN1,
+    RHO_HIDDEN2, SET_EMBED, SET_HIDDEN,
 };
+use crate::error::WeightsError;
+use crate::tensor::{Quantization, Tensor};
 
 /// A task embedding z = [set summary | shape scalars | landmarker slots].
 pub type TaskEmbedding = SVector<f32, EMBED_DIM>;
@@ -154,31 +156,100 @@ impl TowerTensors {
     };
 }
 
-/// Lengths of the network's tensors, in storage order (weights are `[input][output]`).
+/// Shape of each tensor, `(rows, width)`, in storage order: weights are `[input][output]`,
+/// vectors and biases one row.
+#[must_use]
+pub const fn tensor_shapes(arch_dim: usize) -> [(usize, usize); TENSOR_COUNT] {
+    [
+        (1, FEATURE_HIDDEN),
+        (LABEL_SLOTS, FEATURE_HIDDEN),
+        (1, FEATURE_HIDDEN),
+        (FEATURE_HIDDEN, SET_HIDDEN),
+        (1, SET_HIDDEN),
+        (SET_HIDDEN, SET_EMBED),
+        (1, SET_EMBED),
+        (arch_dim, RHO_HIDDEN1),
+        (1, RHO_HIDDEN1),
+        (RHO_HIDDEN1, RHO_HIDDEN2),
+        (1, RHO_HIDDEN2),
+        (1, RHO_HIDDEN2),
+        (1, 1),
+        (arch_dim, RHO_HIDDEN1),
+        (EMBED_DIM, RHO_HIDDEN1),
+        (1, RHO_HIDDEN1),
+        (RHO_HIDDEN1, RHO_HIDDEN2),
+        (1, RHO_HIDDEN2),
+        (1, RHO_HIDDEN2),
+        (1, 1),
+    ]
+}
+
+/// Whether an int8 file stores each tensor as int8, in storage order: the weight matrices (a
+/// scale per output); biases and the output vectors stay f32 (a few hundred values).
+pub const INT8_TENSORS: [bool; TENSOR_COUNT] = {
+    let mut int8 = [false; TENSOR_COUNT];
+    let mut i = 0;
+    while i < TENSOR_COUNT {
+        int8[i] = matches!(
+            i,
+            tensor::FEATURE_WL
+                | tensor::SET1_W
+                | tensor::SET2_W
+                | tensor::BACKBONE1_W
+                | tensor::BACKBONE2_W
+                | tensor::RHO1_WU
+                | tensor::RHO1_WZ
+                | tensor::RHO2_W
+        );
+        i += 1;
+    }
+    int8
+};
+
+/// How an int8 or f32 file stores tensor `i`.
+#[must_use]
+pub const fn tensor_storage(i: usize, quantization: Quantization) -> Quantization {
+    match quantization {
+        Quantization::Int8 if i < TENSOR_COUNT && INT8_TENSORS[i] => Quantization::Int8,
+        _ => Quantization::F32,
+    }
+}
+
+// Every layer's output fits the int8 layers' scratch.
+const _: () = {
+    let shapes = tensor_shapes(1);
+    let mut i = 0;
+    while i < TENSOR_COUNT {
+        assert!(shapes[i].1 <= MAX_LAYER_WIDTH || !INT8_TENSORS[i]);
+        i += 1;
+    }
+};
+
+/// Lengths of the network's tensors, in storage order: rows x width of [`tensor_shapes`].
 #[must_use]
 pub const fn tensor_sizes(arch_dim: usize) -> [usize; TENSOR_COUNT] {
-    [
-        FEATURE_HIDDEN,
-        LABEL_SLOTS * FEATURE_HIDDEN,
-        FEATURE_HIDDEN,
-        FEATURE_HIDDEN * SET_HIDDEN,
-        SET_HIDDEN,
-        SET_HIDDEN * SET_EMBED,
-        SET_EMBED,
-        arch_dim * RHO_HIDDEN1,
-        RHO_HIDDEN1,
-        RHO_HIDDEN1 * RHO_HIDDEN2,
-        RHO_HIDDEN2,
-        RHO_HIDDEN2,
-        1,
-        arch_dim * RHO_HIDDEN1,
-        EMBED_DIM * RHO_HIDDEN1,
-        RHO_HIDDEN1,
-        RHO_HIDDEN1 * RHO_HIDDEN2,
-        RHO_HIDDEN2,
-        RHO_HIDDEN2,
-        1,
-    ]
+    let shapes = tensor_shapes(arch_dim);
+    let mut sizes = [0; TENSOR_COUNT];
+    let mut i = 0;
+    while i < TENSOR_COUNT {
+        sizes[i] = shapes[i].0 * shapes[i].1;
+        i += 1;
+    }
+    sizes
+}
+
+/// Bytes of the network's parameters in a file of `quantization` for an architecture of length
+/// `arch_dim`.
+#[must_use]
+pub const fn params_bytes(arch_dim: usize, quantization: Quantization) -> usize {
+    let shapes = tensor_shapes(arch_dim);
+    let mut total = 0;
+    let mut i = 0;
+    while i < TENSOR_COUNT {
+        total += tensor_storage(i, quantization).tensor_bytes(shapes[i].0, shapes[i].1);
+        i += 1;
+    }
+    total
 }
 
 /// Number of parameters of the ranking network for an architecture of length `arch_dim`: the
@@ -198,7 +269,7 @@ pub const fn param_count(arch_dim: usize) -> usize {
 /// The ranking network's weights for preset `P`, read in place.
 #[derive(Clone, Copy, Debug)]
 pub struct Network<'a, P: Preset> {
-    pub(crate) t: [LeSlice<'a>; TENSOR_COUNT],
+    pub(crate) t: [Tensor<'a>; TENSOR_COUNT],
     form: RankerForm,
     preset: PhantomData<P>,
 }
@@ -232,16 +303,46 @@ impl Default for RhoTrace {
 
 impl<'a, P: Preset> Network<'a, P> {
     /// Views `params` (every tensor of [`tensor_sizes`], concatenated, little-endian f32) as a
-    /// network of the given form. `None` when the length is not exactly right.
+    /// network of the given form, unchecked (the trainer's own parameters). `None` when the
+    /// length is not exactly right.
     #[must_use]
     pub fn from_params(params: LeSlice<'a>, form: RankerForm) -> Option<Self> {
         let mut rest = params;
         let sizes = tensor_sizes(P::ARCH_DIM);
-        let mut t: [LeSlice<'a>; TENSOR_COUNT] = [&[]; TENSOR_COUNT];
+        let mut t: [Tensor<'a>; TENSOR_COUNT] = [Tensor::default(); TENSOR_COUNT];
         for (slot, &n) in t.iter_mut().zip(&sizes) {
-            *slot = take(&mut rest, n)?;
+            *slot = Tensor::F32(crate::dense::take(&mut rest, n)?);
         }
         rest.is_empty().then_some(Self { t, form, preset: PhantomData })
+    }
+
+    /// Validates a weights file's parameter section stored as `quantization` and views it as a
+    /// network of the given form: the section's length, then each tensor's values (errors name
+    /// the tensor).
+    ///
+    /// # Errors
+    /// [`WeightsError::LengthMismatch`] for the section, or a tensor's value error.
+    pub fn from_bytes(
+        bytes: &'a [u8],
+        quantization: Quantization,
+        form: RankerForm,
+    ) -> Result<Self, WeightsError> {
+        let expected = params_bytes(P::ARCH_DIM, quantization);
+        if bytes.len() != expected {
+            return Err(WeightsError::LengthMismatch {
+                what: "params",
+                expected: expected as u32,
+                found: bytes.len() as u32,
+            });
+        }
+        let mut rest = bytes;
+        let mut t: [Tensor<'a>; TENSOR_COUNT] = [Tensor::default(); TENSOR_COUNT];
+        let shapes = tensor_shapes(P::ARCH_DIM);
+        for (i, (slot, &(rows, width))) in t.iter_mut().zip(&shapes).enumerate() {
+            let name = TENSOR_NAMES.get(i).copied().unwrap_or("params");
+            *slot = Tensor::take(name, &mut rest, rows, width, tensor_storage(i, quantization))?;
+        }
+        Ok(Self { t, form, preset: PhantomData })
     }
 
     /// How scores are formed.
@@ -254,9 +355,8 @@ impl<'a, P: Preset> Network<'a, P> {
     #[must_use]
     pub fn scorer(&self, z: &TaskEmbedding) -> Scorer<'_, 'a, P> {
         let mut base = SVector::<f32, RHO_HIDDEN1>::zeros();
-        affine_into(
-            self.t[tensor::RHO1_WZ],
-            self.t[tensor::RHO1_B],
+        self.t[tensor::RHO1_WZ].affine_into(
+            &self.t[tensor::RHO1_B],
             z.as_slice(),
             base.as_mut_slice(),
         );
@@ -275,20 +375,20 @@ pub struct Scorer<'n, 'a, P: Preset> {
 /// The three layers of a scoring tower: `relu(W1^T x + b1)`, `relu(W2^T a1 + b2)`, `w3 . a2 + b3`.
 #[derive(Clone, Copy)]
 struct Tower<'a> {
-    w2: LeSlice<'a>,
-    b2: LeSlice<'a>,
-    w3: LeSlice<'a>,
-    b3: LeSlice<'a>,
+    w2: Tensor<'a>,
+    b2: Tensor<'a>,
+    w3: Tensor<'a>,
+    b3: Tensor<'a>,
 }
 
 impl Tower<'_> {
     /// Layers 2 and 3 over `hidden1` (already through its ReLU), keeping `hidden2`.
     fn finish(&self, hidden1: &[f32], hidden2: &mut SVector<f32, RHO_HIDDEN2>) -> f32 {
-        affine_into(self.w2, self.b2, hidden1, hidden2.as_mut_slice());
+        self.w2.affine_into(&self.b2, hidden1, hidden2.as_mut_slice());
         relu(hidden2.as_mut_slice());
-        let mut out = value(self.b3, 0);
+        let mut out = self.b3.get(0);
         for (i, h) in hidden2.as_slice().iter().enumerate() {
-            out += h * value(self.w3, i);
+            out += h * self.w3.get(i);
         }
         out
     }
@@ -297,9 +397,9 @@ impl Tower<'_> {
     fn backward(&self, hidden1: &[f32], hidden2: &[f32], g1: &mut [f32; RHO_HIDDEN1]) {
         let mut g2 = [0.0; RHO_HIDDEN2];
         for (i, (g, h)) in g2.iter_mut().zip(hidden2).enumerate() {
-            *g = if *h > 0.0 { value(self.w3, i) } else { 0.0 };
+            *g = if *h > 0.0 { self.w3.get(i) } else { 0.0 };
         }
-        backward_input_into(self.w2, &g2, g1);
+        self.w2.backward_input_into(&g2, g1);
         for (g, h) in g1.iter_mut().zip(hidden1) {
             if *h <= 0.0 {
                 *g = 0.0;
@@ -319,16 +419,15 @@ impl<P: Preset> Scorer<'_, '_, P> {
     pub fn score_soft_traced(&self, soft: &[f32], trace: &mut RhoTrace) -> f32 {
         let t = &self.net.t;
         trace.hidden1 = self.base;
-        accumulate_into(t[tensor::RHO1_WU], soft, trace.hidden1.as_mut_slice());
+        t[tensor::RHO1_WU].accumulate_into(soft, trace.hidden1.as_mut_slice());
         relu(trace.hidden1.as_mut_slice());
         trace.residual =
             self.tower(TowerTensors::RESIDUAL).finish(trace.hidden1.as_slice(), &mut trace.hidden2);
         if self.net.form == RankerForm::Paper {
             return trace.residual;
         }
-        affine_into(
-            t[tensor::BACKBONE1_W],
-            t[tensor::BACKBONE1_B],
+        t[tensor::BACKBONE1_W].affine_into(
+            &t[tensor::BACKBONE1_B],
             soft,
             trace.backbone1.as_mut_slice(),
         );
@@ -361,7 +460,7 @@ impl<P: Preset> Scorer<'_, '_, P> {
             &mut g1,
         );
         let mut grad_soft = P::Arch::zeroed();
-        backward_input_into(t[tensor::RHO1_WU], &g1, grad_soft.as_mut());
+        t[tensor::RHO1_WU].backward_input_into(&g1, grad_soft.as_mut());
         if self.net.form == RankerForm::Residual {
             self.tower(TowerTensors::BACKBONE).backward(
                 trace.backbone1.as_slice(),
@@ -369,7 +468,7 @@ impl<P: Preset> Scorer<'_, '_, P> {
                 &mut g1,
             );
             let mut from_backbone = P::Arch::zeroed();
-            backward_input_into(t[tensor::BACKBONE1_W], &g1, from_backbone.as_mut());
+            t[tensor::BACKBONE1_W].backward_input_into(&g1, from_backbone.as_mut());
             for (g, b) in grad_soft.as_mut().iter_mut().zip(from_backbone.as_ref()) {
                 *g += b;
             }

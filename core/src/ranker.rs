@@ -3,9 +3,9 @@
 
 use crate::dims::Preset;
 use crate::error::WeightsError;
-use crate::network::{Network, param_count};
+use crate::network::Network;
 use crate::task_table::TaskTable;
-use crate::weights_format::{Dims, SearchConfig, WeightsFile, f32_section};
+use crate::weights_format::{Dims, SearchConfig, WeightsFile};
 
 /// A validated ranker for preset `P`: scoring and search on it cannot fail.
 #[derive(Clone, Debug)]
@@ -33,7 +33,7 @@ impl<'a, P: Preset> Ranker<'a, P> {
     }
 
     /// Validates a decoded file for preset `P`: preset, every dimension, search defaults, section
-    /// lengths and that every value is finite and in range.
+    /// lengths and that every value (f32) or scale (int8) is finite and in range.
     ///
     /// # Errors
     /// The first check that fails, as a [`WeightsError`].
@@ -57,10 +57,8 @@ impl<'a, P: Preset> Ranker<'a, P> {
         {
             return Err(WeightsError::BadSearchDefaults);
         }
-        let params = f32_section("params", header.params, param_count(P::ARCH_DIM))?;
-        let network =
-            Network::from_params(params, header.fit.form).ok_or(WeightsError::Malformed)?;
-        let tasks = TaskTable::from_section::<P>(&header.tasks)?;
+        let network = Network::from_bytes(header.params, header.quantization, header.fit.form)?;
+        let tasks = TaskTable::from_section::<P>(&header.tasks, header.quantization)?;
         Ok(Self { header, network, tasks })
     }
 

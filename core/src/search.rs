@@ -188,10 +188,19 @@ impl<'a, P: Preset> Ranker<'a, P> {
         let mut grad = P::Arch::zeroed();
         let stored = nearest.iter().flat_map(|n| (0..TOP_K).map(move |rank| (Some(n), rank)));
         let extra = limit.map(|_| (None, 0));
+        let mut climbed: heapless::Vec<usize, { NEAREST_TASKS * TOP_K }> = heapless::Vec::new();
         for (neighbour, rank) in stored.chain(extra) {
             let (name, accuracy) = match (neighbour, limit) {
                 (Some(n), _) => {
                     let task = n.index as usize;
+                    // Nearby tasks share top architectures: an architecture already climbed
+                    // would climb the same path to the same scores, which neither the best (kept
+                    // on a strictly higher score) nor the shortlist's pool would take.
+                    let index = tasks.top_arch_index(task, rank);
+                    if climbed.contains(&index) {
+                        continue;
+                    }
+                    let _ = climbed.push(index);
                     tasks.top_arch_into(task, rank, P::ARCH_DIM, u.as_mut());
                     (n.name, tasks.top_score(task, rank))
                 }

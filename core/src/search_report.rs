@@ -115,6 +115,37 @@ impl fmt::Display for Limit {
 /// values print as `nan`, `inf` or `big`.
 pub struct Fixed(pub f32);
 
+/// Values whose millionths reach this print as `big`.
+const BIG_MICROS: u64 = 9_000_000_000_000_000;
+
+/// `|v| x 10^6` rounded half away from zero, from the float's bits: the mantissa times 10^6 is
+/// below 2^44, so shifting it by the exponent is exact (no soft-float f64 on a device); `None`
+/// when it reaches [`BIG_MICROS`].
+fn micros(v: f32) -> Option<u64> {
+    let bits = v.abs().to_bits();
+    let exponent = (bits >> 23) as i32;
+    let fraction = u64::from(bits & 0x007f_ffff);
+    let (mantissa, shift) =
+        if exponent == 0 { (fraction, -149) } else { (fraction | 0x0080_0000, exponent - 150) };
+    let scaled = mantissa * 1_000_000;
+    let rounded = if shift >= 0 {
+        // 2^19 x 2^44 still fits a u64; anything shifted further is big.
+        if shift > 19 {
+            return None;
+        }
+        scaled << shift
+    } else {
+        let k = shift.unsigned_abs();
+        if k >= 64 {
+            0
+        } else {
+            let half = 1u64 << (k - 1);
+            (scaled >> k) + u64::from(scaled & ((half << 1) - 1) >= half)
+        }
+    };
+    (rounded < BIG_MICROS).then_some(rounded)
+}
+
 impl fmt::Display for Fixed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let v = self.0;
@@ -124,13 +155,8 @@ impl fmt::Display for Fixed {
         if v.is_infinite() {
             return f.write_str(if v > 0.0 { "inf" } else { "-inf" });
         }
-        let scaled = libm::round(f64::from(v) * 1e6);
-        if scaled.abs() >= 9.0e15 {
-            return f.write_str("big");
-        }
-        let micros = scaled as i64;
-        let sign = if micros < 0 { "-" } else { "" };
-        let m = micros.unsigned_abs();
+        let Some(m) = micros(v) else { return f.write_str("big") };
+        let sign = if v < 0.0 && m > 0 { "-" } else { "" };
         write!(f, "{sign}{}.{:06}", m / 1_000_000, m % 1_000_000)
     }
 }
@@ -149,5 +175,32 @@ mod tests {
         assert_eq!(Fixed(f32::NAN).to_string(), "nan");
         assert_eq!(Fixed(f32::NEG_INFINITY).to_string(), "-inf");
         assert_eq!(Fixed(1e30).to_string(), "big");
+    }
+
+    /// The integer rounding is the f64 product's, rounded half away from zero, on every kind of
+    /// float: subnormal, halfway, large, near the `big` limit.
+    #[test]
+    fn integer_rounding_matches_the_exact_f64_product() {
+        let reference = |v: f32| {
+            let scaled = libm::round(f64::from(v) * 1e6);
+            if scaled.abs() >= 9.0e15 {
+                return "big".to_string();
+            }
+            let micros = scaled as i64;
+            let sign = if micros < 0 { "-" } else { "" };
+            let m = micros.unsigned_abs();
+            std::format!("{sign}{}.{:06}", m / 1_000_000, m % 1_000_000)
+        };
+        let mut state = 0x9e37_79b9_u32;
+        let specials = [0.0, -0.0, 1e-45, 5e-7, -5e-7, 2.5e-6, 0.349_535, 8.999e9, 9.0e9, 1.7e38];
+        let randoms = (0..20_000).map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            f32::from_bits(state)
+        });
+        for v in specials.into_iter().chain(randoms).filter(|v| v.is_finite()) {
+            assert_eq!(Fixed(v).to_string(), reference(v), "{v:e} ({:08x})", v.to_bits());
+        }
     }
 }

@@ -16,7 +16,7 @@
 
 use nalgebra::SVector;
 
-use crate::dense::{affine_into, relu, value};
+use crate::dense::relu;
 use crate::dims::{FEATURE_HIDDEN, Preset, SET_EMBED, SET_FEATURES, SET_HIDDEN};
 use crate::network::{Network, tensor};
 
@@ -41,13 +41,26 @@ impl Default for FeatureTrace {
 }
 
 impl<P: Preset> Network<'_, P> {
-    /// f of one (value, label slot) pair, after ReLU, into `out`.
-    pub fn feature_layer(&self, v: f32, slot: usize, out: &mut [f32; FEATURE_HIDDEN]) {
-        let (wv, wl, b) =
-            (self.t[tensor::FEATURE_WV], self.t[tensor::FEATURE_WL], self.t[tensor::FEATURE_B]);
+    /// f's part fixed by the label slot, `b + W_l[slot]`: computed once per sample, not per
+    /// feature.
+    #[must_use]
+    pub fn label_part(&self, slot: usize) -> [f32; FEATURE_HIDDEN] {
+        let (wl, b) = (self.t[tensor::FEATURE_WL], self.t[tensor::FEATURE_B]);
         let row = slot * FEATURE_HIDDEN;
-        for (k, o) in out.iter_mut().enumerate() {
-            *o = (value(b, k) + value(wl, row + k) + v * value(wv, k)).max(0.0);
+        core::array::from_fn(|k| b.get(k) + wl.get_in_column(row + k, k))
+    }
+
+    /// f of one (value, label slot) pair given the slot's [`Self::label_part`], after ReLU, into
+    /// `out`.
+    pub fn feature_layer_from(
+        &self,
+        label_part: &[f32; FEATURE_HIDDEN],
+        v: f32,
+        out: &mut [f32; FEATURE_HIDDEN],
+    ) {
+        let wv = self.t[tensor::FEATURE_WV];
+        for (k, (o, base)) in out.iter_mut().zip(label_part).enumerate() {
+            *o = (base + v * wv.get(k)).max(0.0);
         }
     }
 
@@ -55,10 +68,10 @@ impl<P: Preset> Network<'_, P> {
     pub fn set_layer_traced(&self, trace: &mut FeatureTrace) {
         let t = &self.t;
         let hidden = trace.hidden.as_mut_slice();
-        affine_into(t[tensor::SET1_W], t[tensor::SET1_B], trace.mean.as_slice(), hidden);
+        t[tensor::SET1_W].affine_into(&t[tensor::SET1_B], trace.mean.as_slice(), hidden);
         relu(hidden);
         let out = trace.out.as_mut_slice();
-        affine_into(t[tensor::SET2_W], t[tensor::SET2_B], trace.hidden.as_slice(), out);
+        t[tensor::SET2_W].affine_into(&t[tensor::SET2_B], trace.hidden.as_slice(), out);
         for v in out {
             *v = libm::tanhf(*v);
         }
@@ -93,8 +106,9 @@ impl SetAccumulator {
             self.width = values.len().min(SET_FEATURES);
         }
         let mut f = [0.0; FEATURE_HIDDEN];
+        let label_part = net.label_part(slot);
         for (sum, &v) in self.sums.iter_mut().zip(values).take(self.width) {
-            net.feature_layer(v, slot, &mut f);
+            net.feature_layer_from(&label_part, v, &mut f);
             for (s, x) in sum.iter_mut().zip(&f) {
                 *s += x;
             }

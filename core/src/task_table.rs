@@ -1,11 +1,11 @@
 //! The training tasks a ranker knows: names, mean embeddings and top architectures with their
 //! accuracies, validated once and read in place.
 
-use crate::dense::{LeSlice, value};
 use crate::dims::{EMBED_DIM, Preset, TOP_K};
 use crate::error::WeightsError;
 use crate::network::TaskEmbedding;
-use crate::weights_format::{TaskSection, f32_section};
+use crate::tensor::{Quantization, Tensor};
+use crate::weights_format::TaskSection;
 
 /// The training tasks stored in a weights file, validated.
 #[derive(Clone, Copy, Debug)]
@@ -13,18 +13,22 @@ pub struct TaskTable<'a> {
     count: usize,
     arch_count: usize,
     names: &'a str,
-    embeddings: LeSlice<'a>,
-    archs: LeSlice<'a>,
+    embeddings: Tensor<'a>,
+    archs: Tensor<'a>,
     top_archs: &'a [[u8; 2]],
-    top_scores: LeSlice<'a>,
+    top_scores: Tensor<'a>,
 }
 
 impl<'a> TaskTable<'a> {
-    /// Validates a weights file's task section for preset `P`.
+    /// Validates a weights file's task section for preset `P`, its embeddings and architectures
+    /// stored as `quantization`.
     ///
     /// # Errors
     /// [`WeightsError::NoTasks`], or a section whose length, values or indices do not fit.
-    pub fn from_section<P: Preset>(t: &TaskSection<'a>) -> Result<Self, WeightsError> {
+    pub fn from_section<P: Preset>(
+        t: &TaskSection<'a>,
+        quantization: Quantization,
+    ) -> Result<Self, WeightsError> {
         let n = t.count as usize;
         if n == 0 {
             return Err(WeightsError::NoTasks);
@@ -39,13 +43,17 @@ impl<'a> TaskTable<'a> {
         }
         // The architecture count is implied by the section: whole architectures, at least one
         // and no more than a u16 index reaches.
-        let arch_bytes = P::ARCH_DIM * 4;
-        let arch_count = t.archs.len() / arch_bytes;
+        let max_archs = usize::from(u16::MAX) + 1;
+        let scale_bytes = quantization.tensor_bytes(0, P::ARCH_DIM);
+        let arch_bytes = quantization.tensor_bytes(1, P::ARCH_DIM) - scale_bytes;
+        let stored = t.archs.len().saturating_sub(scale_bytes);
+        let arch_count = stored / arch_bytes;
         if arch_count == 0
-            || arch_count > usize::from(u16::MAX) + 1
-            || !t.archs.len().is_multiple_of(arch_bytes)
+            || arch_count > max_archs
+            || t.archs.len() < scale_bytes
+            || !stored.is_multiple_of(arch_bytes)
         {
-            let whole = arch_count.clamp(1, usize::from(u16::MAX) + 1) * arch_bytes;
+            let whole = scale_bytes + arch_count.clamp(1, max_archs) * arch_bytes;
             return Err(WeightsError::LengthMismatch {
                 what: "architectures",
                 expected: whole as u32,
@@ -72,10 +80,10 @@ impl<'a> TaskTable<'a> {
             count: n,
             arch_count,
             names: t.names,
-            embeddings: f32_section("task embeddings", t.embeddings, n * EMBED_DIM)?,
-            archs: f32_section("architectures", t.archs, arch_count * P::ARCH_DIM)?,
+            embeddings: whole_tensor("task embeddings", t.embeddings, n, EMBED_DIM, quantization)?,
+            archs: whole_tensor("architectures", t.archs, arch_count, P::ARCH_DIM, quantization)?,
             top_archs,
-            top_scores: f32_section("top accuracies", t.top_scores, n * TOP_K)?,
+            top_scores: whole_tensor("top accuracies", t.top_scores, n, TOP_K, quantization)?,
         })
     }
 
@@ -100,18 +108,19 @@ impl<'a> TaskTable<'a> {
     /// Mean task embedding of task `i`.
     #[must_use]
     pub fn embedding(&self, i: usize) -> TaskEmbedding {
-        TaskEmbedding::from_fn(|r, _| value(self.embeddings, i * EMBED_DIM + r))
+        TaskEmbedding::from_fn(|r, _| self.embeddings.get_in_column(i * EMBED_DIM + r, r))
     }
 
     /// Squared Euclidean distance from `z` to task `i`'s mean embedding.
     #[must_use]
     pub fn distance_sq(&self, i: usize, z: &TaskEmbedding) -> f32 {
         let start = i * EMBED_DIM;
-        let stored = self.embeddings.get(start..start + EMBED_DIM).unwrap_or(&[]);
-        stored
-            .iter()
-            .zip(z.iter())
-            .map(|(b, v)| (f32::from_le_bytes(*b) - v) * (f32::from_le_bytes(*b) - v))
+        z.iter()
+            .enumerate()
+            .map(|(r, v)| {
+                let d = self.embeddings.get_in_column(start + r, r) - v;
+                d * d
+            })
             .sum()
     }
 
@@ -123,26 +132,51 @@ impl<'a> TaskTable<'a> {
 
     /// Writes task `i`'s `rank`-th best architecture (logits) into `u` (length U).
     pub fn top_arch_into(&self, i: usize, rank: usize, arch_dim: usize, u: &mut [f32]) {
-        let index = self.top_archs.get(i * TOP_K + rank).map_or(0, |b| u16::from_le_bytes(*b));
-        self.arch_into(usize::from(index), arch_dim, u);
+        self.arch_into(self.top_arch_index(i, rank), arch_dim, u);
+    }
+
+    /// Index among the distinct architectures of task `i`'s `rank`-th best (0 when out of
+    /// range).
+    #[must_use]
+    pub fn top_arch_index(&self, i: usize, rank: usize) -> usize {
+        usize::from(self.top_archs.get(i * TOP_K + rank).map_or(0, |b| u16::from_le_bytes(*b)))
     }
 
     /// Writes the `index`-th distinct architecture (logits) into `u`; zeros when `index` is not
     /// below [`Self::arch_count`].
     pub fn arch_into(&self, index: usize, arch_dim: usize, u: &mut [f32]) {
-        let stored = index
-            .checked_mul(arch_dim)
-            .and_then(|start| self.archs.get(start..start.checked_add(arch_dim)?))
-            .unwrap_or(&[]);
         u.iter_mut().for_each(|v| *v = 0.0);
-        for (dst, b) in u.iter_mut().zip(stored) {
-            *dst = f32::from_le_bytes(*b);
+        if index >= self.arch_count {
+            return;
+        }
+        for (k, dst) in u.iter_mut().take(arch_dim).enumerate() {
+            *dst = self.archs.get_in_column(index * arch_dim + k, k);
         }
     }
 
     /// Validation accuracy of task `i`'s `rank`-th best architecture.
     #[must_use]
     pub fn top_score(&self, i: usize, rank: usize) -> f32 {
-        value(self.top_scores, i * TOP_K + rank)
+        self.top_scores.get_in_column(i * TOP_K + rank, rank)
     }
+}
+
+/// A task-table tensor of exactly `rows x width` values stored as `quantization`.
+fn whole_tensor<'a>(
+    what: &'static str,
+    bytes: &'a [u8],
+    rows: usize,
+    width: usize,
+    quantization: Quantization,
+) -> Result<Tensor<'a>, WeightsError> {
+    let expected = quantization.tensor_bytes(rows, width);
+    if bytes.len() != expected {
+        return Err(WeightsError::LengthMismatch {
+            what,
+            expected: expected as u32,
+            found: bytes.len() as u32,
+        });
+    }
+    let mut rest = bytes;
+    Tensor::take(what, &mut rest, rows, width, quantization)
 }

@@ -19,11 +19,12 @@ use crate::dims::{
 };
 use crate::error::WeightsError;
 use crate::network::RankerForm;
+use crate::tensor::Quantization;
 
 /// The first bytes of every weights file.
 pub const MAGIC: [u8; 8] = *b"ARCHRANK";
 /// The format version this build reads and writes.
-pub const FORMAT_VERSION: u16 = 3;
+pub const FORMAT_VERSION: u16 = 4;
 
 /// Largest magnitude of any stored value and search setting. Bounded inputs (encoded samples,
 /// probabilities, tanh embeddings) through weights this size keep every score and gradient far
@@ -43,6 +44,8 @@ pub struct WeightsFile<'a> {
     pub preset: PresetId,
     /// Every dimension, checked against the compiled ones on load.
     pub dims: Dims,
+    /// How the numbers are stored: f32, or int8 weight matrices and task table (since format 4).
+    pub quantization: Quantization,
     /// How the network was fitted.
     pub fit: FitInfo,
     /// Where it came from.
@@ -50,7 +53,9 @@ pub struct WeightsFile<'a> {
     pub provenance: Provenance<'a>,
     /// Defaults for the search.
     pub search: SearchConfig,
-    /// Network parameters: little-endian f32, tensors concatenated in storage order.
+    /// Network parameters, tensors concatenated in storage order: little-endian f32, or in an
+    /// int8 file each weight matrix as its column scales then its int8 values
+    /// ([`crate::network::INT8_TENSORS`], [`crate::Tensor`]).
     pub params: &'a [u8],
     /// The training tasks.
     #[serde(borrow)]
@@ -240,7 +245,7 @@ pub struct TaskSection<'a> {
     pub archs: &'a [u8],
     /// `count x top_k` little-endian u16 indices into `archs`, best first per task.
     pub top_archs: &'a [u8],
-    /// `count x top_k` little-endian f32.
+    /// `count x top_k` little-endian f32 (int8 file: `top_k` scales, then int8 values).
     pub top_scores: &'a [u8],
 }
 
@@ -296,9 +301,11 @@ pub fn le_bytes(values: &[f32]) -> alloc::vec::Vec<u8> {
 }
 
 impl<'a> WeightsFile<'a> {
-    /// A file for preset `P`: magic, format version, preset and dimensions are this build's.
+    /// A file for preset `P`: magic, format version, preset and dimensions are this build's;
+    /// `params` and the tasks' embeddings and architectures stored as `quantization` says.
     #[must_use]
     pub fn new<P: Preset>(
+        quantization: Quantization,
         fit: FitInfo,
         provenance: Provenance<'a>,
         search: SearchConfig,
@@ -310,6 +317,7 @@ impl<'a> WeightsFile<'a> {
             format_version: FORMAT_VERSION,
             preset: P::LAYOUT.preset,
             dims: Dims::compiled::<P>(),
+            quantization,
             fit,
             provenance,
             search,

@@ -1,5 +1,5 @@
 //! The device's budget for the model it chooses, derived from its own memory: the linker script
-//! (`memory.x`) reserves a share of the flash for the model's parameters and of the RAM for its
+//! (`layouts/*.x`, linked as memory.x) reserves a share of the flash for the model's parameters and of the RAM for its
 //! activations.
 
 use core::ptr::addr_of;

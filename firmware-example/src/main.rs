@@ -3,6 +3,9 @@
 //! budget derived from its own memory, then runs the bundled model of the chosen architecture
 //! (trained on the host) on held-out samples; prints the result, the model's accuracy, how many
 //! instructions each phase took and how much stack it used.
+//!
+//! The `small-part` build (64 KiB flash, 16 KiB RAM: `layouts/small-part.x`) chooses only, with the
+//! int8 ranker: embed and search, no bundled model.
 #![no_std]
 #![no_main]
 
@@ -13,27 +16,35 @@ mod stack_paint;
 use core::fmt::Write as _;
 
 use archrank_core::search_report::{Request, write_model_result, write_result};
-use archrank_core::{Model, Ranker, Samples, SamplesFile, SearchResult, embed_numeric};
+use archrank_core::{Model, Ranker, SamplesFile, SearchResult, embed_numeric};
 use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hio};
 use panic_semihosting as _;
 
+#[cfg(all(feature = "paper", feature = "small-part"))]
+compile_error!("the small part runs the tiny preset: build `small-part` without `paper`");
+
 #[cfg(not(feature = "paper"))]
 type Space = archrank_core::Tiny;
-#[cfg(not(feature = "paper"))]
+#[cfg(not(any(feature = "paper", feature = "small-part")))]
 static WEIGHTS: &[u8] = include_bytes!("../../data/default-ranker.postcard");
+/// The bundled ranker quantized to int8 with a cheaper search (`archrank quantize`).
+#[cfg(feature = "small-part")]
+static WEIGHTS: &[u8] = include_bytes!("../../data/default-ranker-int8.postcard");
 #[cfg(feature = "paper")]
 type Space = archrank_core::Paper;
+/// The paper-preset ranker quantized to int8 (`archrank quantize`): 128 KiB of flash in all.
 #[cfg(feature = "paper")]
-static WEIGHTS: &[u8] = include_bytes!("../assets/paper-ranker.postcard");
+static WEIGHTS: &[u8] = include_bytes!("../assets/paper-ranker-int8.postcard");
 
 /// A model of the architecture the device chooses, trained on the host (`archrank train`).
-#[cfg(not(feature = "paper"))]
+#[cfg(not(any(feature = "paper", feature = "small-part")))]
 static MODEL: &[u8] = include_bytes!("../assets/model.postcard");
 #[cfg(feature = "paper")]
 static MODEL: &[u8] = include_bytes!("../assets/paper-model.postcard");
 
 /// Samples of the task's test split, which the model never saw.
+#[cfg(not(feature = "small-part"))]
 static HELD_OUT: &[u8] = include_bytes!("../assets/heldout.postcard");
 
 /// Samples of a task the ranker was not fitted on (`archrank export-samples`).
@@ -64,8 +75,10 @@ fn main() -> ! {
     let ok = match &outcome {
         Ok((run, choice)) => {
             write_result(&mut out, &choice.request, &choice.result).is_ok()
-                && write_model_result(&mut out, &run.model, run.text, run.correct, run.total)
-                    .is_ok()
+                && run.as_ref().is_none_or(|run| {
+                    write_model_result(&mut out, &run.model, run.text, run.correct, run.total)
+                        .is_ok()
+                })
         }
         Err(message) => {
             let _ = writeln!(out, "error: {message}");
@@ -75,10 +88,16 @@ fn main() -> ! {
     if let Ok((run, choice)) = &outcome {
         let _ = writeln!(out, "measure embed_instructions {}", choice.embed_instructions);
         let _ = writeln!(out, "measure search_instructions {}", choice.search_instructions);
-        let per_sample = run.instructions / run.total.max(1) as u64;
-        let _ = writeln!(out, "measure model_instructions_per_sample {per_sample}");
+        if let Some(run) = run {
+            let per_sample = run.instructions / run.total.max(1) as u64;
+            let _ = writeln!(out, "measure model_instructions_per_sample {per_sample}");
+        }
     }
     let _ = writeln!(out, "measure stack_bytes {stack}");
+    if stack_paint::reached_statics() {
+        let _ = writeln!(out, "error: the stack reached the statics: the RAM is too small");
+        exit(false);
+    }
     exit(ok)
 }
 
@@ -92,9 +111,16 @@ struct ModelRun {
     instructions: u64,
 }
 
+/// The small part chooses only: it bundles no model.
+#[cfg(feature = "small-part")]
+fn run_model(_: &Choice) -> Result<Option<ModelRun>, &'static str> {
+    Ok(None)
+}
+
 /// Loads the bundled model, checks it is of the chosen architecture, and runs it on the
 /// held-out samples.
-fn run_model(choice: &Choice) -> Result<ModelRun, &'static str> {
+#[cfg(not(feature = "small-part"))]
+fn run_model(choice: &Choice) -> Result<Option<ModelRun>, &'static str> {
     let model = Model::load(MODEL).map_err(|_| "the bundled model is invalid")?;
     if model.discrete != choice.result.discrete {
         return Err("the bundled model is not of the chosen architecture: rebuild the assets");
@@ -103,11 +129,18 @@ fn run_model(choice: &Choice) -> Result<ModelRun, &'static str> {
     let counter = instruction_counter::Counter::now();
     let correct = count_correct(&model, &held_out)?;
     let instructions = counter.elapsed();
-    Ok(ModelRun { model, text: held_out.is_text(), correct, total: held_out.len(), instructions })
+    Ok(Some(ModelRun {
+        model,
+        text: held_out.is_text(),
+        correct,
+        total: held_out.len(),
+        instructions,
+    }))
 }
 
 /// Held-out samples the model classifies right.
-fn count_correct(model: &Model<'_>, samples: &Samples<'_>) -> Result<usize, &'static str> {
+#[cfg(not(feature = "small-part"))]
+fn count_correct(model: &Model<'_>, samples: &archrank_core::Samples<'_>) -> Result<usize, &'static str> {
     let mut correct = 0;
     model
         .predict_numeric_samples::<MAX_FEATURES>(samples, |_, class, label, _| {

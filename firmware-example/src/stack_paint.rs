@@ -41,3 +41,9 @@ pub fn high_water_bytes() -> usize {
     }
     top() - addr
 }
+
+/// Whether the stack reached the statics: no painted word is left, so the work may have
+/// overwritten them (the RAM is too small for it).
+pub fn reached_statics() -> bool {
+    high_water_bytes() >= top() - bottom()
+}

@@ -2,11 +2,12 @@
 
 use std::path::PathBuf;
 
-use archrank_core::{LossKind, PresetId, RankerForm};
+use archrank_core::quantize::Scales;
+use archrank_core::{LossKind, PresetId, Quantization, RankerForm};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::child::DEFAULT_MAX_ROWS;
-use crate::fit::{FitConfig, FitError, Metric, Optimizer, TaskInputs};
+use crate::fit::{FitConfig, FitError, Metric, Optimizer, Storage, TaskInputs};
 use crate::populate::Shard;
 
 /// The default experiment database: the bundled one.
@@ -52,6 +53,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Print a weights file's header and provenance.
     Inspect(InspectArgs),
+    /// Write an f32 weights file as int8 (weight matrices and task table), for a small device.
+    Quantize(QuantizeArgs),
     /// Write a task's samples as a file a device embeds (firmware `include_bytes!`).
     ExportSamples(ExportSamplesArgs),
     /// Fit the ranking network on the database (set encoder and scoring towers co-trained).
@@ -100,6 +103,69 @@ impl From<LossArg> for LossKind {
             LossArg::L2 => Self::L2,
             LossArg::Linear => Self::Linear,
             LossArg::Quadratic => Self::Quadratic,
+        }
+    }
+}
+
+/// How a weights file stores its numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum QuantizeArg {
+    /// Every value as f32, as fitted.
+    F32,
+    /// Weight matrices and the task table as int8, one f32 scale per column (about a third of
+    /// the bytes).
+    Int8,
+}
+
+impl From<QuantizeArg> for Quantization {
+    fn from(q: QuantizeArg) -> Self {
+        match q {
+            QuantizeArg::F32 => Self::F32,
+            QuantizeArg::Int8 => Self::Int8,
+        }
+    }
+}
+
+/// How many values share an int8 scale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScalesArg {
+    /// One per column: per output of a layer, per dimension of the task table.
+    Column,
+    /// One per tensor.
+    Tensor,
+}
+
+impl From<ScalesArg> for Scales {
+    fn from(s: ScalesArg) -> Self {
+        match s {
+            ScalesArg::Column => Self::Column,
+            ScalesArg::Tensor => Self::Tensor,
+        }
+    }
+}
+
+/// How a fitted ranker is stored: `fit`, `quantize` and the evaluations.
+#[derive(Debug, Args, Clone)]
+pub struct StorageArgs {
+    /// Store the weight matrices and the task table as int8 (`int8`) or as fitted (`f32`).
+    #[arg(long, value_enum, default_value = "f32")]
+    pub quantize: QuantizeArg,
+    /// How many values share an int8 scale.
+    #[arg(long, value_enum, default_value = "column")]
+    pub scales: ScalesArg,
+    /// Store this many search steps instead of the default (a small device's cheaper search).
+    #[arg(long, value_name = "N")]
+    pub search_steps: Option<u16>,
+}
+
+impl StorageArgs {
+    /// The storage these options ask for.
+    #[must_use]
+    pub fn storage(&self) -> Storage {
+        Storage {
+            quantization: self.quantize.into(),
+            scales: self.scales.into(),
+            search_steps: self.search_steps,
         }
     }
 }
@@ -579,6 +645,25 @@ pub struct InspectArgs {
     pub json: bool,
 }
 
+/// `archrank quantize`
+#[derive(Debug, Args)]
+pub struct QuantizeArgs {
+    /// An f32 weights file (`archrank fit`'s).
+    pub weights: PathBuf,
+    /// How many values share an int8 scale.
+    #[arg(long, value_enum, default_value = "column")]
+    pub scales: ScalesArg,
+    /// Store this many search steps instead of the file's (a small device's cheaper search).
+    #[arg(long, value_name = "N")]
+    pub search_steps: Option<u16>,
+    /// Where to write the int8 file (atomically).
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Print JSON instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// `archrank export-samples`
 #[derive(Debug, Args)]
 pub struct ExportSamplesArgs {
@@ -700,6 +785,9 @@ pub struct FitCommandArgs {
     /// Fit settings.
     #[command(flatten)]
     pub fit: FitArgs,
+    /// How to store the fitted weights.
+    #[command(flatten)]
+    pub storage: StorageArgs,
     /// Where to write the weights (atomically).
     #[arg(long, short)]
     pub output: PathBuf,
@@ -766,6 +854,10 @@ pub struct EvalCommon {
     /// Fit settings.
     #[command(flatten)]
     pub fit: FitArgs,
+    /// How each fitted ranker with a weights file is stored before it is evaluated (the
+    /// controls, which have none, stay f32).
+    #[command(flatten)]
+    pub storage: StorageArgs,
     /// Write the results as JSON here.
     #[arg(long)]
     pub json: Option<PathBuf>,

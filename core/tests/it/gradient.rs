@@ -1,16 +1,20 @@
-//! The analytic gradient of the score in u against central finite differences, and the
-//! per-group softmax invariance, for both presets.
+//! The analytic gradient of the score in u against central finite differences (f32 and int8
+//! weights), and the per-group softmax invariance, for both presets.
 
 use archrank_core::dims::{ArchBuffer, Paper, Preset, Tiny};
 use archrank_core::fixture::{pseudo_random, random_weights};
+use archrank_core::quantize::{Scales, quantize_weights};
 use archrank_core::{Ranker, TaskEmbedding};
 
 fn embedding(seed: u64) -> TaskEmbedding {
     TaskEmbedding::from_iterator(pseudo_random(seed, 50, 0.9))
 }
 
-fn check_gradient<P: Preset>() {
-    let bytes = random_weights::<P>(11, 3);
+fn check_gradient<P: Preset>(int8: bool) {
+    let mut bytes = random_weights::<P>(11, 3);
+    if int8 {
+        bytes = quantize_weights(&bytes, Scales::Column, None).unwrap();
+    }
     let ranker = Ranker::<P>::load(&bytes).unwrap();
     let scorer = ranker.network().scorer(&embedding(5));
     let mut checked = 0;
@@ -41,12 +45,14 @@ fn check_gradient<P: Preset>() {
 
 #[test]
 fn score_gradient_matches_finite_differences_tiny() {
-    check_gradient::<Tiny>();
+    check_gradient::<Tiny>(false);
+    check_gradient::<Tiny>(true);
 }
 
 #[test]
 fn score_gradient_matches_finite_differences_paper() {
-    check_gradient::<Paper>();
+    check_gradient::<Paper>(false);
+    check_gradient::<Paper>(true);
 }
 
 fn check_group_shift<P: Preset>() {

@@ -4,6 +4,7 @@
 mod encoder;
 mod gradient;
 mod landmarks;
+mod quantized;
 mod search;
 mod set_encoder;
 mod weights;

@@ -3,6 +3,7 @@
 
 use archrank_core::dims::{Paper, Preset, Tiny};
 use archrank_core::fixture::{OwnedSections, le_bytes, random_weights};
+use archrank_core::quantize::{Scales, quantize_weights};
 use archrank_core::weights_format::{FORMAT_VERSION, SearchConfig};
 use archrank_core::{AnyRanker, PresetId, Ranker, WeightsError};
 use proptest::prelude::*;
@@ -144,7 +145,7 @@ fn non_finite_values() {
     sections.params[40..44].copy_from_slice(&f32::NAN.to_le_bytes());
     assert_eq!(
         load_tiny(&sections.file::<Tiny>().to_bytes().unwrap()),
-        WeightsError::NonFinite { what: "params", index: 10 }
+        WeightsError::NonFinite { what: "feature.weight_value", index: 10 }
     );
     let mut sections = OwnedSections::random::<Tiny>(1, 2);
     sections.embeddings = le_bytes(&[f32::INFINITY; 2 * archrank_core::dims::EMBED_DIM]);
@@ -237,7 +238,7 @@ fn finite_but_huge_values() {
     sections.params[8..12].copy_from_slice(&3.0e30f32.to_le_bytes());
     assert_eq!(
         load_tiny(&sections.file::<Tiny>().to_bytes().unwrap()),
-        WeightsError::OutOfRange { what: "params", index: 2 }
+        WeightsError::OutOfRange { what: "feature.weight_value", index: 2 }
     );
 }
 
@@ -272,15 +273,19 @@ fn any_ranker_reads_the_preset_from_the_header() {
     assert!(matches!(AnyRanker::load(&corrupt), Err(WeightsError::NonFinite { .. })));
 }
 
-/// The fuzzer's weights seed is a file of the current format, so fuzzing starts past the version
-/// check. Regenerate with `UPDATE_SEEDS=1 cargo test -p archrank-core fuzz_seed`.
+/// The fuzzer's weights seeds are files of the current format, f32 and int8, so fuzzing starts
+/// past the version check. Regenerate with `UPDATE_SEEDS=1 cargo test -p archrank-core fuzz_seed`.
 #[test]
-fn fuzz_seed_is_a_current_weights_file() {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/weights_loader/tiny");
-    if std::env::var_os("UPDATE_SEEDS").is_some() {
-        std::fs::write(&path, random_weights::<Tiny>(5, 3)).unwrap();
+fn fuzz_seeds_are_current_weights_files() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/weights_loader");
+    let f32_bytes = random_weights::<Tiny>(5, 3);
+    let int8_bytes = quantize_weights(&f32_bytes, Scales::Column, None).unwrap();
+    for (name, bytes) in [("tiny", f32_bytes), ("tiny-int8", int8_bytes)] {
+        let path = dir.join(name);
+        if std::env::var_os("UPDATE_SEEDS").is_some() {
+            std::fs::write(&path, bytes).unwrap();
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(Ranker::<Tiny>::load(&bytes).is_ok(), "{} is stale", path.display());
     }
-    let bytes = std::fs::read(&path).unwrap();
-    assert!(Ranker::<Tiny>::load(&bytes).is_ok(), "{} is stale", path.display());
 }

@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use archrank_core::{LossKind, PresetId};
+use archrank_core::{LossKind, PresetId, Quantization};
 use archrank_trainer::child::ChildConfig;
 use archrank_trainer::database::Database;
 use archrank_trainer::evaluation::{LotoSettings, RankerKind, run_loto};
 use archrank_trainer::fit::{
-    FitConfig, Metric, WeightsMeta, fit_preset, fitted_weights_bytes_for, load_fit_data,
+    FitConfig, Metric, Storage, WeightsMeta, fit_preset, fitted_weights_bytes_for, load_fit_data,
 };
 use archrank_trainer::populate::{PopulateSettings, Shard, execute, pending, plan};
 use archrank_trainer::search::{SampleSource, search};
@@ -65,16 +65,21 @@ fn pipeline(preset: PresetId, names: &[&str], archs: u32) {
     assert!(found.score.is_finite());
     assert!(archrank_core::Discrete::parse(preset, &found.discrete).is_ok());
 
-    let loto = LotoSettings {
-        kinds: vec![RankerKind::Loss(LossKind::Linear), RankerKind::Agnostic],
-        repeats: 1,
-        base: FitConfig { steps: 50, ..config },
-    };
-    let report = run_loto(&data, &names, &loto, &BTreeMap::new(), &|| {}).unwrap();
-    assert_eq!(report.tasks.len(), names.len());
-    for t in &report.tasks {
-        let r = &t.results["linear"];
-        assert!((-1.0..=1.0).contains(&r.spearman_mean), "{t:?}");
+    // Both storages: the int8 file scores the held-out runs through the core, as a device.
+    for quantization in Quantization::ALL {
+        let loto = LotoSettings {
+            kinds: vec![RankerKind::Loss(LossKind::Linear), RankerKind::Agnostic],
+            repeats: 1,
+            base: FitConfig { steps: 50, ..config.clone() },
+            storage: Storage { quantization, ..Storage::default() },
+        };
+        let report = run_loto(&data, &names, &loto, &BTreeMap::new(), &|| {}).unwrap();
+        assert_eq!(report.tasks.len(), names.len());
+        assert_eq!(report.quantization, quantization.name());
+        for t in &report.tasks {
+            let r = &t.results["linear"];
+            assert!((-1.0..=1.0).contains(&r.spearman_mean), "{t:?}");
+        }
     }
 }
 

@@ -6,9 +6,11 @@
 use std::path::PathBuf;
 
 use archrank_core::dims::Preset;
+use archrank_core::quantize::{Scales, quantize_weights};
 use archrank_core::search_report::{Request, write_model_result, write_result};
 use archrank_core::{
-    AnyRanker, Budget, Model, Paper, PresetId, Ranker, SamplesFile, Tiny, embed_numeric, embed_text,
+    AnyRanker, Budget, Model, Paper, PresetId, Ranker, SamplesFile, SearchConfig, Tiny,
+    embed_numeric, embed_text,
 };
 use archrank_trainer::search::{SampleSource, SearchOutput, search};
 
@@ -16,20 +18,48 @@ fn firmware_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../firmware-example")
 }
 
-/// Each preset's firmware assets, as its `include_bytes!` name them (relative to the firmware's
-/// folder): weights, model, and the golden file.
-const ASSETS: [(&str, &str, &str); 2] = [
-    ("../data/default-ranker.postcard", "assets/model.postcard", "tiny.txt"),
-    ("assets/paper-ranker.postcard", "assets/paper-model.postcard", "paper.txt"),
+/// One firmware build: its assets as its `include_bytes!` name them (relative to the firmware's
+/// folder), its memory layout and its golden file.
+struct Build {
+    weights: &'static str,
+    /// The model it runs on the held-out samples (the small part runs none).
+    model: Option<&'static str>,
+    layout: &'static str,
+    golden: &'static str,
+}
+
+/// The default build (tiny), `--features paper` and `--features small-part`.
+const BUILDS: [Build; 3] = [
+    Build {
+        weights: "../data/default-ranker.postcard",
+        model: Some("assets/model.postcard"),
+        layout: "layouts/default.x",
+        golden: "tiny.txt",
+    },
+    Build {
+        weights: "assets/paper-ranker-int8.postcard",
+        model: Some("assets/paper-model.postcard"),
+        layout: "layouts/default.x",
+        golden: "paper.txt",
+    },
+    Build {
+        weights: "../data/default-ranker-int8.postcard",
+        model: None,
+        layout: "layouts/small-part.x",
+        golden: "small-part.txt",
+    },
 ];
+
+/// The search steps the small part's ranker stores (`archrank quantize --search-steps`).
+const SMALL_PART_SEARCH_STEPS: u16 = 15;
 
 /// Must match the firmware's `MAX_FEATURES`.
 const MAX_FEATURES: usize = 64;
 
-/// The budget the firmware derives from its memory (`memory.x`): each region's length divided
-/// as the `_model_*_bytes` lines divide it.
-fn device_budget() -> Budget {
-    let script = std::fs::read_to_string(firmware_dir().join("memory.x")).unwrap();
+/// The budget the firmware derives from its memory layout: each region's length divided as the
+/// `_model_*_bytes` lines divide it.
+fn device_budget(layout: &str) -> Budget {
+    let script = std::fs::read_to_string(firmware_dir().join(layout)).unwrap();
     let length = |region: &str| -> u32 {
         let line = script.lines().find(|l| l.trim_start().starts_with(region)).unwrap();
         let value = line.split("LENGTH =").nth(1).unwrap().trim();
@@ -66,10 +96,10 @@ fn host_model_lines(model: &str) -> String {
     text
 }
 
-/// `weights`: a path relative to the firmware's folder, as its `include_bytes!` names it.
-fn host_result<P: Preset>(weights: &str) -> String {
+/// The host's lines for `build`'s search, and its model's when it runs one.
+fn host_lines<P: Preset>(build: &Build) -> String {
     let dir = firmware_dir();
-    let weights = std::fs::read(dir.join(weights)).unwrap();
+    let weights = std::fs::read(dir.join(build.weights)).unwrap();
     let samples_bytes = std::fs::read(dir.join("assets/samples.postcard")).unwrap();
     let ranker = Ranker::<P>::load(&weights).unwrap();
     let samples = SamplesFile::load(&samples_bytes).unwrap();
@@ -83,13 +113,13 @@ fn host_result<P: Preset>(weights: &str) -> String {
         task: samples.task,
         samples: samples.len(),
         shape: samples.shape(),
-        budget: device_budget(),
+        budget: device_budget(build.layout),
     };
     let result =
         ranker.search_within(&z, &ranker.search_config(), &request.shape, &request.budget).unwrap();
     let mut text = String::new();
     write_result(&mut text, &request, &result).unwrap();
-    text
+    text + &build.model.map(host_model_lines).unwrap_or_default()
 }
 
 fn check(golden: &str, actual: &str) {
@@ -103,33 +133,37 @@ fn check(golden: &str, actual: &str) {
 
 #[test]
 fn tiny_host_search_matches_golden() {
-    let (weights, model, golden) = ASSETS[0];
-    check(golden, &(host_result::<Tiny>(weights) + &host_model_lines(model)));
+    check(BUILDS[0].golden, &host_lines::<Tiny>(&BUILDS[0]));
 }
 
 #[test]
 fn paper_host_search_matches_golden() {
-    let (weights, model, golden) = ASSETS[1];
-    check(golden, &(host_result::<Paper>(weights) + &host_model_lines(model)));
+    check(BUILDS[1].golden, &host_lines::<Paper>(&BUILDS[1]));
+}
+
+#[test]
+fn small_part_host_search_matches_golden() {
+    check(BUILDS[2].golden, &host_lines::<Tiny>(&BUILDS[2]));
 }
 
 /// The trainer's search (what `archrank search --golden` prints) within the device's budget on
-/// the firmware's samples with `weights`.
-fn trainer_search(weights: &str) -> SearchOutput {
+/// the firmware's samples with the build's weights.
+fn trainer_search(build: &Build) -> SearchOutput {
     let dir = firmware_dir();
     let samples_bytes = std::fs::read(dir.join("assets/samples.postcard")).unwrap();
     let samples = SamplesFile::load(&samples_bytes).unwrap();
-    let bytes = std::fs::read(dir.join(weights)).unwrap();
-    search(&bytes, SampleSource::Samples(&samples), &device_budget()).unwrap()
+    let bytes = std::fs::read(dir.join(build.weights)).unwrap();
+    search(&bytes, SampleSource::Samples(&samples), &device_budget(build.layout)).unwrap()
 }
 
 /// The trainer's search on the firmware's assets gives the same lines as the device.
 #[test]
-fn trainer_search_matches_golden_for_both_presets() {
-    for (weights, _, golden) in ASSETS {
-        let found = trainer_search(weights);
-        let expected = std::fs::read_to_string(firmware_dir().join("golden").join(golden)).unwrap();
-        assert!(expected.starts_with(&found.golden), "{weights}: {}", found.golden);
+fn trainer_search_matches_golden_for_every_build() {
+    for build in &BUILDS {
+        let found = trainer_search(build);
+        let expected =
+            std::fs::read_to_string(firmware_dir().join("golden").join(build.golden)).unwrap();
+        assert!(expected.starts_with(&found.golden), "{}: {}", build.weights, found.golden);
     }
 }
 
@@ -137,12 +171,34 @@ fn trainer_search_matches_golden_for_both_presets() {
 /// firmware refuses them): rebuild them with the commands in firmware-example/README.md.
 #[test]
 fn model_assets_are_of_the_chosen_architectures() {
-    for (weights, model, _) in ASSETS {
-        let found = trainer_search(weights);
+    for build in &BUILDS {
+        let Some(model) = build.model else { continue };
+        let found = trainer_search(build);
         let model_bytes = std::fs::read(firmware_dir().join(model)).unwrap();
         let model = Model::load(&model_bytes).unwrap();
         assert_eq!(model.discrete.to_string(), found.discrete, "{model:?} is stale");
-        assert!(device_budget().allows(&found.cost));
+        assert!(device_budget(build.layout).allows(&found.cost));
+    }
+}
+
+/// The int8 rankers are their f32 originals quantized (the README's `archrank quantize`
+/// commands), with every training task: the paper build's with the file's search, the small
+/// part's with the search its instruction budget affords.
+#[test]
+fn the_int8_rankers_are_their_f32_originals_quantized() {
+    let dir = firmware_dir();
+    for (original, build, steps) in [
+        ("assets/paper-ranker.postcard", &BUILDS[1], None),
+        (BUILDS[0].weights, &BUILDS[2], Some(SMALL_PART_SEARCH_STEPS)),
+    ] {
+        let f32_bytes = std::fs::read(dir.join(original)).unwrap();
+        let int8_bytes = std::fs::read(dir.join(build.weights)).unwrap();
+        let (f, q) = (AnyRanker::load(&f32_bytes).unwrap(), AnyRanker::load(&int8_bytes).unwrap());
+        assert_eq!(q.header().quantization, archrank_core::Quantization::Int8);
+        let search = steps.map(|steps| SearchConfig { steps, ..f.header().search });
+        let expected = quantize_weights(&f32_bytes, Scales::Column, search).unwrap();
+        assert!(int8_bytes == expected, "{} is stale: rerun `archrank quantize`", build.weights);
+        assert_eq!(q.tasks().len(), f.tasks().len());
     }
 }
 

@@ -16,7 +16,7 @@ use crate::evaluation::baselines::{baselines, run_table};
 use crate::evaluation::report::{Report, held_out_scores, predicted_vs_actual};
 use crate::evaluation::search_eval::{HeldOut, SearchEvalSettings, find_and_measure, kept_tests};
 use crate::evaluation::svg_plot::histogram;
-use crate::fit::{WeightsMeta, fitted_weights_bytes_for, load_fit_data};
+use crate::fit::{Storage, WeightsMeta, fitted_weights_bytes_for, load_fit_data};
 use crate::output::{note, print, table};
 use crate::rank_stats::{mean, std_dev};
 use crate::search::{SampleSource, confidence_for};
@@ -53,6 +53,7 @@ pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
         budgets: Vec::new(),
         shortlist: vec![DEMO_SHORTLIST],
         shortlist_distance: SHORTLIST_MIN_DISTANCE,
+        storage: Storage::default(),
     };
     note(
         &format!(

@@ -113,7 +113,7 @@ fn loto(args: &EvalLotoArgs, quiet: bool) -> Result<()> {
     });
     let noise: BTreeMap<String, f64> =
         task_noise(&runs).into_iter().map(|n| (n.task, n.noise_ceiling)).collect();
-    let settings = LotoSettings { kinds, repeats, base };
+    let settings = LotoSettings { kinds, repeats, base, storage: common.storage.storage() };
     let total = loaded.held_out.len() * settings.kinds.len() * repeats as usize;
     let bar = progress_bar(total as u64, "eval loto", quiet);
     let report = run_loto(&loaded.data, &loaded.held_out, &settings, &noise, &|| bar.inc(1))?;
@@ -276,6 +276,7 @@ fn search(args: &EvalSearchArgs, quiet: bool) -> Result<()> {
         budgets: args.max_params.clone(),
         shortlist: args.shortlist.iter().filter(|&&k| k > 0).map(|&k| usize::from(k)).collect(),
         shortlist_distance: args.shortlist_distance,
+        storage: common.storage.storage(),
     };
     let runs = loaded.db.all_runs()?;
     let table = run_table(&runs, loaded.data.preset);

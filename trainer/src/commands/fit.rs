@@ -41,7 +41,7 @@ pub(crate) fn run(args: &FitCommandArgs, quiet: bool) -> Result<()> {
         format!("held out: {}", args.exclude_task.join(", "))
     };
     let meta = WeightsMeta { database_hash: &hash, note: &note, created_unix: creation_time() };
-    let bytes = fitted_weights_bytes_for(&data, &result, &meta)?;
+    let bytes = args.storage.storage().apply(fitted_weights_bytes_for(&data, &result, &meta)?)?;
     crate::atomic_file::write(&args.output, &bytes)?;
     if let Some(path) = &args.loss_log {
         let mut csv = String::from("step,loss\n");
@@ -54,6 +54,7 @@ pub(crate) fn run(args: &FitCommandArgs, quiet: bool) -> Result<()> {
     if args.json {
         return print_json(&serde_json::json!({
             "output": args.output.display().to_string(), "bytes": bytes.len(), "preset": preset.name(),
+            "quantization": args.storage.storage().quantization.name(),
             "loss": config.loss.name(), "ranker": config.form.name(), "steps": config.steps,
             "residual_penalty": config.residual_penalty, "same_task_weight": config.same_task_weight,
             "tasks": result.tasks.len(),

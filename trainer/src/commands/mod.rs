@@ -7,6 +7,7 @@ mod eval;
 mod fit;
 mod noise;
 mod populate;
+mod quantize;
 mod report;
 mod search;
 mod task_source;
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Db(c) => db::run(c),
         Command::Search(a) => search::run_search(&a),
         Command::Inspect(a) => search::run_inspect(&a),
+        Command::Quantize(a) => quantize::run(&a),
         Command::ExportSamples(a) => search::run_export_samples(&a),
         Command::Fit(a) => fit::run(&a, quiet),
         Command::Eval(c) => eval::run(c, quiet),

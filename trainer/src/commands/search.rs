@@ -196,14 +196,21 @@ pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {
     let preset = ranker.preset();
     let header = ranker.header();
     let tasks: Vec<&str> = header.tasks.names.split('\n').collect();
-    // Validated on load: whole architectures of arch_dim little-endian f32.
-    let distinct_archs = header.tasks.archs.len() / (4 * header.dims.arch_dim as usize).max(1);
+    let distinct_archs = ranker.tasks().arch_count();
+    let quantization = header.quantization.name();
+    let t = &header.tasks;
+    let table_bytes =
+        t.names.len() + t.embeddings.len() + t.archs.len() + t.top_archs.len() + t.top_scores.len();
     if args.json {
         return print_json(&serde_json::json!({
             "file": args.weights.display().to_string(),
             "bytes": bytes.len(),
             "format_version": header.format_version,
             "preset": preset.name(),
+            "quantization": quantization,
+            "network_bytes": header.params.len(),
+            "task_table_bytes": table_bytes,
+            "task_count": tasks.len(),
             "dims": header.dims,
             "fit": header.fit,
             "provenance": header.provenance,
@@ -220,6 +227,13 @@ pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {
         vec!["file".into(), format!("{} ({} bytes)", args.weights.display(), bytes.len())],
         vec!["format version".into(), header.format_version.to_string()],
         vec!["preset".into(), preset.name().into()],
+        vec![
+            "storage".into(),
+            format!(
+                "{quantization}: network {} bytes, task table {table_bytes} bytes",
+                header.params.len()
+            ),
+        ],
         vec![
             "dimensions".into(),
             format!(

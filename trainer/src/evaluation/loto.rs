@@ -13,7 +13,7 @@ use super::RankerKind;
 use super::error::{EvalError, Result};
 use super::paired::Paired;
 use crate::fit::{
-    FitConfig, FitData, FitError, TaskInputs, WeightsMeta, fitted_weights_bytes_for,
+    FitConfig, FitData, FitError, Storage, TaskInputs, WeightsMeta, fitted_weights_bytes_for,
     score_task_runs, task_embedding,
 };
 use crate::rank_stats::{kendall, mean, pearson, spearman, std_dev};
@@ -29,6 +29,8 @@ pub struct LotoSettings {
     pub repeats: u32,
     /// Fit settings shared by all rankers.
     pub base: FitConfig,
+    /// How each ranker with a weights file is stored before it scores the held-out runs.
+    pub storage: Storage,
 }
 
 /// Rank correlations of predicted scores with measured performance.
@@ -157,6 +159,9 @@ pub struct LotoReport {
     pub repeats: u32,
     /// Fit steps per ranker.
     pub steps: u32,
+    /// How the rankers with a weights file were stored: `f32` or `int8`.
+    #[serde(default = "f32_name")]
+    pub quantization: String,
     /// Per held-out task.
     pub tasks: Vec<TaskResult>,
     /// Per ranker, averaged over tasks.
@@ -170,6 +175,11 @@ pub struct LotoReport {
     /// The default ranker's (linear loss) Spearman between confidence and realized Spearman.
     #[serde(default)]
     pub confidence_spearman: Option<f64>,
+}
+
+/// The storage of results written before quantization existed.
+pub(crate) fn f32_name() -> String {
+    archrank_core::Quantization::F32.name().to_owned()
 }
 
 /// The rankers every other ranker is compared with, task by task.
@@ -200,13 +210,8 @@ pub fn run_loto(
     let outcomes: Vec<Result<Evaluated>> = jobs
         .par_iter()
         .map(|&(task, kind, repeat)| {
-            let result = evaluate_one(
-                data,
-                task,
-                kind,
-                &settings.base,
-                settings.base.seed + u64::from(repeat),
-            );
+            let seed = settings.base.seed + u64::from(repeat);
+            let result = evaluate_one(data, task, kind, &settings.base, &settings.storage, seed);
             progress();
             result
         })
@@ -257,6 +262,7 @@ pub fn run_loto(
         metric: data.metric.name().to_owned(),
         repeats: settings.repeats,
         steps: settings.base.steps,
+        quantization: settings.storage.quantization.name().to_owned(),
         summary,
         confidence_spearman,
         paired: paired_comparisons(&tasks, &settings.kinds, settings.base.seed),
@@ -375,7 +381,8 @@ fn confidence_summary(tasks: &[TaskResult], name: &str) -> ConfidenceSummary {
 }
 
 /// Fits `kind` without `task` on `data` and correlates its scores of `task`'s runs with their
-/// targets.
+/// targets. A ranker reading what a device reads is scored through its weights file, stored as
+/// `storage` says (exactly what a device computes); the controls through their parameters.
 ///
 /// # Errors
 /// The fit's errors.
@@ -384,17 +391,34 @@ pub fn evaluate_one(
     task: &str,
     kind: RankerKind,
     base: &FitConfig,
+    storage: &Storage,
     seed: u64,
 ) -> Result<Evaluated> {
     let train = data.without(task);
     let held = data.task(task).ok_or_else(|| EvalError::UnknownTask(task.to_owned()))?;
     let fitted = kind.fit(&train, base, seed)?;
     let config = &fitted.config;
-    let scores = score_task_runs(data.preset, &fitted.params, config.form, held, config.inputs)
-        .ok_or(FitError::ParamCount {
-            expected: archrank_core::network::param_count(data.preset.layout().arch_dim()),
-            found: fitted.params.len(),
-        })?;
+    let (scores, member) = if matches!(kind, RankerKind::Loss(_))
+        && config.inputs == TaskInputs::PRODUCT
+    {
+        let meta = WeightsMeta { database_hash: "", note: "leave-one-task-out", created_unix: 0 };
+        let bytes = storage
+            .apply(fitted_weights_bytes_for(&train, &fitted, &meta)?)
+            .map_err(FitError::Unloadable)?;
+        let archs: Vec<&[f32]> = held.runs.iter().map(|r| r.arch.as_slice()).collect();
+        let (scores, z) = match AnyRanker::load(&bytes).map_err(SearchError::from)? {
+            AnyRanker::Tiny(r) => file_scores(r.network(), held, &archs),
+            AnyRanker::Paper(r) => file_scores(r.network(), held, &archs),
+        };
+        (scores, Some((bytes, z)))
+    } else {
+        let scores = score_task_runs(data.preset, &fitted.params, config.form, held, config.inputs)
+            .ok_or(FitError::ParamCount {
+                expected: archrank_core::network::param_count(data.preset.layout().arch_dim()),
+                found: fitted.params.len(),
+            })?;
+        (scores, None)
+    };
     let predicted: Vec<f64> = scores.iter().map(|&s| f64::from(s)).collect();
     let actual: Vec<f64> = held.runs.iter().map(|r| f64::from(r.target)).collect();
     let correlations = Correlations {
@@ -402,19 +426,18 @@ pub fn evaluate_one(
         pearson: pearson(&predicted, &actual),
         kendall: kendall(&predicted, &actual),
     };
-    // Only a ranker reading what a device reads has a weights file to be an ensemble member.
-    let member = if matches!(kind, RankerKind::Loss(_)) && config.inputs == TaskInputs::PRODUCT {
-        let meta = WeightsMeta { database_hash: "", note: "leave-one-task-out", created_unix: 0 };
-        let bytes = fitted_weights_bytes_for(&train, &fitted, &meta)?;
-        let z = match AnyRanker::load(&bytes).map_err(SearchError::from)? {
-            AnyRanker::Tiny(r) => task_embedding(r.network(), held, TaskInputs::PRODUCT),
-            AnyRanker::Paper(r) => task_embedding(r.network(), held, TaskInputs::PRODUCT),
-        };
-        Some((bytes, z))
-    } else {
-        None
-    };
     Ok(Evaluated { correlations, member })
+}
+
+/// The scores of `archs` for `task` by a weights file's network, and the task's embedding.
+fn file_scores<P: archrank_core::Preset>(
+    net: &archrank_core::Network<'_, P>,
+    task: &crate::fit::FitTask,
+    archs: &[&[f32]],
+) -> (Vec<f32>, TaskEmbedding) {
+    let z = task_embedding(net, task, TaskInputs::PRODUCT);
+    let scorer = net.scorer(&z);
+    (archs.iter().map(|u| scorer.score(u)).collect(), z)
 }
 
 #[cfg(test)]

@@ -89,6 +89,7 @@ mod tests {
             metric: "val_acc".into(),
             repeats: 1,
             steps: 1,
+            quantization: "f32".into(),
             tasks: tasks
                 .iter()
                 .map(|&(task, s)| TaskResult {

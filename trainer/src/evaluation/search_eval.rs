@@ -18,7 +18,7 @@ use super::paired::Paired;
 use crate::child::discrete_arch::spec_to_logits;
 use crate::child::{ChildConfig, PreparedTask, prepare, train_child};
 use crate::database::Database;
-use crate::fit::{FitConfig, FitData, WeightsMeta, fitted_weights_bytes_for};
+use crate::fit::{FitConfig, FitData, FitError, Storage, WeightsMeta, fitted_weights_bytes_for};
 use crate::rank_stats::{best_index, mean, median, std_dev};
 use crate::rng::derive_seed;
 use crate::search::{
@@ -46,6 +46,8 @@ pub struct SearchEvalSettings {
     pub shortlist: Vec<usize>,
     /// The shortlist's least distance between candidates.
     pub shortlist_distance: usize,
+    /// How each fitted ranker is stored before it searches.
+    pub storage: Storage,
 }
 
 /// The candidate kept by validation among the first K of a shortlist.
@@ -152,6 +154,11 @@ pub struct SearchEvalReport {
     pub repeats: u32,
     /// Child seeds per found architecture.
     pub child_seeds: u32,
+    /// How each fitted ranker was stored before it searched: `f32` or `int8`.
+    pub quantization: String,
+    /// Search steps stored in each ranker (the default unless a device's cheaper search was
+    /// asked for).
+    pub search_steps: Option<u16>,
     /// Per task.
     pub tasks: Vec<TaskSearch>,
     /// Averages over tasks.
@@ -207,7 +214,10 @@ pub fn find_and_measure(
 ) -> Result<Outcome> {
     let fitted = RankerKind::Loss(loss).fit(train_data, &settings.base, seed)?;
     let meta = WeightsMeta { database_hash, note, created_unix: 0 };
-    let weights = fitted_weights_bytes_for(train_data, &fitted, &meta)?;
+    let weights = settings
+        .storage
+        .apply(fitted_weights_bytes_for(train_data, &fitted, &meta)?)
+        .map_err(FitError::Unloadable)?;
     let request = ShortlistRequest {
         k: settings.shortlist.iter().copied().max().unwrap_or(0),
         min_distance: settings.shortlist_distance,
@@ -376,6 +386,8 @@ pub fn run_search_eval(
         preset: data.preset.name().to_owned(),
         repeats: settings.repeats,
         child_seeds: settings.child_seeds,
+        quantization: settings.storage.quantization.name().to_owned(),
+        search_steps: settings.storage.search_steps,
         summary: summarize(&tasks, settings.base.seed),
         tasks,
     })

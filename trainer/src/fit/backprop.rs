@@ -280,8 +280,9 @@ pub fn set_backward<P: Preset>(
     let mut f = [0.0f32; FEATURE_HIDDEN];
     for &i in &batch.rows {
         let slot = samples.slot(i);
+        let label_part = net.label_part(slot);
         for (&v, d_mean) in samples.values(i).iter().zip(&d_means) {
-            net.feature_layer(v, slot, &mut f);
+            net.feature_layer_from(&label_part, v, &mut f);
             for (k, (&fk, &dm)) in f.iter().zip(d_mean).enumerate() {
                 if fk <= 0.0 {
                     continue;

@@ -27,6 +27,7 @@ mod optimizer;
 mod pairwise_loss;
 mod predict;
 mod same_task_loss;
+mod storage;
 #[cfg(test)]
 pub(crate) mod tests;
 mod weights_writer;
@@ -47,6 +48,7 @@ pub use optimizer::{Optimizer, OptimizerState};
 pub use pairwise_loss::{LossSpec, PairLoss, Scored, batch_loss, hinge, l2_loss, pair_loss};
 pub use predict::{predict_scores, predict_scores_with_params, score_task_runs, task_embedding};
 pub use same_task_loss::{SAME_TASK_MARGIN, TripletLoss, triplet_loss};
+pub use storage::Storage;
 pub use weights_writer::{
     WeightsMeta, creation_time, fitted_weights_bytes, fitted_weights_bytes_for, top_runs,
 };

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use archrank_core::dims::TOP_K;
 use archrank_core::network::param_count;
 use archrank_core::weights_format::{FitInfo, Provenance, SearchConfig, TaskSection, le_bytes};
-use archrank_core::{Network, Preset, Ranker, WeightsFile, with_preset};
+use archrank_core::{Network, Preset, Quantization, Ranker, WeightsFile, with_preset};
 
 use super::error::{FitError, Result};
 use super::fit_config::TaskInputs;
@@ -114,6 +114,7 @@ pub fn fitted_weights_bytes<P: Preset>(
     let (embeddings, archs, top_scores) =
         (le_bytes(&embeddings), le_bytes(&archs.values), le_bytes(&top_scores));
     let file = WeightsFile::new::<P>(
+        Quantization::F32,
         FitInfo {
             loss: config.loss,
             form: config.form,

@@ -14,6 +14,7 @@ fn loto_json(dir: &std::path::Path, name: &str, tasks: &[(&str, f64)]) -> String
         metric: "val_acc".into(),
         repeats: 1,
         steps: 10,
+        quantization: "f32".into(),
         tasks: tasks
             .iter()
             .map(|&(task, s)| TaskResult {

@@ -1,0 +1,351 @@
+//! A tensor read in place from a weights file: little-endian f32 values, or int8 values with
+//! one f32 scale per column (per output of a layer, per dimension of a table), and the dense
+//! operations over either.
+//!
+//! An int8 tensor's value `i` is `q_i x scale[i % width]`. The layer operations keep the integer
+//! part apart from the scale: a forward pass sums `x_i q_ij` per column and scales each column's
+//! sum once; a backward pass scales the incoming gradient once and sums `q_ij (s_j g_j)`. Each
+//! is one fixed order of f32 operations, so host and device agree bit for bit, and costs one
+//! int-to-float conversion per weight more than f32.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dense::{self, LeSlice, value};
+use crate::dims::MAX_LAYER_WIDTH;
+use crate::error::WeightsError;
+use crate::weights_format::{MAX_MAGNITUDE, f32_section};
+
+/// How a weights file stores its numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Quantization {
+    /// Every value as a little-endian f32.
+    #[default]
+    F32,
+    /// Weight matrices and the task table's embeddings, architectures and accuracies as int8
+    /// with one f32 scale per column; biases and output vectors as f32.
+    Int8,
+}
+
+impl Quantization {
+    /// Both storages.
+    pub const ALL: [Self; 2] = [Self::F32, Self::Int8];
+
+    /// Lower-case name, as the command line spells it.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::F32 => "f32",
+            Self::Int8 => "int8",
+        }
+    }
+
+    /// Parses a storage name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|q| q.name() == name)
+    }
+
+    /// Bytes a `rows x width` tensor takes in this storage.
+    #[must_use]
+    pub const fn tensor_bytes(self, rows: usize, width: usize) -> usize {
+        match self {
+            Self::F32 => rows * width * 4,
+            Self::Int8 => width * 4 + rows * width,
+        }
+    }
+}
+
+/// The largest scale an int8 tensor may have: every value it holds is then within
+/// [`MAX_MAGNITUDE`], as an f32 file's are.
+pub const MAX_INT8_SCALE: f32 = MAX_MAGNITUDE / 128.0;
+
+/// A tensor of `rows x width` values, row-major, read in place.
+#[derive(Clone, Copy, Debug)]
+pub enum Tensor<'a> {
+    /// Little-endian f32 values.
+    F32(LeSlice<'a>),
+    /// int8 values (two's complement bytes) with one little-endian f32 scale per column.
+    Int8 {
+        /// `width` scales.
+        scales: LeSlice<'a>,
+        /// `rows x width` values.
+        values: &'a [u8],
+    },
+}
+
+impl Default for Tensor<'_> {
+    fn default() -> Self {
+        Self::F32(&[])
+    }
+}
+
+impl<'a> Tensor<'a> {
+    /// Splits a `rows x width` tensor stored as `quantization` off the front of `bytes`,
+    /// checking that every value is finite and within [`MAX_MAGNITUDE`] (f32) or every scale
+    /// non-negative and at most [`MAX_INT8_SCALE`] (int8). `what` names it in errors.
+    ///
+    /// # Errors
+    /// [`WeightsError::LengthMismatch`] when `bytes` is too short, or a value error.
+    pub fn take(
+        what: &'static str,
+        bytes: &mut &'a [u8],
+        rows: usize,
+        width: usize,
+        quantization: Quantization,
+    ) -> Result<Self, WeightsError> {
+        let len = quantization.tensor_bytes(rows, width);
+        if bytes.len() < len {
+            return Err(WeightsError::LengthMismatch {
+                what,
+                expected: len as u32,
+                found: bytes.len() as u32,
+            });
+        }
+        let (head, rest) = bytes.split_at(len);
+        *bytes = rest;
+        match quantization {
+            Quantization::F32 => f32_section(what, head, rows * width).map(Self::F32),
+            Quantization::Int8 => {
+                let (scales, values) = head.split_at(width * 4);
+                let scales = f32_section(what, scales, width)?;
+                if let Some(i) = scales.iter().position(|b| {
+                    let s = f32::from_le_bytes(*b);
+                    !(0.0..=MAX_INT8_SCALE).contains(&s)
+                }) {
+                    return Err(WeightsError::OutOfRange { what, index: i as u32 });
+                }
+                Ok(Self::Int8 { scales, values })
+            }
+        }
+    }
+
+    /// Number of values.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        match self {
+            Self::F32(v) => v.len(),
+            Self::Int8 { values, .. } => values.len(),
+        }
+    }
+
+    /// Whether it holds no values.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Value `i`, or 0 past the end.
+    #[inline]
+    #[must_use]
+    pub fn get(&self, i: usize) -> f32 {
+        match self {
+            Self::F32(v) => value(v, i),
+            Self::Int8 { scales, values } => match (values.get(i), scales.len()) {
+                (Some(&q), width) if width > 0 => int8(q) * value(scales, i % width),
+                _ => 0.0,
+            },
+        }
+    }
+
+    /// Value `i`, known to lie in column `column` (saves the int8 path a division), or 0 past
+    /// the end.
+    #[inline]
+    #[must_use]
+    pub fn get_in_column(&self, i: usize, column: usize) -> f32 {
+        match self {
+            Self::F32(v) => value(v, i),
+            Self::Int8 { scales, values } => {
+                values.get(i).map_or(0.0, |&q| int8(q) * value(scales, column))
+            }
+        }
+    }
+
+    /// `out = bias + W^T x` for `W` of shape `[x.len()][out.len()]`.
+    #[inline]
+    pub fn affine_into(&self, bias: &Tensor<'_>, x: &[f32], out: &mut [f32]) {
+        for (k, o) in out.iter_mut().enumerate() {
+            *o = bias.get(k);
+        }
+        self.accumulate_into(x, out);
+    }
+
+    /// `out += W^T x` for `W` of shape `[x.len()][out.len()]`.
+    #[inline]
+    pub fn accumulate_into(&self, x: &[f32], out: &mut [f32]) {
+        match self {
+            Self::F32(w) => dense::accumulate_into(w, x, out),
+            Self::Int8 { scales, values } => int8_accumulate_into(scales, values, x, out),
+        }
+    }
+
+    /// `grad_x = W grad_out` for `W` of shape `[grad_x.len()][grad_out.len()]`.
+    #[inline]
+    pub fn backward_input_into(&self, grad_out: &[f32], grad_x: &mut [f32]) {
+        match self {
+            Self::F32(w) => dense::backward_input_into(w, grad_out, grad_x),
+            Self::Int8 { scales, values } => {
+                int8_backward_input_into(scales, values, grad_out, grad_x)
+            }
+        }
+    }
+}
+
+/// A stored byte as the int8 value it holds.
+#[inline]
+fn int8(byte: u8) -> f32 {
+    f32::from(byte.cast_signed())
+}
+
+/// `out += W^T x` for int8 `W`: each column's integer sum scaled once. Nothing is added when
+/// `out` is wider than [`MAX_LAYER_WIDTH`] (no stored tensor is).
+#[inline(never)]
+fn int8_accumulate_into(scales: LeSlice<'_>, values: &[u8], x: &[f32], out: &mut [f32]) {
+    let width = out.len();
+    let mut sums = [0.0f32; MAX_LAYER_WIDTH];
+    let Some(sums) = sums.get_mut(..width) else { return };
+    if width == 0 {
+        return;
+    }
+    for (&xi, row) in x.iter().zip(values.chunks_exact(width)) {
+        // As in f32: adding 0 * q is exact, so skipping zero inputs (ReLU's) changes no bit.
+        if xi == 0.0 {
+            continue;
+        }
+        for (s, &q) in sums.iter_mut().zip(row) {
+            *s += xi * int8(q);
+        }
+    }
+    for ((o, s), scale) in out.iter_mut().zip(sums.iter()).zip(scales) {
+        *o += s * f32::from_le_bytes(*scale);
+    }
+}
+
+/// `grad_x = W grad_out` for int8 `W`: the gradient scaled per column once, then one dot per
+/// row with four fixed accumulators (the f32 order). Zeros when `grad_out` is wider than
+/// [`MAX_LAYER_WIDTH`].
+#[inline(never)]
+fn int8_backward_input_into(
+    scales: LeSlice<'_>,
+    values: &[u8],
+    grad_out: &[f32],
+    grad_x: &mut [f32],
+) {
+    let width = grad_out.len();
+    let mut scaled = [0.0f32; MAX_LAYER_WIDTH];
+    let (Some(scaled), false) = (scaled.get_mut(..width), width == 0) else {
+        grad_x.iter_mut().for_each(|g| *g = 0.0);
+        return;
+    };
+    for ((d, g), s) in scaled.iter_mut().zip(grad_out).zip(scales) {
+        *d = g * f32::from_le_bytes(*s);
+    }
+    for (g, row) in grad_x.iter_mut().zip(values.chunks_exact(width)) {
+        let mut acc = [0.0f32; 4];
+        let mut rows = row.chunks_exact(4);
+        let mut vs = scaled.chunks_exact(4);
+        for (r, v) in (&mut rows).zip(&mut vs) {
+            for ((a, &q), vi) in acc.iter_mut().zip(r).zip(v) {
+                *a += int8(q) * vi;
+            }
+        }
+        let mut tail = 0.0;
+        for (&q, vi) in rows.remainder().iter().zip(vs.remainder()) {
+            tail += int8(q) * vi;
+        }
+        *g = (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail;
+    }
+}
+
+/// Quantizes `rows x width` values (row-major) to int8 with one scale per column (the
+/// column's largest magnitude over 127; symmetric, round to nearest), as the bytes
+/// [`Tensor::take`] reads: the scales, then the values.
+#[cfg(feature = "alloc")]
+#[must_use]
+pub fn quantize_int8(values: &[f32], width: usize) -> alloc::vec::Vec<u8> {
+    let mut scales = alloc::vec![0.0f32; width];
+    for row in values.chunks_exact(width.max(1)) {
+        for (s, v) in scales.iter_mut().zip(row) {
+            *s = s.max(v.abs());
+        }
+    }
+    for s in &mut scales {
+        *s /= 127.0;
+    }
+    let mut out: alloc::vec::Vec<u8> = scales.iter().flat_map(|s| s.to_le_bytes()).collect();
+    for row in values.chunks_exact(width.max(1)) {
+        for (v, s) in row.iter().zip(&scales) {
+            let q = if *s > 0.0 { libm::roundf(v / s).max(-127.0).min(127.0) } else { 0.0 };
+            out.push((q as i8).cast_unsigned());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::weights_format::le_bytes;
+
+    fn int8_tensor(bytes: &[u8], rows: usize, width: usize) -> Tensor<'_> {
+        let mut rest = bytes;
+        let t = Tensor::take("t", &mut rest, rows, width, Quantization::Int8).unwrap();
+        assert!(rest.is_empty());
+        t
+    }
+
+    #[test]
+    fn int8_round_trips_within_half_a_step_per_column() {
+        let values = [1.0, -0.02, 0.5, 0.01, -1.0, 0.0];
+        let bytes = quantize_int8(&values, 2);
+        assert_eq!(bytes.len(), Quantization::Int8.tensor_bytes(3, 2));
+        let t = int8_tensor(&bytes, 3, 2);
+        for (i, v) in values.iter().enumerate() {
+            let step = if i % 2 == 0 { 1.0 / 127.0 } else { 0.02 / 127.0 };
+            assert!((t.get(i) - v).abs() <= step / 2.0 + 1e-7, "{i}: {} vs {v}", t.get(i));
+        }
+        assert_eq!(t.get(6), 0.0);
+    }
+
+    #[test]
+    fn int8_layers_match_the_dequantized_f32_layers_closely() {
+        let (rows, width) = (5, 3);
+        let w: std::vec::Vec<f32> =
+            (0..rows * width).map(|i| ((i * 7 % 11) as f32 - 5.0) / 4.0).collect();
+        let bytes = quantize_int8(&w, width);
+        let q = int8_tensor(&bytes, rows, width);
+        let dequantized: std::vec::Vec<f32> = (0..rows * width).map(|i| q.get(i)).collect();
+        let deq_bytes = le_bytes(&dequantized);
+        let mut rest = deq_bytes.as_slice();
+        let f = Tensor::take("f", &mut rest, rows, width, Quantization::F32).unwrap();
+        let bias_bytes = le_bytes(&[0.5, -0.5, 0.0]);
+        let bias = Tensor::F32(bias_bytes.as_chunks::<4>().0);
+        let x = [1.0, 0.0, -2.0, 0.5, 3.0];
+        let (mut a, mut b) = ([0.0; 3], [0.0; 3]);
+        q.affine_into(&bias, &x, &mut a);
+        f.affine_into(&bias, &x, &mut b);
+        let g = [0.3, -1.0, 2.0];
+        let (mut ga, mut gb) = ([0.0; 5], [0.0; 5]);
+        q.backward_input_into(&g, &mut ga);
+        f.backward_input_into(&g, &mut gb);
+        for (u, v) in a.iter().zip(&b).chain(ga.iter().zip(&gb)) {
+            assert!((u - v).abs() <= 1e-5 * (1.0 + v.abs()), "{u} vs {v}");
+        }
+    }
+
+    #[test]
+    fn bad_scales_and_short_sections_are_refused_by_name() {
+        let mut bytes = quantize_int8(&[1.0, 2.0], 2);
+        bytes[..4].copy_from_slice(&(-1.0f32).to_le_bytes());
+        let mut rest = bytes.as_slice();
+        let err = Tensor::take("w", &mut rest, 1, 2, Quantization::Int8).unwrap_err();
+        assert_eq!(err, WeightsError::OutOfRange { what: "w", index: 0 });
+        bytes[..4].copy_from_slice(&f32::NAN.to_le_bytes());
+        let mut rest = bytes.as_slice();
+        let err = Tensor::take("w", &mut rest, 1, 2, Quantization::Int8).unwrap_err();
+        assert_eq!(err, WeightsError::NonFinite { what: "w", index: 0 });
+        let mut short = &bytes[..9];
+        let err = Tensor::take("w", &mut short, 1, 2, Quantization::Int8).unwrap_err();
+        assert_eq!(err, WeightsError::LengthMismatch { what: "w", expected: 10, found: 9 });
+    }
+}

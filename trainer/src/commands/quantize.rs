@@ -1,0 +1,38 @@
+//! `archrank quantize`: an f32 weights file as int8, for a small device.
+
+use anyhow::{Result, anyhow};
+use archrank_core::Quantization;
+
+use super::search::read_weights;
+use crate::cli::QuantizeArgs;
+use crate::fit::Storage;
+use crate::output::{print, print_json};
+
+pub(crate) fn run(args: &QuantizeArgs) -> Result<()> {
+    let bytes = read_weights(&args.weights)?;
+    let before = bytes.len();
+    let storage = Storage {
+        quantization: Quantization::Int8,
+        scales: args.scales.into(),
+        search_steps: args.search_steps,
+    };
+    let out = storage.apply(bytes).map_err(|e| anyhow!("{}: {e}", args.weights.display()))?;
+    crate::atomic_file::write(&args.output, &out)?;
+    if args.json {
+        return print_json(&serde_json::json!({
+            "input": args.weights.display().to_string(),
+            "output": args.output.display().to_string(),
+            "bytes_before": before,
+            "bytes": out.len(),
+            "scales": storage.scales.name(),
+            "search_steps": args.search_steps,
+        }));
+    }
+    print(&format!(
+        "wrote {} ({} bytes, int8; {} bytes as f32)\n",
+        args.output.display(),
+        out.len(),
+        before
+    ))?;
+    Ok(())
+}
