@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Pairs two `archrank eval search --max-params ... --json` results budget by budget.
+"""Pairs two `archrank eval search --json` results row by row.
 
-For each parameter budget both results hold, and each loss, prints the mean per-task difference
-(after - before) of the found architecture's test accuracy, a 95 % bootstrap interval over tasks
-(10,000 resamples, seeded) and the win/loss count, on the tasks where both found one. Used to
-measure a change to the budgeted search (e.g. its penalty) on the same held-out tasks. Standard
-library only.
+For each row both results hold (the found architecture, soft and discretized; each parameter
+budget; each shortlist size) and each loss, prints the mean per-task difference (after - before)
+of the test accuracy, a 95 % bootstrap interval over tasks (10,000 resamples, seeded) and the
+win/loss count, on the tasks where both have one; then, per loss, on how many tasks both found
+the same discrete architecture. Used to measure a change to the search (its penalty, its
+shortlist, quantized weights, fewer steps) on the same held-out tasks. Standard library only.
 
 usage: scripts/compare-search.py BEFORE.json AFTER.json
 """
@@ -28,6 +29,8 @@ def per_task(result):
             for loss, f in b["found"].items():
                 put(f"within {b['max_params']} parameters", loss, t["task"], f["test_mean"])
         for loss, f in t.get("found", {}).items():
+            put("found", loss, t["task"], f.get("test_mean"))
+            put("found, discretized", loss, t["task"], f.get("discrete_test_mean"))
             for s in f.get("shortlist", []):
                 put(f"shortlist_{s['k']}", loss, t["task"], s["test_mean"])
     return out
@@ -50,6 +53,22 @@ def main(before_path, after_path):
         wins = sum(d > 0 for d in diffs)
         losses = sum(d < 0 for d in diffs)
         print(f"| {row} | {loss} | {n} | {sum(diffs) / n:+.4f} | [{lo:+.4f}, {hi:+.4f}] | {wins} / {losses} |")
+    with open(before_path, encoding="utf-8") as f:
+        before_arch = discrete_per_task(json.load(f))
+    with open(after_path, encoding="utf-8") as f:
+        after_arch = discrete_per_task(json.load(f))
+    for loss in sorted({k[0] for k in before_arch} & {k[0] for k in after_arch}):
+        both = [k for k in after_arch if k[0] == loss and k in before_arch]
+        same = sum(after_arch[k] == before_arch[k] for k in both)
+        print(f"\n{loss}: the same discrete architecture on {same} of {len(both)} tasks")
+
+
+def discrete_per_task(result):
+    return {
+        (loss, t["task"]): f.get("discrete")
+        for t in result["tasks"]
+        for loss, f in t.get("found", {}).items()
+    }
 
 
 if __name__ == "__main__":

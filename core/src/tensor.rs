@@ -274,7 +274,7 @@ pub fn quantize_int8(values: &[f32], width: usize) -> alloc::vec::Vec<u8> {
     let mut out: alloc::vec::Vec<u8> = scales.iter().flat_map(|s| s.to_le_bytes()).collect();
     for row in values.chunks_exact(width.max(1)) {
         for (v, s) in row.iter().zip(&scales) {
-            let q = if *s > 0.0 { libm::roundf(v / s).max(-127.0).min(127.0) } else { 0.0 };
+            let q = if *s > 0.0 { libm::roundf(v / s).clamp(-127.0, 127.0) } else { 0.0 };
             out.push((q as i8).cast_unsigned());
         }
     }

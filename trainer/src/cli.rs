@@ -154,7 +154,7 @@ pub struct StorageArgs {
     #[arg(long, value_enum, default_value = "column")]
     pub scales: ScalesArg,
     /// Store this many search steps instead of the default (a small device's cheaper search).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=10_000))]
     pub search_steps: Option<u16>,
 }
 
@@ -654,7 +654,7 @@ pub struct QuantizeArgs {
     #[arg(long, value_enum, default_value = "column")]
     pub scales: ScalesArg,
     /// Store this many search steps instead of the file's (a small device's cheaper search).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=10_000))]
     pub search_steps: Option<u16>,
     /// Where to write the int8 file (atomically).
     #[arg(long, short)]

@@ -70,7 +70,7 @@ fn pipeline(preset: PresetId, names: &[&str], archs: u32) {
         let loto = LotoSettings {
             kinds: vec![RankerKind::Loss(LossKind::Linear), RankerKind::Agnostic],
             repeats: 1,
-            base: FitConfig { steps: 50, ..config.clone() },
+            base: FitConfig { steps: 50, ..config },
             storage: Storage { quantization, ..Storage::default() },
         };
         let report = run_loto(&data, &names, &loto, &BTreeMap::new(), &|| {}).unwrap();

@@ -116,6 +116,9 @@ fn out_of_range_options() {
         (vec!["fit", "--db", &db, "-o", out, "--optimizer", "lbfgs"], vec!["--optimizer"]),
         (vec!["fit", "--db", &db, "-o", out, "--ranker", "deep"], vec!["--ranker", "deep"]),
         (vec!["fit", "--db", &db, "-o", out, "--landmarks"], vec!["--landmarks"]),
+        (vec!["fit", "--db", &db, "-o", out, "--quantize", "int4"], vec!["--quantize", "int4"]),
+        (vec!["fit", "--db", &db, "-o", out, "--search-steps", "20000"], vec!["--search-steps"]),
+        (vec!["quantize", &ranker, "-o", out, "--scales", "row"], vec!["--scales", "row"]),
         (vec!["fit", "--db", &db, "-o", out, "--residual-penalty=-1"], vec!["--residual-penalty"]),
         (
             vec!["fit", "--db", &db, "-o", out, "--same-task-weight", "inf"],

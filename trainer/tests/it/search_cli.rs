@@ -5,7 +5,7 @@
 use archrank_core::SamplesFile;
 use archrank_trainer::search::{SampleSource, search};
 
-use super::common::{bundled_ranker, fails, ok};
+use super::common::{bundled_ranker, fails, ok, tasks_dir};
 
 #[test]
 fn cli_golden_lines_are_the_library_search() {
@@ -77,6 +77,46 @@ fn inspect_prints_the_header() {
     let tasks = json["training_tasks"].as_array().unwrap().len();
     let distinct = json["distinct_top_architectures"].as_u64().unwrap() as usize;
     assert!((1..=5 * tasks).contains(&distinct), "{json}");
+}
+
+/// `quantize` writes an int8 file a third the size; `inspect` names its storage and task count;
+/// the search runs on it with its stored steps; a second quantization is refused by name.
+#[test]
+fn quantize_writes_an_int8_file_that_inspect_names_and_search_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("q.postcard");
+    let out_s = out.to_str().unwrap();
+    ok(&["quantize", &bundled_ranker(), "--search-steps", "15", "-o", out_s]);
+    let (f32_len, int8_len) = (
+        std::fs::metadata(bundled_ranker()).unwrap().len(),
+        std::fs::metadata(&out).unwrap().len(),
+    );
+    assert!(int8_len * 3 < f32_len + f32_len / 10, "{int8_len} vs {f32_len}");
+    let text = ok(&["inspect", out_s]);
+    assert!(text.contains("int8: network") && text.contains("15 steps"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&ok(&["inspect", out_s, "--json"])).unwrap();
+    let f32_json: serde_json::Value =
+        serde_json::from_str(&ok(&["inspect", &bundled_ranker(), "--json"])).unwrap();
+    assert_eq!(json["quantization"], "int8");
+    assert_eq!(f32_json["quantization"], "f32");
+    assert_eq!(json["task_count"], f32_json["task_count"]);
+    assert!(json["task_count"].as_u64().unwrap() > 100, "{json}");
+    assert_eq!(json["distinct_top_architectures"], f32_json["distinct_top_architectures"]);
+    let iris = tasks_dir().join("iris.csv");
+    let found: serde_json::Value = serde_json::from_str(&ok(&[
+        "search",
+        "--weights",
+        out_s,
+        "--task",
+        iris.to_str().unwrap(),
+        "--json",
+    ]))
+    .unwrap();
+    assert!(found["score"].as_f64().unwrap().is_finite(), "{found}");
+    let again = dir.path().join("qq.postcard");
+    let err = fails(&["quantize", out_s, "-o", again.to_str().unwrap()]);
+    assert!(err.contains("already int8") && err.contains("q.postcard"), "{err}");
+    assert!(!again.exists());
 }
 
 #[test]
