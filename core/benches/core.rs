@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the core's hot paths, for both presets: score one architecture, score
 //! 1,000 in a batch, embed 256 samples, and a full search (10 starts, default steps); scoring and
-//! search again on the same ranker quantized to int8 (`*_int8`), in the same run.
+//! search again on the same ranker quantized to int8 (`*_int8`: the device's in-place kernels;
+//! `search_int8_widened`: a host's, integers converted to f32 once), in the same run.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 use std::hint::black_box;
@@ -54,6 +55,12 @@ fn bench_preset<P: Preset>(c: &mut Criterion) {
     let int8_scorer = int8.network().scorer(&z);
     group.bench_function("score_one_int8", |b| b.iter(|| int8_scorer.score(black_box(&u))));
     group.bench_function("search_int8", |b| b.iter(|| int8.search(black_box(&z)).score));
+    // What a host runs: the integers converted to f32 once (the same bits).
+    let mut buf = vec![[0u8; 4]; archrank_core::network::param_count(P::ARCH_DIM)];
+    let widened = int8.widened(&mut buf).unwrap();
+    group.bench_function("search_int8_widened", |b| {
+        b.iter(|| widened.search(black_box(&z)).score);
+    });
     group.finish();
 }
 

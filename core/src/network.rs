@@ -345,6 +345,25 @@ impl<'a, P: Preset> Network<'a, P> {
         Ok(Self { t, form, preset: PhantomData })
     }
 
+    /// This network with its int8 tensors' integers converted to f32 into `buf` (at least
+    /// [`param_count`] values): the same scores and gradients, bit for bit, at the f32 kernels'
+    /// speed, for a host with the memory (a device reads int8 in place). `None` when `buf` is
+    /// too short.
+    #[cfg(feature = "widen")]
+    pub fn widened<'b>(&self, buf: &'b mut [[u8; 4]]) -> Option<Network<'b, P>>
+    where
+        'a: 'b,
+    {
+        let mut rest = buf;
+        let mut t: [Tensor<'b>; TENSOR_COUNT] = [Tensor::default(); TENSOR_COUNT];
+        for (slot, tensor) in t.iter_mut().zip(&self.t) {
+            let (widened, tail) = tensor.widened(rest)?;
+            *slot = widened;
+            rest = tail;
+        }
+        Some(Network { t, form: self.form, preset: PhantomData })
+    }
+
     /// How scores are formed.
     #[must_use]
     pub fn form(&self) -> RankerForm {

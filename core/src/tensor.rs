@@ -6,7 +6,9 @@
 //! part apart from the scale: a forward pass sums `x_i q_ij` per column and scales each column's
 //! sum once; a backward pass scales the incoming gradient once and sums `q_ij (s_j g_j)`. Each
 //! is one fixed order of f32 operations, so host and device agree bit for bit, and costs one
-//! int-to-float conversion per weight more than f32.
+//! int-to-float conversion per weight more than f32. A host that has the memory converts the
+//! integers to f32 once (`Network::widened`, the `widen` feature): the same operations on the
+//! same values, so the same bits, at the speed of the f32 kernels.
 
 use serde::{Deserialize, Serialize};
 
@@ -71,6 +73,15 @@ pub enum Tensor<'a> {
         /// `rows x width` values.
         values: &'a [u8],
     },
+    /// An int8 tensor whose integers were converted to little-endian f32 once (exactly): the
+    /// same results as [`Tensor::Int8`] through the f32 kernels (the `widen` feature).
+    #[cfg(feature = "widen")]
+    Widened {
+        /// `width` scales.
+        scales: LeSlice<'a>,
+        /// `rows x width` integer values as f32.
+        values: LeSlice<'a>,
+    },
 }
 
 impl Default for Tensor<'_> {
@@ -124,7 +135,33 @@ impl<'a> Tensor<'a> {
     pub fn len(&self) -> usize {
         match self {
             Self::F32(v) => v.len(),
+            #[cfg(feature = "widen")]
+            Self::Widened { values, .. } => values.len(),
             Self::Int8 { values, .. } => values.len(),
+        }
+    }
+
+    /// This tensor with its int8 integers converted to f32 into the front of `buf` (which
+    /// must hold [`Self::len`] values), and the rest of `buf`; f32 tensors as they are. `None`
+    /// when `buf` is too short.
+    #[cfg(feature = "widen")]
+    pub fn widened<'b>(&self, buf: &'b mut [[u8; 4]]) -> Option<(Tensor<'b>, &'b mut [[u8; 4]])>
+    where
+        'a: 'b,
+    {
+        match *self {
+            Self::F32(v) => Some((Tensor::F32(v), buf)),
+            Self::Widened { scales, values } => Some((Tensor::Widened { scales, values }, buf)),
+            Self::Int8 { scales, values } => {
+                if buf.len() < values.len() {
+                    return None;
+                }
+                let (head, rest) = buf.split_at_mut(values.len());
+                for (w, &q) in head.iter_mut().zip(values) {
+                    *w = int8(q).to_le_bytes();
+                }
+                Some((Tensor::Widened { scales, values: head }, rest))
+            }
         }
     }
 
@@ -138,13 +175,13 @@ impl<'a> Tensor<'a> {
     #[inline]
     #[must_use]
     pub fn get(&self, i: usize) -> f32 {
-        match self {
-            Self::F32(v) => value(v, i),
-            Self::Int8 { scales, values } => match (values.get(i), scales.len()) {
-                (Some(&q), width) if width > 0 => int8(q) * value(scales, i % width),
-                _ => 0.0,
-            },
-        }
+        let width = match self {
+            Self::F32(v) => return value(v, i),
+            Self::Int8 { scales, .. } => scales.len(),
+            #[cfg(feature = "widen")]
+            Self::Widened { scales, .. } => scales.len(),
+        };
+        if width == 0 { 0.0 } else { self.get_in_column(i, i % width) }
     }
 
     /// Value `i`, known to lie in column `column` (saves the int8 path a division), or 0 past
@@ -156,6 +193,10 @@ impl<'a> Tensor<'a> {
             Self::F32(v) => value(v, i),
             Self::Int8 { scales, values } => {
                 values.get(i).map_or(0.0, |&q| int8(q) * value(scales, column))
+            }
+            #[cfg(feature = "widen")]
+            Self::Widened { scales, values } => {
+                values.get(i).map_or(0.0, |q| f32::from_le_bytes(*q) * value(scales, column))
             }
         }
     }
@@ -175,6 +216,8 @@ impl<'a> Tensor<'a> {
         match self {
             Self::F32(w) => dense::accumulate_into(w, x, out),
             Self::Int8 { scales, values } => int8_accumulate_into(scales, values, x, out),
+            #[cfg(feature = "widen")]
+            Self::Widened { scales, values } => widened_accumulate_into(scales, values, x, out),
         }
     }
 
@@ -184,7 +227,11 @@ impl<'a> Tensor<'a> {
         match self {
             Self::F32(w) => dense::backward_input_into(w, grad_out, grad_x),
             Self::Int8 { scales, values } => {
-                int8_backward_input_into(scales, values, grad_out, grad_x)
+                int8_backward_input_into(scales, values, grad_out, grad_x);
+            }
+            #[cfg(feature = "widen")]
+            Self::Widened { scales, values } => {
+                widened_backward_input_into(scales, values, grad_out, grad_x);
             }
         }
     }
@@ -198,7 +245,7 @@ fn int8(byte: u8) -> f32 {
 
 /// `out += W^T x` for int8 `W`: each column's integer sum scaled once. Nothing is added when
 /// `out` is wider than [`MAX_LAYER_WIDTH`] (no stored tensor is).
-#[inline(never)]
+#[inline]
 fn int8_accumulate_into(scales: LeSlice<'_>, values: &[u8], x: &[f32], out: &mut [f32]) {
     let width = out.len();
     let mut sums = [0.0f32; MAX_LAYER_WIDTH];
@@ -254,6 +301,39 @@ fn int8_backward_input_into(
         }
         *g = (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail;
     }
+}
+
+/// [`int8_accumulate_into`] with the integers already f32: the f32 kernel into zeroed column
+/// sums, then each scaled once (the same operations in the same order).
+#[cfg(feature = "widen")]
+#[inline]
+fn widened_accumulate_into(scales: LeSlice<'_>, values: LeSlice<'_>, x: &[f32], out: &mut [f32]) {
+    let mut sums = [0.0f32; MAX_LAYER_WIDTH];
+    let Some(sums) = sums.get_mut(..out.len()) else { return };
+    dense::accumulate_into(values, x, sums);
+    for ((o, s), scale) in out.iter_mut().zip(sums.iter()).zip(scales) {
+        *o += s * f32::from_le_bytes(*scale);
+    }
+}
+
+/// [`int8_backward_input_into`] with the integers already f32: the gradient scaled once, then
+/// the f32 kernel's dot products (the same operations in the same order).
+#[cfg(feature = "widen")]
+fn widened_backward_input_into(
+    scales: LeSlice<'_>,
+    values: LeSlice<'_>,
+    grad_out: &[f32],
+    grad_x: &mut [f32],
+) {
+    let mut scaled = [0.0f32; MAX_LAYER_WIDTH];
+    let (Some(scaled), false) = (scaled.get_mut(..grad_out.len()), grad_out.is_empty()) else {
+        grad_x.iter_mut().for_each(|g| *g = 0.0);
+        return;
+    };
+    for ((d, g), s) in scaled.iter_mut().zip(grad_out).zip(scales) {
+        *d = g * f32::from_le_bytes(*s);
+    }
+    dense::backward_input_into(values, scaled, grad_x);
 }
 
 /// Quantizes `rows x width` values (row-major) to int8 with one scale per column (the

@@ -70,6 +70,44 @@ fn int8_is_close_to_f32_paper() {
     check_close_to_f32::<Paper>(Scales::Column);
 }
 
+/// A host's widened int8 ranker (integers converted to f32 once) searches bit for bit as the
+/// in-place int8 kernels a device runs: scores, gradients, the budgeted search and its shortlist.
+fn check_widened_is_bit_identical<P: Preset>() {
+    let bytes = quantize_weights(&random_weights::<P>(21, 6), Scales::Column, None).unwrap();
+    let ranker = Ranker::<P>::load(&bytes).unwrap();
+    let mut buf = vec![[0u8; 4]; archrank_core::network::param_count(P::ARCH_DIM)];
+    assert!(ranker.widened(&mut buf[..10]).is_none(), "a short buffer is refused");
+    let wide = ranker.widened(&mut buf).unwrap();
+    for seed in 0..4 {
+        let z = embedding(seed);
+        let (a, b) = (ranker.network().scorer(&z), wide.network().scorer(&z));
+        let u = pseudo_random(50 + seed, P::ARCH_DIM, 2.0);
+        let (mut ga, mut gb) = (P::Arch::zeroed(), P::Arch::zeroed());
+        let (sa, sb) =
+            (a.score_with_gradient(&u, ga.as_mut()), b.score_with_gradient(&u, gb.as_mut()));
+        assert_eq!(sa.to_bits(), sb.to_bits());
+        assert_eq!(ga.as_ref(), gb.as_ref());
+        let shape = archrank_core::TaskShape { features: 7, classes: 3, text: false };
+        let budget = archrank_core::Budget { max_params: Some(2048), ..Default::default() };
+        let config = ranker.search_config();
+        let x = ranker.shortlist_within(&z, &config, &shape, &budget, 5, 2).unwrap();
+        let y = wide.shortlist_within(&z, &config, &shape, &budget, 5, 2).unwrap();
+        assert_eq!(x.result.arch.as_ref(), y.result.arch.as_ref());
+        assert_eq!(x.result.score.to_bits(), y.result.score.to_bits());
+        assert_eq!(x.candidates, y.candidates);
+    }
+}
+
+#[test]
+fn widened_int8_is_bit_identical_tiny() {
+    check_widened_is_bit_identical::<Tiny>();
+}
+
+#[test]
+fn widened_int8_is_bit_identical_paper() {
+    check_widened_is_bit_identical::<Paper>();
+}
+
 #[test]
 fn an_int8_file_is_quantized_once_and_validated_like_f32() {
     let f32_bytes = random_weights::<Tiny>(4, 3);
