@@ -26,6 +26,14 @@ pub fn affine_into(weights: LeSlice<'_>, bias: LeSlice<'_>, x: &[f32], out: &mut
 /// `out += W^T x` for `W` of shape `[x.len()][out.len()]`.
 #[inline]
 pub fn accumulate_into(weights: LeSlice<'_>, x: &[f32], out: &mut [f32]) {
+    accumulate_with(weights, x, out, le_f32);
+}
+
+/// `out += W^T x` for `W` of shape `[x.len()][out.len()]` stored as any `T`, each weight read
+/// by `weight` (little-endian f32 here, int8 in [`crate::tensor`]): one order of operations for
+/// every storage.
+#[inline]
+pub fn accumulate_with<T>(weights: &[T], x: &[f32], out: &mut [f32], weight: impl Fn(&T) -> f32) {
     let width = out.len();
     if width == 0 {
         return;
@@ -36,7 +44,7 @@ pub fn accumulate_into(weights: LeSlice<'_>, x: &[f32], out: &mut [f32]) {
             continue;
         }
         for (o, w) in out.iter_mut().zip(row) {
-            *o += xi * f32::from_le_bytes(*w);
+            *o += xi * weight(w);
         }
     }
 }
@@ -52,27 +60,35 @@ pub fn backward_input_into(weights: LeSlice<'_>, grad_out: &[f32], grad_x: &mut 
         return;
     }
     for (g, row) in grad_x.iter_mut().zip(weights.chunks_exact(width)) {
-        *g = dot(row, grad_out);
+        *g = dot_with(row, grad_out, le_f32);
     }
 }
 
-/// Dot product with four fixed accumulators: faster than one serial sum, and still one fixed
-/// order of additions on every target.
+/// Dot product of a stored row (each weight read by `weight`) with `v`, with four fixed
+/// accumulators: faster than one serial sum, and still one fixed order of additions on every
+/// target.
 #[inline]
-fn dot(row: LeSlice<'_>, v: &[f32]) -> f32 {
+pub fn dot_with<T>(row: &[T], v: &[f32], weight: impl Fn(&T) -> f32) -> f32 {
     let mut acc = [0.0f32; 4];
     let mut rows = row.chunks_exact(4);
     let mut vs = v.chunks_exact(4);
     for (r, x) in (&mut rows).zip(&mut vs) {
         for ((a, w), xi) in acc.iter_mut().zip(r).zip(x) {
-            *a += f32::from_le_bytes(*w) * xi;
+            *a += weight(w) * xi;
         }
     }
     let mut tail = 0.0;
     for (w, xi) in rows.remainder().iter().zip(vs.remainder()) {
-        tail += f32::from_le_bytes(*w) * xi;
+        tail += weight(w) * xi;
     }
     (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
+/// A little-endian f32.
+#[inline]
+#[must_use]
+pub fn le_f32(bytes: &[u8; 4]) -> f32 {
+    f32::from_le_bytes(*bytes)
 }
 
 /// ReLU in place.

@@ -215,9 +215,13 @@ impl<'a> Tensor<'a> {
     pub fn accumulate_into(&self, x: &[f32], out: &mut [f32]) {
         match self {
             Self::F32(w) => dense::accumulate_into(w, x, out),
-            Self::Int8 { scales, values } => int8_accumulate_into(scales, values, x, out),
+            Self::Int8 { scales, values } => {
+                scaled_accumulate_into(scales, values, x, out, |&q| int8(q));
+            }
             #[cfg(feature = "widen")]
-            Self::Widened { scales, values } => widened_accumulate_into(scales, values, x, out),
+            Self::Widened { scales, values } => {
+                scaled_accumulate_into(scales, values, x, out, dense::le_f32);
+            }
         }
     }
 
@@ -227,11 +231,11 @@ impl<'a> Tensor<'a> {
         match self {
             Self::F32(w) => dense::backward_input_into(w, grad_out, grad_x),
             Self::Int8 { scales, values } => {
-                int8_backward_input_into(scales, values, grad_out, grad_x);
+                scaled_backward_input_into(scales, values, grad_out, grad_x, |&q| int8(q));
             }
             #[cfg(feature = "widen")]
             Self::Widened { scales, values } => {
-                widened_backward_input_into(scales, values, grad_out, grad_x);
+                scaled_backward_input_into(scales, values, grad_out, grad_x, dense::le_f32);
             }
         }
     }
@@ -243,97 +247,47 @@ fn int8(byte: u8) -> f32 {
     f32::from(byte.cast_signed())
 }
 
-/// `out += W^T x` for int8 `W`: each column's integer sum scaled once. Nothing is added when
+/// `out += W^T x` for a `W` of integers (int8 bytes or their f32 widening, each read by
+/// `weight`) with one scale per column: each column's sum scaled once. Nothing is added when
 /// `out` is wider than [`MAX_LAYER_WIDTH`] (no stored tensor is).
 #[inline]
-fn int8_accumulate_into(scales: LeSlice<'_>, values: &[u8], x: &[f32], out: &mut [f32]) {
-    let width = out.len();
-    let mut sums = [0.0f32; MAX_LAYER_WIDTH];
-    let Some(sums) = sums.get_mut(..width) else { return };
-    if width == 0 {
-        return;
-    }
-    for (&xi, row) in x.iter().zip(values.chunks_exact(width)) {
-        // As in f32: adding 0 * q is exact, so skipping zero inputs (ReLU's) changes no bit.
-        if xi == 0.0 {
-            continue;
-        }
-        for (s, &q) in sums.iter_mut().zip(row) {
-            *s += xi * int8(q);
-        }
-    }
-    for ((o, s), scale) in out.iter_mut().zip(sums.iter()).zip(scales) {
-        *o += s * f32::from_le_bytes(*scale);
-    }
-}
-
-/// `grad_x = W grad_out` for int8 `W`: the gradient scaled per column once, then one dot per
-/// row with four fixed accumulators (the f32 order). Zeros when `grad_out` is wider than
-/// [`MAX_LAYER_WIDTH`].
-#[inline(never)]
-fn int8_backward_input_into(
+fn scaled_accumulate_into<T>(
     scales: LeSlice<'_>,
-    values: &[u8],
-    grad_out: &[f32],
-    grad_x: &mut [f32],
+    values: &[T],
+    x: &[f32],
+    out: &mut [f32],
+    weight: impl Fn(&T) -> f32,
 ) {
-    let width = grad_out.len();
-    let mut scaled = [0.0f32; MAX_LAYER_WIDTH];
-    let (Some(scaled), false) = (scaled.get_mut(..width), width == 0) else {
-        grad_x.iter_mut().for_each(|g| *g = 0.0);
-        return;
-    };
-    for ((d, g), s) in scaled.iter_mut().zip(grad_out).zip(scales) {
-        *d = g * f32::from_le_bytes(*s);
-    }
-    for (g, row) in grad_x.iter_mut().zip(values.chunks_exact(width)) {
-        let mut acc = [0.0f32; 4];
-        let mut rows = row.chunks_exact(4);
-        let mut vs = scaled.chunks_exact(4);
-        for (r, v) in (&mut rows).zip(&mut vs) {
-            for ((a, &q), vi) in acc.iter_mut().zip(r).zip(v) {
-                *a += int8(q) * vi;
-            }
-        }
-        let mut tail = 0.0;
-        for (&q, vi) in rows.remainder().iter().zip(vs.remainder()) {
-            tail += int8(q) * vi;
-        }
-        *g = (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail;
-    }
-}
-
-/// [`int8_accumulate_into`] with the integers already f32: the f32 kernel into zeroed column
-/// sums, then each scaled once (the same operations in the same order).
-#[cfg(feature = "widen")]
-#[inline]
-fn widened_accumulate_into(scales: LeSlice<'_>, values: LeSlice<'_>, x: &[f32], out: &mut [f32]) {
     let mut sums = [0.0f32; MAX_LAYER_WIDTH];
     let Some(sums) = sums.get_mut(..out.len()) else { return };
-    dense::accumulate_into(values, x, sums);
+    dense::accumulate_with(values, x, sums, weight);
     for ((o, s), scale) in out.iter_mut().zip(sums.iter()).zip(scales) {
         *o += s * f32::from_le_bytes(*scale);
     }
 }
 
-/// [`int8_backward_input_into`] with the integers already f32: the gradient scaled once, then
-/// the f32 kernel's dot products (the same operations in the same order).
-#[cfg(feature = "widen")]
-fn widened_backward_input_into(
+/// `grad_x = W grad_out` for a `W` of integers with one scale per column: the gradient scaled
+/// per column once, then one dot per row with the f32 kernel's four accumulators. Zeros when
+/// `grad_out` is empty or wider than [`MAX_LAYER_WIDTH`]. Never inlined, as the f32 kernel.
+#[inline(never)]
+fn scaled_backward_input_into<T>(
     scales: LeSlice<'_>,
-    values: LeSlice<'_>,
+    values: &[T],
     grad_out: &[f32],
     grad_x: &mut [f32],
+    weight: impl Fn(&T) -> f32,
 ) {
-    let mut scaled = [0.0f32; MAX_LAYER_WIDTH];
-    let (Some(scaled), false) = (scaled.get_mut(..grad_out.len()), grad_out.is_empty()) else {
+    let mut buf = [0.0f32; MAX_LAYER_WIDTH];
+    let Some(scaled) = buf.get_mut(..grad_out.len()).filter(|s| !s.is_empty()) else {
         grad_x.iter_mut().for_each(|g| *g = 0.0);
         return;
     };
     for ((d, g), s) in scaled.iter_mut().zip(grad_out).zip(scales) {
         *d = g * f32::from_le_bytes(*s);
     }
-    dense::backward_input_into(values, scaled, grad_x);
+    for (g, row) in grad_x.iter_mut().zip(values.chunks_exact(scaled.len())) {
+        *g = dense::dot_with(row, scaled, &weight);
+    }
 }
 
 /// Quantizes `rows x width` values (row-major) to int8 with one scale per column (the
