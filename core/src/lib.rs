@@ -10,7 +10,9 @@
 //!    when the preset is known only from the file). It is validated
 //!    once — magic, format version, preset, every dimension, section lengths, finiteness — and
 //!    read in place afterwards (on a device, straight from flash). After `Ok`, nothing below can
-//!    fail.
+//!    fail. A file stores its numbers as f32 or int8 ([`Quantization`]: weight matrices and the
+//!    task table as int8 with a scale per column, [`tensor`]; a third of the bytes, written by
+//!    [`quantize`] with the `alloc` feature).
 //! 2. **Encode** the task's samples ([`sample_encoder`]): a statistics pass, then each
 //!    (features, label) sample becomes a fixed-size vector whatever the feature count, and its
 //!    standardized feature values.

@@ -57,9 +57,10 @@ impl Quantization {
     }
 }
 
-/// The largest scale an int8 tensor may have: every value it holds is then within
-/// [`MAX_MAGNITUDE`], as an f32 file's are.
-pub const MAX_INT8_SCALE: f32 = MAX_MAGNITUDE / 128.0;
+/// The largest scale an int8 tensor may have: what quantizing a column of values within
+/// [`MAX_MAGNITUDE`] gives, so every value it holds is within it too (-128, which the quantizer
+/// never writes, within 1 % more), and scores stay as far inside f32 range as an f32 file's.
+pub const MAX_INT8_SCALE: f32 = MAX_MAGNITUDE / 127.0;
 
 /// A tensor of `rows x width` values, row-major, read in place.
 #[derive(Clone, Copy, Debug)]

@@ -192,6 +192,12 @@ fn errors_display_a_message() {
     assert_eq!(err.to_string(), "dimension `arch_dim` is 105 in the file, 33 in this build");
 }
 
+/// A random tiny weights file, f32 or int8.
+fn weights_stored(int8: bool) -> Vec<u8> {
+    let bytes = random_weights::<Tiny>(2, 3);
+    if int8 { quantize_weights(&bytes, Scales::Column, None).unwrap() } else { bytes }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -210,15 +216,18 @@ proptest! {
     }
 
     #[test]
-    fn truncation_is_always_an_error(cut in 0usize..20_000) {
-        let bytes = random_weights::<Tiny>(2, 3);
+    fn truncation_is_always_an_error(cut in 0usize..20_000, int8: bool) {
+        let bytes = weights_stored(int8);
         let cut = cut % bytes.len();
         prop_assert!(Ranker::<Tiny>::load(&bytes[..cut]).is_err());
     }
 
     #[test]
-    fn bit_flips_never_panic(flips in proptest::collection::vec((any::<usize>(), 0u8..8), 1..4)) {
-        let mut bytes = random_weights::<Tiny>(2, 3);
+    fn bit_flips_never_panic(
+        flips in proptest::collection::vec((any::<usize>(), 0u8..8), 1..4),
+        int8: bool,
+    ) {
+        let mut bytes = weights_stored(int8);
         let len = bytes.len();
         for (at, bit) in flips {
             bytes[at % len] ^= 1 << bit;
