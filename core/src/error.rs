@@ -104,7 +104,7 @@ pub enum WeightsError {
         /// 0-based value index within it.
         index: u32,
     },
-    /// A stored value's magnitude exceeds [`crate::weights_format::MAX_MAGNITUDE`]: finite, but
+    /// A stored value's magnitude exceeds [`crate::tensor::MAX_MAGNITUDE`]: finite, but
     /// large enough to overflow a score to infinity.
     OutOfRange {
         /// Which section.

@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 use crate::dense::{self, LeSlice, value};
 use crate::dims::MAX_LAYER_WIDTH;
 use crate::error::WeightsError;
-use crate::weights_format::{MAX_MAGNITUDE, f32_section};
 
 /// How a weights file stores its numbers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -55,6 +54,44 @@ impl Quantization {
             Self::Int8 => width * 4 + rows * width,
         }
     }
+}
+
+/// Largest magnitude of any stored value and search setting. Bounded inputs (encoded samples,
+/// probabilities, tanh embeddings) through weights this size keep every score and gradient far
+/// inside f32 range (at most about 1e17 for the score, 1e34 for the squared gradient norm), so
+/// a loaded ranker cannot produce an infinite or NaN score. Fitted weights are orders of
+/// magnitude smaller.
+pub const MAX_MAGNITUDE: f32 = 1.0e4;
+
+/// Checks a byte section's length and that every value is finite and within
+/// [`MAX_MAGNITUDE`], and views it as f32s.
+///
+/// # Errors
+/// [`WeightsError::LengthMismatch`], [`WeightsError::NonFinite`] or
+/// [`WeightsError::OutOfRange`], naming the section as `what`.
+pub fn f32_section<'a>(
+    what: &'static str,
+    bytes: &'a [u8],
+    values: usize,
+) -> Result<LeSlice<'a>, WeightsError> {
+    let (chunks, rest) = bytes.as_chunks::<4>();
+    if chunks.len() != values || !rest.is_empty() {
+        return Err(WeightsError::LengthMismatch {
+            what,
+            expected: (values * 4) as u32,
+            found: bytes.len() as u32,
+        });
+    }
+    for (i, b) in chunks.iter().enumerate() {
+        let v = f32::from_le_bytes(*b);
+        if !v.is_finite() {
+            return Err(WeightsError::NonFinite { what, index: i as u32 });
+        }
+        if v.abs() > MAX_MAGNITUDE {
+            return Err(WeightsError::OutOfRange { what, index: i as u32 });
+        }
+    }
+    Ok(chunks)
 }
 
 /// The largest scale an int8 tensor may have: what quantizing a column of values within

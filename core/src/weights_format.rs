@@ -12,26 +12,18 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::dense::LeSlice;
 use crate::dims::{
     EMBED_DIM, ENCODED_DIM, FEATURE_HIDDEN, Preset, PresetId, RHO_HIDDEN1, RHO_HIDDEN2, SET_EMBED,
     SET_FEATURES, SET_HIDDEN, TOP_K,
 };
 use crate::error::WeightsError;
 use crate::network::RankerForm;
-use crate::tensor::Quantization;
+use crate::tensor::{MAX_MAGNITUDE, Quantization};
 
 /// The first bytes of every weights file.
 pub const MAGIC: [u8; 8] = *b"ARCHRANK";
 /// The format version this build reads and writes.
 pub const FORMAT_VERSION: u16 = 4;
-
-/// Largest magnitude of any stored value and search setting. Bounded inputs (encoded samples,
-/// probabilities, tanh embeddings) through weights this size keep every score and gradient far
-/// inside f32 range (at most about 1e17 for the score, 1e34 for the squared gradient norm), so
-/// a loaded ranker cannot produce an infinite or NaN score. Fitted weights are orders of
-/// magnitude smaller.
-pub const MAX_MAGNITUDE: f32 = 1.0e4;
 
 /// A whole weights file, borrowing its byte sections.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -260,37 +252,6 @@ fn decode_error(e: postcard::Error) -> WeightsError {
         postcard::Error::DeserializeUnexpectedEnd => WeightsError::Truncated,
         _ => WeightsError::Malformed,
     }
-}
-
-/// Checks a byte section's length and that every value is finite and within
-/// [`MAX_MAGNITUDE`], and views it as f32s.
-///
-/// # Errors
-/// [`WeightsError::LengthMismatch`], [`WeightsError::NonFinite`] or
-/// [`WeightsError::OutOfRange`], naming the section as `what`.
-pub fn f32_section<'a>(
-    what: &'static str,
-    bytes: &'a [u8],
-    values: usize,
-) -> Result<LeSlice<'a>, WeightsError> {
-    let (chunks, rest) = bytes.as_chunks::<4>();
-    if chunks.len() != values || !rest.is_empty() {
-        return Err(WeightsError::LengthMismatch {
-            what,
-            expected: (values * 4) as u32,
-            found: bytes.len() as u32,
-        });
-    }
-    for (i, b) in chunks.iter().enumerate() {
-        let v = f32::from_le_bytes(*b);
-        if !v.is_finite() {
-            return Err(WeightsError::NonFinite { what, index: i as u32 });
-        }
-        if v.abs() > MAX_MAGNITUDE {
-            return Err(WeightsError::OutOfRange { what, index: i as u32 });
-        }
-    }
-    Ok(chunks)
 }
 
 /// Little-endian bytes of `values`: a byte section as the writer stores it.
