@@ -328,7 +328,8 @@ pub const TOP_K: usize = 5;
 pub const NEAREST_TASKS: usize = 2;
 
 /// The widest output of any layer of the ranking network: the int8 layers' scratch per column.
-pub const MAX_LAYER_WIDTH: usize = max(max(RHO_HIDDEN1, RHO_HIDDEN2), max(SET_HIDDEN, SET_EMBED));
+pub const MAX_LAYER_WIDTH: usize =
+    max(max(RHO_HIDDEN1, RHO_HIDDEN2), max(max(SET_HIDDEN, SET_EMBED), FEATURE_HIDDEN));
 
 const fn max(a: usize, b: usize) -> usize {
     if a > b { a } else { b }

@@ -112,6 +112,13 @@ pub enum WeightsError {
         /// 0-based value index within it.
         index: u32,
     },
+    /// An int8 section's scale is negative or above [`crate::tensor::MAX_INT8_SCALE`].
+    BadScale {
+        /// Which section.
+        what: &'static str,
+        /// 0-based column of the scale.
+        column: u32,
+    },
     /// An index points past the table it indexes.
     BadIndex {
         /// Which section.
@@ -156,6 +163,9 @@ impl fmt::Display for WeightsError {
             }
             Self::OutOfRange { what, index } => {
                 write!(f, "value {index} of section `{what}` is too large to score with")
+            }
+            Self::BadScale { what, column } => {
+                write!(f, "the int8 scale of column {column} of {what} is negative or too large")
             }
             Self::BadIndex { what, index } => {
                 write!(f, "entry {index} of section `{what}` points past the table it indexes")

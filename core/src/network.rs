@@ -185,7 +185,8 @@ pub const fn tensor_shapes(arch_dim: usize) -> [(usize, usize); TENSOR_COUNT] {
 }
 
 /// Whether an int8 file stores each tensor as int8, in storage order: the weight matrices (a
-/// scale per output); biases and the output vectors stay f32 (a few hundred values).
+/// scale per output); biases and the weight vectors (f's value weights, both towers' outputs)
+/// stay f32, a few hundred values.
 pub const INT8_TENSORS: [bool; TENSOR_COUNT] = {
     let mut int8 = [false; TENSOR_COUNT];
     let mut i = 0;

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 
 use crate::dims::{EMBED_DIM, Paper, Preset, PresetId, TOP_K, Tiny};
 use crate::error::WeightsError;
-use crate::network::{INT8_TENSORS, tensor_shapes};
+use crate::network::{tensor_shapes, tensor_storage};
 use crate::ranker::Ranker;
 use crate::tensor::{Quantization, quantize_int8};
 use crate::weights_format::{SearchConfig, TaskSection, WeightsFile};
@@ -62,10 +62,10 @@ fn quantize_for<P: Preset>(
     Ranker::<P>::from_file(file.clone())?;
     let mut params = Vec::with_capacity(file.params.len());
     let mut rest = file.params;
-    for (&(rows, width), &int8) in tensor_shapes(P::ARCH_DIM).iter().zip(&INT8_TENSORS) {
+    for (i, &(rows, width)) in tensor_shapes(P::ARCH_DIM).iter().enumerate() {
         let (head, tail) = rest.split_at((rows * width * 4).min(rest.len()));
         rest = tail;
-        if int8 {
+        if tensor_storage(i, Quantization::Int8) == Quantization::Int8 {
             params.extend(int8_bytes(head, width, scales));
         } else {
             params.extend_from_slice(head);

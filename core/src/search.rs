@@ -195,7 +195,9 @@ impl<'a, P: Preset> Ranker<'a, P> {
                     let task = n.index as usize;
                     // Nearby tasks share top architectures: an architecture already climbed
                     // would climb the same path to the same scores, which neither the best (kept
-                    // on a strictly higher score) nor the shortlist's pool would take.
+                    // on a strictly higher score) nor the shortlist's pool would take (it raises
+                    // an entry only on a strictly higher score, and once full its worst score
+                    // never falls, so an evicted one cannot return at the same score).
                     let index = tasks.top_arch_index(task, rank);
                     if climbed.contains(&index) {
                         continue;

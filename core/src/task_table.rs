@@ -12,6 +12,7 @@ use crate::weights_format::TaskSection;
 pub struct TaskTable<'a> {
     count: usize,
     arch_count: usize,
+    arch_dim: usize,
     names: &'a str,
     embeddings: Tensor<'a>,
     archs: Tensor<'a>,
@@ -20,8 +21,8 @@ pub struct TaskTable<'a> {
 }
 
 impl<'a> TaskTable<'a> {
-    /// Validates a weights file's task section for preset `P`, its embeddings and architectures
-    /// stored as `quantization`.
+    /// Validates a weights file's task section for preset `P`, its embeddings, architectures and
+    /// accuracies stored as `quantization`.
     ///
     /// # Errors
     /// [`WeightsError::NoTasks`], or a section whose length, values or indices do not fit.
@@ -48,11 +49,7 @@ impl<'a> TaskTable<'a> {
         let arch_bytes = quantization.tensor_bytes(1, P::ARCH_DIM) - scale_bytes;
         let stored = t.archs.len().saturating_sub(scale_bytes);
         let arch_count = stored / arch_bytes;
-        if arch_count == 0
-            || arch_count > max_archs
-            || t.archs.len() < scale_bytes
-            || !stored.is_multiple_of(arch_bytes)
-        {
+        if arch_count == 0 || arch_count > max_archs || !stored.is_multiple_of(arch_bytes) {
             let whole = scale_bytes + arch_count.clamp(1, max_archs) * arch_bytes;
             return Err(WeightsError::LengthMismatch {
                 what: "architectures",
@@ -79,6 +76,7 @@ impl<'a> TaskTable<'a> {
         Ok(Self {
             count: n,
             arch_count,
+            arch_dim: P::ARCH_DIM,
             names: t.names,
             embeddings: whole_tensor("task embeddings", t.embeddings, n, EMBED_DIM, quantization)?,
             archs: whole_tensor("architectures", t.archs, arch_count, P::ARCH_DIM, quantization)?,
@@ -143,10 +141,10 @@ impl<'a> TaskTable<'a> {
     }
 
     /// Writes the `index`-th distinct architecture (logits) into `u`; zeros when `index` is not
-    /// below [`Self::arch_count`].
+    /// below [`Self::arch_count`] or `arch_dim` is not the table's preset's.
     pub fn arch_into(&self, index: usize, arch_dim: usize, u: &mut [f32]) {
         u.iter_mut().for_each(|v| *v = 0.0);
-        if index >= self.arch_count {
+        if index >= self.arch_count || arch_dim != self.arch_dim {
             return;
         }
         for (k, dst) in u.iter_mut().take(arch_dim).enumerate() {

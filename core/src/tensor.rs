@@ -40,12 +40,6 @@ impl Quantization {
         }
     }
 
-    /// Parses a storage name.
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|q| q.name() == name)
-    }
-
     /// Bytes a `rows x width` tensor takes in this storage.
     #[must_use]
     pub const fn tensor_bytes(self, rows: usize, width: usize) -> usize {
@@ -99,8 +93,12 @@ pub fn f32_section<'a>(
 /// never writes, within 1 % more), and scores stay as far inside f32 range as an f32 file's.
 pub const MAX_INT8_SCALE: f32 = MAX_MAGNITUDE / 127.0;
 
-/// A tensor of `rows x width` values, row-major, read in place.
+/// A tensor of `rows x width` values, row-major, read in place. Made by [`Tensor::take`], an
+/// int8 tensor has `width` scales and a whole number of rows, its layers at most
+/// [`MAX_LAYER_WIDTH`] wide; built otherwise, its layer operations give zeros rather than read
+/// out of bounds. Non-exhaustive: the `widen` feature adds a variant.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub enum Tensor<'a> {
     /// Little-endian f32 values.
     F32(LeSlice<'a>),
@@ -161,7 +159,7 @@ impl<'a> Tensor<'a> {
                     let s = f32::from_le_bytes(*b);
                     !(0.0..=MAX_INT8_SCALE).contains(&s)
                 }) {
-                    return Err(WeightsError::OutOfRange { what, index: i as u32 });
+                    return Err(WeightsError::BadScale { what, column: i as u32 });
                 }
                 Ok(Self::Int8 { scales, values })
             }
@@ -411,7 +409,7 @@ mod tests {
         bytes[..4].copy_from_slice(&(-1.0f32).to_le_bytes());
         let mut rest = bytes.as_slice();
         let err = Tensor::take("w", &mut rest, 1, 2, Quantization::Int8).unwrap_err();
-        assert_eq!(err, WeightsError::OutOfRange { what: "w", index: 0 });
+        assert_eq!(err, WeightsError::BadScale { what: "w", column: 0 });
         bytes[..4].copy_from_slice(&f32::NAN.to_le_bytes());
         let mut rest = bytes.as_slice();
         let err = Tensor::take("w", &mut rest, 1, 2, Quantization::Int8).unwrap_err();

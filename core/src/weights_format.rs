@@ -231,13 +231,15 @@ pub struct TaskSection<'a> {
     pub count: u32,
     /// Task names joined by '\n'.
     pub names: &'a str,
-    /// `count x embed_dim` little-endian f32.
+    /// `count x embed_dim` little-endian f32 (int8 file: `embed_dim` scales, then int8 values).
     pub embeddings: &'a [u8],
-    /// `arch_count x arch_dim` little-endian f32: every architecture some task ranks in its top K.
+    /// `arch_count x arch_dim` little-endian f32 (int8 file: `arch_dim` scales, then int8
+    /// values): every architecture some task ranks in its top K.
     pub archs: &'a [u8],
     /// `count x top_k` little-endian u16 indices into `archs`, best first per task.
     pub top_archs: &'a [u8],
-    /// `count x top_k` little-endian f32 (int8 file: `top_k` scales, then int8 values).
+    /// `count x top_k` little-endian f32 (int8 file: `top_k` scales, then int8 values, so an
+    /// accuracy is kept to about 1/254 of its rank's largest).
     pub top_scores: &'a [u8],
 }
 

@@ -69,6 +69,7 @@ fn main() -> ! {
     instruction_counter::start();
     let outcome = choose().and_then(|choice| Ok((run_model(&choice)?, choice)));
     let stack = stack_paint::high_water_bytes();
+    let overflowed = stack_paint::reached_statics();
 
     let Ok(mut out) = hio::hstdout() else { exit(false) };
     // Printing comes after the measurement: formatting is not part of the measured work.
@@ -94,7 +95,7 @@ fn main() -> ! {
         }
     }
     let _ = writeln!(out, "measure stack_bytes {stack}");
-    if stack_paint::reached_statics() {
+    if overflowed {
         let _ = writeln!(out, "error: the stack reached the statics: the RAM is too small");
         exit(false);
     }
@@ -140,7 +141,10 @@ fn run_model(choice: &Choice) -> Result<Option<ModelRun>, &'static str> {
 
 /// Held-out samples the model classifies right.
 #[cfg(not(feature = "small-part"))]
-fn count_correct(model: &Model<'_>, samples: &archrank_core::Samples<'_>) -> Result<usize, &'static str> {
+fn count_correct(
+    model: &Model<'_>,
+    samples: &archrank_core::Samples<'_>,
+) -> Result<usize, &'static str> {
     let mut correct = 0;
     model
         .predict_numeric_samples::<MAX_FEATURES>(samples, |_, class, label, _| {
@@ -153,8 +157,7 @@ fn count_correct(model: &Model<'_>, samples: &archrank_core::Samples<'_>) -> Res
 /// Loads the weights and samples in place, embeds the task and searches.
 fn choose() -> Result<Choice, &'static str> {
     let counter = instruction_counter::Counter::now();
-    let ranker =
-        Ranker::<Space>::load(WEIGHTS).map_err(|_| "the bundled weights are invalid")?;
+    let ranker = Ranker::<Space>::load(WEIGHTS).map_err(|_| "the bundled weights are invalid")?;
     let samples = SamplesFile::load(SAMPLES).map_err(|_| "the bundled samples are invalid")?;
     let net = ranker.network();
     let z = if samples.is_text() {
@@ -175,12 +178,7 @@ fn choose() -> Result<Choice, &'static str> {
         .search_within(&z, &ranker.search_config(), &request.shape, &request.budget)
         .map_err(|_| "no architecture fits the device's budget")?;
     let search_instructions = counter.elapsed();
-    Ok(Choice {
-        result,
-        request,
-        embed_instructions,
-        search_instructions,
-    })
+    Ok(Choice { result, request, embed_instructions, search_instructions })
 }
 
 /// Text samples need Unicode case tables (about 13 KiB of flash): only with the `text` feature.

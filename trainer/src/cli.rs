@@ -150,9 +150,9 @@ pub struct StorageArgs {
     /// Store the weight matrices and the task table as int8 (`int8`) or as fitted (`f32`).
     #[arg(long, value_enum, default_value = "f32")]
     pub quantize: QuantizeArg,
-    /// How many values share an int8 scale.
-    #[arg(long, value_enum, default_value = "column")]
-    pub scales: ScalesArg,
+    /// How many values share an int8 scale (with `--quantize int8`; default: column).
+    #[arg(long, value_enum)]
+    pub scales: Option<ScalesArg>,
     /// Store this many search steps instead of the default (a small device's cheaper search).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=10_000))]
     pub search_steps: Option<u16>,
@@ -160,13 +160,19 @@ pub struct StorageArgs {
 
 impl StorageArgs {
     /// The storage these options ask for.
-    #[must_use]
-    pub fn storage(&self) -> Storage {
-        Storage {
-            quantization: self.quantize.into(),
-            scales: self.scales.into(),
-            search_steps: self.search_steps,
+    ///
+    /// # Errors
+    /// `--scales` without `--quantize int8`, where it would be ignored.
+    pub fn storage(&self) -> anyhow::Result<Storage> {
+        let quantization: Quantization = self.quantize.into();
+        if self.scales.is_some() && quantization != Quantization::Int8 {
+            anyhow::bail!("--scales applies to int8 weights only: add --quantize int8");
         }
+        Ok(Storage {
+            quantization,
+            scales: self.scales.map_or(Scales::Column, Into::into),
+            search_steps: self.search_steps,
+        })
     }
 }
 

@@ -133,6 +133,6 @@ fn an_int8_file_is_quantized_once_and_validated_like_f32() {
     let bad = archrank_core::WeightsFile { params: &params, ..decoded }.to_bytes().unwrap();
     assert_eq!(
         Ranker::<Tiny>::load(&bad).unwrap_err(),
-        WeightsError::OutOfRange { what: "feature.weight_label", index: 0 }
+        WeightsError::BadScale { what: "feature.weight_label", column: 0 }
     );
 }

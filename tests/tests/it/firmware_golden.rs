@@ -141,6 +141,20 @@ fn paper_host_search_matches_golden() {
     check(BUILDS[1].golden, &host_lines::<Paper>(&BUILDS[1]));
 }
 
+/// The paper preset's f32 ranker, which no firmware build runs any more (the paper build runs its
+/// int8 form): its host lines stay pinned, so an f32 change in the paper preset shows.
+const PAPER_F32: Build = Build {
+    weights: "assets/paper-ranker.postcard",
+    model: Some("assets/paper-model.postcard"),
+    layout: "layouts/default.x",
+    golden: "paper-f32.txt",
+};
+
+#[test]
+fn paper_f32_host_search_matches_golden() {
+    check(PAPER_F32.golden, &host_lines::<Paper>(&PAPER_F32));
+}
+
 #[test]
 fn small_part_host_search_matches_golden() {
     check(BUILDS[2].golden, &host_lines::<Tiny>(&BUILDS[2]));

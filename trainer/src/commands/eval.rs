@@ -21,7 +21,7 @@ use crate::evaluation::{
     LotoReport, LotoSettings, RankerKind, SearchEvalReport, SearchEvalSettings, run_loto,
     run_search_eval,
 };
-use crate::fit::{FitData, Metric, load_fit_data};
+use crate::fit::{FitConfig, FitData, Metric, Storage, TaskInputs, load_fit_data};
 use crate::output::{print, progress_bar};
 
 pub(crate) fn run(command: EvalCommand, quiet: bool) -> Result<()> {
@@ -93,9 +93,25 @@ fn write_outputs(
     Ok(())
 }
 
+/// How an evaluation stores its rankers, refusing options it would ignore.
+fn eval_storage(common: &EvalCommon, base: &FitConfig, searches: bool) -> Result<Storage> {
+    let storage = common.storage.storage()?;
+    if !storage.is_identity() && base.inputs != TaskInputs::PRODUCT {
+        bail!(
+            "--quantize and --search-steps store a ranker as a device reads it; \
+             with --landmarks the rankers have no weights file"
+        );
+    }
+    if !searches && storage.search_steps.is_some() {
+        bail!("--search-steps sets the search a weights file stores; eval loto does not search");
+    }
+    Ok(storage)
+}
+
 fn loto(args: &EvalLotoArgs, quiet: bool) -> Result<()> {
     let common = &args.common;
     let base = common.fit.config(None)?;
+    let storage = eval_storage(common, &base, false)?;
     let repeats = common.repeats.unwrap_or(3);
     if repeats == 0 {
         bail!("--repeats must be at least 1");
@@ -113,7 +129,7 @@ fn loto(args: &EvalLotoArgs, quiet: bool) -> Result<()> {
     });
     let noise: BTreeMap<String, f64> =
         task_noise(&runs).into_iter().map(|n| (n.task, n.noise_ceiling)).collect();
-    let settings = LotoSettings { kinds, repeats, base, storage: common.storage.storage() };
+    let settings = LotoSettings { kinds, repeats, base, storage };
     let total = loaded.held_out.len() * settings.kinds.len() * repeats as usize;
     let bar = progress_bar(total as u64, "eval loto", quiet);
     let report = run_loto(&loaded.data, &loaded.held_out, &settings, &noise, &|| bar.inc(1))?;
@@ -262,6 +278,7 @@ pub fn comparison_markdown(c: &LotoComparison) -> String {
 fn search(args: &EvalSearchArgs, quiet: bool) -> Result<()> {
     let common = &args.common;
     let base = common.fit.config(None)?;
+    let storage = eval_storage(common, &base, true)?;
     let repeats = common.repeats.unwrap_or(1);
     if repeats == 0 || args.child_seeds == 0 {
         bail!("--repeats and --child-seeds must be at least 1");
@@ -276,7 +293,7 @@ fn search(args: &EvalSearchArgs, quiet: bool) -> Result<()> {
         budgets: args.max_params.clone(),
         shortlist: args.shortlist.iter().filter(|&&k| k > 0).map(|&k| usize::from(k)).collect(),
         shortlist_distance: args.shortlist_distance,
-        storage: common.storage.storage(),
+        storage,
     };
     let runs = loaded.db.all_runs()?;
     let table = run_table(&runs, loaded.data.preset);

@@ -15,6 +15,7 @@ use crate::output::{print, print_json, progress_bar};
 
 pub(crate) fn run(args: &FitCommandArgs, quiet: bool) -> Result<()> {
     let config = args.fit.config(args.loss.map(Into::into))?;
+    let storage = args.storage.storage()?;
     if config.inputs != TaskInputs::PRODUCT {
         bail!("--landmarks is for the evaluations: a device does not compute the landmarkers");
     }
@@ -41,7 +42,7 @@ pub(crate) fn run(args: &FitCommandArgs, quiet: bool) -> Result<()> {
         format!("held out: {}", args.exclude_task.join(", "))
     };
     let meta = WeightsMeta { database_hash: &hash, note: &note, created_unix: creation_time() };
-    let bytes = args.storage.storage().apply(fitted_weights_bytes_for(&data, &result, &meta)?)?;
+    let bytes = storage.apply(fitted_weights_bytes_for(&data, &result, &meta)?)?;
     crate::atomic_file::write(&args.output, &bytes)?;
     if let Some(path) = &args.loss_log {
         let mut csv = String::from("step,loss\n");
@@ -54,7 +55,7 @@ pub(crate) fn run(args: &FitCommandArgs, quiet: bool) -> Result<()> {
     if args.json {
         return print_json(&serde_json::json!({
             "output": args.output.display().to_string(), "bytes": bytes.len(), "preset": preset.name(),
-            "quantization": args.storage.storage().quantization.name(),
+            "quantization": storage.quantization.name(),
             "loss": config.loss.name(), "ranker": config.form.name(), "steps": config.steps,
             "residual_penalty": config.residual_penalty, "same_task_weight": config.same_task_weight,
             "tasks": result.tasks.len(),

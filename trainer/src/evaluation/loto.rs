@@ -14,7 +14,7 @@ use super::error::{EvalError, Result};
 use super::paired::Paired;
 use crate::fit::{
     FitConfig, FitData, FitError, Storage, TaskInputs, WeightsMeta, fitted_weights_bytes_for,
-    score_task_runs, task_embedding,
+    score_task_runs, scores_for, task_embedding,
 };
 use crate::rank_stats::{kendall, mean, pearson, spearman, std_dev};
 use crate::search::SearchError;
@@ -162,6 +162,9 @@ pub struct LotoReport {
     /// How the rankers with a weights file were stored: `f32` or `int8`.
     #[serde(default = "f32_name")]
     pub quantization: String,
+    /// How many values share an int8 scale (`column` or `tensor`; none for f32).
+    #[serde(default)]
+    pub scales: Option<String>,
     /// Per held-out task.
     pub tasks: Vec<TaskResult>,
     /// Per ranker, averaged over tasks.
@@ -263,6 +266,7 @@ pub fn run_loto(
         repeats: settings.repeats,
         steps: settings.base.steps,
         quantization: settings.storage.quantization.name().to_owned(),
+        scales: settings.storage.scales_name().map(str::to_owned),
         summary,
         confidence_spearman,
         paired: paired_comparisons(&tasks, &settings.kinds, settings.base.seed),
@@ -436,8 +440,7 @@ fn file_scores<P: archrank_core::Preset>(
     archs: &[&[f32]],
 ) -> (Vec<f32>, TaskEmbedding) {
     let z = task_embedding(net, task, TaskInputs::PRODUCT);
-    let scorer = net.scorer(&z);
-    (archs.iter().map(|u| scorer.score(u)).collect(), z)
+    (scores_for(net, &z, archs), z)
 }
 
 #[cfg(test)]

@@ -90,6 +90,7 @@ mod tests {
             repeats: 1,
             steps: 1,
             quantization: "f32".into(),
+            scales: None,
             tasks: tasks
                 .iter()
                 .map(|&(task, s)| TaskResult {

@@ -156,6 +156,8 @@ pub struct SearchEvalReport {
     pub child_seeds: u32,
     /// How each fitted ranker was stored before it searched: `f32` or `int8`.
     pub quantization: String,
+    /// How many values share an int8 scale (`column` or `tensor`; none for f32).
+    pub scales: Option<String>,
     /// Search steps stored in each ranker (the default unless a device's cheaper search was
     /// asked for).
     pub search_steps: Option<u16>,
@@ -387,6 +389,7 @@ pub fn run_search_eval(
         repeats: settings.repeats,
         child_seeds: settings.child_seeds,
         quantization: settings.storage.quantization.name().to_owned(),
+        scales: settings.storage.scales_name().map(str::to_owned),
         search_steps: settings.storage.search_steps,
         summary: summarize(&tasks, settings.base.seed),
         tasks,

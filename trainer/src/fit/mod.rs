@@ -46,7 +46,9 @@ pub use fit_loop::{FitResult, LossPoint, fit, fit_preset};
 pub use network_params::{init_params, le_params, tensor_ranges};
 pub use optimizer::{Optimizer, OptimizerState};
 pub use pairwise_loss::{LossSpec, PairLoss, Scored, batch_loss, hinge, l2_loss, pair_loss};
-pub use predict::{predict_scores, predict_scores_with_params, score_task_runs, task_embedding};
+pub use predict::{
+    predict_scores, predict_scores_with_params, score_task_runs, scores_for, task_embedding,
+};
 pub use same_task_loss::{SAME_TASK_MARGIN, TripletLoss, triplet_loss};
 pub use storage::Storage;
 pub use weights_writer::{

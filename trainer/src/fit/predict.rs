@@ -40,8 +40,17 @@ pub fn predict_scores<P: Preset, A: AsRef<[f32]>>(
     inputs: TaskInputs,
     archs: &[A],
 ) -> Vec<f32> {
-    let z = task_embedding(net, task, inputs);
-    let scorer = net.scorer(&z);
+    scores_for(net, &task_embedding(net, task, inputs), archs)
+}
+
+/// The score of every architecture in `archs` for the task embedded as `z`.
+#[must_use]
+pub fn scores_for<P: Preset, A: AsRef<[f32]>>(
+    net: &Network<'_, P>,
+    z: &TaskEmbedding,
+    archs: &[A],
+) -> Vec<f32> {
+    let scorer = net.scorer(z);
     archs.iter().map(|u| scorer.score(u.as_ref())).collect()
 }
 

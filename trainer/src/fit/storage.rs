@@ -23,6 +23,12 @@ impl Storage {
         self.quantization == Quantization::F32 && self.search_steps.is_none()
     }
 
+    /// The int8 scales' name (`column`, `tensor`), or `None` for f32.
+    #[must_use]
+    pub fn scales_name(&self) -> Option<&'static str> {
+        (self.quantization == Quantization::Int8).then(|| self.scales.name())
+    }
+
     /// `bytes` (an f32 weights file) stored this way, checked to load.
     ///
     /// # Errors
@@ -34,14 +40,17 @@ impl Storage {
         }
         let file = WeightsFile::decode(&bytes)?;
         let search = self.search_steps.map(|steps| SearchConfig { steps, ..file.search });
-        let out = match self.quantization {
-            Quantization::Int8 => quantize_weights(&bytes, self.scales, search)?,
-            Quantization::F32 => WeightsFile { search: search.unwrap_or(file.search), ..file }
-                .to_bytes()
-                .map_err(|_| WeightsError::Malformed)?,
-        };
-        AnyRanker::load(&out)?;
-        Ok(out)
+        match self.quantization {
+            // The quantizer validates what it writes.
+            Quantization::Int8 => quantize_weights(&bytes, self.scales, search),
+            Quantization::F32 => {
+                let out = WeightsFile { search: search.unwrap_or(file.search), ..file }
+                    .to_bytes()
+                    .map_err(|_| WeightsError::Malformed)?;
+                AnyRanker::load(&out)?;
+                Ok(out)
+            }
+        }
     }
 }
 

@@ -119,6 +119,12 @@ fn out_of_range_options() {
         (vec!["fit", "--db", &db, "-o", out, "--quantize", "int4"], vec!["--quantize", "int4"]),
         (vec!["fit", "--db", &db, "-o", out, "--search-steps", "20000"], vec!["--search-steps"]),
         (vec!["quantize", &ranker, "-o", out, "--scales", "row"], vec!["--scales", "row"]),
+        (vec!["fit", "--db", &db, "-o", out, "--scales", "tensor"], vec!["--scales", "int8"]),
+        (vec!["eval", "loto", "--db", &db, "--search-steps", "5"], vec!["--search-steps"]),
+        (
+            vec!["eval", "search", "--db", &db, "--quantize", "int8", "--landmarks"],
+            vec!["--landmarks", "--quantize"],
+        ),
         (vec!["fit", "--db", &db, "-o", out, "--residual-penalty=-1"], vec!["--residual-penalty"]),
         (
             vec!["fit", "--db", &db, "-o", out, "--same-task-weight", "inf"],

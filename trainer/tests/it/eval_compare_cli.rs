@@ -15,6 +15,7 @@ fn loto_json(dir: &std::path::Path, name: &str, tasks: &[(&str, f64)]) -> String
         repeats: 1,
         steps: 10,
         quantization: "f32".into(),
+        scales: None,
         tasks: tasks
             .iter()
             .map(|&(task, s)| TaskResult {
