@@ -11,7 +11,11 @@
 //! - **macs**: multiply-adds of the module ([`crate::input_modules::ModuleShape`]), the layers
 //!   and the classifier, per sample (a text module's first layer counted dense);
 //! - **ram_bytes**: the largest pair of activation buffers alive at once (a stage's input and
-//!   output), in f32 bytes; the sample itself is the caller's.
+//!   output), in f32 bytes; the sample itself is the caller's;
+//! - **train_ram_bytes**: the arena a device's training of the child takes on the task's
+//!   samples ([`Footprint`]: five copies of the parameters, the fitted module, the samples'
+//!   staged values, one sample's activations and gradients, labels and order); numeric tasks
+//!   only (a text task's is `u32::MAX`: a device does not train text children).
 
 use core::fmt;
 
@@ -20,6 +24,7 @@ use serde::Serialize;
 use crate::architecture::{Discrete, LayerChoice};
 use crate::dims::{Layout, MAX_BASE_SIZES, MAX_LAYERS, PresetId};
 use crate::input_modules::{InputModule, module_shape};
+use crate::training::footprint::{Footprint, PARAMETER_COPIES};
 
 /// The facts about a task that an architecture's cost depends on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +35,8 @@ pub struct TaskShape {
     pub classes: usize,
     /// Whether the task is text (the text modules) or numeric.
     pub text: bool,
+    /// Samples a device trains on (training and validation together); 0 when none are known.
+    pub samples: usize,
 }
 
 impl TaskShape {
@@ -37,6 +44,16 @@ impl TaskShape {
     #[must_use]
     pub const fn module(&self, index: usize) -> InputModule {
         InputModule::at(index, self.text)
+    }
+
+    /// Training memory of a child with module `module` and `params` parameters in `layout`
+    /// (saturating; `usize::MAX` for a text task).
+    #[must_use]
+    pub const fn train_ram(&self, layout: &Layout, module: usize, params: usize) -> usize {
+        if self.text {
+            return usize::MAX;
+        }
+        Footprint::new(layout, module, params, self.features, self.classes, self.samples).total()
     }
 }
 
@@ -49,6 +66,8 @@ pub struct Cost {
     pub macs: u32,
     /// Peak activation memory in bytes.
     pub ram_bytes: u32,
+    /// Memory a device's training of it takes, in bytes.
+    pub train_ram_bytes: u32,
 }
 
 const F32_BYTES: usize = 4;
@@ -84,7 +103,12 @@ pub fn discrete_cost(arch: &Discrete, task: &TaskShape) -> Cost {
         }
     }
     dense(width, task.classes, &mut params, &mut macs);
-    Cost { params: saturate(params), macs: saturate(macs), ram_bytes: saturate(peak * F32_BYTES) }
+    Cost {
+        params: saturate(params),
+        macs: saturate(macs),
+        ram_bytes: saturate(peak * F32_BYTES),
+        train_ram_bytes: saturate(task.train_ram(&layout, usize::from(arch.module), params)),
+    }
 }
 
 /// A device's limits; `None` is no limit.
@@ -96,16 +120,22 @@ pub struct Budget {
     pub max_macs: Option<u32>,
     /// Most peak activation bytes.
     pub max_ram_bytes: Option<u32>,
+    /// Most bytes a device's training may take.
+    pub max_train_ram_bytes: Option<u32>,
 }
 
 impl Budget {
     /// No limit at all.
-    pub const UNLIMITED: Self = Self { max_params: None, max_macs: None, max_ram_bytes: None };
+    pub const UNLIMITED: Self =
+        Self { max_params: None, max_macs: None, max_ram_bytes: None, max_train_ram_bytes: None };
 
     /// Whether any limit is set.
     #[must_use]
     pub const fn is_limited(&self) -> bool {
-        self.max_params.is_some() || self.max_macs.is_some() || self.max_ram_bytes.is_some()
+        self.max_params.is_some()
+            || self.max_macs.is_some()
+            || self.max_ram_bytes.is_some()
+            || self.max_train_ram_bytes.is_some()
     }
 
     /// Whether `cost` is within every limit.
@@ -115,6 +145,7 @@ impl Budget {
         within(self.max_params, cost.params)
             && within(self.max_macs, cost.macs)
             && within(self.max_ram_bytes, cost.ram_bytes)
+            && within(self.max_train_ram_bytes, cost.train_ram_bytes)
     }
 
     fn limits(&self) -> [Option<u32>; 3] {
@@ -146,6 +177,7 @@ impl fmt::Display for BudgetError {
         part(f, "parameters", self.budget.max_params, self.least.params)?;
         part(f, "multiply-adds", self.budget.max_macs, self.least.macs)?;
         part(f, "activation bytes", self.budget.max_ram_bytes, self.least.ram_bytes)?;
+        part(f, "training bytes", self.budget.max_train_ram_bytes, self.least.train_ram_bytes)?;
         f.write_str(")")
     }
 }
@@ -251,6 +283,7 @@ pub fn widest_within(
     let input = task.module(0).width();
     let least = LeastRemaining::new(layout, input, task.classes);
     let mut overall = [usize::MAX; 3];
+    let mut least_train = usize::MAX;
     for m in 0..layout.modules {
         let shape = module_shape(task.module(m), task.features);
         let start =
@@ -259,10 +292,21 @@ pub fn widest_within(
         overall[PARAMS] = overall[PARAMS].min(rest[PARAMS]);
         overall[MACS] = overall[MACS].min(start.macs.saturating_add(rest[MACS]));
         overall[RAM] = overall[RAM].min(start.peak.max(rest[RAM]));
+        // Training memory is the module's fixed part plus a fixed size per parameter: a limit on
+        // it is a limit on this module's parameters.
+        let fixed = task.train_ram(layout, m, 0);
+        least_train = least_train
+            .min(fixed.saturating_add(rest[PARAMS].saturating_mul(PARAMETER_COPIES * F32_BYTES)));
+        let mut params_limit = limits[PARAMS];
+        if let Some(train) = budget.max_train_ram_bytes {
+            let Some(spare) = (train as usize).checked_sub(fixed) else { continue };
+            let most = spare / (PARAMETER_COPIES * F32_BYTES);
+            params_limit = Some(params_limit.map_or(most, |p| p.min(most)));
+        }
         let mut arch =
             Discrete { preset: layout.preset, module: m as u8, layers: heapless::Vec::new() };
         let bounds =
-            Bounds { layout, least: &least, limits: [limits[PARAMS], limits[MACS], ram_limit] };
+            Bounds { layout, least: &least, limits: [params_limit, limits[MACS], ram_limit] };
         if bounds.descend(0, input, start, &mut arch) {
             return Ok(arch);
         }
@@ -271,6 +315,7 @@ pub fn widest_within(
         params: saturate(overall[PARAMS]),
         macs: saturate(overall[MACS]),
         ram_bytes: saturate(overall[RAM].saturating_mul(F32_BYTES)),
+        train_ram_bytes: saturate(least_train),
     };
     Err(BudgetError { preset: layout.preset, least, budget: *budget })
 }
@@ -341,6 +386,8 @@ pub struct ExpectedCost {
     pub macs: f32,
     /// Largest expected stage, in bytes.
     pub ram_bytes: f32,
+    /// Expected training memory, in bytes (0 for a text task).
+    pub train_ram_bytes: f32,
     classes: f32,
     /// Per layer: expected input width, expected base width, skip-path width.
     layers: [(f32, f32, f32); MAX_LAYERS],
@@ -391,28 +438,39 @@ impl ExpectedCost {
                 peak_stage = i;
             }
         }
+        let mut train_ram_bytes = 0.0;
+        if !task.text {
+            train_ram_bytes = params * (PARAMETER_COPIES * F32_BYTES) as f32;
+            for m in 0..layout.modules {
+                train_ram_bytes += at(m) * task.train_ram(layout, m, 0) as f32;
+            }
+        }
         Self {
             params,
             macs,
             ram_bytes: stages[peak_stage] * F32_BYTES as f32,
+            train_ram_bytes,
             classes,
             layers,
             peak_stage,
         }
     }
 
-    /// Adds `weights[0] * d params + weights[1] * d macs + weights[2] * d ram_bytes` with
-    /// respect to `soft` into `grad_soft` (the softmax outputs; see
+    /// Adds `weights[0] * d params + weights[1] * d macs + weights[2] * d ram_bytes + weights[3]
+    /// * d train_ram_bytes` with respect to `soft` into `grad_soft` (the softmax outputs; see
     /// [`crate::architecture::softmax_groups_backward`] for the logits).
     pub fn backward(
         &self,
         layout: &Layout,
         soft: &[f32],
         task: &TaskShape,
-        weights: [f32; 3],
+        weights: [f32; 4],
         grad_soft: &mut [f32],
     ) {
-        let [wp, wm, wr] = weights;
+        let [wp, wm, wr, wt] = weights;
+        // Training memory is a fixed size per parameter plus each module's fixed part.
+        let wt = if task.text { 0.0 } else { wt };
+        let wp = wp + wt * (PARAMETER_COPIES * F32_BYTES) as f32;
         let at = |i: usize| soft.get(i).copied().unwrap_or(0.0);
         let mut add = |i: usize, v: f32| {
             if let Some(g) = grad_soft.get_mut(i) {
@@ -424,7 +482,8 @@ impl ExpectedCost {
         let stage_weight = |stage: usize| if stage == self.peak_stage { wr * bytes } else { 0.0 };
         for m in 0..layout.modules {
             let shape = module_shape(task.module(m), task.features);
-            add(m, wm * shape.macs as f32 + stage_weight(0) * shape.scratch as f32);
+            let fixed = if wt == 0.0 { 0.0 } else { task.train_ram(layout, m, 0) as f32 };
+            add(m, wm * shape.macs as f32 + stage_weight(0) * shape.scratch as f32 + wt * fixed);
         }
         // d cost / d (the width leaving the current layer), from the classifier down.
         let mut d_width = (wp + wm) * self.classes + stage_weight(1 + count);

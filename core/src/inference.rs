@@ -55,7 +55,8 @@ impl core::error::Error for PredictError {}
 /// Class probabilities of one sample (the first `classes` values are used).
 pub type Probabilities = [f32; MAX_CLASSES];
 
-fn dense(layer: &DenseLayer<'_>, x: &[f32], out: &mut [f32]) {
+/// `out = activation(W^T x + b)` of one dense layer (a device's training runs it too).
+pub(crate) fn dense_into(layer: &DenseLayer<'_>, x: &[f32], out: &mut [f32]) {
     let bias: LeSlice<'_> = layer.bias;
     let (Some(x), Some(out)) = (x.get(..layer.inputs), out.get_mut(..layer.outputs)) else {
         return;
@@ -168,14 +169,14 @@ impl Model<'_> {
             match layer {
                 ModelLayer::Skip { width: w } => width = *w,
                 ModelLayer::Dense(d) => {
-                    dense(d, &h[..width.min(MAX_WIDTH)], &mut next);
+                    dense_into(d, &h[..width.min(MAX_WIDTH)], &mut next);
                     width = d.outputs;
                     core::mem::swap(&mut h, &mut next);
                 }
             }
         }
         let mut logits = [0.0; MAX_CLASSES];
-        dense(&self.classifier, &h[..width.min(MAX_WIDTH)], &mut logits);
+        dense_into(&self.classifier, &h[..width.min(MAX_WIDTH)], &mut logits);
         let c = self.classes.min(MAX_CLASSES);
         probs.fill(0.0);
         softmax(&logits[..c], &mut probs[..c]);

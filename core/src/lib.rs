@@ -69,6 +69,7 @@ pub mod fast_tanh;
 #[cfg(feature = "alloc")]
 pub mod fixture;
 pub mod inference;
+pub mod input_fit;
 pub mod input_modules;
 pub mod landmarks;
 pub mod model_format;
@@ -78,6 +79,7 @@ pub mod numeric_input;
 #[cfg(feature = "alloc")]
 pub mod quantize;
 pub mod ranker;
+pub mod rng;
 pub mod sample_encoder;
 pub mod samples_format;
 pub mod search;
@@ -88,6 +90,7 @@ pub mod task_embedding;
 pub mod task_table;
 pub mod tensor;
 pub mod text_input;
+pub mod training;
 pub mod weights_format;
 
 pub use any_ranker::AnyRanker;

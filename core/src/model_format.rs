@@ -130,6 +130,8 @@ pub enum ModelError {
         /// Index of the value in the weights section.
         index: u32,
     },
+    /// Writing: the buffer is smaller than the encoded model.
+    BufferTooSmall,
 }
 
 impl fmt::Display for ModelError {
@@ -166,6 +168,7 @@ impl fmt::Display for ModelError {
             Self::NonFinite { index } => {
                 write!(f, "value {index} of section `weights` is not finite")
             }
+            Self::BufferTooSmall => f.write_str("the buffer is smaller than the encoded model"),
         }
     }
 }
@@ -234,6 +237,17 @@ fn take_dense<'a>(
     let w = crate::dense::take(weights, inputs.checked_mul(outputs)?)?;
     let b = crate::dense::take(weights, outputs)?;
     Some(DenseLayer { weights: w, bias: b, inputs, outputs, activation })
+}
+
+impl ModelFile<'_> {
+    /// Encodes the file into `out` (no allocation: a device writes its trained model this way)
+    /// and returns the encoded bytes.
+    ///
+    /// # Errors
+    /// [`ModelError::BufferTooSmall`] when `out` is too short.
+    pub fn write_into<'o>(&self, out: &'o mut [u8]) -> Result<&'o mut [u8], ModelError> {
+        postcard::to_slice(self, out).map_err(|_| ModelError::BufferTooSmall)
+    }
 }
 
 impl<'a> Model<'a> {
@@ -317,6 +331,7 @@ impl<'a> Model<'a> {
             },
             classes,
             text: matches!(input, ModelInput::Text(_)),
+            samples: 0,
         };
         let expected = discrete_cost(&discrete, &shape).params as usize * 4;
         let (all, tail) = file.weights.as_chunks::<4>();

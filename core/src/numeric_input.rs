@@ -145,10 +145,21 @@ impl<'a> NumericInput<'a> {
         })
     }
 
+    /// Values a row is staged as before the projection: a z-score per feature (Fourier), a bin
+    /// index per feature (binned), or the module's transformed values (the others).
+    #[must_use]
+    pub fn staged_width(&self) -> usize {
+        match self.module {
+            NumericModule::Fourier | NumericModule::Binned => self.features,
+            _ => self.matrix.len() / NUMERIC_WIDTH,
+        }
+    }
+
+    /// Staged value `r` of `row` (see [`Self::staged_width`]).
     fn raw(&self, r: usize, row: &[f32]) -> f32 {
         let x = |f: usize| row.get(f).copied().unwrap_or(0.0);
         match self.module {
-            NumericModule::ZScore => self.z(r, x(r)),
+            NumericModule::ZScore | NumericModule::Fourier => self.z(r, x(r)),
             NumericModule::SignedLog => {
                 clip((signed_log(x(r)) - self.stat(r, 0)) * self.stat(r, 1))
             }
@@ -169,16 +180,33 @@ impl<'a> NumericInput<'a> {
                 let (i, j) = (index(2 * r), index(2 * r + 1));
                 clip(self.z(i, x(i)) * self.z(j, x(j)))
             }
-            // Written whole by `transform`.
-            NumericModule::Fourier | NumericModule::Binned => 0.0,
+            NumericModule::Binned => self.rank(r, x(r), false) as f32,
         }
+    }
+
+    /// The staged values of `row` into the first [`Self::staged_width`] values of `staged`: what
+    /// a trainer keeps per sample, so each training step projects instead of transforming.
+    pub fn stage_into(&self, row: &[f32], staged: &mut [f32]) {
+        for (r, v) in staged.iter_mut().enumerate().take(self.staged_width()) {
+            *v = self.raw(r, row);
+        }
+    }
+
+    /// The module's [`NUMERIC_WIDTH`] values from a row's staged values ([`Self::stage_into`]):
+    /// the same bits as [`Self::transform`] of the row.
+    pub fn project(&self, staged: &[f32], out: &mut [f32; NUMERIC_WIDTH]) {
+        self.project_with(|r| staged.get(r).copied().unwrap_or(0.0), out);
     }
 
     /// The module's [`NUMERIC_WIDTH`] values of `row` (its first [`Self::features`] values;
     /// missing ones read as 0) into `out`.
     pub fn transform(&self, row: &[f32], out: &mut [f32; NUMERIC_WIDTH]) {
+        self.project_with(|r| self.raw(r, row), out);
+    }
+
+    /// Projects staged values read once each, in order, by `raw(r)`.
+    fn project_with(&self, raw: impl Fn(usize) -> f32, out: &mut [f32; NUMERIC_WIDTH]) {
         let d = self.features;
-        let x = |f: usize| row.get(f).copied().unwrap_or(0.0);
         let add_row = |out: &mut [f32; NUMERIC_WIDTH], r: usize, v: f32| {
             let projection = self.matrix.get(r * NUMERIC_WIDTH..(r + 1) * NUMERIC_WIDTH);
             for (o, w) in out.iter_mut().zip(projection.unwrap_or(&[])) {
@@ -193,7 +221,7 @@ impl<'a> NumericInput<'a> {
                     *o = value(w, d);
                 }
                 for f in 0..d {
-                    let z = self.z(f, x(f));
+                    let z = raw(f);
                     for (o, w) in out.iter_mut().zip(self.matrix.chunks_exact(d + 1)) {
                         *o += value(w, f) * z;
                     }
@@ -204,13 +232,13 @@ impl<'a> NumericInput<'a> {
                 // One non-zero raw value per feature: its bin's row, in raw order.
                 out.fill(0.0);
                 for f in 0..d {
-                    add_row(out, f * BINS + self.rank(f, x(f), false), 1.0);
+                    add_row(out, f * BINS + raw(f) as usize, 1.0);
                 }
             }
             _ => {
                 out.fill(0.0);
                 for r in 0..self.matrix.len() / NUMERIC_WIDTH {
-                    let v = self.raw(r, row);
+                    let v = raw(r);
                     if v != 0.0 {
                         add_row(out, r, v);
                     }

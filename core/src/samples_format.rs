@@ -171,6 +171,7 @@ impl<'a> Samples<'a> {
             features: self.features,
             classes: self.classes(),
             text: self.is_text(),
+            samples: self.len(),
         }
     }
 
@@ -178,6 +179,21 @@ impl<'a> Samples<'a> {
     #[must_use]
     pub fn is_text(&self) -> bool {
         self.features == 0
+    }
+
+    /// Class id of sample `i` (0 past the end).
+    #[must_use]
+    pub fn label(&self, i: usize) -> u8 {
+        self.labels.get(i).copied().unwrap_or(0)
+    }
+
+    /// Feature `f` of numeric sample `i` (0 past the end).
+    #[must_use]
+    pub fn value(&self, i: usize, f: usize) -> f32 {
+        if f >= self.features {
+            return 0.0;
+        }
+        self.values.get(i * self.features + f).map_or(0.0, |b| f32::from_le_bytes(*b))
     }
 
     /// `(text, class id)` samples of a text task.

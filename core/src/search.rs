@@ -277,6 +277,7 @@ impl Limit<'_> {
             weight(self.budget.max_params, expected.params),
             weight(self.budget.max_macs, expected.macs),
             weight(self.budget.max_ram_bytes, expected.ram_bytes),
+            weight(self.budget.max_train_ram_bytes, expected.train_ram_bytes),
         ];
         if weights.iter().all(|&w| w == 0.0) {
             return;

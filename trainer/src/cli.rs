@@ -423,12 +423,40 @@ pub struct TaskSourceArgs {
     pub db_task: Option<String>,
 }
 
+/// Which code trains a child.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    /// The trainer's own child training (std, batched: what populates the database).
+    Trainer,
+    /// The core's (no_std, what a device runs): the same model bytes a device computes.
+    Core,
+}
+
 /// `archrank train`
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// The task to train on.
+    /// A task CSV (`-` reads standard input).
+    #[arg(long, conflicts_with_all = ["db_task", "samples"], required_unless_present_any = ["db_task", "samples"])]
+    pub task: Option<PathBuf>,
+    /// How to read --task.
     #[command(flatten)]
-    pub source: TaskSourceArgs,
+    pub csv: CsvArgs,
+    /// Experiment database holding --db-task.
+    #[arg(long, default_value = DEFAULT_DB)]
+    pub db: PathBuf,
+    /// A task stored in --db.
+    #[arg(long, conflicts_with = "samples")]
+    pub db_task: Option<String>,
+    /// A device's samples (`archrank export-samples`), with --engine core: trains on them as a
+    /// device does (a seeded, stratified fifth watches early stopping).
+    #[arg(long)]
+    pub samples: Option<PathBuf>,
+    /// Held-out samples that measure the model's test accuracy (with --samples).
+    #[arg(long, requires = "samples")]
+    pub held_out: Option<PathBuf>,
+    /// Which code trains the child.
+    #[arg(long, value_enum, default_value = "trainer")]
+    pub engine: EngineArg,
     /// Search-space preset of the architecture.
     #[arg(long, value_enum, default_value = "tiny")]
     pub preset: PresetArg,
@@ -447,6 +475,19 @@ pub struct TrainArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+impl TrainArgs {
+    /// The task source (--task or --db-task).
+    #[must_use]
+    pub fn source(&self) -> TaskSourceArgs {
+        TaskSourceArgs {
+            task: self.task.clone(),
+            csv: self.csv.clone(),
+            db: self.db.clone(),
+            db_task: self.db_task.clone(),
+        }
+    }
 }
 
 /// `archrank choose`
@@ -627,6 +668,11 @@ pub struct BudgetArgs {
     /// Most bytes of activations alive at once during inference.
     #[arg(long, value_name = "BYTES")]
     pub max_ram: Option<u32>,
+    /// Most bytes a device's training of the chosen child may take on the task's samples (five
+    /// copies of the parameters, the fitted input module, the samples' staged values; numeric
+    /// tasks only).
+    #[arg(long, value_name = "BYTES")]
+    pub max_train_ram: Option<u32>,
 }
 
 impl BudgetArgs {
@@ -637,6 +683,7 @@ impl BudgetArgs {
             max_params: self.max_params,
             max_macs: self.max_macs,
             max_ram_bytes: self.max_ram,
+            max_train_ram_bytes: self.max_train_ram,
         }
     }
 }

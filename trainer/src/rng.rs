@@ -1,115 +1,11 @@
-//! A small, seedable, portable random number generator (SplitMix64 seeding xoshiro256**).
-//!
-//! Written out rather than taken from a crate so that "same seed, same bytes" does not depend on
-//! a dependency's version: every random choice in the trainer goes through this type.
+//! The trainer's random numbers: the core's generator ([`archrank_core::rng`]), shared with a
+//! device's training, and a stable id of a name for seeding per task.
 
-/// Deterministic pseudo-random generator.
-#[derive(Clone, Debug)]
-pub struct Rng {
-    state: [u64; 4],
-}
-
-/// SplitMix64 step: spreads a seed into well-mixed words.
-#[must_use]
-pub fn splitmix64(x: &mut u64) -> u64 {
-    *x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *x;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// Mixes several values into one seed (e.g. a global seed, a task id and a run index).
-#[must_use]
-pub fn derive_seed(parts: &[u64]) -> u64 {
-    let mut acc = 0x6A09_E667_F3BC_C908_u64;
-    for &p in parts {
-        acc ^= p;
-        acc = splitmix64(&mut acc);
-    }
-    acc
-}
-
+pub use archrank_core::rng::{Rng, derive_seed, splitmix64};
 pub use archrank_core::text_input::{FNV_OFFSET, fnv1a};
 
 /// A stable 64-bit id of a name, for seeding per task.
 #[must_use]
 pub fn name_hash(name: &str) -> u64 {
     fnv1a(FNV_OFFSET, name.as_bytes())
-}
-
-impl Rng {
-    /// A generator seeded from `seed`.
-    #[must_use]
-    pub fn new(seed: u64) -> Self {
-        let mut s = seed;
-        Self {
-            state: [splitmix64(&mut s), splitmix64(&mut s), splitmix64(&mut s), splitmix64(&mut s)],
-        }
-    }
-
-    /// Next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        let result = self.state[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
-        let t = self.state[1] << 17;
-        self.state[2] ^= self.state[0];
-        self.state[3] ^= self.state[1];
-        self.state[1] ^= self.state[2];
-        self.state[0] ^= self.state[3];
-        self.state[2] ^= t;
-        self.state[3] = self.state[3].rotate_left(45);
-        result
-    }
-
-    /// Uniform in [0, 1).
-    pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-
-    /// Uniform integer in `0..n` (`n > 0`).
-    pub fn below(&mut self, n: usize) -> usize {
-        // Lemire's multiply-shift; the tiny bias is irrelevant for our n.
-        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
-    }
-
-    /// Standard normal sample (Box-Muller).
-    pub fn normal(&mut self) -> f64 {
-        let u1 = 1.0 - self.uniform();
-        let u2 = self.uniform();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-    }
-
-    /// Shuffles a slice in place (Fisher-Yates).
-    pub fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = self.below(i + 1);
-            items.swap(i, j);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn same_seed_same_stream() {
-        let mut a = Rng::new(7);
-        let mut b = Rng::new(7);
-        for _ in 0..100 {
-            assert_eq!(a.next_u64(), b.next_u64());
-        }
-        assert_ne!(Rng::new(7).next_u64(), Rng::new(8).next_u64());
-    }
-
-    #[test]
-    fn below_stays_in_range_and_covers() {
-        let mut r = Rng::new(1);
-        let mut seen = [false; 5];
-        for _ in 0..200 {
-            let v = r.below(5);
-            seen[v] = true;
-        }
-        assert!(seen.iter().all(|&s| s));
-    }
 }

@@ -1,46 +1,28 @@
-//! The Adam optimizer over one flat parameter vector.
+//! The Adam optimizer over one flat parameter vector: the core's update ([`AdamStep::update`],
+//! which a device's training runs too) with the moments in vectors.
 
-/// Exponential decay of the first-moment estimate.
-const BETA1: f32 = 0.9;
-/// Exponential decay of the second-moment estimate.
-const BETA2: f32 = 0.999;
-/// Added to the root of the second moment to avoid division by zero.
-const EPSILON: f32 = 1e-8;
+use archrank_core::training::adam::{Adam as Schedule, AdamStep};
 
 /// Adam (Kingma & Ba, 2015) with bias correction and no weight decay.
 #[derive(Clone, Debug)]
 pub struct Adam {
-    learning_rate: f32,
+    schedule: Schedule,
     m: Vec<f32>,
     v: Vec<f32>,
-    beta1_power: f32,
-    beta2_power: f32,
 }
 
 impl Adam {
     /// An optimizer for `params` parameters with step size `learning_rate`.
     #[must_use]
     pub fn new(params: usize, learning_rate: f32) -> Self {
-        Self {
-            learning_rate,
-            m: vec![0.0; params],
-            v: vec![0.0; params],
-            beta1_power: 1.0,
-            beta2_power: 1.0,
-        }
+        Self { schedule: Schedule::new(learning_rate), m: vec![0.0; params], v: vec![0.0; params] }
     }
 
     /// One update of `params` along the gradient `grads` (same length as `params`).
     pub fn step(&mut self, params: &mut [f32], grads: &[f32]) {
-        self.beta1_power *= BETA1;
-        self.beta2_power *= BETA2;
-        // Fold both bias corrections into the step size: lr * sqrt(1 - b2^t) / (1 - b1^t).
-        let step = self.learning_rate * (1.0 - self.beta2_power).sqrt() / (1.0 - self.beta1_power);
-        let eps = EPSILON * (1.0 - self.beta2_power).sqrt();
+        let step: AdamStep = self.schedule.next_step();
         for (((p, &g), m), v) in params.iter_mut().zip(grads).zip(&mut self.m).zip(&mut self.v) {
-            *m = BETA1 * *m + (1.0 - BETA1) * g;
-            *v = BETA2 * *v + (1.0 - BETA2) * g * g;
-            *p -= step * *m / (v.sqrt() + eps);
+            step.update(p, g, m, v);
         }
     }
 }

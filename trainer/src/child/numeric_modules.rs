@@ -4,91 +4,15 @@
 //! transform (z-score, rank-gauss, ...) is followed by a fixed seeded Gaussian projection to the
 //! common width, scaled so a typical row keeps a unit-variance output; the random Fourier module
 //! produces the common width directly. Every statistic (means, quantiles, ranges) comes from the
-//! training rows only, so validation and test rows never leak into the features. This file fits
-//! the statistics and draws the projections ([`NumericInputParams`]); the transform itself is the
-//! core's [`NumericInput`], which a model file carries to a device.
+//! training rows only, so validation and test rows never leak into the features. The core fits
+//! them ([`fit_input`], which a device training its child runs too) and transforms rows
+//! ([`NumericInput`], which a model file carries to a device); this file owns the fitted
+//! parameters ([`NumericInputParams`]).
 
 pub use archrank_core::dims::NUMERIC_WIDTH;
-use archrank_core::input_modules::{BINS, MAX_PAIRS};
+use archrank_core::input_fit::{InputSections, TrainingRows, fit_input};
 pub use archrank_core::input_modules::{NUMERIC_MODULES, NumericModule};
-use archrank_core::numeric_input::{NumericInput, NumericInputFile, signed_log};
-
-use crate::rng::{Rng, derive_seed};
-
-/// Seed tag of the modules' projections and random features.
-const PROJECTION_TAG: u64 = 0x7072_6F6A;
-
-/// Per-feature statistics of the training rows.
-struct Stats {
-    mean: Vec<f32>,
-    inv_std: Vec<f32>,
-    /// Sorted training values, per feature.
-    sorted: Vec<Vec<f32>>,
-    log_mean: Vec<f32>,
-    log_inv_std: Vec<f32>,
-    edges: Vec<[f32; BINS - 1]>,
-}
-
-fn mean_inv_std(values: &[f32]) -> (f32, f32) {
-    let n = values.len().max(1) as f64;
-    let mean = values.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
-    let var = values.iter().map(|&v| (f64::from(v) - mean).powi(2)).sum::<f64>() / n;
-    let std = var.sqrt();
-    let inv = if std > 1e-12 { 1.0 / std } else { 0.0 };
-    (mean as f32, inv as f32)
-}
-
-impl Stats {
-    fn fit<'a>(row: &dyn Fn(usize) -> &'a [f32], train: &[usize], d: usize) -> Self {
-        let mut stats = Self {
-            mean: Vec::with_capacity(d),
-            inv_std: Vec::with_capacity(d),
-            sorted: Vec::with_capacity(d),
-            log_mean: Vec::with_capacity(d),
-            log_inv_std: Vec::with_capacity(d),
-            edges: Vec::with_capacity(d),
-        };
-        for f in 0..d {
-            let mut column: Vec<f32> =
-                train.iter().map(|&r| row(r).get(f).copied().unwrap_or(0.0)).collect();
-            let (m, s) = mean_inv_std(&column);
-            stats.mean.push(m);
-            stats.inv_std.push(s);
-            let logs: Vec<f32> = column.iter().map(|&v| signed_log(v)).collect();
-            let (lm, ls) = mean_inv_std(&logs);
-            stats.log_mean.push(lm);
-            stats.log_inv_std.push(ls);
-            column.sort_by(f32::total_cmp);
-            let mut edges = [0.0; BINS - 1];
-            for (b, e) in edges.iter_mut().enumerate() {
-                let q = (b + 1) * column.len() / BINS;
-                *e = column.get(q.min(column.len().saturating_sub(1))).copied().unwrap_or(0.0);
-            }
-            stats.edges.push(edges);
-            stats.sorted.push(column);
-        }
-        stats
-    }
-}
-
-/// Raw (pre-projection) width of a module for d features, and the pairs it multiplies.
-fn raw_layout(module: NumericModule, d: usize, rng: &mut Rng) -> (usize, Vec<(usize, usize)>) {
-    match module {
-        NumericModule::Fourier => (NUMERIC_WIDTH, Vec::new()),
-        NumericModule::Binned => (d * BINS, Vec::new()),
-        NumericModule::Pairwise => {
-            let mut pairs: Vec<(usize, usize)> =
-                (0..d).flat_map(|i| (i..d).map(move |j| (i, j))).collect();
-            if pairs.len() > MAX_PAIRS {
-                rng.shuffle(&mut pairs);
-                pairs.truncate(MAX_PAIRS);
-                pairs.sort_unstable();
-            }
-            (pairs.len(), pairs)
-        }
-        _ => (d, Vec::new()),
-    }
-}
+use archrank_core::numeric_input::{NumericInput, NumericInputFile};
 
 /// A numeric module's fitted statistics and projection, owned: what the core's
 /// [`NumericInput`] reads, and what a model file stores.
@@ -100,10 +24,6 @@ pub struct NumericInputParams {
     table: Vec<u8>,
     pairs: Vec<u8>,
     matrix: Vec<u8>,
-}
-
-fn le_bytes(values: impl IntoIterator<Item = f32>) -> Vec<u8> {
-    values.into_iter().flat_map(f32::to_le_bytes).collect()
 }
 
 impl NumericInputParams {
@@ -135,9 +55,9 @@ impl NumericInputParams {
     }
 }
 
-/// Fits the first `modules` numeric modules on the `train` rows: statistics, pairs and
-/// projections; `row(i)` returns the task's row i, `seed` fixes the projections and random
-/// features.
+/// Fits the first `modules` numeric modules on the `train` rows (the core's [`fit_input`], which
+/// a device runs too): statistics, pairs and projections; `row(i)` returns the task's row i,
+/// `seed` fixes the projections and random features.
 #[must_use]
 pub fn fit_numeric_inputs<'a>(
     row: &dyn Fn(usize) -> &'a [f32],
@@ -146,77 +66,34 @@ pub fn fit_numeric_inputs<'a>(
     modules: usize,
     seed: u64,
 ) -> Vec<NumericInputParams> {
-    let stats = Stats::fit(row, train, d);
-    NUMERIC_MODULES
-        .iter()
-        .cycle()
-        .take(modules)
-        .enumerate()
-        .map(|(index, &module)| {
-            let mut rng = Rng::new(derive_seed(&[seed, PROJECTION_TAG, index as u64]));
-            let (raw_width, pairs) = raw_layout(module, d, &mut rng);
-            let pair_bytes: Vec<u8> = pairs
-                .iter()
-                .flat_map(|&(i, j)| [i as u16, j as u16])
-                .flat_map(u16::to_le_bytes)
-                .collect();
-            let matrix: Vec<f32> = if module == NumericModule::Fourier {
-                // Frequencies N(0, 1/d) on the z-scored row (RBF length scale ~ sqrt(d)), then
-                // a phase, per output.
-                let scale = 1.0 / (d.max(1) as f64).sqrt();
-                (0..NUMERIC_WIDTH * (d + 1))
-                    .map(|i| {
-                        if i % (d + 1) == d {
-                            (rng.uniform() * std::f64::consts::TAU) as f32
-                        } else {
-                            (rng.normal() * scale) as f32
-                        }
-                    })
-                    .collect()
-            } else {
-                // Projection raw -> common width, scaled by the raw row's typical squared norm.
-                let norm = if module == NumericModule::Pairwise { raw_width } else { d };
-                let scale = 1.0 / (norm.max(1) as f64).sqrt();
-                (0..raw_width * NUMERIC_WIDTH).map(|_| (rng.normal() * scale) as f32).collect()
-            };
-            let (per_feature, table): (usize, Vec<f32>) = match module {
-                NumericModule::RankGauss => {
-                    let n = stats.sorted.first().map_or(0, Vec::len);
-                    (n, stats.sorted.iter().flatten().copied().collect())
-                }
-                NumericModule::Binned => {
-                    (BINS - 1, stats.edges.iter().flatten().copied().collect())
-                }
-                NumericModule::SignedLog => (
-                    2,
-                    stats
-                        .log_mean
-                        .iter()
-                        .zip(&stats.log_inv_std)
-                        .flat_map(|(&m, &s)| [m, s])
-                        .collect(),
-                ),
-                NumericModule::MinMax => (
-                    2,
-                    stats
-                        .sorted
-                        .iter()
-                        .flat_map(|c| {
-                            [c.first().copied().unwrap_or(0.0), c.last().copied().unwrap_or(0.0)]
-                        })
-                        .collect(),
-                ),
-                _ => {
-                    (2, stats.mean.iter().zip(&stats.inv_std).flat_map(|(&m, &s)| [m, s]).collect())
-                }
-            };
-            NumericInputParams {
-                module: (index % NUMERIC_MODULES.len()) as u8,
-                features: d as u32,
-                per_feature: per_feature as u32,
-                table: le_bytes(table),
-                pairs: pair_bytes,
-                matrix: le_bytes(matrix),
+    let rows = TrainingRows {
+        rows: train.len(),
+        features: d,
+        value: |i: usize, f: usize| row(train[i]).get(f).copied().unwrap_or(0.0),
+    };
+    (0..modules)
+        .map(|index| {
+            let sizes = InputSections::new(index, d, train.len());
+            let (mut memory, mut scratch) = (vec![0_u8; sizes.stored()], vec![0_u8; sizes.scratch]);
+            // A task's values are finite (the task readers refuse others) and it has training
+            // rows; anything else leaves the module empty, which the core refuses to run.
+            match fit_input(index, &rows, seed, &mut memory, &mut scratch) {
+                Ok(file) => NumericInputParams {
+                    module: file.module,
+                    features: file.features,
+                    per_feature: file.per_feature,
+                    table: file.table.to_vec(),
+                    pairs: file.pairs.to_vec(),
+                    matrix: file.matrix.to_vec(),
+                },
+                Err(_) => NumericInputParams {
+                    module: (index % NUMERIC_MODULES.len()) as u8,
+                    features: d as u32,
+                    per_feature: 0,
+                    table: Vec::new(),
+                    pairs: Vec::new(),
+                    matrix: Vec::new(),
+                },
             }
         })
         .collect()

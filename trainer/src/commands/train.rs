@@ -1,13 +1,16 @@
 //! `archrank train` (a discrete architecture to a model file) and `archrank predict` (a model
 //! file run by the core on a task's rows).
 
-use anyhow::{Context, Result, bail};
-use archrank_core::{Discrete, Model, SamplesFile, discrete_cost};
+use anyhow::{Context, Result, anyhow, bail};
+use archrank_core::text_input::{FNV_OFFSET, fnv1a};
+use archrank_core::training::Validation;
+use archrank_core::{Discrete, Model, SamplesFile, TaskShape, discrete_cost};
 
 use crate::child::ChildConfig;
-use crate::cli::{PredictArgs, TrainArgs};
+use crate::cli::{EngineArg, PredictArgs, TrainArgs};
 use crate::commands::task_source::{csv_task, load_task, split_rows};
 use crate::database::split_of;
+use crate::deploy::core_engine::{CoreModel, train_model_core, train_task_core};
 use crate::deploy::{Prediction, accuracy, predict_rows, train_model};
 use crate::output::{print, print_json, table};
 use crate::task::Task;
@@ -22,9 +25,41 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
     }
     let arch = Discrete::parse(args.preset.into(), &args.discrete)
         .map_err(|e| anyhow::anyhow!("--discrete `{}`: {e}", args.discrete))?;
-    let (task, split, plan) = load_task(&args.source)?;
-    let columns = plan.map(|p| serde_json::to_string(&p)).transpose()?.unwrap_or_default();
     let config = ChildConfig { max_train_rows: Some(args.max_rows), ..ChildConfig::default() };
+    if let Some(path) = &args.samples {
+        if args.engine != EngineArg::Core {
+            bail!("--samples trains as a device does: give --engine core");
+        }
+        let data = read_file(path)?;
+        let samples = SamplesFile::load(&data).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        let held_out_data = args.held_out.as_deref().map(read_file).transpose()?;
+        let held_out = match (&held_out_data, &args.held_out) {
+            (Some(d), Some(p)) => {
+                Some(SamplesFile::load(d).map_err(|e| anyhow!("{}: {e}", p.display()))?)
+            }
+            _ => None,
+        };
+        let trained = train_model_core(
+            &samples,
+            Validation::Stratified,
+            &arch,
+            &config,
+            args.seeds,
+            None,
+            held_out.as_ref(),
+        )?;
+        return report_core(args, &arch, &samples.shape(), samples.task, &trained);
+    }
+    let (task, split, plan) = load_task(&args.source())?;
+    if args.engine == EngineArg::Core {
+        let trained = train_task_core(&task, &split, &arch, &config, args.seeds)?;
+        let shape = TaskShape {
+            samples: trained.runs[0].train_samples + split.validation.len(),
+            ..task.shape()
+        };
+        return report_core(args, &arch, &shape, &task.name, &trained);
+    }
+    let columns = plan.map(|p| serde_json::to_string(&p)).transpose()?.unwrap_or_default();
     let trained = train_model(&task, &split, &arch, &config, args.seeds, &columns)?;
     let model = Model::load(&trained.bytes).context("the written model does not load")?;
     let test = predict_rows(&model, &task, &split.test)?;
@@ -70,6 +105,69 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
     print(&format!(
         "model test accuracy (the core, {} test rows): {test_accuracy:.4}\nwrote {} ({} bytes)\n",
         split.test.len(),
+        args.output.display(),
+        trained.bytes.len()
+    ))?;
+    Ok(())
+}
+
+fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Writes the core engine's model and prints what each seed did.
+fn report_core(
+    args: &TrainArgs,
+    arch: &Discrete,
+    shape: &TaskShape,
+    task: &str,
+    trained: &CoreModel,
+) -> Result<()> {
+    Model::load(&trained.bytes).context("the written model does not load")?;
+    crate::atomic_file::write(&args.output, &trained.bytes)?;
+    let cost = discrete_cost(arch, shape);
+    let kept = &trained.runs[trained.kept];
+    let hash = format!("{:016x}", fnv1a(FNV_OFFSET, &trained.bytes));
+    if args.json {
+        return print_json(&serde_json::json!({
+            "task": task, "engine": "core", "preset": arch.preset.name(),
+            "discrete": arch.to_string(), "named": arch.named(shape.text).to_string(),
+            "cost": cost, "seeds": trained.runs, "kept_seed": trained.kept,
+            "validation_accuracy": kept.validation_accuracy, "accuracy": kept.test_accuracy,
+            "model": args.output.display().to_string(), "bytes": trained.bytes.len(),
+            "fnv1a": hash,
+        }));
+    }
+    let rows: Vec<Vec<String>> = trained
+        .runs
+        .iter()
+        .map(|r| {
+            vec![
+                format!(
+                    "{}{}",
+                    r.seed,
+                    if r.seed as usize == trained.kept { " (kept)" } else { "" }
+                ),
+                format!("{:.4}", r.validation_accuracy),
+                r.test_accuracy.map_or_else(|| "-".into(), |a| format!("{a:.4}")),
+                r.best_epoch.to_string(),
+                r.epochs.to_string(),
+                r.steps.to_string(),
+            ]
+        })
+        .collect();
+    print(&format!(
+        "task {task}, architecture {} ({arch}), {} parameters; the core trained it on {} samples \
+         ({} for validation) in {} bytes of memory\n",
+        arch.named(shape.text),
+        cost.params,
+        kept.train_samples + kept.validation_samples,
+        kept.validation_samples,
+        kept.arena_bytes,
+    ))?;
+    print(&table(&["seed", "val_acc", "test_acc", "best_epoch", "epochs", "steps"], &rows))?;
+    print(&format!(
+        "wrote {} ({} bytes, fnv1a {hash})\n",
         args.output.display(),
         trained.bytes.len()
     ))?;

@@ -7,10 +7,9 @@ use crate::child::discrete_arch::spec_to_logits;
 use crate::child::{ChildConfig, ChildOutcome, prepare, train_child};
 use crate::cli::TrainChildArgs;
 use crate::database::Database;
-use crate::deploy::CHILD_SEED_TAG;
+use crate::deploy::child_seed;
 use crate::output::{print, print_json, table};
 use crate::rank_stats::{mean, std_dev};
-use crate::rng::derive_seed;
 
 /// Reads architecture logits from a file of whitespace- or comma-separated numbers.
 ///
@@ -53,7 +52,7 @@ pub(crate) fn train_stored(
     use rayon::prelude::*;
     Ok((0..seeds)
         .into_par_iter()
-        .map(|s| train_child(&prepared, u, &config, derive_seed(&[CHILD_SEED_TAG, u64::from(s)])))
+        .map(|s| train_child(&prepared, u, &config, child_seed(s)))
         .collect())
 }
 

@@ -12,11 +12,11 @@ use rayon::prelude::*;
 
 use crate::child::{ChildConfig, ChildOutcome, Mixing, ModuleFeatures, prepare, train_mixed};
 use crate::rank_stats::best_index;
-use crate::rng::derive_seed;
 use crate::task::{Features, Split, Task};
 
-/// Seed tag of a trained child's seeds (the same as `train-child`'s).
-pub const CHILD_SEED_TAG: u64 = 0x7472_6169;
+pub mod core_engine;
+
+pub use archrank_core::training::child_seed;
 
 /// A trained model and how its seeds did.
 #[derive(Clone, Debug)]
@@ -49,7 +49,7 @@ pub fn train_model(
     let runs: Vec<(ChildOutcome, Vec<f32>)> = (0..seeds.max(1))
         .into_par_iter()
         .map(|s| {
-            let seed = derive_seed(&[CHILD_SEED_TAG, u64::from(s)]);
+            let seed = child_seed(s);
             let (outcome, net) = train_mixed(&prepared, &mix, config, seed);
             (outcome, net.discrete_weights(arch))
         })

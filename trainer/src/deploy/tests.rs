@@ -67,7 +67,7 @@ proptest! {
         let layout = preset.layout();
         let prepared = prepare(&task, &split, &layout, &config);
         let mix = Mixing::one_hot(&layout, &arch);
-        let (_, net) = train_mixed(&prepared, &mix, &config, derive_seed(&[CHILD_SEED_TAG, 0]));
+        let (_, net) = train_mixed(&prepared, &mix, &config, child_seed(0));
         let mut ws = Workspace::new(&net, 64);
         let rows: Vec<usize> = (70..90).collect();
         let m = net.predict(&mut ws, &prepared, &mix, &rows);

@@ -174,7 +174,7 @@ impl SampleSource<'_> {
 
     fn shape(&self) -> TaskShape {
         match self {
-            Self::Task(t, _) => t.shape(),
+            Self::Task(t, rows) => TaskShape { samples: rows.len(), ..t.shape() },
             Self::Samples(s) => s.shape(),
         }
     }

@@ -72,13 +72,15 @@ impl Task {
         self.class_names.len()
     }
 
-    /// The facts an architecture's cost depends on: feature and class counts, modality.
+    /// The facts an architecture's cost depends on: feature and class counts, modality, and the
+    /// rows (the samples a device would train on).
     #[must_use]
     pub fn shape(&self) -> archrank_core::TaskShape {
         archrank_core::TaskShape {
             features: self.feature_count(),
             classes: self.classes(),
             text: self.kind() == TaskKind::Text,
+            samples: self.rows(),
         }
     }
 

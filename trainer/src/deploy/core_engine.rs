@@ -1,0 +1,208 @@
+//! The core's child training run on the host (`archrank train --engine core`): the code a device
+//! runs, on the same samples, so the host writes the model file the device computes, byte for
+//! byte. The trainer's own child training ([`super::train_model`]) stays for the database.
+
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow, bail};
+use archrank_core::model_format::ModelProvenance;
+use archrank_core::training::{
+    TRAINER_NAME, TrainConfig, TrainedChild, TrainingReport, Validation, child_seed, class_ids,
+    train_child,
+};
+use archrank_core::{Discrete, Model, Samples, SamplesFile, discrete_cost};
+
+use crate::child::ChildConfig;
+use crate::rank_stats::best_index;
+use crate::task::Task;
+use crate::task::split::stratified_subsample;
+use crate::task::task_samples::{MAX_FEATURES, samples_file_bytes};
+use crate::task::{Split, TaskKind};
+
+/// One seed's training by the core.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct CoreRun {
+    /// The seed index (0-based; the seed is [`child_seed`] of it).
+    pub seed: u32,
+    /// Samples trained on.
+    pub train_samples: usize,
+    /// Samples early stopping watched.
+    pub validation_samples: usize,
+    /// Validation accuracy of the kept epoch.
+    pub validation_accuracy: f64,
+    /// Accuracy on the held-out samples, when there are some.
+    pub test_accuracy: Option<f64>,
+    /// The kept epoch (1-based).
+    pub best_epoch: usize,
+    /// Epochs run.
+    pub epochs: usize,
+    /// Optimizer steps.
+    pub steps: usize,
+    /// Bytes of the training arena.
+    pub arena_bytes: usize,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// The kept seed's model file and every seed's run.
+#[derive(Clone, Debug)]
+pub struct CoreModel {
+    /// The model file's bytes.
+    pub bytes: Vec<u8>,
+    /// Every seed's run, in seed order.
+    pub runs: Vec<CoreRun>,
+    /// The seed kept: best validation accuracy, the first on ties.
+    pub kept: usize,
+}
+
+/// The trainer's schedule as the core's.
+#[must_use]
+pub const fn core_config(config: &ChildConfig) -> TrainConfig {
+    TrainConfig {
+        epochs: config.epochs,
+        min_steps: config.min_steps,
+        max_steps: config.max_steps,
+        batch_size: config.batch_size,
+        learning_rate: config.learning_rate,
+        patience: config.patience,
+    }
+}
+
+/// Held-out samples the model classifies right, and their count.
+fn correct(model: &Model<'_>, held_out: &Samples<'_>) -> Result<(usize, usize)> {
+    let mut right = 0;
+    model
+        .predict_numeric_samples::<MAX_FEATURES>(held_out, |_, class, label, _| {
+            right += usize::from(class as u32 == label);
+        })
+        .map_err(|(i, e)| anyhow!("held-out sample {}: {e}", i + 1))?;
+    Ok((right, held_out.len()))
+}
+
+/// The model file of a trained child: its held-out accuracy (when given) is measured by the
+/// core's inference on the file's contents, then written into its provenance.
+fn model_bytes(
+    child: &TrainedChild<'_>,
+    samples: &Samples<'_>,
+    class_names: &str,
+    seed: u32,
+    held_out: Option<&Samples<'_>>,
+) -> Result<(Vec<u8>, Option<f64>)> {
+    let provenance = |test_accuracy: f32| ModelProvenance {
+        task: samples.task,
+        seed: u64::from(seed),
+        validation_accuracy: child.report.validation_accuracy(),
+        test_accuracy,
+        trainer_version: TRAINER_NAME,
+    };
+    let test = match held_out {
+        Some(h) => {
+            let model = Model::from_file(child.model_file(class_names, provenance(f32::NAN)))
+                .map_err(|e| anyhow!("the trained model is invalid: {e}"))?;
+            let (right, total) = correct(&model, h)?;
+            Some(right as f32 / total.max(1) as f32)
+        }
+        None => None,
+    };
+    let file = child.model_file(class_names, provenance(test.unwrap_or(f32::NAN)));
+    let bytes = postcard::to_allocvec(&file).context("cannot encode the model file")?;
+    Ok((bytes, test.map(f64::from)))
+}
+
+/// Trains `arch` on numeric `samples` with the core, `seeds` times ([`child_seed`] 0, 1, ...),
+/// keeps the best by validation accuracy and writes it as a model file; `held_out` samples, if
+/// any, measure its test accuracy.
+///
+/// # Errors
+/// The core's reason when the samples cannot be trained on, or a held-out sample run.
+pub fn train_model_core(
+    samples: &Samples<'_>,
+    validation: Validation,
+    arch: &Discrete,
+    config: &ChildConfig,
+    seeds: u32,
+    class_names: Option<&str>,
+    held_out: Option<&Samples<'_>>,
+) -> Result<CoreModel> {
+    if samples.is_text() {
+        bail!("the core engine trains numeric tasks only");
+    }
+    let ids = class_ids(samples.classes());
+    let names = class_names.unwrap_or(&ids);
+    let arena_bytes = discrete_cost(arch, &samples.shape()).train_ram_bytes as usize;
+    let mut arena = vec![0_u8; arena_bytes];
+    let schedule = core_config(config);
+    let mut runs = Vec::new();
+    let mut files = Vec::new();
+    for s in 0..seeds.max(1) {
+        let start = Instant::now();
+        let child = train_child(arch, samples, validation, &schedule, child_seed(s), &mut arena)
+            .map_err(|e| anyhow!("{}: {e}", samples.task))?;
+        let report: TrainingReport = child.report;
+        let (bytes, test_accuracy) = model_bytes(&child, samples, names, s, held_out)?;
+        runs.push(CoreRun {
+            seed: s,
+            train_samples: report.train_samples,
+            validation_samples: report.validation_samples,
+            validation_accuracy: f64::from(report.validation_accuracy()),
+            test_accuracy,
+            best_epoch: report.best_epoch,
+            epochs: report.epochs,
+            steps: report.steps,
+            arena_bytes,
+            seconds: start.elapsed().as_secs_f64(),
+        });
+        files.push(bytes);
+    }
+    let validation: Vec<f64> = runs.iter().map(|r| r.validation_accuracy).collect();
+    let kept = best_index(&validation).unwrap_or(0);
+    Ok(CoreModel { bytes: files.swap_remove(kept), runs, kept })
+}
+
+/// The samples a device holding `task`'s split would train on: the training rows (subsampled to
+/// the trainer's cap, as its children are) then the validation rows, as a samples file; and the
+/// validation count.
+///
+/// # Errors
+/// When the task is text or its rows cannot be written as samples.
+pub fn split_samples(task: &Task, split: &Split, config: &ChildConfig) -> Result<(Vec<u8>, usize)> {
+    if task.kind() != TaskKind::Numeric {
+        bail!("{}: the core engine trains numeric tasks only", task.name);
+    }
+    let seed = crate::child::prepare_seed(&task.name);
+    let train = match config.max_train_rows {
+        Some(max) => stratified_subsample(&split.train, &task.labels, max.max(1), seed),
+        None => split.train.clone(),
+    };
+    let rows: Vec<usize> = train.iter().chain(&split.validation).copied().collect();
+    let bytes = samples_file_bytes(task, &rows).with_context(|| task.name.clone())?;
+    Ok((bytes, split.validation.len()))
+}
+
+/// Trains `arch` on `task`'s own split with the core (as [`train_model_core`]), its test rows
+/// held out, and the task's class names.
+///
+/// # Errors
+/// As [`train_model_core`] and [`split_samples`].
+pub fn train_task_core(
+    task: &Task,
+    split: &Split,
+    arch: &Discrete,
+    config: &ChildConfig,
+    seeds: u32,
+) -> Result<CoreModel> {
+    let (bytes, validation) = split_samples(task, split, config)?;
+    let samples = SamplesFile::load(&bytes).map_err(|e| anyhow!("{}: {e}", task.name))?;
+    let test_bytes = samples_file_bytes(task, &split.test).with_context(|| task.name.clone())?;
+    let test = SamplesFile::load(&test_bytes).map_err(|e| anyhow!("{}: {e}", task.name))?;
+    let names = task.class_names.join("\n");
+    train_model_core(
+        &samples,
+        Validation::Last(validation),
+        arch,
+        config,
+        seeds,
+        Some(&names),
+        (!test.is_empty()).then_some(&test),
+    )
+}
