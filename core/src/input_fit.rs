@@ -285,9 +285,9 @@ mod tests {
             assert!(out.iter().all(|v| v.is_finite()));
             assert!(out.iter().any(|&v| v != 0.0), "module {index}");
             let mut staged = [0.0; 64];
-            input.stage_into(&data[35], &mut staged);
+            input.stage_with(&data[35], |r, v| staged[r] = v);
             let mut projected = [0.0; NUMERIC_WIDTH];
-            input.project(&staged, &mut projected);
+            input.project_from(|r| staged[r], &mut projected);
             assert_eq!(out.map(f32::to_bits), projected.map(f32::to_bits));
         }
     }

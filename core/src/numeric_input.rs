@@ -184,18 +184,18 @@ impl<'a> NumericInput<'a> {
         }
     }
 
-    /// The staged values of `row` into the first [`Self::staged_width`] values of `staged`: what
-    /// a trainer keeps per sample, so each training step projects instead of transforming.
-    pub fn stage_into(&self, row: &[f32], staged: &mut [f32]) {
-        for (r, v) in staged.iter_mut().enumerate().take(self.staged_width()) {
-            *v = self.raw(r, row);
+    /// The staged values of `row`, each passed to `put(r, value)` in order: what a trainer keeps
+    /// per sample, so each training step projects instead of transforming.
+    pub fn stage_with(&self, row: &[f32], mut put: impl FnMut(usize, f32)) {
+        for r in 0..self.staged_width() {
+            put(r, self.raw(r, row));
         }
     }
 
-    /// The module's [`NUMERIC_WIDTH`] values from a row's staged values ([`Self::stage_into`]):
-    /// the same bits as [`Self::transform`] of the row.
-    pub fn project(&self, staged: &[f32], out: &mut [f32; NUMERIC_WIDTH]) {
-        self.project_with(|r| staged.get(r).copied().unwrap_or(0.0), out);
+    /// The module's [`NUMERIC_WIDTH`] values from a row's staged values, read by `staged(r)`
+    /// ([`Self::stage_with`]): the same bits as [`Self::transform`] of the row.
+    pub fn project_from(&self, staged: impl Fn(usize) -> f32, out: &mut [f32; NUMERIC_WIDTH]) {
+        self.project_with(staged, out);
     }
 
     /// The module's [`NUMERIC_WIDTH`] values of `row` (its first [`Self::features`] values;

@@ -862,6 +862,35 @@ pub enum EvalCommand {
     /// Compare two `eval loto --json` results ranker by ranker on the tasks both held out
     /// (e.g. before and after a change of training pool): paired differences with intervals.
     Compare(EvalCompareArgs),
+    /// Train the same random architectures on every numeric task's split with the core's child
+    /// training (what a device runs) and the trainer's: paired test accuracy with an interval.
+    Engines(EvalEnginesArgs),
+}
+
+/// `archrank eval engines`
+#[derive(Debug, Args)]
+pub struct EvalEnginesArgs {
+    /// Experiment database (its numeric tasks and their splits).
+    #[arg(long, default_value = DEFAULT_DB)]
+    pub db: PathBuf,
+    /// Search-space preset of the architectures.
+    #[arg(long, value_enum, default_value = "tiny")]
+    pub preset: PresetArg,
+    /// Random architectures per task.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub architectures: u32,
+    /// Child seeds per engine (each keeps its best by validation accuracy).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub seeds: u32,
+    /// Seed of the architectures' draw and of the bootstrap.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Cap on training rows (as when populating).
+    #[arg(long, default_value_t = DEFAULT_MAX_ROWS)]
+    pub max_rows: usize,
+    /// Write every row and the comparison as JSON here.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
 }
 
 /// `archrank eval compare`

@@ -11,7 +11,7 @@ fn tiny(spec: &str) -> Discrete {
     Discrete::parse(PresetId::Tiny, spec).unwrap()
 }
 
-const NUMERIC: TaskShape = TaskShape { features: 4, classes: 3, text: false };
+const NUMERIC: TaskShape = TaskShape { features: 4, classes: 3, text: false, samples: 100 };
 
 #[test]
 fn a_discrete_cost_counted_by_hand() {
@@ -21,7 +21,7 @@ fn a_discrete_cost_counted_by_hand() {
     assert_eq!(cost.macs, 4 * 64 + 64 * 16 + 16 * 8 + 8 * 3);
     assert_eq!(cost.ram_bytes, 4 * (64 + 16));
     // A text input (256 buckets) skipped into the tiny preset keeps its first 64 values.
-    let text = TaskShape { features: 0, classes: 2, text: true };
+    let text = TaskShape { features: 0, classes: 2, text: true, samples: 100 };
     let cost = discrete_cost(&tiny("m1/skip/skip/skip"), &text);
     assert_eq!(cost.params, 64 * 2 + 2);
     assert_eq!(cost.macs, 64 * 2);
@@ -81,7 +81,7 @@ fn soft_of(layout: &Layout, seed: u32) -> Vec<f32> {
 #[test]
 fn expected_params_and_macs_are_the_expectation_over_every_discrete_architecture() {
     let layout = Tiny::LAYOUT;
-    for (seed, task) in [(1, NUMERIC), (2, TaskShape { features: 30, classes: 7, text: true })] {
+    for (seed, task) in [(1, NUMERIC), (2, TaskShape { features: 30, classes: 7, text: true, samples: 100 })] {
         let soft = soft_of(&layout, seed);
         let (mut params, mut macs) = (0.0_f64, 0.0_f64);
         for arch in all_tiny() {
@@ -110,6 +110,7 @@ fn expected_cost_of_a_one_hot_architecture_is_its_discrete_cost() {
         assert_eq!(expected.params, cost.params as f32, "{arch}");
         assert_eq!(expected.macs, cost.macs as f32, "{arch}");
         assert_eq!(expected.ram_bytes, cost.ram_bytes as f32, "{arch}");
+        assert_eq!(expected.train_ram_bytes, cost.train_ram_bytes as f32, "{arch}");
     }
 }
 
@@ -117,14 +118,19 @@ fn expected_cost_of_a_one_hot_architecture_is_its_discrete_cost() {
 fn the_gradient_matches_finite_differences() {
     for (layout, task) in [
         (Tiny::LAYOUT, NUMERIC),
-        (Paper::LAYOUT, TaskShape { features: 9, classes: 5, text: false }),
-        (Tiny::LAYOUT, TaskShape { features: 0, classes: 4, text: true }),
+        (Paper::LAYOUT, TaskShape { features: 9, classes: 5, text: false, samples: 100 }),
+        (Tiny::LAYOUT, TaskShape { features: 0, classes: 4, text: true, samples: 100 }),
     ] {
         let soft = soft_of(&layout, 7);
-        let weights = [0.5_f32, 0.25, 2.0];
+        let weights = [0.5_f32, 0.25, 2.0, 0.125];
         let value = |s: &[f32]| {
             let e = ExpectedCost::new(&layout, s, &task);
-            f64::from(weights[0] * e.params + weights[1] * e.macs + weights[2] * e.ram_bytes)
+            f64::from(
+                weights[0] * e.params
+                    + weights[1] * e.macs
+                    + weights[2] * e.ram_bytes
+                    + weights[3] * e.train_ram_bytes,
+            )
         };
         let mut grad = std::vec![0.0; soft.len()];
         ExpectedCost::new(&layout, &soft, &task)
@@ -153,8 +159,8 @@ fn widest_within_fits_exactly_when_some_architecture_fits() {
     let archs = all_tiny();
     for task in [
         NUMERIC,
-        TaskShape { features: 40, classes: 26, text: false },
-        TaskShape { features: 0, classes: 5, text: true },
+        TaskShape { features: 40, classes: 26, text: false, samples: 100 },
+        TaskShape { features: 0, classes: 5, text: true, samples: 100 },
     ] {
         let costs: Vec<Cost> = archs.iter().map(|a| discrete_cost(a, &task)).collect();
         for budget in [

@@ -320,15 +320,16 @@ struct Arena<'m> {
     order: &'m mut [[u8; 2]],
 }
 
-/// Trains `arch` on numeric `samples` (their validation part chosen by `validation`) in
-/// `memory` (at least [`Footprint`]'s total for this child and sample count) and returns the
-/// child of its best validation epoch.
+/// Trains `arch` on numeric `samples` of at most `F` features (their validation part chosen by
+/// `validation`) in `memory` (at least [`Footprint`]'s total for this child and sample count)
+/// and returns the child of its best validation epoch. A sample's row is held on the stack
+/// (`F` floats) while it is staged.
 ///
 /// # Errors
 /// [`TrainError`] for text samples, too few or too many samples, a non-finite feature, a class
 /// id beyond [`MAX_CLASSES`], an arena smaller than the footprint, or an architecture that does
 /// not fit its preset.
-pub fn train_child<'m>(
+pub fn train_child<'m, const F: usize>(
     arch: &Discrete,
     samples: &Samples<'_>,
     validation: Validation,
@@ -347,8 +348,8 @@ pub fn train_child<'m>(
     if n > usize::from(u16::MAX) {
         return Err(TrainError::TooManySamples);
     }
-    if d > MAX_WIDTH {
-        return Err(TrainError::TooManyFeatures { max: MAX_WIDTH as u32 });
+    if d > F {
+        return Err(TrainError::TooManyFeatures { max: F as u32 });
     }
     let classes = samples.classes();
     if classes > MAX_CLASSES {
@@ -394,16 +395,13 @@ pub fn train_child<'m>(
         NumericInput::new(&input_file).map_err(|e| TrainError::Input(FitError::Input(e)))?;
     let width = input.staged_width();
     let staged = floats(staged_bytes);
-    let mut row = [0.0_f32; MAX_WIDTH];
-    let mut values = [0.0_f32; MAX_WIDTH];
+    let mut buffer = [0.0_f32; F];
+    let row = buffer.get_mut(..d).ok_or(TrainError::TooManyFeatures { max: F as u32 })?;
     for i in 0..n {
-        for (f, v) in row.iter_mut().enumerate().take(d) {
+        for (f, v) in row.iter_mut().enumerate() {
             *v = samples.value(i, f);
         }
-        input.stage_into(row.get(..d).unwrap_or(&[]), &mut values);
-        for (k, v) in values.iter().enumerate().take(width) {
-            set(staged, i * width + k, *v);
-        }
+        input.stage_with(row, |k, v| set(staged, i * width + k, v));
     }
 
     let (weights, rest) = parameters.split_at_mut(4 * params);
@@ -580,13 +578,10 @@ impl Child<'_> {
         activations: &mut [[u8; 4]],
         sample: usize,
     ) -> (usize, bool) {
-        let mut values = [0.0_f32; MAX_WIDTH];
-        for (k, v) in values.iter_mut().enumerate().take(self.staged_width) {
-            *v = get(staged, sample * self.staged_width + k);
-        }
         let mut x = [0.0_f32; MAX_WIDTH];
         let mut module = [0.0_f32; NUMERIC_WIDTH];
-        self.input.project(values.get(..self.staged_width).unwrap_or(&[]), &mut module);
+        let base = sample * self.staged_width;
+        self.input.project_from(|k| get(staged, base + k), &mut module);
         x[..NUMERIC_WIDTH].copy_from_slice(&module);
         store(&x[..NUMERIC_WIDTH], activations, 0);
         let mut out = [0.0_f32; MAX_WIDTH];
@@ -706,3 +701,6 @@ fn store(values: &[f32], section: &mut [[u8; 4]], from: usize) {
         set(section, from + i, v);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -9,10 +9,13 @@ use anyhow::{Context, Result, bail};
 use archrank_core::{LossKind, PresetId};
 
 use crate::child::ChildConfig;
-use crate::cli::{EvalCommand, EvalCommon, EvalCompareArgs, EvalLotoArgs, EvalSearchArgs};
+use crate::cli::{
+    EvalCommand, EvalCommon, EvalCompareArgs, EvalEnginesArgs, EvalLotoArgs, EvalSearchArgs,
+};
 use crate::database::{Database, Purpose};
 use crate::evaluation::baselines::{Baselines, arch_table, run_table};
 use crate::evaluation::budget_eval::BudgetSummary;
+use crate::evaluation::engine_eval::{EngineRow, run_engine_eval};
 use crate::evaluation::loto::ConfidenceSummary;
 use crate::evaluation::loto_comparison::{LotoComparison, compare_loto};
 use crate::evaluation::paired::{Paired, RESAMPLES};
@@ -23,13 +26,65 @@ use crate::evaluation::{
 };
 use crate::fit::{FitConfig, FitData, Metric, Storage, TaskInputs, load_fit_data};
 use crate::output::{print, progress_bar};
+use crate::rank_stats::mean;
+use crate::task::TaskKind;
 
 pub(crate) fn run(command: EvalCommand, quiet: bool) -> Result<()> {
     match command {
         EvalCommand::Loto(a) => loto(&a, quiet),
         EvalCommand::Search(a) => search(&a, quiet),
         EvalCommand::Compare(a) => compare(&a),
+        EvalCommand::Engines(a) => engines(&a, quiet),
     }
+}
+
+fn engines(args: &EvalEnginesArgs, quiet: bool) -> Result<()> {
+    let db = Database::open_read_only(&args.db)?;
+    let numeric = db.list_tasks()?.iter().filter(|t| t.kind == TaskKind::Numeric).count();
+    let bar = progress_bar(numeric as u64, "tasks", quiet);
+    let config = ChildConfig { max_train_rows: Some(args.max_rows), ..ChildConfig::default() };
+    let report = run_engine_eval(
+        &db,
+        args.preset.into(),
+        args.architectures as usize,
+        args.seeds,
+        args.seed,
+        &config,
+        &|| bar.inc(1),
+    )?;
+    bar.finish_and_clear();
+    if let Some(path) = &args.json {
+        crate::atomic_file::write(path, serde_json::to_string_pretty(&report)?.as_bytes())?;
+    }
+    let p = &report.paired;
+    let mut by_module: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for r in &report.rows {
+        by_module.entry(r.module.as_str()).or_default().push(r.core - r.trainer);
+    }
+    let rows: Vec<Vec<String>> = by_module
+        .iter()
+        .map(|(m, d)| vec![(*m).to_owned(), d.len().to_string(), format!("{:+.4}", mean(d))])
+        .collect();
+    let seconds = |f: fn(&EngineRow) -> f64| report.rows.iter().map(f).sum::<f64>();
+    print(&format!(
+        "{} numeric tasks x {} architectures, best of {} seeds per engine (test accuracy)\n\
+         core {:.4}, trainer {:.4}: core - trainer {:+.4} [{:+.4}, {:+.4}] (95 % bootstrap over \
+         tasks; core higher on {}, lower on {})\ntraining seconds: core {:.1}, trainer {:.1}\n\n",
+        p.tasks,
+        report.architectures,
+        report.seeds,
+        report.core_mean,
+        report.trainer_mean,
+        p.mean_diff,
+        p.ci95[0],
+        p.ci95[1],
+        p.wins,
+        p.losses,
+        seconds(|r| r.core_seconds),
+        seconds(|r| r.trainer_seconds),
+    ))?;
+    print(&crate::output::table(&["module", "runs", "core - trainer"], &rows))?;
+    Ok(())
 }
 
 /// Reads `eval loto --json` output.

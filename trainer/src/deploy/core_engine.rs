@@ -136,7 +136,7 @@ pub fn train_model_core(
     let mut files = Vec::new();
     for s in 0..seeds.max(1) {
         let start = Instant::now();
-        let child = train_child(arch, samples, validation, &schedule, child_seed(s), &mut arena)
+        let child = train_child::<MAX_FEATURES>(arch, samples, validation, &schedule, child_seed(s), &mut arena)
             .map_err(|e| anyhow!("{}: {e}", samples.task))?;
         let report: TrainingReport = child.report;
         let (bytes, test_accuracy) = model_bytes(&child, samples, names, s, held_out)?;

@@ -3,6 +3,7 @@
 
 pub mod baselines;
 pub mod budget_eval;
+pub mod engine_eval;
 pub mod error;
 #[cfg(test)]
 mod fit_defaults;

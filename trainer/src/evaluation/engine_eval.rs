@@ -1,0 +1,151 @@
+//! The core's child training against the trainer's (`archrank eval engines`): the same
+//! architectures on the same splits of every numeric task of a database, each engine keeping its
+//! best of the same number of seeds by validation accuracy; the figure is the test accuracy, the
+//! comparison a paired difference over tasks with a bootstrap interval.
+
+use anyhow::Result;
+use archrank_core::{Discrete, LayerChoice, PresetId};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::child::ChildConfig;
+use crate::database::Database;
+use crate::deploy::core_engine::train_task_core;
+use crate::deploy::train_model;
+use crate::evaluation::paired::Paired;
+use crate::rank_stats::mean;
+use crate::rng::{Rng, derive_seed, name_hash};
+use crate::task::TaskKind;
+
+/// Seed tag of the architectures drawn per task.
+const ARCH_TAG: u64 = 0x656E_6769;
+
+/// One architecture of one task, trained by both engines.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EngineRow {
+    /// The task.
+    pub task: String,
+    /// The architecture (`m1/relu8/skip/tanh32`).
+    pub discrete: String,
+    /// The input module's name.
+    pub module: String,
+    /// Test accuracy of the core's kept seed.
+    pub core: f64,
+    /// Test accuracy of the trainer's kept seed.
+    pub trainer: f64,
+    /// Seconds the core took (all seeds).
+    pub core_seconds: f64,
+    /// Seconds the trainer took (all seeds).
+    pub trainer_seconds: f64,
+}
+
+/// Every row and the paired comparison over tasks (each task's mean over its architectures).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EngineReport {
+    /// The rows.
+    pub rows: Vec<EngineRow>,
+    /// Core minus trainer, per task.
+    pub paired: Paired,
+    /// Mean test accuracy of the core over tasks.
+    pub core_mean: f64,
+    /// Mean test accuracy of the trainer over tasks.
+    pub trainer_mean: f64,
+    /// Architectures per task, seeds per engine, preset and seed of the draw.
+    pub architectures: usize,
+    /// Child seeds per engine.
+    pub seeds: u32,
+    /// The preset.
+    pub preset: String,
+    /// Seed of the architectures' draw and the bootstrap.
+    pub seed: u64,
+}
+
+/// `count` architectures of `preset` drawn uniformly (module, then each layer: skip or a base)
+/// from `seed`.
+#[must_use]
+pub fn random_architectures(preset: PresetId, count: usize, seed: u64) -> Vec<Discrete> {
+    let layout = preset.layout();
+    let mut rng = Rng::new(seed);
+    (0..count)
+        .map(|_| {
+            let module = rng.below(layout.modules) as u8;
+            let mut layers = heapless::Vec::new();
+            for _ in 0..layout.layers {
+                let c = rng.below(layout.bases() + 1);
+                let choice =
+                    if c == layout.bases() { LayerChoice::Skip } else { LayerChoice::Base(c as u8) };
+                let _ = layers.push(choice);
+            }
+            Discrete { preset, module, layers }
+        })
+        .collect()
+}
+
+/// Trains `architectures` random architectures per numeric task of `db` with both engines.
+///
+/// # Errors
+/// When the database cannot be read or a task cannot be trained.
+pub fn run_engine_eval(
+    db: &Database,
+    preset: PresetId,
+    architectures: usize,
+    seeds: u32,
+    seed: u64,
+    config: &ChildConfig,
+    progress: &(dyn Fn() + Sync),
+) -> Result<EngineReport> {
+    let names: Vec<String> = db
+        .list_tasks()?
+        .into_iter()
+        .filter(|t| t.kind == TaskKind::Numeric)
+        .map(|t| t.name)
+        .collect();
+    let tasks: Vec<_> =
+        names.iter().map(|n| Ok(db.task_split(n)?)).collect::<Result<Vec<_>>>()?;
+    let per_task: Vec<Vec<EngineRow>> = tasks
+        .par_iter()
+        .map(|(task, split)| {
+            let archs = random_architectures(
+                preset,
+                architectures,
+                derive_seed(&[seed, ARCH_TAG, name_hash(&task.name)]),
+            );
+            let rows = archs
+                .iter()
+                .map(|arch| {
+                    let start = std::time::Instant::now();
+                    let core = train_task_core(task, split, arch, config, seeds)?;
+                    let core_seconds = start.elapsed().as_secs_f64();
+                    let start = std::time::Instant::now();
+                    let trainer = train_model(task, split, arch, config, seeds, "")?;
+                    let trainer_seconds = start.elapsed().as_secs_f64();
+                    Ok(EngineRow {
+                        task: task.name.clone(),
+                        discrete: arch.to_string(),
+                        module: arch.named(false).to_string().split('/').next().unwrap_or("").to_owned(),
+                        core: core.runs[core.kept].test_accuracy.unwrap_or(f64::NAN),
+                        trainer: trainer.outcomes[trainer.kept].test_accuracy,
+                        core_seconds,
+                        trainer_seconds,
+                    })
+                })
+                .collect::<Result<Vec<_>>>();
+            progress();
+            rows
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let task_mean =
+        |f: fn(&EngineRow) -> f64| -> Vec<f64> { per_task.iter().map(|rows| mean(&rows.iter().map(f).collect::<Vec<_>>())).collect() };
+    let core = task_mean(|r| r.core);
+    let trainer = task_mean(|r| r.trainer);
+    Ok(EngineReport {
+        paired: Paired::new("core", "trainer", &core, &trainer, seed),
+        core_mean: mean(&core),
+        trainer_mean: mean(&trainer),
+        rows: per_task.into_iter().flatten().collect(),
+        architectures,
+        seeds,
+        preset: preset.name().to_owned(),
+        seed,
+    })
+}
