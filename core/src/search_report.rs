@@ -7,6 +7,8 @@ use crate::cost::{Budget, TaskShape, discrete_cost};
 use crate::dims::Preset;
 use crate::model_format::Model;
 use crate::search::SearchResult;
+use crate::text_input::{FNV_OFFSET, fnv1a};
+use crate::training::TrainingReport;
 
 /// What a search was asked for: the task's shape (for the cost) and the device's budget.
 #[derive(Clone, Copy, Debug)]
@@ -36,22 +38,32 @@ pub fn write_result<P: Preset>(
     writeln!(out, "result task {} samples {}", request.task, request.samples)?;
     let limit = |v: Option<u32>| v.map_or(Limit::None, Limit::At);
     let b = &request.budget;
-    writeln!(
+    write!(
         out,
         "result budget params {} macs {} ram_bytes {}",
         limit(b.max_params),
         limit(b.max_macs),
         limit(b.max_ram_bytes)
     )?;
+    // Training memory is named only when it is limited (a device that trains its choice).
+    let train = b.max_train_ram_bytes;
+    if let Some(bytes) = train {
+        write!(out, " train_ram_bytes {bytes}")?;
+    }
+    out.write_char('\n')?;
     writeln!(out, "result score {} bits {:08x}", Fixed(result.score), result.score.to_bits())?;
     writeln!(out, "result discrete {}", result.discrete)?;
     writeln!(out, "result named {}", result.discrete.named(request.shape.text))?;
     let cost = discrete_cost(&result.discrete, &request.shape);
-    writeln!(
+    write!(
         out,
         "result cost params {} macs {} ram_bytes {}",
         cost.params, cost.macs, cost.ram_bytes
     )?;
+    if train.is_some() {
+        write!(out, " train_ram_bytes {}", cost.train_ram_bytes)?;
+    }
+    out.write_char('\n')?;
     for n in &result.nearest {
         writeln!(
             out,
@@ -93,6 +105,43 @@ pub fn write_model_result(
         "result model {} correct {correct} of {total} accuracy {}",
         model.discrete.named(text),
         Fixed(accuracy)
+    )
+}
+
+/// Writes what a device's training did and the model file it wrote (length and FNV-1a hash, so
+/// a host that writes the file compares it byte for byte):
+/// `result train samples T validation V epochs E best_epoch B steps S`, the validation accuracy,
+/// `result train model_bytes N fnv1a H`.
+///
+/// # Errors
+/// Whatever the writer returns.
+pub fn write_training_result(
+    out: &mut impl Write,
+    report: &TrainingReport,
+    model: &[u8],
+) -> fmt::Result {
+    writeln!(
+        out,
+        "result train samples {} validation {} epochs {} best_epoch {} steps {}",
+        report.train_samples,
+        report.validation_samples,
+        report.epochs,
+        report.best_epoch,
+        report.steps
+    )?;
+    let accuracy = report.validation_accuracy();
+    writeln!(
+        out,
+        "result train validation correct {} accuracy {} bits {:08x}",
+        report.validation_correct,
+        Fixed(accuracy),
+        accuracy.to_bits()
+    )?;
+    writeln!(
+        out,
+        "result train model_bytes {} fnv1a {:016x}",
+        model.len(),
+        fnv1a(FNV_OFFSET, model)
     )
 }
 

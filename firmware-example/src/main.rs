@@ -1,17 +1,20 @@
-//! Chooses an architecture on a Cortex-M4F and runs it: reads the bundled ranker in place from
-//! flash, streams a task's samples through the encoder into its embedding, searches within a
-//! budget derived from its own memory, then runs the bundled model of the chosen architecture
-//! (trained on the host) on held-out samples; prints the result, the model's accuracy, how many
-//! instructions each phase took and how much stack it used.
+//! Chooses an architecture on a Cortex-M4F, trains it there and runs it: reads the bundled ranker
+//! in place from flash, streams the device's samples through the encoder into the task's
+//! embedding, searches within a budget derived from its own memory (the training's included),
+//! trains the chosen child on those samples (src/training.rs), writes its model file, loads it
+//! and runs it on held-out samples; prints the result, the training, the model's accuracy, how
+//! many instructions each phase took and how much stack each used.
 //!
-//! The `small-part` build (64 KiB flash, 16 KiB RAM: `layouts/small-part.x`) chooses only, with the
-//! int8 ranker: embed and search, no bundled model.
+//! The `paper` build runs a bundled model of its choice (trained on the host) instead of training
+//! one; the `small-part` build (64 KiB flash, 16 KiB RAM: `layouts/small-part.x`) chooses only.
 #![no_std]
 #![no_main]
 
 mod budget;
 mod instruction_counter;
 mod stack_paint;
+#[cfg(not(any(feature = "paper", feature = "small-part")))]
+mod training;
 
 use core::fmt::Write as _;
 
@@ -26,20 +29,16 @@ compile_error!("the small part runs the tiny preset: build `small-part` without 
 
 #[cfg(not(feature = "paper"))]
 type Space = archrank_core::Tiny;
-#[cfg(not(any(feature = "paper", feature = "small-part")))]
-static WEIGHTS: &[u8] = include_bytes!("../../data/default-ranker.postcard");
 /// The bundled ranker quantized to int8 with a cheaper search (`archrank quantize`).
-#[cfg(feature = "small-part")]
+#[cfg(not(feature = "paper"))]
 static WEIGHTS: &[u8] = include_bytes!("../../data/default-ranker-int8.postcard");
 #[cfg(feature = "paper")]
 type Space = archrank_core::Paper;
-/// The paper-preset ranker quantized to int8 (`archrank quantize`): 128 KiB of flash in all.
+/// The paper-preset ranker quantized to int8 (`archrank quantize`).
 #[cfg(feature = "paper")]
 static WEIGHTS: &[u8] = include_bytes!("../assets/paper-ranker-int8.postcard");
 
-/// A model of the architecture the device chooses, trained on the host (`archrank train`).
-#[cfg(not(any(feature = "paper", feature = "small-part")))]
-static MODEL: &[u8] = include_bytes!("../assets/model.postcard");
+/// A model of the architecture the paper build chooses, trained on the host (`archrank train`).
 #[cfg(feature = "paper")]
 static MODEL: &[u8] = include_bytes!("../assets/paper-model.postcard");
 
@@ -47,7 +46,12 @@ static MODEL: &[u8] = include_bytes!("../assets/paper-model.postcard");
 #[cfg(not(feature = "small-part"))]
 static HELD_OUT: &[u8] = include_bytes!("../assets/heldout.postcard");
 
-/// Samples of a task the ranker was not fitted on (`archrank export-samples`).
+/// The device's own samples of a task the ranker was not fitted on (`archrank export-samples`):
+/// the task's training and validation rows, which it embeds and trains on.
+#[cfg(not(any(feature = "paper", feature = "small-part")))]
+static SAMPLES: &[u8] = include_bytes!("../assets/train-samples.postcard");
+/// Samples of a task the ranker was not fitted on, which the device embeds.
+#[cfg(any(feature = "paper", feature = "small-part"))]
 static SAMPLES: &[u8] = include_bytes!("../assets/samples.postcard");
 
 /// Largest feature count this build encodes (bounds the encoder's stack use).
@@ -61,6 +65,8 @@ struct Choice {
     embed_instructions: u64,
     /// Instructions spent in the search.
     search_instructions: u64,
+    /// Peak stack while embedding and searching.
+    stack: usize,
 }
 
 #[entry]
@@ -68,7 +74,6 @@ fn main() -> ! {
     stack_paint::paint();
     instruction_counter::start();
     let outcome = choose().and_then(|choice| Ok((run_model(&choice)?, choice)));
-    let stack = stack_paint::high_water_bytes();
     let overflowed = stack_paint::reached_statics();
 
     let Ok(mut out) = hio::hstdout() else { exit(false) };
@@ -76,10 +81,7 @@ fn main() -> ! {
     let ok = match &outcome {
         Ok((run, choice)) => {
             write_result(&mut out, &choice.request, &choice.result).is_ok()
-                && run.as_ref().is_none_or(|run| {
-                    write_model_result(&mut out, &run.model, run.text, run.correct, run.total)
-                        .is_ok()
-                })
+                && run.as_ref().is_none_or(|run| write_run(&mut out, run).is_ok())
         }
         Err(message) => {
             let _ = writeln!(out, "error: {message}");
@@ -89,12 +91,14 @@ fn main() -> ! {
     if let Ok((run, choice)) = &outcome {
         let _ = writeln!(out, "measure embed_instructions {}", choice.embed_instructions);
         let _ = writeln!(out, "measure search_instructions {}", choice.search_instructions);
+        let _ = writeln!(out, "measure choose_stack_bytes {}", choice.stack);
+        let mut stack = choice.stack;
         if let Some(run) = run {
-            let per_sample = run.instructions / run.total.max(1) as u64;
-            let _ = writeln!(out, "measure model_instructions_per_sample {per_sample}");
+            write_measures(&mut out, run);
+            stack = stack.max(run.stack).max(run.train_stack());
         }
+        let _ = writeln!(out, "measure stack_bytes {stack}");
     }
-    let _ = writeln!(out, "measure stack_bytes {stack}");
     if overflowed {
         let _ = writeln!(out, "error: the stack reached the statics: the RAM is too small");
         exit(false);
@@ -102,7 +106,7 @@ fn main() -> ! {
     exit(ok)
 }
 
-/// How the bundled model did on the held-out samples.
+/// How the model did on the held-out samples.
 struct ModelRun {
     model: Model<'static>,
     text: bool,
@@ -110,48 +114,106 @@ struct ModelRun {
     total: usize,
     /// Instructions spent predicting every held-out sample.
     instructions: u64,
+    /// Peak stack while loading and predicting.
+    stack: usize,
+    /// The training that wrote the model (the default build).
+    #[cfg(not(any(feature = "paper", feature = "small-part")))]
+    trained: training::Trained,
 }
 
-/// The small part chooses only: it bundles no model.
+impl ModelRun {
+    #[cfg(not(any(feature = "paper", feature = "small-part")))]
+    fn train_stack(&self) -> usize {
+        self.trained.train_stack
+    }
+
+    #[cfg(any(feature = "paper", feature = "small-part"))]
+    fn train_stack(&self) -> usize {
+        0
+    }
+}
+
+fn write_run(out: &mut impl core::fmt::Write, run: &ModelRun) -> core::fmt::Result {
+    #[cfg(not(any(feature = "paper", feature = "small-part")))]
+    archrank_core::search_report::write_training_result(
+        out,
+        &run.trained.report,
+        run.trained.model,
+    )?;
+    write_model_result(out, &run.model, run.text, run.correct, run.total)
+}
+
+fn write_measures(out: &mut impl core::fmt::Write, run: &ModelRun) {
+    #[cfg(not(any(feature = "paper", feature = "small-part")))]
+    {
+        let t = &run.trained;
+        let epochs = t.report.epochs.max(1) as u64;
+        let _ = writeln!(out, "measure train_instructions {}", t.train_instructions);
+        let _ =
+            writeln!(out, "measure train_instructions_per_epoch {}", t.train_instructions / epochs);
+        let _ = writeln!(out, "measure train_stack_bytes {}", t.train_stack);
+        let _ = writeln!(out, "measure write_model_instructions {}", t.write_instructions);
+    }
+    let per_sample = run.instructions / run.total.max(1) as u64;
+    let _ = writeln!(out, "measure model_instructions_per_sample {per_sample}");
+    let _ = writeln!(out, "measure predict_stack_bytes {}", run.stack);
+}
+
+/// The small part chooses only: it runs no model.
 #[cfg(feature = "small-part")]
 fn run_model(_: &Choice) -> Result<Option<ModelRun>, &'static str> {
     Ok(None)
 }
 
-/// Loads the bundled model, checks it is of the chosen architecture, and runs it on the
-/// held-out samples.
-#[cfg(not(feature = "small-part"))]
+/// The paper build runs its bundled model: loads it, checks it is of the chosen architecture and
+/// runs it on the held-out samples.
+#[cfg(feature = "paper")]
 fn run_model(choice: &Choice) -> Result<Option<ModelRun>, &'static str> {
     let model = Model::load(MODEL).map_err(|_| "the bundled model is invalid")?;
     if model.discrete != choice.result.discrete {
         return Err("the bundled model is not of the chosen architecture: rebuild the assets");
     }
+    predict(model).map(Some)
+}
+
+/// The default build trains the chosen child on its samples, then loads the model file it wrote
+/// and runs it on the held-out samples.
+#[cfg(not(any(feature = "paper", feature = "small-part")))]
+fn run_model(choice: &Choice) -> Result<Option<ModelRun>, &'static str> {
+    let samples = SamplesFile::load(SAMPLES).map_err(|_| "the bundled samples are invalid")?;
+    let held_out = SamplesFile::load(HELD_OUT).map_err(|_| "the held-out samples are invalid")?;
+    let trained = training::train(&choice.result.discrete, &samples, &held_out)?;
+    let model = Model::load(trained.model).map_err(|_| "the written model does not load")?;
+    let run = predict(model)?;
+    if run.correct != trained.correct {
+        return Err("the loaded model disagrees with the one training measured");
+    }
+    Ok(Some(ModelRun { trained, ..run }))
+}
+
+/// Runs `model` on the held-out samples.
+#[cfg(not(feature = "small-part"))]
+fn predict(model: Model<'static>) -> Result<ModelRun, &'static str> {
+    stack_paint::paint();
     let held_out = SamplesFile::load(HELD_OUT).map_err(|_| "the held-out samples are invalid")?;
     let counter = instruction_counter::Counter::now();
-    let correct = count_correct(&model, &held_out)?;
+    let mut correct = 0;
+    model
+        .predict_numeric_samples::<MAX_FEATURES>(&held_out, |_, class, label, _| {
+            correct += usize::from(class as u32 == label);
+        })
+        .map_err(|_| "a held-out sample cannot be run")?;
     let instructions = counter.elapsed();
-    Ok(Some(ModelRun {
+    Ok(ModelRun {
         model,
         text: held_out.is_text(),
         correct,
         total: held_out.len(),
         instructions,
-    }))
-}
-
-/// Held-out samples the model classifies right.
-#[cfg(not(feature = "small-part"))]
-fn count_correct(
-    model: &Model<'_>,
-    samples: &archrank_core::Samples<'_>,
-) -> Result<usize, &'static str> {
-    let mut correct = 0;
-    model
-        .predict_numeric_samples::<MAX_FEATURES>(samples, |_, class, label, _| {
-            correct += usize::from(class as u32 == label);
-        })
-        .map_err(|_| "a held-out sample cannot be run")?;
-    Ok(correct)
+        stack: stack_paint::high_water_bytes(),
+        #[cfg(not(any(feature = "paper", feature = "small-part")))]
+        trained: training::Trained::default(),
+    })
 }
 
 /// Loads the weights and samples in place, embeds the task and searches.
@@ -178,7 +240,8 @@ fn choose() -> Result<Choice, &'static str> {
         .search_within(&z, &ranker.search_config(), &request.shape, &request.budget)
         .map_err(|_| "no architecture fits the device's budget")?;
     let search_instructions = counter.elapsed();
-    Ok(Choice { result, request, embed_instructions, search_instructions })
+    let stack = stack_paint::high_water_bytes();
+    Ok(Choice { result, request, embed_instructions, search_instructions, stack })
 }
 
 /// Text samples need Unicode case tables (about 13 KiB of flash): only with the `text` feature.

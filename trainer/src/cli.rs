@@ -404,6 +404,8 @@ pub enum SplitArg {
     Validation,
     /// The test rows.
     Test,
+    /// The training and validation rows: what a device holding the task trains on.
+    TrainValidation,
 }
 
 /// A task from a CSV file or from a database (with the database's split either way).

@@ -81,7 +81,9 @@ fn soft_of(layout: &Layout, seed: u32) -> Vec<f32> {
 #[test]
 fn expected_params_and_macs_are_the_expectation_over_every_discrete_architecture() {
     let layout = Tiny::LAYOUT;
-    for (seed, task) in [(1, NUMERIC), (2, TaskShape { features: 30, classes: 7, text: true, samples: 100 })] {
+    for (seed, task) in
+        [(1, NUMERIC), (2, TaskShape { features: 30, classes: 7, text: true, samples: 100 })]
+    {
         let soft = soft_of(&layout, seed);
         let (mut params, mut macs) = (0.0_f64, 0.0_f64);
         for arch in all_tiny() {

@@ -27,12 +27,13 @@ use crate::architecture::{Discrete, LayerChoice, argmax};
 use crate::cost::discrete_cost;
 use crate::dense::{LeSlice, backward_input_into};
 use crate::dims::{Activation, MAX_CLASSES, MAX_LAYERS, NUMERIC_WIDTH};
+use crate::inference::PredictError;
 use crate::inference::dense_into;
 use crate::input_fit::{FitError, TrainingRows, fit_input};
 use crate::model_format::{
-    DenseLayer, InputFile, MAX_WIDTH, ModelFile, ModelProvenance, SKIP_LAYER,
+    DenseLayer, InputFile, MAX_WIDTH, MODEL_FORMAT_VERSION, MODEL_MAGIC, Model, ModelError,
+    ModelFile, ModelProvenance, SKIP_LAYER,
 };
-use crate::model_format::{MODEL_FORMAT_VERSION, MODEL_MAGIC};
 use crate::numeric_input::{NumericInput, NumericInputFile};
 use crate::rng::{Rng, derive_seed};
 use crate::samples_format::Samples;
@@ -212,11 +213,92 @@ impl<'m> TrainedChild<'m> {
     }
 }
 
+/// Why a trained child's model file cannot be written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteError {
+    /// The model is refused by the loader, or the buffer is too small.
+    Model(ModelError),
+    /// A held-out sample cannot be run: its index and why.
+    HeldOut(u32, PredictError),
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Model(e) => write!(f, "{e}"),
+            Self::HeldOut(i, e) => write!(f, "held-out sample {i}: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for WriteError {}
+
+/// A written model file and how it did on the held-out samples.
+#[derive(Debug)]
+pub struct WrittenModel<'o> {
+    /// The file's bytes.
+    pub bytes: &'o [u8],
+    /// Held-out samples it classifies right, and their count (0 of 0 without any).
+    pub held_out: (usize, usize),
+}
+
 /// The seed of child seed `index` (0, 1, ...): what `archrank train --seeds N` tries, and a
 /// device's first.
 #[must_use]
 pub fn child_seed(index: u32) -> u64 {
     derive_seed(&[CHILD_SEED_TAG, u64::from(index)])
+}
+
+impl TrainedChild<'_> {
+    /// Bytes the model file takes at most, with class names and a task name of these lengths.
+    #[must_use]
+    pub fn model_bytes_bound(&self, class_names: usize, task: usize) -> usize {
+        // The sections, plus postcard's length prefixes and the header's fixed fields.
+        const HEADER: usize = 96;
+        let input = self.input.table.len() + self.input.pairs.len() + self.input.matrix.len();
+        HEADER + input + self.weights.len() + class_names + task + TRAINER_NAME.len()
+    }
+
+    /// Writes the model file into `out`: its provenance names `task`, the child seed's `index`,
+    /// the validation accuracy, and the accuracy on `held_out` samples (of at most `F` features)
+    /// measured by the core's inference on the file's contents (NaN without any).
+    ///
+    /// # Errors
+    /// [`WriteError`] when the buffer is too small or a held-out sample cannot be run.
+    pub fn write_model<'o, const F: usize>(
+        &self,
+        task: &str,
+        index: u32,
+        class_names: &str,
+        held_out: Option<&Samples<'_>>,
+        out: &'o mut [u8],
+    ) -> Result<WrittenModel<'o>, WriteError> {
+        let provenance = |test_accuracy: f32| ModelProvenance {
+            task,
+            seed: u64::from(index),
+            validation_accuracy: self.report.validation_accuracy(),
+            test_accuracy,
+            trainer_version: TRAINER_NAME,
+        };
+        let mut counts = (0, 0);
+        if let Some(samples) = held_out {
+            let model = Model::from_file(self.model_file(class_names, provenance(f32::NAN)))
+                .map_err(WriteError::Model)?;
+            let mut right = 0;
+            model
+                .predict_numeric_samples::<F>(samples, |_, class, label, _| {
+                    right += usize::from(class as u32 == label);
+                })
+                .map_err(|(i, e)| WriteError::HeldOut(i as u32, e))?;
+            counts = (right, samples.len());
+        }
+        let test = if counts.1 == 0 { f32::NAN } else { counts.0 as f32 / counts.1 as f32 };
+        let bytes = self
+            .model_file(class_names, provenance(test))
+            .write_into(out)
+            .map_err(WriteError::Model)?;
+        Ok(WrittenModel { bytes, held_out: counts })
+    }
 }
 
 /// Class names that are the class ids (`0\n1\n2`), for samples that carry no names.

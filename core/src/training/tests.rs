@@ -59,8 +59,8 @@ fn learns_separable_blobs_with_every_module_and_is_deterministic() {
         let a = arch(PresetId::Tiny, spec);
         let mut memory = arena_for(&a, &samples);
         let config = TrainConfig { epochs: 30, ..QUICK };
-        let child =
-            train_child::<8>(&a, &samples, Validation::Stratified, &config, 7, &mut memory).unwrap();
+        let child = train_child::<8>(&a, &samples, Validation::Stratified, &config, 7, &mut memory)
+            .unwrap();
         let report = child.report;
         assert_eq!(report.train_samples + report.validation_samples, 150);
         assert_eq!(report.validation_samples, 30, "a stratified fifth");

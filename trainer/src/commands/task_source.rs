@@ -39,5 +39,11 @@ pub(crate) fn split_rows(split: &Split, which: SplitArg, rows: usize) -> Vec<usi
         SplitArg::Train => split.train.clone(),
         SplitArg::Validation => split.validation.clone(),
         SplitArg::Test => split.test.clone(),
+        SplitArg::TrainValidation => {
+            let mut rows: Vec<usize> =
+                split.train.iter().chain(&split.validation).copied().collect();
+            rows.sort_unstable();
+            rows
+        }
     }
 }

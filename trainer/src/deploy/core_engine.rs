@@ -5,12 +5,10 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
-use archrank_core::model_format::ModelProvenance;
 use archrank_core::training::{
-    TRAINER_NAME, TrainConfig, TrainedChild, TrainingReport, Validation, child_seed, class_ids,
-    train_child,
+    TrainConfig, TrainingReport, Validation, child_seed, class_ids, train_child,
 };
-use archrank_core::{Discrete, Model, Samples, SamplesFile, discrete_cost};
+use archrank_core::{Discrete, Samples, SamplesFile, discrete_cost};
 
 use crate::child::ChildConfig;
 use crate::rank_stats::best_index;
@@ -68,47 +66,6 @@ pub const fn core_config(config: &ChildConfig) -> TrainConfig {
     }
 }
 
-/// Held-out samples the model classifies right, and their count.
-fn correct(model: &Model<'_>, held_out: &Samples<'_>) -> Result<(usize, usize)> {
-    let mut right = 0;
-    model
-        .predict_numeric_samples::<MAX_FEATURES>(held_out, |_, class, label, _| {
-            right += usize::from(class as u32 == label);
-        })
-        .map_err(|(i, e)| anyhow!("held-out sample {}: {e}", i + 1))?;
-    Ok((right, held_out.len()))
-}
-
-/// The model file of a trained child: its held-out accuracy (when given) is measured by the
-/// core's inference on the file's contents, then written into its provenance.
-fn model_bytes(
-    child: &TrainedChild<'_>,
-    samples: &Samples<'_>,
-    class_names: &str,
-    seed: u32,
-    held_out: Option<&Samples<'_>>,
-) -> Result<(Vec<u8>, Option<f64>)> {
-    let provenance = |test_accuracy: f32| ModelProvenance {
-        task: samples.task,
-        seed: u64::from(seed),
-        validation_accuracy: child.report.validation_accuracy(),
-        test_accuracy,
-        trainer_version: TRAINER_NAME,
-    };
-    let test = match held_out {
-        Some(h) => {
-            let model = Model::from_file(child.model_file(class_names, provenance(f32::NAN)))
-                .map_err(|e| anyhow!("the trained model is invalid: {e}"))?;
-            let (right, total) = correct(&model, h)?;
-            Some(right as f32 / total.max(1) as f32)
-        }
-        None => None,
-    };
-    let file = child.model_file(class_names, provenance(test.unwrap_or(f32::NAN)));
-    let bytes = postcard::to_allocvec(&file).context("cannot encode the model file")?;
-    Ok((bytes, test.map(f64::from)))
-}
-
 /// Trains `arch` on numeric `samples` with the core, `seeds` times ([`child_seed`] 0, 1, ...),
 /// keeps the best by validation accuracy and writes it as a model file; `held_out` samples, if
 /// any, measure its test accuracy.
@@ -136,10 +93,23 @@ pub fn train_model_core(
     let mut files = Vec::new();
     for s in 0..seeds.max(1) {
         let start = Instant::now();
-        let child = train_child::<MAX_FEATURES>(arch, samples, validation, &schedule, child_seed(s), &mut arena)
-            .map_err(|e| anyhow!("{}: {e}", samples.task))?;
+        let child = train_child::<MAX_FEATURES>(
+            arch,
+            samples,
+            validation,
+            &schedule,
+            child_seed(s),
+            &mut arena,
+        )
+        .map_err(|e| anyhow!("{}: {e}", samples.task))?;
         let report: TrainingReport = child.report;
-        let (bytes, test_accuracy) = model_bytes(&child, samples, names, s, held_out)?;
+        let mut out = vec![0_u8; child.model_bytes_bound(names.len(), samples.task.len())];
+        let written = child
+            .write_model::<MAX_FEATURES>(samples.task, s, names, held_out, &mut out)
+            .map_err(|e| anyhow!("{}: {e}", samples.task))?;
+        let (right, total) = written.held_out;
+        let test_accuracy = (total > 0).then(|| f64::from(right as f32 / total as f32));
+        let bytes = written.bytes.to_vec();
         runs.push(CoreRun {
             seed: s,
             train_samples: report.train_samples,

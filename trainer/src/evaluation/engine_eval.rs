@@ -72,8 +72,11 @@ pub fn random_architectures(preset: PresetId, count: usize, seed: u64) -> Vec<Di
             let mut layers = heapless::Vec::new();
             for _ in 0..layout.layers {
                 let c = rng.below(layout.bases() + 1);
-                let choice =
-                    if c == layout.bases() { LayerChoice::Skip } else { LayerChoice::Base(c as u8) };
+                let choice = if c == layout.bases() {
+                    LayerChoice::Skip
+                } else {
+                    LayerChoice::Base(c as u8)
+                };
                 let _ = layers.push(choice);
             }
             Discrete { preset, module, layers }
@@ -100,8 +103,7 @@ pub fn run_engine_eval(
         .filter(|t| t.kind == TaskKind::Numeric)
         .map(|t| t.name)
         .collect();
-    let tasks: Vec<_> =
-        names.iter().map(|n| Ok(db.task_split(n)?)).collect::<Result<Vec<_>>>()?;
+    let tasks: Vec<_> = names.iter().map(|n| Ok(db.task_split(n)?)).collect::<Result<Vec<_>>>()?;
     let per_task: Vec<Vec<EngineRow>> = tasks
         .par_iter()
         .map(|(task, split)| {
@@ -122,7 +124,13 @@ pub fn run_engine_eval(
                     Ok(EngineRow {
                         task: task.name.clone(),
                         discrete: arch.to_string(),
-                        module: arch.named(false).to_string().split('/').next().unwrap_or("").to_owned(),
+                        module: arch
+                            .named(false)
+                            .to_string()
+                            .split('/')
+                            .next()
+                            .unwrap_or("")
+                            .to_owned(),
                         core: core.runs[core.kept].test_accuracy.unwrap_or(f64::NAN),
                         trainer: trainer.outcomes[trainer.kept].test_accuracy,
                         core_seconds,
@@ -134,8 +142,9 @@ pub fn run_engine_eval(
             rows
         })
         .collect::<Result<Vec<_>>>()?;
-    let task_mean =
-        |f: fn(&EngineRow) -> f64| -> Vec<f64> { per_task.iter().map(|rows| mean(&rows.iter().map(f).collect::<Vec<_>>())).collect() };
+    let task_mean = |f: fn(&EngineRow) -> f64| -> Vec<f64> {
+        per_task.iter().map(|rows| mean(&rows.iter().map(f).collect::<Vec<_>>())).collect()
+    };
     let core = task_mean(|r| r.core);
     let trainer = task_mean(|r| r.trainer);
     Ok(EngineReport {
