@@ -14,7 +14,7 @@
 //!   output), in f32 bytes; the sample itself is the caller's;
 //! - **train_ram_bytes**: the arena a device's training of the child takes on the task's
 //!   samples ([`Footprint`]: five copies of the parameters, the fitted module, the samples'
-//!   staged values, one sample's activations and gradients, labels and order); numeric tasks
+//!   staged values, one sample's activations, labels and order); numeric tasks
 //!   only (a text task's is `u32::MAX`: a device does not train text children).
 
 use core::fmt;

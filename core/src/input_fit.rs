@@ -80,6 +80,27 @@ pub enum FitError {
     Input(InputError),
 }
 
+impl core::fmt::Display for FitError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Empty => f.write_str("no training row or no feature"),
+            Self::TooManyFeatures => {
+                write!(f, "more than {} features (the pairwise module's indices)", u16::MAX)
+            }
+            Self::Memory => f.write_str("the memory given is smaller than the module's sections"),
+            Self::Input(InputError::Length(what)) => {
+                write!(f, "section `{what}` has the wrong length")
+            }
+            Self::Input(InputError::Value(what)) => {
+                write!(f, "section `{what}` holds a non-finite or out-of-order value")
+            }
+            Self::Input(InputError::Module) => f.write_str("not a numeric module"),
+        }
+    }
+}
+
+impl core::error::Error for FitError {}
+
 /// Training rows as a fitter reads them: `value(i, f)` is feature `f` of training row `i`.
 pub struct TrainingRows<V: Fn(usize, usize) -> f32> {
     /// Training rows.

@@ -15,7 +15,7 @@ use crate::stack_paint;
 /// part's RAM. Must match `tests/tests/it/firmware_golden.rs`.
 pub const ARENA_BYTES: usize = 32 * 1024;
 /// Bytes of the buffer the model file is written into.
-const MODEL_BYTES: usize = 8 * 1024;
+const MODEL_BYTES: usize = 12 * 1024;
 /// Largest feature count a sample may have (the row staged on the stack).
 const MAX_FEATURES: usize = crate::MAX_FEATURES;
 

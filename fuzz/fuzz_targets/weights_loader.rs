@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         let z = TaskEmbedding::from_element(0.1);
         let result = ranker.search(&z);
         assert!(result.score.is_finite());
-        let shape = TaskShape { features: 5, classes: 3, text: false };
+        let shape = TaskShape { features: 5, classes: 3, text: false, samples: 100 };
         let budget = Budget { max_params: Some(500), ..Budget::UNLIMITED };
         if let Ok(within) = ranker.search_within(&z, &ranker.search_config(), &shape, &budget) {
             assert!(budget.allows(&archrank_core::discrete_cost(&within.discrete, &shape)));

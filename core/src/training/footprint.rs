@@ -21,8 +21,9 @@ pub struct Footprint {
     /// Every sample's staged values (the module's values before its projection, computed once),
     /// or the module fit's scratch if larger (it is used first).
     pub staged: usize,
-    /// One sample's activations, layer by layer, and two gradient rows (back-propagation runs
-    /// sample by sample and sums the batch's gradient).
+    /// One sample's activations, stage by stage, each row as wide as the widest stage
+    /// (back-propagation runs sample by sample and sums the batch's gradient; its gradient rows
+    /// are on the stack).
     pub activations: usize,
     /// Every sample's label and index (the training order is shuffled in place).
     pub samples: usize,
@@ -48,7 +49,7 @@ impl Footprint {
             parameters: params.saturating_mul(PARAMETER_COPIES * 4),
             input: input.stored(),
             staged: if staged > input.scratch { staged } else { input.scratch },
-            activations: (layout.layers + 4).saturating_mul(row).saturating_mul(4),
+            activations: (layout.layers + 2).saturating_mul(row).saturating_mul(4),
             samples: samples.saturating_mul(3),
         }
     }

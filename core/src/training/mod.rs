@@ -142,7 +142,7 @@ impl fmt::Display for TrainError {
             Self::Memory { needed, given } => {
                 write!(f, "training needs {needed} bytes of memory, {given} were given")
             }
-            Self::Input(e) => write!(f, "the input module cannot be fitted: {e:?}"),
+            Self::Input(e) => write!(f, "the input module cannot be fitted: {e}"),
         }
     }
 }
@@ -653,6 +653,7 @@ impl Child<'_> {
     /// Forward pass of sample `sample`, keeping each stage's output in the arena's activation
     /// rows (row 0: the module's output); returns the predicted class and whether the logits
     /// are finite.
+    #[inline(never)]
     fn forward(
         &self,
         weights: LeSlice<'_>,
@@ -709,22 +710,25 @@ impl Child<'_> {
 
     /// Adds `scale` times the cross-entropy's gradient of the sample whose activations the
     /// arena holds into the arena's gradient.
+    // Never inlined (nor is `forward`): their rows would stack up in the callers' frames.
+    #[inline(never)]
     fn backward(&self, arena: &mut Arena<'_>, label: usize, scale: f32) {
         let Some(last) = self.plan.last() else { return };
         let rows = self.plan.len();
-        // d loss / d logits = softmax - one-hot.
-        let mut logits = [0.0_f32; MAX_WIDTH];
-        load(arena.activations, rows * self.row, logits.get_mut(..last.outputs).unwrap_or(&mut []));
+        // Three rows on the stack: the gradient, a stage's input (then its input's gradient) and
+        // a stage's output (first the logits).
         let mut delta = [0.0_f32; MAX_WIDTH];
+        let mut x = [0.0_f32; MAX_WIDTH];
+        let mut y = [0.0_f32; MAX_WIDTH];
+        // d loss / d logits = softmax - one-hot.
+        load(arena.activations, rows * self.row, y.get_mut(..last.outputs).unwrap_or(&mut []));
         crate::architecture::softmax(
-            logits.get(..last.outputs).unwrap_or(&[]),
+            y.get(..last.outputs).unwrap_or(&[]),
             delta.get_mut(..last.outputs).unwrap_or(&mut []),
         );
         for (j, g) in delta.iter_mut().enumerate().take(last.outputs) {
             *g = (*g - if j == label { 1.0 } else { 0.0 }) * scale;
         }
-        let mut x = [0.0_f32; MAX_WIDTH];
-        let mut y = [0.0_f32; MAX_WIDTH];
         for (s, stage) in self.plan.iter().enumerate().rev() {
             let (k, w) = (stage.inputs, stage.outputs);
             // Through the activation: d/d pre-activation from the stage's output y.
@@ -759,14 +763,17 @@ impl Child<'_> {
             }
             if s > 0 {
                 let layer = stage.layer(arena.weights);
-                let mut grad_x = [0.0_f32; MAX_WIDTH];
+                // The input is read; its row now takes the input's gradient.
                 backward_input_into(
                     layer.weights,
                     delta.get(..w).unwrap_or(&[]),
-                    grad_x.get_mut(..k).unwrap_or(&mut []),
+                    x.get_mut(..k).unwrap_or(&mut []),
                 );
                 // Values a skip dropped get no gradient.
-                delta = grad_x;
+                delta.fill(0.0);
+                for (d, &g) in delta.iter_mut().zip(&x).take(k) {
+                    *d = g;
+                }
             }
         }
     }

@@ -7,4 +7,5 @@ mod landmarks;
 mod quantized;
 mod search;
 mod set_encoder;
+mod training;
 mod weights;

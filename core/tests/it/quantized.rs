@@ -87,7 +87,7 @@ fn check_widened_is_bit_identical<P: Preset>() {
             (a.score_with_gradient(&u, ga.as_mut()), b.score_with_gradient(&u, gb.as_mut()));
         assert_eq!(sa.to_bits(), sb.to_bits());
         assert_eq!(ga.as_ref(), gb.as_ref());
-        let shape = archrank_core::TaskShape { features: 7, classes: 3, text: false };
+        let shape = archrank_core::TaskShape { features: 7, classes: 3, text: false, samples: 200 };
         let budget = archrank_core::Budget { max_params: Some(2048), ..Default::default() };
         let config = ranker.search_config();
         let x = ranker.shortlist_within(&z, &config, &shape, &budget, 5, 2).unwrap();

@@ -87,15 +87,21 @@ fn run_shortlist<P: Preset>() {
     let ranker = Ranker::<P>::load(&bytes).unwrap();
     let z = TaskEmbedding::from_iterator(pseudo_random(3, 50, 0.8));
     let config = ranker.search_config();
-    let task = TaskShape { features: 12, classes: 4, text: false };
-    for budget in [Budget::UNLIMITED, Budget { max_params: Some(900), ..Budget::UNLIMITED }] {
+    let task = TaskShape { features: 12, classes: 4, text: false, samples: 150 };
+    for budget in [
+        Budget::UNLIMITED,
+        Budget { max_params: Some(900), ..Budget::UNLIMITED },
+        Budget { max_train_ram_bytes: Some(30_000), ..Budget::UNLIMITED },
+    ] {
         let alone = ranker.search_within(&z, &config, &task, &budget).unwrap();
         let list = ranker.shortlist_within(&z, &config, &task, &budget, 5, 2).unwrap();
         // The shortlist watches the search; it does not change it.
         assert_eq!(list.result.arch.as_ref(), alone.arch.as_ref());
         assert_eq!(list.result.score.to_bits(), alone.score.to_bits());
         let c = &list.candidates;
-        assert_eq!(c.len(), 5);
+        // A tight budget may leave fewer distinct architectures within it than asked for.
+        assert!((1..=5).contains(&c.len()));
+        assert!(c.len() == 5 || budget.is_limited());
         assert_eq!(c[0].discrete, alone.discrete, "the first candidate is the search's answer");
         assert_eq!(c[0].score.to_bits(), alone.score.to_bits());
         let scorer = ranker.network().scorer(&z);
@@ -106,7 +112,11 @@ fn run_shortlist<P: Preset>() {
             a.discrete.write_logits(&mut u, config.logit_bound);
             assert_eq!(scorer.score(&u).to_bits(), a.discrete_score.to_bits());
             for b in &c[i + 1..] {
-                assert!(a.score >= b.score, "best first");
+                // Best first, except where a better one was deferred for being near an earlier
+                // pick (the selection takes architectures 2 choices apart first, then fills).
+                let deferred =
+                    c[..=i].iter().any(|e| e.discrete.differing_choices(&b.discrete) < 2);
+                assert!(a.score >= b.score || deferred, "best first");
                 assert!(a.discrete.differing_choices(&b.discrete) >= 1, "distinct");
             }
         }

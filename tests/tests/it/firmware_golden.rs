@@ -7,10 +7,13 @@ use std::path::PathBuf;
 
 use archrank_core::dims::Preset;
 use archrank_core::quantize::{Scales, quantize_weights};
-use archrank_core::search_report::{Request, write_model_result, write_result};
+use archrank_core::search_report::{
+    Request, write_model_result, write_result, write_training_result,
+};
+use archrank_core::training::{TrainConfig, Validation, child_seed, class_ids, train_child};
 use archrank_core::{
-    AnyRanker, Budget, Model, Paper, PresetId, Ranker, SamplesFile, SearchConfig, Tiny,
-    embed_numeric, embed_text,
+    AnyRanker, Budget, Discrete, Model, Paper, PresetId, Ranker, Samples, SamplesFile,
+    SearchConfig, Tiny, embed_numeric, embed_text,
 };
 use archrank_trainer::search::{SampleSource, SearchOutput, search};
 
@@ -18,12 +21,24 @@ fn firmware_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../firmware-example")
 }
 
+/// What a build does after choosing.
+#[derive(Clone, Copy)]
+enum Then {
+    /// Nothing (the small part chooses only).
+    Stops,
+    /// Runs this bundled model (trained on the host) on the held-out samples.
+    Runs(&'static str),
+    /// Trains its choice on its samples (the core's training), writes the model file and runs it
+    /// on the held-out samples.
+    Trains,
+}
+
 /// One firmware build: its assets as its `include_bytes!` name them (relative to the firmware's
 /// folder), its memory layout and its golden file.
 struct Build {
     weights: &'static str,
-    /// The model it runs on the held-out samples (the small part runs none).
-    model: Option<&'static str>,
+    samples: &'static str,
+    then: Then,
     layout: &'static str,
     golden: &'static str,
 }
@@ -31,35 +46,51 @@ struct Build {
 /// The default build (tiny), `--features paper` and `--features small-part`.
 const BUILDS: [Build; 3] = [
     Build {
-        weights: "../data/default-ranker.postcard",
-        model: Some("assets/model.postcard"),
+        weights: "../data/default-ranker-int8.postcard",
+        samples: "assets/train-samples.postcard",
+        then: Then::Trains,
         layout: "layouts/default.x",
         golden: "tiny.txt",
     },
     Build {
         weights: "assets/paper-ranker-int8.postcard",
-        model: Some("assets/paper-model.postcard"),
+        samples: "assets/samples.postcard",
+        then: Then::Runs("assets/paper-model.postcard"),
         layout: "layouts/default.x",
         golden: "paper.txt",
     },
     Build {
         weights: "../data/default-ranker-int8.postcard",
-        model: None,
+        samples: "assets/samples.postcard",
+        then: Then::Stops,
         layout: "layouts/small-part.x",
         golden: "small-part.txt",
     },
 ];
 
-/// The search steps the small part's ranker stores (`archrank quantize --search-steps`).
+/// The tiny preset's f32 ranker, which no firmware build runs (they run its int8 form): its host
+/// lines stay pinned, so an f32 change in the tiny preset shows.
+const TINY_F32: Build = Build {
+    weights: "../data/default-ranker.postcard",
+    samples: "assets/samples.postcard",
+    then: Then::Stops,
+    layout: "layouts/default.x",
+    golden: "tiny-f32.txt",
+};
+
+/// The search steps the int8 tiny ranker stores (`archrank quantize --search-steps`).
 const SMALL_PART_SEARCH_STEPS: u16 = 15;
 
 /// Must match the firmware's `MAX_FEATURES`.
 const MAX_FEATURES: usize = 64;
 
+/// Must match the firmware's `training::ARENA_BYTES`: the training budget of the build that trains.
+const ARENA_BYTES: u32 = 32 * 1024;
+
 /// The budget the firmware derives from its memory layout: each region's length divided as the
-/// `_model_*_bytes` lines divide it.
-fn device_budget(layout: &str) -> Budget {
-    let script = std::fs::read_to_string(firmware_dir().join(layout)).unwrap();
+/// `_model_*_bytes` lines divide it, and the arena of a build that trains.
+fn device_budget(build: &Build) -> Budget {
+    let script = std::fs::read_to_string(firmware_dir().join(build.layout)).unwrap();
     let length = |region: &str| -> u32 {
         let line = script.lines().find(|l| l.trim_start().starts_with(region)).unwrap();
         let value = line.split("LENGTH =").nth(1).unwrap().trim();
@@ -75,15 +106,17 @@ fn device_budget(layout: &str) -> Budget {
         max_params: Some(share("_model_flash_bytes", "FLASH") / 4),
         max_macs: None,
         max_ram_bytes: Some(share("_model_ram_bytes", "RAM")),
+        max_train_ram_bytes: matches!(build.then, Then::Trains).then_some(ARENA_BYTES),
     }
 }
 
-/// The host's lines for the firmware's model asset run on its held-out samples.
-fn host_model_lines(model: &str) -> String {
-    let dir = firmware_dir();
-    let bytes = std::fs::read(dir.join(model)).unwrap();
-    let model = Model::load(&bytes).unwrap();
-    let held = std::fs::read(dir.join("assets/heldout.postcard")).unwrap();
+fn read(path: &str) -> Vec<u8> {
+    std::fs::read(firmware_dir().join(path)).unwrap()
+}
+
+/// The host's line for a model run on the firmware's held-out samples.
+fn host_model_lines(model: &Model<'_>) -> String {
+    let held = read("assets/heldout.postcard");
     let held = SamplesFile::load(&held).unwrap();
     let mut correct = 0;
     model
@@ -92,15 +125,40 @@ fn host_model_lines(model: &str) -> String {
         })
         .unwrap();
     let mut text = String::new();
-    write_model_result(&mut text, &model, held.is_text(), correct, held.len()).unwrap();
+    write_model_result(&mut text, model, held.is_text(), correct, held.len()).unwrap();
     text
 }
 
-/// The host's lines for `build`'s search, and its model's when it runs one.
+/// The host's lines for the device's training of `arch` on `samples` (the core's code, the
+/// firmware's seed and arena) and for the model file it writes.
+fn host_training_lines(arch: &Discrete, samples: &Samples<'_>) -> String {
+    let held = read("assets/heldout.postcard");
+    let held = SamplesFile::load(&held).unwrap();
+    let mut arena = vec![0_u8; ARENA_BYTES as usize];
+    let config = TrainConfig::default();
+    let child = train_child::<MAX_FEATURES>(
+        arch,
+        samples,
+        Validation::Stratified,
+        &config,
+        child_seed(0),
+        &mut arena,
+    )
+    .unwrap();
+    let names = class_ids(samples.classes());
+    let mut out = vec![0_u8; 12 * 1024];
+    let written =
+        child.write_model::<MAX_FEATURES>(samples.task, 0, &names, Some(&held), &mut out).unwrap();
+    let mut text = String::new();
+    write_training_result(&mut text, &child.report, written.bytes).unwrap();
+    let model = Model::load(written.bytes).unwrap();
+    text + &host_model_lines(&model)
+}
+
+/// The host's lines for `build`'s search, and for what it does after.
 fn host_lines<P: Preset>(build: &Build) -> String {
-    let dir = firmware_dir();
-    let weights = std::fs::read(dir.join(build.weights)).unwrap();
-    let samples_bytes = std::fs::read(dir.join("assets/samples.postcard")).unwrap();
+    let weights = read(build.weights);
+    let samples_bytes = read(build.samples);
     let ranker = Ranker::<P>::load(&weights).unwrap();
     let samples = SamplesFile::load(&samples_bytes).unwrap();
     let z = if samples.is_text() {
@@ -113,13 +171,17 @@ fn host_lines<P: Preset>(build: &Build) -> String {
         task: samples.task,
         samples: samples.len(),
         shape: samples.shape(),
-        budget: device_budget(build.layout),
+        budget: device_budget(build),
     };
     let result =
         ranker.search_within(&z, &ranker.search_config(), &request.shape, &request.budget).unwrap();
     let mut text = String::new();
     write_result(&mut text, &request, &result).unwrap();
-    text + &build.model.map(host_model_lines).unwrap_or_default()
+    text + &match build.then {
+        Then::Stops => String::new(),
+        Then::Runs(model) => host_model_lines(&Model::load(&read(model)).unwrap()),
+        Then::Trains => host_training_lines(&result.discrete, &samples),
+    }
 }
 
 fn check(golden: &str, actual: &str) {
@@ -145,10 +207,16 @@ fn paper_host_search_matches_golden() {
 /// int8 form): its host lines stay pinned, so an f32 change in the paper preset shows.
 const PAPER_F32: Build = Build {
     weights: "assets/paper-ranker.postcard",
-    model: Some("assets/paper-model.postcard"),
+    samples: "assets/samples.postcard",
+    then: Then::Runs("assets/paper-model.postcard"),
     layout: "layouts/default.x",
     golden: "paper-f32.txt",
 };
+
+#[test]
+fn tiny_f32_host_search_matches_golden() {
+    check(TINY_F32.golden, &host_lines::<Tiny>(&TINY_F32));
+}
 
 #[test]
 fn paper_f32_host_search_matches_golden() {
@@ -163,11 +231,9 @@ fn small_part_host_search_matches_golden() {
 /// The trainer's search (what `archrank search --golden` prints) within the device's budget on
 /// the firmware's samples with the build's weights.
 fn trainer_search(build: &Build) -> SearchOutput {
-    let dir = firmware_dir();
-    let samples_bytes = std::fs::read(dir.join("assets/samples.postcard")).unwrap();
+    let samples_bytes = read(build.samples);
     let samples = SamplesFile::load(&samples_bytes).unwrap();
-    let bytes = std::fs::read(dir.join(build.weights)).unwrap();
-    search(&bytes, SampleSource::Samples(&samples), &device_budget(build.layout)).unwrap()
+    search(&read(build.weights), SampleSource::Samples(&samples), &device_budget(build)).unwrap()
 }
 
 /// The trainer's search on the firmware's assets gives the same lines as the device.
@@ -186,12 +252,12 @@ fn trainer_search_matches_golden_for_every_build() {
 #[test]
 fn model_assets_are_of_the_chosen_architectures() {
     for build in &BUILDS {
-        let Some(model) = build.model else { continue };
+        let Then::Runs(model) = build.then else { continue };
         let found = trainer_search(build);
-        let model_bytes = std::fs::read(firmware_dir().join(model)).unwrap();
+        let model_bytes = read(model);
         let model = Model::load(&model_bytes).unwrap();
         assert_eq!(model.discrete.to_string(), found.discrete, "{model:?} is stale");
-        assert!(device_budget(build.layout).allows(&found.cost));
+        assert!(device_budget(build).allows(&found.cost));
     }
 }
 
@@ -203,7 +269,7 @@ fn the_int8_rankers_are_their_f32_originals_quantized() {
     let dir = firmware_dir();
     for (original, build, steps) in [
         ("assets/paper-ranker.postcard", &BUILDS[1], None),
-        (BUILDS[0].weights, &BUILDS[2], Some(SMALL_PART_SEARCH_STEPS)),
+        (TINY_F32.weights, &BUILDS[2], Some(SMALL_PART_SEARCH_STEPS)),
     ] {
         let f32_bytes = std::fs::read(dir.join(original)).unwrap();
         let int8_bytes = std::fs::read(dir.join(build.weights)).unwrap();

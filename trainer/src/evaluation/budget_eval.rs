@@ -266,7 +266,7 @@ mod tests {
                 (a, Measured { val: 0.5 + f64::from(a) * 0.1, test: 0.4 + f64::from(a) * 0.1 })
             })
             .collect();
-        let shape = TaskShape { features: 4, classes: 3, text: false };
+        let shape = TaskShape { features: 4, classes: 3, text: false, samples: 100 };
         let budget = Budget { max_params: Some(1000), ..Budget::UNLIMITED };
         let b = budget_baselines(&own, &archs, &layout, &shape, &budget);
         assert_eq!(b.candidates, 1);

@@ -13,3 +13,4 @@ mod interruption;
 mod model_cli;
 mod populate_cli;
 mod search_cli;
+mod train_core_cli;
