@@ -456,8 +456,8 @@ impl ExpectedCost {
         }
     }
 
-    /// Adds `weights[0] * d params + weights[1] * d macs + weights[2] * d ram_bytes + weights[3]
-    /// * d train_ram_bytes` with respect to `soft` into `grad_soft` (the softmax outputs; see
+    /// Adds the gradient of `weights . (params, macs, ram_bytes, train_ram_bytes)` with respect
+    /// to `soft` into `grad_soft` (the softmax outputs; see
     /// [`crate::architecture::softmax_groups_backward`] for the logits).
     pub fn backward(
         &self,
