@@ -167,6 +167,9 @@ pub struct BudgetError {
 impl fmt::Display for BudgetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "no architecture of the {} preset fits the budget on this task (", self.preset)?;
+        if self.least.train_ram_bytes == u32::MAX && self.budget.max_train_ram_bytes.is_some() {
+            return f.write_str("a training budget, but a device trains numeric children only)");
+        }
         let mut first = true;
         let mut part = |f: &mut fmt::Formatter<'_>, name: &str, limit: Option<u32>, least: u32| {
             let Some(limit) = limit else { return Ok(()) };

@@ -890,6 +890,9 @@ pub struct EvalEnginesArgs {
     /// Cap on training rows (as when populating).
     #[arg(long, default_value_t = DEFAULT_MAX_ROWS)]
     pub max_rows: usize,
+    /// Draw only architectures of at most this many parameters on each task (a device's size).
+    #[arg(long, value_name = "N")]
+    pub max_params: Option<u32>,
     /// Write every row and the comparison as JSON here.
     #[arg(long)]
     pub json: Option<PathBuf>,

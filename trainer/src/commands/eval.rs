@@ -49,6 +49,7 @@ fn engines(args: &EvalEnginesArgs, quiet: bool) -> Result<()> {
         args.architectures as usize,
         args.seeds,
         args.seed,
+        args.max_params,
         &config,
         &|| bar.inc(1),
     )?;

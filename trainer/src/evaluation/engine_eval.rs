@@ -4,7 +4,7 @@
 //! comparison a paired difference over tasks with a bootstrap interval.
 
 use anyhow::Result;
-use archrank_core::{Discrete, LayerChoice, PresetId};
+use archrank_core::{Discrete, LayerChoice, PresetId, discrete_cost};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -58,33 +58,40 @@ pub struct EngineReport {
     pub preset: String,
     /// Seed of the architectures' draw and the bootstrap.
     pub seed: u64,
+    /// The architectures' parameter cap, if any.
+    pub max_params: Option<u32>,
 }
+
+/// Draws of an architecture before one within the parameter cap is given up on.
+const MAX_DRAWS: usize = 100_000;
 
 /// `count` architectures of `preset` drawn uniformly (module, then each layer: skip or a base)
-/// from `seed`.
+/// from `seed`, each redrawn until `fits` accepts it (at most [`MAX_DRAWS`] times).
 #[must_use]
-pub fn random_architectures(preset: PresetId, count: usize, seed: u64) -> Vec<Discrete> {
+pub fn random_architectures(
+    preset: PresetId,
+    count: usize,
+    seed: u64,
+    fits: impl Fn(&Discrete) -> bool,
+) -> Vec<Discrete> {
     let layout = preset.layout();
     let mut rng = Rng::new(seed);
-    (0..count)
-        .map(|_| {
-            let module = rng.below(layout.modules) as u8;
-            let mut layers = heapless::Vec::new();
-            for _ in 0..layout.layers {
-                let c = rng.below(layout.bases() + 1);
-                let choice = if c == layout.bases() {
-                    LayerChoice::Skip
-                } else {
-                    LayerChoice::Base(c as u8)
-                };
-                let _ = layers.push(choice);
-            }
-            Discrete { preset, module, layers }
-        })
-        .collect()
+    let mut draw = || {
+        let module = rng.below(layout.modules) as u8;
+        let mut layers = heapless::Vec::new();
+        for _ in 0..layout.layers {
+            let c = rng.below(layout.bases() + 1);
+            let choice =
+                if c == layout.bases() { LayerChoice::Skip } else { LayerChoice::Base(c as u8) };
+            let _ = layers.push(choice);
+        }
+        Discrete { preset, module, layers }
+    };
+    (0..count).filter_map(|_| (0..MAX_DRAWS).map(|_| draw()).find(&fits)).collect()
 }
 
-/// Trains `architectures` random architectures per numeric task of `db` with both engines.
+/// Trains `architectures` random architectures per numeric task of `db` (each of at most
+/// `max_params` parameters on the task, when given) with both engines.
 ///
 /// # Errors
 /// When the database cannot be read or a task cannot be trained.
@@ -94,6 +101,7 @@ pub fn run_engine_eval(
     architectures: usize,
     seeds: u32,
     seed: u64,
+    max_params: Option<u32>,
     config: &ChildConfig,
     progress: &(dyn Fn() + Sync),
 ) -> Result<EngineReport> {
@@ -107,10 +115,12 @@ pub fn run_engine_eval(
     let per_task: Vec<Vec<EngineRow>> = tasks
         .par_iter()
         .map(|(task, split)| {
+            let shape = task.shape();
             let archs = random_architectures(
                 preset,
                 architectures,
                 derive_seed(&[seed, ARCH_TAG, name_hash(&task.name)]),
+                |a| max_params.is_none_or(|m| discrete_cost(a, &shape).params <= m),
             );
             let rows = archs
                 .iter()
@@ -156,5 +166,6 @@ pub fn run_engine_eval(
         seeds,
         preset: preset.name().to_owned(),
         seed,
+        max_params,
     })
 }

@@ -55,3 +55,36 @@ fn a_budget_nothing_fits_is_refused_with_the_least_possible() {
     assert!(err.contains("no architecture of the tiny preset fits"), "{err}");
     assert!(err.contains("parameters at most 30, the least possible is 195"), "{err}");
 }
+
+#[test]
+fn a_training_budget_keeps_the_choices_training_memory_within_it() {
+    let weights = bundled_ranker();
+    let iris = tasks_dir().join("iris.csv");
+    let iris = iris.to_str().unwrap();
+    let out = ok(&[
+        "search",
+        "--weights",
+        &weights,
+        "--task",
+        iris,
+        "--max-train-ram",
+        "20000",
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(json["cost"]["train_ram_bytes"].as_u64().unwrap() <= 20_000, "{json}");
+    assert_eq!(json["budget"]["max_train_ram_bytes"], 20_000);
+    let err = fails(&["search", "--weights", &weights, "--task", iris, "--max-train-ram", "100"]);
+    assert!(err.contains("training bytes at most 100, the least possible is"), "{err}");
+    let text = tasks_dir().join("youtube_spam.csv");
+    let err = fails(&[
+        "search",
+        "--weights",
+        &weights,
+        "--task",
+        text.to_str().unwrap(),
+        "--max-train-ram",
+        "1000000",
+    ]);
+    assert!(err.contains("a device trains numeric children only"), "{err}");
+}
