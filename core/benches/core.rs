@@ -1,7 +1,8 @@
 //! Criterion benchmarks of the core's hot paths, for both presets: score one architecture, score
 //! 1,000 in a batch, embed 256 samples, and a full search (10 starts, default steps); scoring and
 //! search again on the same ranker quantized to int8 (`*_int8`: the device's in-place kernels;
-//! `search_int8_widened`: a host's, integers converted to f32 once), in the same run.
+//! `search_int8_widened`: a host's, integers converted to f32 once), in the same run; and a
+//! device's child training run on the host (`training/train_child`).
 #![allow(missing_docs, clippy::unwrap_used)]
 
 use std::hint::black_box;
@@ -10,7 +11,11 @@ use archrank_core::dims::SET_FEATURES;
 use archrank_core::dims::{Paper, Preset, Tiny};
 use archrank_core::fixture::{pseudo_random, random_weights};
 use archrank_core::quantize::{Scales, quantize_weights};
-use archrank_core::{Embedder, NumericStatsBuilder, Ranker, TaskEmbedding};
+use archrank_core::training::{TrainConfig, Validation, child_seed, train_child};
+use archrank_core::{
+    Discrete, Embedder, NumericStatsBuilder, PresetId, Ranker, SamplesFile, TaskEmbedding,
+    discrete_cost,
+};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 fn bench_preset<P: Preset>(c: &mut Criterion) {
@@ -64,9 +69,40 @@ fn bench_preset<P: Preset>(c: &mut Criterion) {
     group.finish();
 }
 
+/// A device's training on the host: the firmware's samples (wheat_seeds' 140 training and
+/// validation rows) and the child the default firmware build chooses, the default schedule.
+fn bench_training(c: &mut Criterion) {
+    let path =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../firmware-example/assets/train-samples.postcard");
+    let bytes = std::fs::read(path).unwrap();
+    let samples = SamplesFile::load(&bytes).unwrap();
+    let mut group = c.benchmark_group("training");
+    group.sample_size(10);
+    for spec in ["m1/tanh8/tanh8/tanh32", "m2/relu64/relu32/relu16"] {
+        let arch = Discrete::parse(PresetId::Tiny, spec).unwrap();
+        let mut arena = vec![0_u8; discrete_cost(&arch, &samples.shape()).train_ram_bytes as usize];
+        group.bench_function(BenchmarkId::new("train_child", spec), |b| {
+            b.iter(|| {
+                let child = train_child::<64>(
+                    &arch,
+                    black_box(&samples),
+                    Validation::Stratified,
+                    &TrainConfig::default(),
+                    child_seed(0),
+                    &mut arena,
+                )
+                .unwrap();
+                child.report.steps
+            });
+        });
+    }
+    group.finish();
+}
+
 fn benches(c: &mut Criterion) {
     bench_preset::<Tiny>(c);
     bench_preset::<Paper>(c);
+    bench_training(c);
 }
 
 criterion_group!(core_benches, benches);
