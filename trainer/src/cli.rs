@@ -434,10 +434,10 @@ pub enum EngineArg {
     Core,
 }
 
-/// `archrank train`
+/// A task from a CSV file or a database, or a device's samples.
 #[derive(Debug, Args)]
-pub struct TrainArgs {
-    /// A task CSV (`-` reads standard input).
+pub struct TaskOrSamplesArgs {
+    /// A task CSV (`-` reads standard input; `.csv.gz` is read directly).
     #[arg(long, conflicts_with_all = ["db_task", "samples"], required_unless_present_any = ["db_task", "samples"])]
     pub task: Option<PathBuf>,
     /// How to read --task.
@@ -449,10 +449,32 @@ pub struct TrainArgs {
     /// A task stored in --db.
     #[arg(long, conflicts_with = "samples")]
     pub db_task: Option<String>,
-    /// A device's samples (`archrank export-samples`), with --engine core: trains on them as a
-    /// device does (a seeded, stratified fifth watches early stopping).
+    /// A samples file written by `archrank export-samples` (what a device holds).
     #[arg(long)]
     pub samples: Option<PathBuf>,
+}
+
+impl TaskOrSamplesArgs {
+    /// The task source (--task or --db-task), when no samples file is given.
+    #[must_use]
+    pub fn task_source(&self) -> TaskSourceArgs {
+        TaskSourceArgs {
+            task: self.task.clone(),
+            csv: self.csv.clone(),
+            db: self.db.clone(),
+            db_task: self.db_task.clone(),
+        }
+    }
+}
+
+/// `archrank train`
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// The task: a CSV or a task in a database (trained on its split), or a device's samples
+    /// (with --engine core: trained on as a device does, a seeded, stratified fifth watching early
+    /// stopping).
+    #[command(flatten)]
+    pub source: TaskOrSamplesArgs,
     /// Held-out samples that measure the model's test accuracy (with --samples).
     #[arg(long, requires = "samples")]
     pub held_out: Option<PathBuf>,
@@ -477,19 +499,6 @@ pub struct TrainArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
-}
-
-impl TrainArgs {
-    /// The task source (--task or --db-task).
-    #[must_use]
-    pub fn source(&self) -> TaskSourceArgs {
-        TaskSourceArgs {
-            task: self.task.clone(),
-            csv: self.csv.clone(),
-            db: self.db.clone(),
-            db_task: self.db_task.clone(),
-        }
-    }
 }
 
 /// `archrank choose`
@@ -614,22 +623,10 @@ pub struct SearchArgs {
     /// Weights file written by `archrank fit` (either preset).
     #[arg(long)]
     pub weights: PathBuf,
-    /// A task CSV to search an architecture for (all its rows are embedded; `-` reads standard
-    /// input; `.csv.gz` is read directly).
-    #[arg(long, conflicts_with_all = ["db_task", "samples"])]
-    pub task: Option<PathBuf>,
-    /// How to read --task.
+    /// The task: a CSV (all its rows are embedded), a task in a database (its training split is
+    /// embedded) or a device's samples.
     #[command(flatten)]
-    pub csv: CsvArgs,
-    /// Experiment database holding --db-task.
-    #[arg(long, default_value = DEFAULT_DB)]
-    pub db: PathBuf,
-    /// A task stored in --db (its training split is embedded).
-    #[arg(long, conflicts_with = "samples")]
-    pub db_task: Option<String>,
-    /// A samples file written by `archrank export-samples` (what a device embeds).
-    #[arg(long)]
-    pub samples: Option<PathBuf>,
+    pub source: TaskOrSamplesArgs,
     /// Print JSON instead of tables.
     #[arg(long)]
     pub json: bool,

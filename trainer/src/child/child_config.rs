@@ -1,10 +1,13 @@
 //! How a child is trained: its budget, batch size, learning rate, patience and row cap.
 
+use archrank_core::training::TrainConfig;
+
 /// Training rows a child is fitted on by default (a stratified subsample beyond it): large tasks
 /// cost no more than this to populate.
 pub const DEFAULT_MAX_ROWS: usize = 2000;
 
-/// How a child is trained.
+/// How a child is trained: the core's schedule ([`TrainConfig`]) and a cap on the rows, in the
+/// form the database and the evaluations' reports store.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChildConfig {
     /// Epochs E of the budget `max(E, ceil(min_steps / steps_per_epoch))`.
@@ -26,15 +29,34 @@ pub struct ChildConfig {
 }
 
 impl Default for ChildConfig {
+    /// The core's schedule ([`TrainConfig::default`], which a device trains with), on at most
+    /// [`DEFAULT_MAX_ROWS`] rows.
     fn default() -> Self {
+        let TrainConfig { epochs, min_steps, max_steps, batch_size, learning_rate, patience } =
+            TrainConfig::default();
         Self {
-            epochs: 20,
-            min_steps: 300,
-            max_steps: 3000,
-            batch_size: 64,
-            learning_rate: 1e-3,
-            patience: 5,
+            epochs,
+            min_steps,
+            max_steps,
+            batch_size,
+            learning_rate,
+            patience,
             max_train_rows: Some(DEFAULT_MAX_ROWS),
+        }
+    }
+}
+
+impl ChildConfig {
+    /// The schedule as the core's (what `archrank train --engine core` trains with).
+    #[must_use]
+    pub const fn schedule(&self) -> TrainConfig {
+        TrainConfig {
+            epochs: self.epochs,
+            min_steps: self.min_steps,
+            max_steps: self.max_steps,
+            batch_size: self.batch_size,
+            learning_rate: self.learning_rate,
+            patience: self.patience,
         }
     }
 }

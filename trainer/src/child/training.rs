@@ -44,8 +44,7 @@ pub struct ChildOutcome {
 /// Epochs of the budget for `train_rows` rows: `max(E, ceil(min_steps / steps_per_epoch))`.
 #[must_use]
 pub fn planned_epochs(config: &ChildConfig, train_rows: usize) -> usize {
-    let per_epoch = train_rows.div_ceil(config.batch_size.max(1)).max(1);
-    config.epochs.max(config.min_steps.div_ceil(per_epoch)).max(1)
+    config.schedule().planned_epochs(train_rows)
 }
 
 /// Metrics of the network on prepared rows `range`.

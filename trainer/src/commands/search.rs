@@ -53,20 +53,21 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
         ensemble: &ensemble,
     };
     let mut plan: Option<ColumnPlan> = None;
-    let output = if let Some(path) = &args.samples {
+    let source = &args.source;
+    let output = if let Some(path) = &source.samples {
         let data =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let samples =
             SamplesFile::load(&data).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         search_with_options(&bytes, SampleSource::Samples(&samples), &options)
     } else {
-        let (task, rows) = if let Some(path) = &args.task {
-            let read = csv_task(path, &args.csv)?;
+        let (task, rows) = if let Some(path) = &source.task {
+            let read = csv_task(path, &source.csv)?;
             plan = Some(read.plan);
             let rows: Vec<usize> = (0..read.task.rows()).collect();
             (read.task, rows)
-        } else if let Some(name) = &args.db_task {
-            let (task, split) = Database::open_read_only(&args.db)?.task_split(name)?;
+        } else if let Some(name) = &source.db_task {
+            let (task, split) = Database::open_read_only(&source.db)?.task_split(name)?;
             (task, split.train)
         } else {
             bail!("give --task CSV, --db-task NAME or --samples FILE");

@@ -26,7 +26,7 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
     let arch = Discrete::parse(args.preset.into(), &args.discrete)
         .map_err(|e| anyhow::anyhow!("--discrete `{}`: {e}", args.discrete))?;
     let config = ChildConfig { max_train_rows: Some(args.max_rows), ..ChildConfig::default() };
-    if let Some(path) = &args.samples {
+    if let Some(path) = &args.source.samples {
         if args.engine != EngineArg::Core {
             bail!("--samples trains as a device does: give --engine core");
         }
@@ -50,7 +50,7 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
         )?;
         return report_core(args, &arch, &samples.shape(), samples.task, &trained);
     }
-    let (task, split, plan) = load_task(&args.source())?;
+    let (task, split, plan) = load_task(&args.source.task_source())?;
     if args.engine == EngineArg::Core {
         let trained = train_task_core(&task, &split, &arch, &config, args.seeds)?;
         let shape = TaskShape {

@@ -5,9 +5,7 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
-use archrank_core::training::{
-    TrainConfig, TrainingReport, Validation, child_seed, class_ids, train_child,
-};
+use archrank_core::training::{TrainingReport, Validation, child_seed, class_ids, train_child};
 use archrank_core::{Discrete, Samples, SamplesFile, discrete_cost};
 
 use crate::child::ChildConfig;
@@ -53,19 +51,6 @@ pub struct CoreModel {
     pub kept: usize,
 }
 
-/// The trainer's schedule as the core's.
-#[must_use]
-pub const fn core_config(config: &ChildConfig) -> TrainConfig {
-    TrainConfig {
-        epochs: config.epochs,
-        min_steps: config.min_steps,
-        max_steps: config.max_steps,
-        batch_size: config.batch_size,
-        learning_rate: config.learning_rate,
-        patience: config.patience,
-    }
-}
-
 /// Trains `arch` on numeric `samples` with the core, `seeds` times ([`child_seed`] 0, 1, ...),
 /// keeps the best by validation accuracy and writes it as a model file; `held_out` samples, if
 /// any, measure its test accuracy.
@@ -88,7 +73,7 @@ pub fn train_model_core(
     let names = class_names.unwrap_or(&ids);
     let arena_bytes = discrete_cost(arch, &samples.shape()).train_ram_bytes as usize;
     let mut arena = vec![0_u8; arena_bytes];
-    let schedule = core_config(config);
+    let schedule = config.schedule();
     let mut runs = Vec::new();
     let mut files = Vec::new();
     for s in 0..seeds.max(1) {
