@@ -24,7 +24,7 @@ use serde::Serialize;
 use crate::architecture::{Discrete, LayerChoice};
 use crate::dims::{Layout, MAX_BASE_SIZES, MAX_LAYERS, PresetId};
 use crate::input_modules::{InputModule, module_shape};
-use crate::training::footprint::{Footprint, PARAMETER_COPIES};
+use crate::training_footprint::{Footprint, PARAMETER_COPIES};
 
 /// The facts about a task that an architecture's cost depends on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -25,12 +25,17 @@
 //!    task-specific residual ([`RankerForm`]). The result carries u*, its score, its
 //!    [`Discrete`] form, the nearest tasks and the start it came from.
 //!    [`Ranker::search_within`] respects a device's [`Budget`] (parameters, multiply-adds,
-//!    activation bytes; the cost model is [`cost`]); [`Ranker::shortlist_within`] also lists a
+//!    activation bytes, training memory; the cost model is [`cost`]); [`Ranker::shortlist_within`] also lists a
 //!    few distinct discrete candidates for a device that can afford some trainings
 //!    ([`shortlist`]), and [`Ranker::novelty`] says how far the task lies from the training tasks.
-//! 5. **Run** the chosen architecture: a model file written by the trainer ([`Model::load`],
-//!    validated once, read in place) predicts a sample with the input module, layers and
-//!    classifier of [`inference`], the same code the trainer's `predict` runs.
+//! 5. **Train** the chosen architecture on the device's samples ([`training::train_child`]): fit
+//!    its input module ([`input_fit`]), train with Adam and early stopping in a caller-provided
+//!    arena of the size the cost model states ([`training_footprint`]), and write the model file
+//!    ([`training::TrainedChild::write_model`]); the trainer's `train --engine core` runs the
+//!    same code and writes the same bytes.
+//! 6. **Run** the chosen architecture: a model file written by the trainer or the device
+//!    ([`Model::load`], validated once, read in place) predicts a sample with the input module,
+//!    layers and classifier of [`inference`], the same code the trainer's `predict` runs.
 //!
 //! # Guarantees
 //!
@@ -38,7 +43,7 @@
 //! - All float math goes through `libm` and fixed summation orders, so a host and a Cortex-M4F
 //!   give bit-identical scores and search results.
 //! - Errors are small `Copy` enums ([`EncodeError`], [`WeightsError`], [`BudgetError`],
-//!   [`ModelError`], [`PredictError`]); no entry point panics.
+//!   [`ModelError`], [`PredictError`], [`training::TrainError`]); no entry point panics.
 //!
 //! # Format versioning
 //!
@@ -91,6 +96,7 @@ pub mod task_table;
 pub mod tensor;
 pub mod text_input;
 pub mod training;
+pub mod training_footprint;
 pub mod weights_format;
 
 pub use any_ranker::AnyRanker;

@@ -1,7 +1,7 @@
 //! Training a chosen child where its data is: fit the input module on the training samples, train
 //! the discrete network with Adam on mini-batches, stop early on a validation part of the samples,
 //! keep the best epoch's weights, all in one caller-provided byte arena whose size the cost model
-//! states ([`footprint::Footprint`]). The result ([`TrainedChild`]) is a model file's contents,
+//! states ([`Footprint`]). The result ([`TrainedChild`]) is a model file's contents,
 //! runnable by the core's inference ([`crate::Model::from_file`]) and writable with
 //! [`crate::ModelFile::write_into`].
 //!
@@ -18,7 +18,6 @@
 //! derive from the seed).
 
 pub mod adam;
-pub mod footprint;
 mod split;
 
 use core::fmt;
@@ -37,8 +36,8 @@ use crate::model_format::{
 use crate::numeric_input::{NumericInput, NumericInputFile};
 use crate::rng::{Rng, derive_seed};
 use crate::samples_format::Samples;
+use crate::training_footprint::{self as footprint, Footprint};
 use adam::Adam;
-use footprint::Footprint;
 pub use split::{VALIDATION_EVERY, Validation};
 
 /// Seed tag of a child's weight initialization (the trainer's too).

@@ -1,6 +1,6 @@
 //! The memory a device's training takes, section by section, in one caller-provided byte arena:
 //! what the cost model states ([`crate::cost::Cost::train_ram_bytes`]) and what
-//! [`super::train_child`] carves up, so the two cannot disagree.
+//! [`crate::training::train_child`] carves up, so the two cannot disagree.
 
 use crate::dims::{Layout, NUMERIC_WIDTH};
 use crate::input_fit::{InputSections, module_at};
