@@ -66,7 +66,7 @@ pub struct EngineReport {
 const MAX_DRAWS: usize = 100_000;
 
 /// `count` architectures of `preset` drawn uniformly (module, then each layer: skip or a base)
-/// from `seed`, each redrawn until `fits` accepts it (at most [`MAX_DRAWS`] times).
+/// from `seed`, each redrawn until `fits` accepts it (given up after 100,000 draws).
 #[must_use]
 pub fn random_architectures(
     preset: PresetId,
