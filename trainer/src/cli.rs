@@ -425,6 +425,15 @@ pub struct TaskSourceArgs {
     pub db_task: Option<String>,
 }
 
+/// A device's optimizer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OptimizerArg {
+    /// Adam (two moments per parameter).
+    Adam,
+    /// SGD with momentum 0.9 (one moment per parameter).
+    Momentum,
+}
+
 /// Which code trains a child.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum EngineArg {
@@ -890,6 +899,12 @@ pub struct EvalEnginesArgs {
     /// Draw only architectures of at most this many parameters on each task (a device's size).
     #[arg(long, value_name = "N")]
     pub max_params: Option<u32>,
+    /// The core's optimizer (the trainer's stays Adam at 0.001).
+    #[arg(long, value_enum, default_value = "adam")]
+    pub core_optimizer: OptimizerArg,
+    /// The core's step size (default: 0.001 for Adam, 0.05 for momentum).
+    #[arg(long, value_name = "LR")]
+    pub core_learning_rate: Option<f32>,
     /// Write every row and the comparison as JSON here.
     #[arg(long)]
     pub json: Option<PathBuf>,

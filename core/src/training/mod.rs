@@ -17,7 +17,7 @@
 //! every target (the module's projection, the initialization, the split and the batch order all
 //! derive from the seed).
 
-pub mod adam;
+pub mod optimizer;
 mod split;
 
 use core::fmt;
@@ -37,7 +37,7 @@ use crate::numeric_input::{NumericInput, NumericInputFile};
 use crate::rng::{Rng, derive_seed};
 use crate::samples_format::Samples;
 use crate::training_footprint::{self as footprint, Footprint};
-use adam::Adam;
+use optimizer::{Adam, Optimizer, momentum_update};
 pub use split::{VALIDATION_EVERY, Validation};
 
 /// Seed tag of a child's weight initialization (the trainer's too).
@@ -60,10 +60,12 @@ pub struct TrainConfig {
     pub max_steps: usize,
     /// Samples per mini-batch.
     pub batch_size: usize,
-    /// Adam's step size.
+    /// The optimizer's step size.
     pub learning_rate: f32,
     /// Epochs without a better validation accuracy before stopping (once `min_steps` are done).
     pub patience: usize,
+    /// The optimizer (Adam, as the trainer's children).
+    pub optimizer: Optimizer,
 }
 
 impl Default for TrainConfig {
@@ -75,6 +77,7 @@ impl Default for TrainConfig {
             batch_size: 64,
             learning_rate: 1e-3,
             patience: 5,
+            optimizer: Optimizer::Adam,
         }
     }
 }
@@ -588,18 +591,7 @@ impl Child<'_> {
                     diverged = true;
                     break;
                 }
-                let step = adam.next_step();
-                for i in 0..arena.weights.len() {
-                    let (mut p, mut m, mut v) = (
-                        get(arena.weights, i),
-                        get(arena.first_moment, i),
-                        get(arena.second_moment, i),
-                    );
-                    step.update(&mut p, get(arena.grad, i), &mut m, &mut v);
-                    set(arena.weights, i, p);
-                    set(arena.first_moment, i, m);
-                    set(arena.second_moment, i, v);
-                }
+                step(arena, &mut adam, config);
                 report.steps += 1;
                 start = end;
             }
@@ -775,6 +767,27 @@ impl Child<'_> {
                 }
             }
         }
+    }
+}
+
+/// One optimizer step of the arena's weights along its gradient.
+fn step(arena: &mut Arena<'_>, adam: &mut Adam, config: &TrainConfig) {
+    let adam_step = adam.next_step();
+    for i in 0..arena.weights.len() {
+        let (mut p, mut m) = (get(arena.weights, i), get(arena.first_moment, i));
+        let g = get(arena.grad, i);
+        match config.optimizer {
+            Optimizer::Adam => {
+                let mut v = get(arena.second_moment, i);
+                adam_step.update(&mut p, g, &mut m, &mut v);
+                set(arena.second_moment, i, v);
+            }
+            Optimizer::Momentum { momentum } => {
+                momentum_update(&mut p, g, &mut m, momentum, config.learning_rate);
+            }
+        }
+        set(arena.weights, i, p);
+        set(arena.first_moment, i, m);
     }
 }
 

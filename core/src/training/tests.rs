@@ -47,6 +47,7 @@ const QUICK: TrainConfig = TrainConfig {
     batch_size: 16,
     learning_rate: 1e-2,
     patience: 3,
+    optimizer: Optimizer::Adam,
 };
 
 #[test]
@@ -282,4 +283,28 @@ fn a_training_budget_bounds_the_choice() {
     let text = TaskShape { text: true, ..task };
     let err = widest_within(&layout, &text, &none).unwrap_err();
     assert!(std::format!("{err}").contains("numeric children only"), "{err}");
+}
+
+#[test]
+fn momentum_learns_too_and_differs_from_adam() {
+    let (labels, values) = blobs(150, 4, 3, 1);
+    let file = SamplesFile::new("blobs", 4, &labels, &values, "");
+    let bytes = postcard::to_allocvec(&file).unwrap();
+    let samples = SamplesFile::load(&bytes).unwrap();
+    let a = arch(PresetId::Tiny, "m0/relu16/skip/tanh8");
+    let momentum = TrainConfig {
+        epochs: 30,
+        learning_rate: 0.05,
+        optimizer: Optimizer::Momentum { momentum: 0.9 },
+        ..QUICK
+    };
+    let mut memory = arena_for(&a, &samples);
+    let child =
+        train_child::<8>(&a, &samples, Validation::Stratified, &momentum, 7, &mut memory).unwrap();
+    assert!(child.report.validation_accuracy() > 0.85, "{:?}", child.report);
+    let mut other = arena_for(&a, &samples);
+    let adam = TrainConfig { epochs: 30, ..QUICK };
+    let adam =
+        train_child::<8>(&a, &samples, Validation::Stratified, &adam, 7, &mut other).unwrap();
+    assert_ne!(adam.weights, child.weights);
 }

@@ -2,6 +2,7 @@
 //! architecture of either preset and any arena length give a trained child or a named error, and
 //! a trained child always writes a model file the core loads.
 
+use archrank_core::training::optimizer::Optimizer;
 use archrank_core::training::{TrainConfig, Validation, class_ids, train_child};
 use archrank_core::{Discrete, LayerChoice, Model, PresetId, SamplesFile, discrete_cost};
 use proptest::prelude::*;
@@ -25,6 +26,7 @@ const QUICK: TrainConfig = TrainConfig {
     batch_size: 4,
     learning_rate: 0.1,
     patience: 1,
+    optimizer: Optimizer::Adam,
 };
 
 proptest! {

@@ -1,6 +1,7 @@
 //! How a child is trained: its budget, batch size, learning rate, patience and row cap.
 
 use archrank_core::training::TrainConfig;
+use archrank_core::training::optimizer::Optimizer;
 
 /// Training rows a child is fitted on by default (a stratified subsample beyond it): large tasks
 /// cost no more than this to populate.
@@ -32,8 +33,9 @@ impl Default for ChildConfig {
     /// The core's schedule ([`TrainConfig::default`], which a device trains with), on at most
     /// [`DEFAULT_MAX_ROWS`] rows.
     fn default() -> Self {
-        let TrainConfig { epochs, min_steps, max_steps, batch_size, learning_rate, patience } =
-            TrainConfig::default();
+        let TrainConfig {
+            epochs, min_steps, max_steps, batch_size, learning_rate, patience, ..
+        } = TrainConfig::default();
         Self {
             epochs,
             min_steps,
@@ -47,10 +49,11 @@ impl Default for ChildConfig {
 }
 
 impl ChildConfig {
-    /// The schedule as the core's (what `archrank train --engine core` trains with).
+    /// The schedule as the core's, with Adam (what `archrank train --engine core` trains with).
     #[must_use]
     pub const fn schedule(&self) -> TrainConfig {
         TrainConfig {
+            optimizer: Optimizer::Adam,
             epochs: self.epochs,
             min_steps: self.min_steps,
             max_steps: self.max_steps,

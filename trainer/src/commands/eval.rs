@@ -6,11 +6,14 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use archrank_core::training::TrainConfig;
+use archrank_core::training::optimizer::Optimizer;
 use archrank_core::{LossKind, PresetId};
 
 use crate::child::ChildConfig;
 use crate::cli::{
     EvalCommand, EvalCommon, EvalCompareArgs, EvalEnginesArgs, EvalLotoArgs, EvalSearchArgs,
+    OptimizerArg,
 };
 use crate::database::{Database, Purpose};
 use crate::evaluation::baselines::{Baselines, arch_table, run_table};
@@ -43,6 +46,13 @@ fn engines(args: &EvalEnginesArgs, quiet: bool) -> Result<()> {
     let numeric = db.list_tasks()?.iter().filter(|t| t.kind == TaskKind::Numeric).count();
     let bar = progress_bar(numeric as u64, "tasks", quiet);
     let config = ChildConfig { max_train_rows: Some(args.max_rows), ..ChildConfig::default() };
+    let (optimizer, learning_rate) = match args.core_optimizer {
+        OptimizerArg::Adam => (Optimizer::Adam, args.core_learning_rate.unwrap_or(1e-3)),
+        OptimizerArg::Momentum => {
+            (Optimizer::Momentum { momentum: 0.9 }, args.core_learning_rate.unwrap_or(0.05))
+        }
+    };
+    let schedule = TrainConfig { optimizer, learning_rate, ..config.schedule() };
     let report = run_engine_eval(
         &db,
         args.preset.into(),
@@ -51,6 +61,7 @@ fn engines(args: &EvalEnginesArgs, quiet: bool) -> Result<()> {
         args.seed,
         args.max_params,
         &config,
+        &schedule,
         &|| bar.inc(1),
     )?;
     bar.finish_and_clear();

@@ -43,7 +43,7 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
             &samples,
             Validation::Stratified,
             &arch,
-            &config,
+            &config.schedule(),
             args.seeds,
             None,
             held_out.as_ref(),
@@ -52,7 +52,8 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
     }
     let (task, split, plan) = load_task(&args.source.task_source())?;
     if args.engine == EngineArg::Core {
-        let trained = train_task_core(&task, &split, &arch, &config, args.seeds)?;
+        let trained =
+            train_task_core(&task, &split, &arch, &config, &config.schedule(), args.seeds)?;
         let shape = TaskShape {
             samples: trained.runs[0].train_samples + split.validation.len(),
             ..task.shape()

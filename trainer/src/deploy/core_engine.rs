@@ -5,7 +5,9 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
-use archrank_core::training::{TrainingReport, Validation, child_seed, class_ids, train_child};
+use archrank_core::training::{
+    TrainConfig, TrainingReport, Validation, child_seed, class_ids, train_child,
+};
 use archrank_core::{Discrete, Samples, SamplesFile, discrete_cost};
 
 use crate::child::ChildConfig;
@@ -61,7 +63,7 @@ pub fn train_model_core(
     samples: &Samples<'_>,
     validation: Validation,
     arch: &Discrete,
-    config: &ChildConfig,
+    schedule: &TrainConfig,
     seeds: u32,
     class_names: Option<&str>,
     held_out: Option<&Samples<'_>>,
@@ -73,7 +75,6 @@ pub fn train_model_core(
     let names = class_names.unwrap_or(&ids);
     let arena_bytes = discrete_cost(arch, &samples.shape()).train_ram_bytes as usize;
     let mut arena = vec![0_u8; arena_bytes];
-    let schedule = config.schedule();
     let mut runs = Vec::new();
     let mut files = Vec::new();
     for s in 0..seeds.max(1) {
@@ -82,7 +83,7 @@ pub fn train_model_core(
             arch,
             samples,
             validation,
-            &schedule,
+            schedule,
             child_seed(s),
             &mut arena,
         )
@@ -134,8 +135,9 @@ pub fn split_samples(task: &Task, split: &Split, config: &ChildConfig) -> Result
     Ok((bytes, split.validation.len()))
 }
 
-/// Trains `arch` on `task`'s own split with the core (as [`train_model_core`]), its test rows
-/// held out, and the task's class names.
+/// Trains `arch` on `task`'s own split with the core (as [`train_model_core`], with `schedule`;
+/// `config` caps the training rows as the trainer's children's), its test rows held out, and the
+/// task's class names.
 ///
 /// # Errors
 /// As [`train_model_core`] and [`split_samples`].
@@ -144,6 +146,7 @@ pub fn train_task_core(
     split: &Split,
     arch: &Discrete,
     config: &ChildConfig,
+    schedule: &TrainConfig,
     seeds: u32,
 ) -> Result<CoreModel> {
     let (bytes, validation) = split_samples(task, split, config)?;
@@ -155,7 +158,7 @@ pub fn train_task_core(
         &samples,
         Validation::Last(validation),
         arch,
-        config,
+        schedule,
         seeds,
         Some(&names),
         (!test.is_empty()).then_some(&test),

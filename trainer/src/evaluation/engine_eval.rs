@@ -4,6 +4,8 @@
 //! comparison a paired difference over tasks with a bootstrap interval.
 
 use anyhow::Result;
+use archrank_core::training::TrainConfig;
+use archrank_core::training::optimizer::Optimizer;
 use archrank_core::{Discrete, LayerChoice, PresetId, discrete_cost};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -60,6 +62,8 @@ pub struct EngineReport {
     pub seed: u64,
     /// The architectures' parameter cap, if any.
     pub max_params: Option<u32>,
+    /// The core's optimizer (`adam LR`, or `momentum M LR`).
+    pub core_optimizer: String,
 }
 
 /// Draws of an architecture before one within the parameter cap is given up on.
@@ -91,7 +95,8 @@ pub fn random_architectures(
 }
 
 /// Trains `architectures` random architectures per numeric task of `db` (each of at most
-/// `max_params` parameters on the task, when given) with both engines.
+/// `max_params` parameters on the task, when given) with both engines: the trainer's with
+/// `config`, the core's with `schedule`.
 ///
 /// # Errors
 /// When the database cannot be read or a task cannot be trained.
@@ -103,6 +108,7 @@ pub fn run_engine_eval(
     seed: u64,
     max_params: Option<u32>,
     config: &ChildConfig,
+    schedule: &TrainConfig,
     progress: &(dyn Fn() + Sync),
 ) -> Result<EngineReport> {
     let names: Vec<String> = db
@@ -126,7 +132,7 @@ pub fn run_engine_eval(
                 .iter()
                 .map(|arch| {
                     let start = std::time::Instant::now();
-                    let core = train_task_core(task, split, arch, config, seeds)?;
+                    let core = train_task_core(task, split, arch, config, schedule, seeds)?;
                     let core_seconds = start.elapsed().as_secs_f64();
                     let start = std::time::Instant::now();
                     let trainer = train_model(task, split, arch, config, seeds, "")?;
@@ -167,5 +173,11 @@ pub fn run_engine_eval(
         preset: preset.name().to_owned(),
         seed,
         max_params,
+        core_optimizer: match schedule.optimizer {
+            Optimizer::Adam => format!("adam {}", schedule.learning_rate),
+            Optimizer::Momentum { momentum } => {
+                format!("momentum {momentum} {}", schedule.learning_rate)
+            }
+        },
     })
 }

@@ -1,6 +1,7 @@
-//! Adam (Kingma & Ba, 2015) with bias correction and no weight decay: the schedule of step sizes
-//! and the update of one parameter. The trainer's children and a device's training both update
-//! through [`AdamStep::update`], each over its own storage.
+//! The optimizers a child trains with: Adam (Kingma & Ba, 2015) with bias correction and no
+//! weight decay — the schedule of step sizes and the update of one parameter, which the trainer's
+//! children and a device's training both run ([`AdamStep::update`]), each over its own storage —
+//! and SGD with momentum, which a device could run with one moment instead of two.
 
 /// Exponential decay of the first-moment estimate.
 pub const BETA1: f32 = 0.9;
@@ -52,4 +53,23 @@ impl AdamStep {
         *v = BETA2 * *v + (1.0 - BETA2) * g * g;
         *p -= self.step * *m / (libm::sqrtf(*v) + self.epsilon);
     }
+}
+
+/// Which optimizer a device's training runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Optimizer {
+    /// Adam with the configuration's learning rate (the trainer's).
+    Adam,
+    /// SGD with momentum: `m = momentum m + g; p -= learning_rate m`.
+    Momentum {
+        /// The momentum coefficient.
+        momentum: f32,
+    },
+}
+
+/// One SGD-with-momentum update of parameter `p` along its gradient `g`, with its moment `m`.
+#[inline]
+pub fn momentum_update(p: &mut f32, g: f32, m: &mut f32, momentum: f32, learning_rate: f32) {
+    *m = momentum * *m + g;
+    *p -= learning_rate * *m;
 }
