@@ -24,6 +24,7 @@ use serde::Serialize;
 use crate::architecture::{Discrete, LayerChoice};
 use crate::dims::{Layout, MAX_BASE_SIZES, MAX_LAYERS, PresetId};
 use crate::input_modules::{InputModule, module_shape};
+use crate::optimizer::DEVICE_OPTIMIZER;
 use crate::training_footprint::{Footprint, PARAMETER_COPIES};
 
 /// The facts about a task that an architecture's cost depends on.
@@ -53,7 +54,8 @@ impl TaskShape {
         if self.text {
             return usize::MAX;
         }
-        Footprint::new(layout, module, params, self.features, self.classes, self.samples).total()
+        let (features, classes, samples) = (self.features, self.classes, self.samples);
+        Footprint::new(layout, module, params, features, classes, samples, DEVICE_OPTIMIZER).total()
     }
 }
 

@@ -81,6 +81,7 @@ pub mod model_format;
 pub mod network;
 pub mod novelty;
 pub mod numeric_input;
+pub mod optimizer;
 #[cfg(feature = "alloc")]
 pub mod quantize;
 pub mod ranker;

@@ -1,20 +1,21 @@
 //! The memory a device's training takes, section by section, in one caller-provided byte arena:
-//! what the cost model states ([`crate::cost::Cost::train_ram_bytes`]) and what
-//! [`crate::training::train_child`] carves up, so the two cannot disagree.
+//! what the cost model states ([`crate::cost::Cost::train_ram_bytes`], with the device's
+//! optimizer) and what [`crate::training::train_child`] carves up, so the two cannot disagree.
 
 use crate::dims::{Layout, NUMERIC_WIDTH};
 use crate::input_fit::{InputSections, module_at};
 use crate::input_modules::NumericModule;
+use crate::optimizer::{DEVICE_OPTIMIZER, Optimizer};
 
-/// Copies of the parameters training keeps: the weights, the best epoch's weights, the batch's
-/// gradient and Adam's two moments.
-pub const PARAMETER_COPIES: usize = 5;
+/// Copies of the parameters a device's training keeps (with [`DEVICE_OPTIMIZER`]): what the cost
+/// model states.
+pub const PARAMETER_COPIES: usize = DEVICE_OPTIMIZER.parameter_copies();
 
 /// Byte lengths of the arena's sections, in arena order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Footprint {
-    /// Weights, best weights, gradient, first and second moments: [`PARAMETER_COPIES`] x 4
-    /// bytes per parameter.
+    /// Weights, best weights, gradient and the optimizer's moments
+    /// ([`Optimizer::parameter_copies`] x 4 bytes per parameter).
     pub parameters: usize,
     /// The fitted input module's stored sections (statistics, pairs, projection).
     pub input: usize,
@@ -32,8 +33,9 @@ pub struct Footprint {
 impl Footprint {
     /// The arena of a discrete child of `params` parameters with input module `module` (an
     /// architecture's index) in `layout`, on `samples` numeric samples of `features` features and
-    /// `classes` classes, the training part at most `samples`.
+    /// `classes` classes, the training part at most `samples`, trained with `optimizer`.
     #[must_use]
+    #[allow(clippy::too_many_arguments)]
     pub const fn new(
         layout: &Layout,
         module: usize,
@@ -41,12 +43,13 @@ impl Footprint {
         features: usize,
         classes: usize,
         samples: usize,
+        optimizer: Optimizer,
     ) -> Self {
         let input = InputSections::new(module, features, samples);
         let staged = samples.saturating_mul(staged_width(module, features)).saturating_mul(4);
         let row = activation_width(layout, classes);
         Self {
-            parameters: params.saturating_mul(PARAMETER_COPIES * 4),
+            parameters: params.saturating_mul(optimizer.parameter_copies() * 4),
             input: input.stored(),
             staged: if staged > input.scratch { staged } else { input.scratch },
             activations: (layout.layers + 2).saturating_mul(row).saturating_mul(4),

@@ -17,13 +17,12 @@
 //! every target (the module's projection, the initialization, the split and the batch order all
 //! derive from the seed).
 
-pub mod optimizer;
 mod split;
 
 use core::fmt;
 
 use crate::architecture::{Discrete, LayerChoice, argmax};
-use crate::cost::discrete_cost;
+use crate::cost::{TaskShape, discrete_cost};
 use crate::dense::{LeSlice, backward_input_into};
 use crate::dims::{Activation, MAX_CLASSES, MAX_LAYERS, NUMERIC_WIDTH};
 use crate::inference::PredictError;
@@ -34,10 +33,10 @@ use crate::model_format::{
     ModelFile, ModelProvenance, SKIP_LAYER,
 };
 use crate::numeric_input::{NumericInput, NumericInputFile};
+use crate::optimizer::{Adam, DEVICE_OPTIMIZER, Optimizer, momentum_update};
 use crate::rng::{Rng, derive_seed};
 use crate::samples_format::Samples;
 use crate::training_footprint::{self as footprint, Footprint};
-use optimizer::{Adam, Optimizer, momentum_update};
 pub use split::{VALIDATION_EVERY, Validation};
 
 /// Seed tag of a child's weight initialization (the trainer's too).
@@ -64,12 +63,22 @@ pub struct TrainConfig {
     pub learning_rate: f32,
     /// Epochs without a better validation accuracy before stopping (once `min_steps` are done).
     pub patience: usize,
-    /// The optimizer (Adam, as the trainer's children).
+    /// The optimizer.
     pub optimizer: Optimizer,
 }
 
 impl Default for TrainConfig {
+    /// A device's: the trainer's schedule with [`DEVICE_OPTIMIZER`] at step size 0.05.
     fn default() -> Self {
+        Self { learning_rate: 0.05, optimizer: DEVICE_OPTIMIZER, ..Self::trainer() }
+    }
+}
+
+impl TrainConfig {
+    /// The trainer's children's schedule: Adam at 0.001, batches of 64, 20 epochs floored at 300
+    /// steps and capped at 3,000, patience 5.
+    #[must_use]
+    pub const fn trainer() -> Self {
         Self {
             epochs: 20,
             min_steps: 300,
@@ -80,9 +89,7 @@ impl Default for TrainConfig {
             optimizer: Optimizer::Adam,
         }
     }
-}
 
-impl TrainConfig {
     /// Epochs of the budget for `train_rows` rows: `max(E, ceil(min_steps / steps_per_epoch))`.
     #[must_use]
     pub fn planned_epochs(&self, train_rows: usize) -> usize {
@@ -242,6 +249,17 @@ pub struct WrittenModel<'o> {
     pub bytes: &'o [u8],
     /// Held-out samples it classifies right, and their count (0 of 0 without any).
     pub held_out: (usize, usize),
+}
+
+/// Bytes of the arena [`train_child`] needs for `arch` on samples of shape `shape` with
+/// `optimizer` (numeric samples; with [`DEVICE_OPTIMIZER`] it is [`crate::Cost::train_ram_bytes`]).
+#[must_use]
+pub fn arena_bytes(arch: &Discrete, shape: &TaskShape, optimizer: Optimizer) -> usize {
+    let params = discrete_cost(arch, shape).params as usize;
+    let layout = arch.preset.layout();
+    let module = usize::from(arch.module);
+    let (features, classes, samples) = (shape.features, shape.classes, shape.samples);
+    Footprint::new(&layout, module, params, features, classes, samples, optimizer).total()
 }
 
 /// The seed of child seed `index` (0, 1, ...): what `archrank train --seeds N` tries, and a
@@ -442,7 +460,7 @@ pub fn train_child<'m, const F: usize>(
     check_finite(samples)?;
     let params = discrete_cost(arch, &samples.shape()).params as usize;
     let module = usize::from(arch.module);
-    let footprint = Footprint::new(&layout, module, params, d, classes, n);
+    let footprint = Footprint::new(&layout, module, params, d, classes, n, config.optimizer);
     if memory.len() < footprint.total() {
         return Err(TrainError::Memory {
             needed: footprint.total() as u32,

@@ -4,7 +4,7 @@ use std::vec::Vec;
 
 use super::*;
 use crate::architecture::softmax;
-use crate::cost::{Budget, TaskShape, widest_within};
+use crate::cost::{Budget, widest_within};
 use crate::dims::PresetId;
 use crate::model_format::Model;
 use crate::samples_format::SamplesFile;
@@ -32,8 +32,9 @@ fn arch(preset: PresetId, spec: &str) -> Discrete {
     Discrete::parse(preset, spec).unwrap()
 }
 
+/// An arena for Adam (the tests' schedule) or more.
 fn arena_for(arch: &Discrete, samples: &Samples<'_>) -> Vec<u8> {
-    vec_of(discrete_cost(arch, &samples.shape()).train_ram_bytes as usize)
+    vec_of(arena_bytes(arch, &samples.shape(), Optimizer::Adam))
 }
 
 fn vec_of(n: usize) -> Vec<u8> {
@@ -176,7 +177,8 @@ fn back_propagation_matches_finite_differences() {
         let params = discrete_cost(&a, &samples.shape()).params as usize;
         let plan = stages(&a, 3).unwrap();
         let layout = a.preset.layout();
-        let footprint = Footprint::new(&layout, usize::from(a.module), params, 3, 3, 12);
+        let footprint =
+            Footprint::new(&layout, usize::from(a.module), params, 3, 3, 12, Optimizer::Adam);
         assert_eq!(footprint.total(), memory.len());
         let start = footprint.parameters + footprint.input;
         // Rebuild the arena's views (the weights are the initialization's: 0 steps).
@@ -235,7 +237,13 @@ fn refuses_bad_samples_and_short_memory_by_name() {
     let bytes = postcard::to_allocvec(&file).unwrap();
     let samples = SamplesFile::load(&bytes).unwrap();
     let a = arch(PresetId::Tiny, "m0/relu8/skip/skip");
-    let needed = discrete_cost(&a, &samples.shape()).train_ram_bytes as usize;
+    let needed = arena_bytes(&a, &samples.shape(), QUICK.optimizer);
+    let device = TrainConfig { optimizer: DEVICE_OPTIMIZER, ..QUICK };
+    let cost = discrete_cost(&a, &samples.shape()).train_ram_bytes as usize;
+    assert_eq!(cost, arena_bytes(&a, &samples.shape(), DEVICE_OPTIMIZER));
+    assert!(cost < needed, "momentum keeps one moment, Adam two");
+    let mut exact = vec_of(cost);
+    assert!(train_child::<4>(&a, &samples, Validation::Stratified, &device, 1, &mut exact).is_ok());
     let mut short = vec_of(needed - 1);
     let err = train_child::<4>(&a, &samples, Validation::Stratified, &QUICK, 1, &mut short);
     assert_eq!(

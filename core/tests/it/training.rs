@@ -2,9 +2,9 @@
 //! architecture of either preset and any arena length give a trained child or a named error, and
 //! a trained child always writes a model file the core loads.
 
-use archrank_core::training::optimizer::Optimizer;
-use archrank_core::training::{TrainConfig, Validation, class_ids, train_child};
-use archrank_core::{Discrete, LayerChoice, Model, PresetId, SamplesFile, discrete_cost};
+use archrank_core::optimizer::Optimizer;
+use archrank_core::training::{TrainConfig, Validation, arena_bytes, class_ids, train_child};
+use archrank_core::{Discrete, LayerChoice, Model, PresetId, SamplesFile};
 use proptest::prelude::*;
 
 fn architecture(preset: PresetId, choices: &[u8]) -> Discrete {
@@ -58,7 +58,7 @@ proptest! {
         let samples = SamplesFile::load(&encoded).unwrap();
         let preset = if paper { PresetId::Paper } else { PresetId::Tiny };
         let arch = architecture(preset, &choices);
-        let needed = discrete_cost(&arch, &samples.shape()).train_ram_bytes as i64;
+        let needed = arena_bytes(&arch, &samples.shape(), QUICK.optimizer) as i64;
         let mut arena = vec![0_u8; (needed + slack).max(0) as usize];
         let validation = last.map_or(Validation::Stratified, Validation::Last);
         if let Ok(child) = train_child::<8>(&arch, &samples, validation, &QUICK, seed, &mut arena) {

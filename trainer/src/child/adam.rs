@@ -1,7 +1,7 @@
 //! The Adam optimizer over one flat parameter vector: the core's update ([`AdamStep::update`],
 //! which a device's training runs too) with the moments in vectors.
 
-use archrank_core::training::optimizer::{Adam as Schedule, AdamStep};
+use archrank_core::optimizer::{Adam as Schedule, AdamStep};
 
 /// Adam (Kingma & Ba, 2015) with bias correction and no weight decay.
 #[derive(Clone, Debug)]

@@ -1,7 +1,7 @@
 //! How a child is trained: its budget, batch size, learning rate, patience and row cap.
 
+use archrank_core::optimizer::Optimizer;
 use archrank_core::training::TrainConfig;
-use archrank_core::training::optimizer::Optimizer;
 
 /// Training rows a child is fitted on by default (a stratified subsample beyond it): large tasks
 /// cost no more than this to populate.
@@ -30,12 +30,12 @@ pub struct ChildConfig {
 }
 
 impl Default for ChildConfig {
-    /// The core's schedule ([`TrainConfig::default`], which a device trains with), on at most
+    /// The trainer's schedule as the core states it ([`TrainConfig::trainer`]), on at most
     /// [`DEFAULT_MAX_ROWS`] rows.
     fn default() -> Self {
         let TrainConfig {
             epochs, min_steps, max_steps, batch_size, learning_rate, patience, ..
-        } = TrainConfig::default();
+        } = TrainConfig::trainer();
         Self {
             epochs,
             min_steps,
@@ -49,7 +49,19 @@ impl Default for ChildConfig {
 }
 
 impl ChildConfig {
-    /// The schedule as the core's, with Adam (what `archrank train --engine core` trains with).
+    /// A device's schedule with these step counts and batch size: its optimizer and step size
+    /// ([`TrainConfig::default`]; what `archrank train --engine core` trains with).
+    #[must_use]
+    pub fn device_schedule(&self) -> TrainConfig {
+        let device = TrainConfig::default();
+        TrainConfig {
+            optimizer: device.optimizer,
+            learning_rate: device.learning_rate,
+            ..self.schedule()
+        }
+    }
+
+    /// This schedule as the core's, with Adam (the trainer's children's optimizer).
     #[must_use]
     pub const fn schedule(&self) -> TrainConfig {
         TrainConfig {

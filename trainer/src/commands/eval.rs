@@ -7,7 +7,6 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use archrank_core::training::TrainConfig;
-use archrank_core::training::optimizer::Optimizer;
 use archrank_core::{LossKind, PresetId};
 
 use crate::child::ChildConfig;
@@ -46,13 +45,13 @@ fn engines(args: &EvalEnginesArgs, quiet: bool) -> Result<()> {
     let numeric = db.list_tasks()?.iter().filter(|t| t.kind == TaskKind::Numeric).count();
     let bar = progress_bar(numeric as u64, "tasks", quiet);
     let config = ChildConfig { max_train_rows: Some(args.max_rows), ..ChildConfig::default() };
-    let (optimizer, learning_rate) = match args.core_optimizer {
-        OptimizerArg::Adam => (Optimizer::Adam, args.core_learning_rate.unwrap_or(1e-3)),
-        OptimizerArg::Momentum => {
-            (Optimizer::Momentum { momentum: 0.9 }, args.core_learning_rate.unwrap_or(0.05))
-        }
+    let base = match args.core_optimizer {
+        OptimizerArg::Adam => TrainConfig::trainer(),
+        OptimizerArg::Momentum => TrainConfig::default(),
     };
-    let schedule = TrainConfig { optimizer, learning_rate, ..config.schedule() };
+    let (optimizer, learning_rate) =
+        (base.optimizer, args.core_learning_rate.unwrap_or(base.learning_rate));
+    let schedule = TrainConfig { optimizer, learning_rate, ..config.device_schedule() };
     let report = run_engine_eval(
         &db,
         args.preset.into(),

@@ -43,7 +43,7 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
             &samples,
             Validation::Stratified,
             &arch,
-            &config.schedule(),
+            &config.device_schedule(),
             args.seeds,
             None,
             held_out.as_ref(),
@@ -53,7 +53,7 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
     let (task, split, plan) = load_task(&args.source.task_source())?;
     if args.engine == EngineArg::Core {
         let trained =
-            train_task_core(&task, &split, &arch, &config, &config.schedule(), args.seeds)?;
+            train_task_core(&task, &split, &arch, &config, &config.device_schedule(), args.seeds)?;
         let shape = TaskShape {
             samples: trained.runs[0].train_samples + split.validation.len(),
             ..task.shape()

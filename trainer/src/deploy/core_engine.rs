@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
 use archrank_core::training::{
-    TrainConfig, TrainingReport, Validation, child_seed, class_ids, train_child,
+    TrainConfig, TrainingReport, Validation, arena_bytes, child_seed, class_ids, train_child,
 };
-use archrank_core::{Discrete, Samples, SamplesFile, discrete_cost};
+use archrank_core::{Discrete, Samples, SamplesFile};
 
 use crate::child::ChildConfig;
 use crate::rank_stats::best_index;
@@ -73,7 +73,7 @@ pub fn train_model_core(
     }
     let ids = class_ids(samples.classes());
     let names = class_names.unwrap_or(&ids);
-    let arena_bytes = discrete_cost(arch, &samples.shape()).train_ram_bytes as usize;
+    let arena_bytes = arena_bytes(arch, &samples.shape(), schedule.optimizer);
     let mut arena = vec![0_u8; arena_bytes];
     let mut runs = Vec::new();
     let mut files = Vec::new();

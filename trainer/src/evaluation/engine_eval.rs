@@ -4,8 +4,8 @@
 //! comparison a paired difference over tasks with a bootstrap interval.
 
 use anyhow::Result;
+use archrank_core::optimizer::Optimizer;
 use archrank_core::training::TrainConfig;
-use archrank_core::training::optimizer::Optimizer;
 use archrank_core::{Discrete, LayerChoice, PresetId, discrete_cost};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -55,7 +55,7 @@ impl AdamStep {
     }
 }
 
-/// Which optimizer a device's training runs.
+/// Which optimizer a child's training runs.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Optimizer {
     /// Adam with the configuration's learning rate (the trainer's).
@@ -65,6 +65,24 @@ pub enum Optimizer {
         /// The momentum coefficient.
         momentum: f32,
     },
+}
+
+/// What a device trains with: SGD with momentum 0.9 (at the step size of
+/// [`crate::training::TrainConfig::default`]). Measured against Adam on every numeric bundled
+/// task (RESULTS.md, "Training on the device"): more accurate at this schedule's 300 steps, and
+/// one moment per parameter instead of two.
+pub const DEVICE_OPTIMIZER: Optimizer = Optimizer::Momentum { momentum: 0.9 };
+
+impl Optimizer {
+    /// Copies of the parameters training keeps with this optimizer: the weights, the best
+    /// epoch's weights, the batch's gradient, and its moments (two for Adam, one for momentum).
+    #[must_use]
+    pub const fn parameter_copies(self) -> usize {
+        match self {
+            Self::Adam => 5,
+            Self::Momentum { .. } => 4,
+        }
+    }
 }
 
 /// One SGD-with-momentum update of parameter `p` along its gradient `g`, with its moment `m`.
