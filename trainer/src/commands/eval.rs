@@ -17,7 +17,7 @@ use crate::cli::{
 use crate::database::{Database, Purpose};
 use crate::evaluation::baselines::{Baselines, arch_table, run_table};
 use crate::evaluation::budget_eval::BudgetSummary;
-use crate::evaluation::engine_eval::{EngineRow, run_engine_eval};
+use crate::evaluation::engine_eval::{EngineEvalSettings, EngineRow, run_engine_eval};
 use crate::evaluation::loto::ConfidenceSummary;
 use crate::evaluation::loto_comparison::{LotoComparison, compare_loto};
 use crate::evaluation::paired::{Paired, RESAMPLES};
@@ -52,17 +52,16 @@ fn engines(args: &EvalEnginesArgs, quiet: bool) -> Result<()> {
     let (optimizer, learning_rate) =
         (base.optimizer, args.core_learning_rate.unwrap_or(base.learning_rate));
     let schedule = TrainConfig { optimizer, learning_rate, ..config.device_schedule() };
-    let report = run_engine_eval(
-        &db,
-        args.preset.into(),
-        args.architectures as usize,
-        args.seeds,
-        args.seed,
-        args.max_params,
-        &config,
-        &schedule,
-        &|| bar.inc(1),
-    )?;
+    let settings = EngineEvalSettings {
+        preset: args.preset.into(),
+        architectures: args.architectures as usize,
+        seeds: args.seeds,
+        seed: args.seed,
+        max_params: args.max_params,
+        config,
+        schedule,
+    };
+    let report = run_engine_eval(&db, &settings, &|| bar.inc(1))?;
     bar.finish_and_clear();
     if let Some(path) = &args.json {
         crate::atomic_file::write(path, serde_json::to_string_pretty(&report)?.as_bytes())?;

@@ -94,23 +94,40 @@ pub fn random_architectures(
     (0..count).filter_map(|_| (0..MAX_DRAWS).map(|_| draw()).find(&fits)).collect()
 }
 
-/// Trains `architectures` random architectures per numeric task of `db` (each of at most
-/// `max_params` parameters on the task, when given) with both engines: the trainer's with
-/// `config`, the core's with `schedule`.
+/// What `eval engines` trains.
+#[derive(Clone, Debug)]
+pub struct EngineEvalSettings {
+    /// The architectures' preset.
+    pub preset: PresetId,
+    /// Random architectures per task.
+    pub architectures: usize,
+    /// Child seeds per engine.
+    pub seeds: u32,
+    /// Seed of the architectures' draw and of the bootstrap.
+    pub seed: u64,
+    /// The architectures' parameter cap, if any.
+    pub max_params: Option<u32>,
+    /// The trainer's child training (and both engines' row cap).
+    pub config: ChildConfig,
+    /// The core's schedule.
+    pub schedule: TrainConfig,
+}
+
+/// Trains `settings.architectures` random architectures per numeric task of `db` (each within
+/// the parameter cap, when given) with both engines: the trainer's with `settings.config`, the
+/// core's with `settings.schedule`.
 ///
 /// # Errors
 /// When the database cannot be read or a task cannot be trained.
 pub fn run_engine_eval(
     db: &Database,
-    preset: PresetId,
-    architectures: usize,
-    seeds: u32,
-    seed: u64,
-    max_params: Option<u32>,
-    config: &ChildConfig,
-    schedule: &TrainConfig,
+    settings: &EngineEvalSettings,
     progress: &(dyn Fn() + Sync),
 ) -> Result<EngineReport> {
+    let EngineEvalSettings { preset, architectures, seeds, seed, max_params, config, schedule } =
+        settings;
+    let (preset, architectures, seeds, seed, max_params) =
+        (*preset, *architectures, *seeds, *seed, *max_params);
     let names: Vec<String> = db
         .list_tasks()?
         .into_iter()
