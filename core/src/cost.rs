@@ -13,9 +13,9 @@
 //! - **ram_bytes**: the largest pair of activation buffers alive at once (a stage's input and
 //!   output), in f32 bytes; the sample itself is the caller's;
 //! - **train_ram_bytes**: the arena a device's training of the child takes on the task's
-//!   samples ([`Footprint`]: five copies of the parameters, the fitted module, the samples'
-//!   staged values, one sample's activations, labels and order); numeric tasks
-//!   only (a text task's is `u32::MAX`: a device does not train text children).
+//!   samples ([`Footprint`]: four copies of the parameters with the device's optimizer, the
+//!   fitted module, the samples' staged values, one sample's activations, labels and order);
+//!   numeric tasks only (a text task's is `u32::MAX`: a device does not train text children).
 
 use core::fmt;
 

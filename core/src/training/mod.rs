@@ -1,9 +1,10 @@
 //! Training a chosen child where its data is: fit the input module on the training samples, train
-//! the discrete network with Adam on mini-batches, stop early on a validation part of the samples,
-//! keep the best epoch's weights, all in one caller-provided byte arena whose size the cost model
-//! states ([`Footprint`]). The result ([`TrainedChild`]) is a model file's contents,
-//! runnable by the core's inference ([`crate::Model::from_file`]) and writable with
-//! [`crate::ModelFile::write_into`].
+//! the discrete network on mini-batches (SGD with momentum by default, [`DEVICE_OPTIMIZER`]; or
+//! Adam, the trainer's), stop early on a validation part of the samples, keep the best epoch's
+//! weights, all in one caller-provided byte arena whose size the cost model states
+//! ([`Footprint`]). The result ([`TrainedChild`]) is a model file's contents, runnable by the
+//! core's inference ([`crate::Model::from_file`]) and writable with
+//! [`TrainedChild::write_model`].
 //!
 //! The schedule is the trainer's child training ([`TrainConfig`]: batches of 64, at least 300
 //! steps, at most 3,000, patience 5). Back-propagation runs sample by sample and sums the
