@@ -41,23 +41,28 @@ impl InputSections {
         let raw = module.raw_width(features);
         let all_pairs = features.saturating_mul(features.saturating_add(1)) / 2;
         let (pairs, matrix, pair_scratch) = match module {
-            NumericModule::Fourier => (0, NUMERIC_WIDTH * (features + 1), 0),
-            NumericModule::Pairwise => (2 * raw, raw * NUMERIC_WIDTH, all_pairs),
-            _ => (0, raw * NUMERIC_WIDTH, 0),
+            NumericModule::Fourier => {
+                (0, NUMERIC_WIDTH.saturating_mul(features.saturating_add(1)), 0)
+            }
+            NumericModule::Pairwise => {
+                (raw.saturating_mul(2), raw.saturating_mul(NUMERIC_WIDTH), all_pairs)
+            }
+            _ => (0, raw.saturating_mul(NUMERIC_WIDTH), 0),
         };
         let column = if matches!(module, NumericModule::RankGauss) { 0 } else { rows };
+        let scratch = if column > pair_scratch { column } else { pair_scratch };
         Self {
             table: features.saturating_mul(per_feature).saturating_mul(4),
-            pairs: pairs * 2,
-            matrix: matrix * 4,
-            scratch: 4 * if column > pair_scratch { column } else { pair_scratch },
+            pairs: pairs.saturating_mul(2),
+            matrix: matrix.saturating_mul(4),
+            scratch: scratch.saturating_mul(4),
         }
     }
 
     /// The three stored sections together.
     #[must_use]
     pub const fn stored(&self) -> usize {
-        self.table + self.pairs + self.matrix
+        self.table.saturating_add(self.pairs).saturating_add(self.matrix)
     }
 }
 
@@ -162,9 +167,9 @@ pub fn fit_input<'m, V: Fn(usize, usize) -> f32>(
     if memory.len() < sizes.stored() || scratch.len() < sizes.scratch {
         return Err(FitError::Memory);
     }
-    let (table_bytes, rest) = memory.split_at_mut(sizes.table);
-    let (pair_bytes, rest) = rest.split_at_mut(sizes.pairs);
-    let (matrix_bytes, _) = rest.split_at_mut(sizes.matrix);
+    let (table_bytes, rest) = memory.split_at_mut_checked(sizes.table).ok_or(FitError::Memory)?;
+    let (pair_bytes, rest) = rest.split_at_mut_checked(sizes.pairs).ok_or(FitError::Memory)?;
+    let (matrix_bytes, _) = rest.split_at_mut_checked(sizes.matrix).ok_or(FitError::Memory)?;
     let (table, _) = table_bytes.as_chunks_mut::<4>();
     let (scratch, _) = scratch.as_chunks_mut::<4>();
     fit_table(module, rows, table, scratch);

@@ -29,7 +29,8 @@
 //!    few distinct discrete candidates for a device that can afford some trainings
 //!    ([`shortlist`]), and [`Ranker::novelty`] says how far the task lies from the training tasks.
 //! 5. **Train** the chosen architecture on the device's samples ([`training::train_child`]): fit
-//!    its input module ([`input_fit`]), train with Adam and early stopping in a caller-provided
+//!    its input module ([`input_fit`]), train ([`optimizer`]: SGD with momentum by default) with
+//!    early stopping in a caller-provided
 //!    arena of the size the cost model states ([`training_footprint`]), and write the model file
 //!    ([`training::TrainedChild::write_model`]); the trainer's `train --engine core` runs the
 //!    same code and writes the same bytes.

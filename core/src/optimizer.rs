@@ -1,7 +1,7 @@
 //! The optimizers a child trains with: Adam (Kingma & Ba, 2015) with bias correction and no
 //! weight decay — the schedule of step sizes and the update of one parameter, which the trainer's
 //! children and a device's training both run ([`AdamStep::update`]), each over its own storage —
-//! and SGD with momentum, which a device could run with one moment instead of two.
+//! and SGD with momentum, which a device runs by default, with one moment instead of two.
 
 /// Exponential decay of the first-moment estimate.
 pub const BETA1: f32 = 0.9;
@@ -71,7 +71,7 @@ pub enum Optimizer {
 /// [`crate::training::TrainConfig::default`], 0.05). Measured against Adam on every numeric
 /// bundled task (RESULTS.md, "Training on the device"): as accurate as Adam at 0.01 and more
 /// than Adam at the trainer's 0.001 over this schedule's 300 steps, with one moment per
-/// parameter instead of two (a fifth less training memory).
+/// parameter instead of two (a fifth less memory for the parameters' copies).
 pub const DEVICE_OPTIMIZER: Optimizer = Optimizer::Momentum { momentum: 0.9 };
 
 impl Optimizer {

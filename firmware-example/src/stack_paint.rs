@@ -2,8 +2,14 @@
 //! the lowest word the work overwrote.
 
 use core::ptr::{addr_of, read_volatile, write_volatile};
+use core::sync::atomic::{AtomicBool, Ordering};
 
 const PAINT: u32 = 0xDEAD_BEEF;
+
+/// Whether the stack has been painted once (before, the RAM holds no pattern to read).
+static PAINTED: AtomicBool = AtomicBool::new(false);
+/// Whether an earlier phase's stack reached the statics (repainting would hide it).
+static REACHED: AtomicBool = AtomicBool::new(false);
 
 unsafe extern "C" {
     /// End of the statics (cortex-m-rt's heap start): the lowest address the stack may reach.
@@ -21,8 +27,12 @@ fn top() -> usize {
     addr_of!(_stack_start) as usize
 }
 
-/// Paints every word between the statics and a little below the current stack pointer.
+/// Paints every word between the statics and a little below the current stack pointer (each
+/// phase repaints; whether an earlier one reached the statics is kept).
 pub fn paint() {
+    if PAINTED.swap(true, Ordering::Relaxed) && reached_painted_end() {
+        REACHED.store(true, Ordering::Relaxed);
+    }
     let sp = cortex_m::register::msp::read() as usize;
     let mut addr = bottom();
     while addr + 64 < sp {
@@ -42,8 +52,12 @@ pub fn high_water_bytes() -> usize {
     top() - addr
 }
 
-/// Whether the stack reached the statics: no painted word is left, so the work may have
-/// overwritten them (the RAM is too small for it).
+/// Whether the stack reached the statics in any phase: no painted word was left, so the work
+/// may have overwritten them (the RAM is too small for it).
 pub fn reached_statics() -> bool {
+    REACHED.load(Ordering::Relaxed) || reached_painted_end()
+}
+
+fn reached_painted_end() -> bool {
     high_water_bytes() >= top() - bottom()
 }

@@ -1,7 +1,7 @@
 //! The default build's second half: train the chosen child on the device's samples in a static
-//! arena (the core's `train_child`: the input module fitted on the training samples, Adam, early
-//! stopping on a stratified fifth), write its model file, load it and run it on the held-out
-//! samples.
+//! arena (the core's `train_child`: the input module fitted on the training samples, SGD with
+//! momentum, early stopping on a stratified fifth), write its model file, load it and run it on
+//! the held-out samples.
 
 use archrank_core::training::{
     TrainConfig, TrainingReport, Validation, child_seed, class_ids, train_child,

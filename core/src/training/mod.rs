@@ -470,11 +470,15 @@ pub fn train_child<'m, const F: usize>(
     }
     let plan = stages(arch, classes)?;
 
-    let (parameters, rest) = memory.split_at_mut(footprint.parameters);
-    let (input_bytes, rest) = rest.split_at_mut(footprint.input);
-    let (staged_bytes, rest) = rest.split_at_mut(footprint.staged);
-    let (activation_bytes, rest) = rest.split_at_mut(footprint.activations);
-    let (labels, rest) = rest.split_at_mut(n);
+    let memory_error =
+        TrainError::Memory { needed: footprint.total() as u32, given: memory.len() as u32 };
+    let (parameters, rest) =
+        memory.split_at_mut_checked(footprint.parameters).ok_or(memory_error)?;
+    let (input_bytes, rest) = rest.split_at_mut_checked(footprint.input).ok_or(memory_error)?;
+    let (staged_bytes, rest) = rest.split_at_mut_checked(footprint.staged).ok_or(memory_error)?;
+    let (activation_bytes, rest) =
+        rest.split_at_mut_checked(footprint.activations).ok_or(memory_error)?;
+    let (labels, rest) = rest.split_at_mut_checked(n).ok_or(memory_error)?;
     let order = rest.get_mut(..2 * n).unwrap_or(&mut []).as_chunks_mut::<2>().0;
     for (i, (label, slot)) in labels.iter_mut().zip(order.iter_mut()).enumerate() {
         *label = samples.label(i);
@@ -507,10 +511,15 @@ pub fn train_child<'m, const F: usize>(
         input.stage_with(row, |k, v| set(staged, i * width + k, v));
     }
 
-    let (weights, rest) = parameters.split_at_mut(4 * params);
-    let (best, rest) = rest.split_at_mut(4 * params);
-    let (grad, rest) = rest.split_at_mut(4 * params);
-    let (first_moment, second_moment) = rest.split_at_mut(4 * params);
+    let (weights, rest) = parameters.split_at_mut_checked(4 * params).ok_or(memory_error)?;
+    let (best, rest) = rest.split_at_mut_checked(4 * params).ok_or(memory_error)?;
+    let (grad, rest) = rest.split_at_mut_checked(4 * params).ok_or(memory_error)?;
+    let (first_moment, second_moment) =
+        rest.split_at_mut_checked(4 * params).ok_or(memory_error)?;
+    // The moments start at zero whatever the arena held (a device reuses its RAM; a host trains
+    // several seeds in one arena): every other section is written before it is read.
+    first_moment.fill(0);
+    second_moment.fill(0);
     let mut arena = Arena {
         weights: floats(weights),
         best: floats(best),
@@ -690,13 +699,15 @@ impl Child<'_> {
         (argmax(logits), logits.iter().all(|v| v.is_finite()))
     }
 
-    /// Validation (or any) samples at positions `range` of the order classified right.
+    /// Validation (or any) samples at positions `range` of the order classified right; a sample
+    /// whose logits are not finite is not (weights that diverged are never kept as the best).
     fn correct(&self, arena: &mut Arena<'_>, range: core::ops::Range<usize>) -> usize {
         range
             .filter(|&p| {
                 let i = index(arena.order, p);
-                let (class, _) = self.forward(arena.weights, arena.staged, arena.activations, i);
-                class == usize::from(arena.labels.get(i).copied().unwrap_or(0))
+                let (class, finite) =
+                    self.forward(arena.weights, arena.staged, arena.activations, i);
+                finite && class == usize::from(arena.labels.get(i).copied().unwrap_or(0))
             })
             .count()
     }

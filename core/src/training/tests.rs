@@ -316,3 +316,30 @@ fn momentum_learns_too_and_differs_from_adam() {
         train_child::<8>(&a, &samples, Validation::Stratified, &adam, 7, &mut other).unwrap();
     assert_ne!(adam.weights, child.weights);
 }
+
+#[test]
+fn a_dirty_arena_trains_as_a_fresh_one() {
+    let (labels, values) = blobs(60, 3, 2, 4);
+    let file = SamplesFile::new("blobs", 3, &labels, &values, "");
+    let bytes = postcard::to_allocvec(&file).unwrap();
+    let samples = SamplesFile::load(&bytes).unwrap();
+    let a = arch(PresetId::Tiny, "m2/tanh16/skip/relu8");
+    for optimizer in [Optimizer::Adam, DEVICE_OPTIMIZER] {
+        let config = TrainConfig { optimizer, learning_rate: 0.02, ..QUICK };
+        let size = arena_bytes(&a, &samples.shape(), optimizer);
+        let mut fresh = vec_of(size);
+        let clean =
+            train_child::<4>(&a, &samples, Validation::Stratified, &config, 5, &mut fresh).unwrap();
+        // A NaN pattern everywhere, and an arena used by another training first.
+        let mut dirty = std::vec![0xFF_u8; size];
+        let _ = train_child::<4>(&a, &samples, Validation::Stratified, &config, 6, &mut dirty);
+        let again =
+            train_child::<4>(&a, &samples, Validation::Stratified, &config, 5, &mut dirty).unwrap();
+        assert_eq!(again.weights, clean.weights);
+        assert_eq!(again.report, clean.report);
+        let mut nan = std::vec![0xFF_u8; size];
+        let from_nan =
+            train_child::<4>(&a, &samples, Validation::Stratified, &config, 5, &mut nan).unwrap();
+        assert_eq!(from_nan.weights, clean.weights);
+    }
+}

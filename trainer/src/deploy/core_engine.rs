@@ -153,6 +153,15 @@ pub fn train_task_core(
     let samples = SamplesFile::load(&bytes).map_err(|e| anyhow!("{}: {e}", task.name))?;
     let test_bytes = samples_file_bytes(task, &split.test).with_context(|| task.name.clone())?;
     let test = SamplesFile::load(&test_bytes).map_err(|e| anyhow!("{}: {e}", task.name))?;
+    if samples.classes() != task.classes() {
+        bail!(
+            "{}: the training and validation rows hold {} of the task's {} classes; the model \
+             would not name them all",
+            task.name,
+            samples.classes(),
+            task.classes()
+        );
+    }
     let names = task.class_names.join("\n");
     train_model_core(
         &samples,
