@@ -535,7 +535,7 @@ pub fn train_child<'m, const F: usize>(
         input: &input,
         plan: &plan,
         staged_width: width,
-        row: activation_width_of(&layout, classes),
+        row: footprint::activation_width(&layout, classes),
     };
     let report = child.train(&mut arena, train_count, config, seed);
     let Arena { weights, .. } = arena;
@@ -554,10 +554,6 @@ pub fn train_child<'m, const F: usize>(
         report,
         layers,
     })
-}
-
-fn activation_width_of(layout: &crate::dims::Layout, classes: usize) -> usize {
-    footprint::activation_width(layout, classes)
 }
 
 fn index(order: &[[u8; 2]], i: usize) -> usize {
