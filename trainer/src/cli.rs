@@ -741,9 +741,22 @@ pub struct ExportSamplesArgs {
     /// task never saw).
     #[arg(long, value_enum, default_value = "all")]
     pub split: SplitArg,
+    /// What to write: a samples file (postcard, for a device) or a CSV of the values the
+    /// product trains on (columns after the column plan, then `label`), in file order.
+    #[arg(long, value_enum, default_value = "samples")]
+    pub format: ExportFormat,
     /// Output file.
     #[arg(long, short)]
     pub output: PathBuf,
+}
+
+/// What `export-samples` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// A samples file (postcard) for `include_bytes!` or `--samples`.
+    Samples,
+    /// A CSV of the encoded feature columns and the class name (for peers outside the product).
+    Csv,
 }
 
 /// Settings of a ranker fit shared by `fit` and the evaluations; unset values take

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result, bail};
 use archrank_core::{AnyRanker, SamplesFile};
 
-use crate::cli::{EnsembleArgs, ExportSamplesArgs, InspectArgs, SearchArgs};
+use crate::cli::{EnsembleArgs, ExportFormat, ExportSamplesArgs, InspectArgs, SearchArgs};
 use crate::commands::task_source::{csv_task, load_task, split_rows};
 use crate::commands::tasks::{column_plan_table, csv_summary};
 use crate::database::Database;
@@ -13,6 +13,7 @@ use crate::search::{
     SampleSource, SearchOptions, SearchOutput, ShortlistRequest, search_with_options,
 };
 use crate::task::column_plan::ColumnPlan;
+use crate::task::rows_csv::rows_csv_bytes;
 use crate::task::split::stratified_subsample;
 use crate::task::task_samples::samples_file_bytes;
 
@@ -302,8 +303,14 @@ pub(crate) fn run_export_samples(args: &ExportSamplesArgs) -> Result<()> {
         bail!("--max-samples must be at least 1");
     }
     let from = split_rows(&split, args.split, task.rows());
-    let rows = stratified_subsample(&from, &task.labels, args.max_samples, args.seed);
-    let bytes = samples_file_bytes(&task, &rows)?;
+    let mut rows = stratified_subsample(&from, &task.labels, args.max_samples, args.seed);
+    let bytes = match args.format {
+        ExportFormat::Samples => samples_file_bytes(&task, &rows)?,
+        ExportFormat::Csv => {
+            rows.sort_unstable();
+            rows_csv_bytes(&task, &rows)?
+        }
+    };
     crate::atomic_file::write(&args.output, &bytes)?;
     print(&format!(
         "wrote {} samples of {} ({} bytes) to {}\n",

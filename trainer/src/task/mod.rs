@@ -7,6 +7,7 @@ pub mod csv_error;
 pub mod csv_input;
 pub mod csv_options;
 pub mod csv_table;
+pub mod rows_csv;
 pub mod split;
 pub mod task_csv;
 pub mod task_samples;
