@@ -7,6 +7,7 @@ use archrank_core::{LossKind, PresetId, Quantization, RankerForm};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::child::DEFAULT_MAX_ROWS;
+use crate::deploy::delivered::{Engine, Recipe};
 use crate::fit::{FitConfig, FitError, Metric, Optimizer, Storage, TaskInputs};
 use crate::populate::Shard;
 
@@ -443,6 +444,74 @@ pub enum EngineArg {
     Core,
 }
 
+/// How a delivered model (`train`, `choose`) is trained; unset values take the measured
+/// defaults (`Recipe::default()`: the core for numeric tasks with a device's schedule, every
+/// training row, a refit on the training and validation rows).
+#[derive(Debug, Args, Clone)]
+pub struct RecipeArgs {
+    /// Which code trains the child (default: the core for numeric tasks, the trainer for text).
+    #[arg(long, value_enum)]
+    pub engine: Option<EngineArg>,
+    /// Cap on training rows (a stratified subsample beyond it; default: every training row).
+    #[arg(long, value_name = "ROWS")]
+    pub max_rows: Option<usize>,
+    /// Keep the kept seed as trained on the training rows (no refit on training + validation).
+    #[arg(long)]
+    pub no_refit: bool,
+    /// The core's step size.
+    #[arg(long, value_name = "LR")]
+    pub learning_rate: Option<f32>,
+    /// The core's L2 penalty on the weight matrices.
+    #[arg(long, value_name = "L2")]
+    pub weight_decay: Option<f32>,
+    /// Epochs of the budget (both engines; at least the step floor).
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Floor of optimizer steps (both engines).
+    #[arg(long)]
+    pub min_steps: Option<usize>,
+    /// Ceiling of optimizer steps (both engines).
+    #[arg(long)]
+    pub max_steps: Option<usize>,
+    /// Epochs without a better validation accuracy before stopping (both engines).
+    #[arg(long)]
+    pub patience: Option<usize>,
+}
+
+impl RecipeArgs {
+    /// The recipe these arguments set, over [`Recipe::default`].
+    #[must_use]
+    pub fn recipe(&self) -> Recipe {
+        let mut recipe = Recipe::default();
+        recipe.engine = self.engine.map(|e| match e {
+            EngineArg::Trainer => Engine::Trainer,
+            EngineArg::Core => Engine::Core,
+        });
+        recipe.child.max_train_rows = self.max_rows;
+        recipe.refit = !self.no_refit;
+        let (child, schedule) = (&mut recipe.child, &mut recipe.schedule);
+        if let Some(v) = self.learning_rate {
+            schedule.learning_rate = v;
+        }
+        if let Some(v) = self.weight_decay {
+            schedule.weight_decay = v;
+        }
+        if let Some(v) = self.epochs {
+            (child.epochs, schedule.epochs) = (v, v);
+        }
+        if let Some(v) = self.min_steps {
+            (child.min_steps, schedule.min_steps) = (v, v);
+        }
+        if let Some(v) = self.max_steps {
+            (child.max_steps, schedule.max_steps) = (v, v);
+        }
+        if let Some(v) = self.patience {
+            (child.patience, schedule.patience) = (v, v);
+        }
+        recipe
+    }
+}
+
 /// A task from a CSV file or a database, or a device's samples.
 #[derive(Debug, Args)]
 pub struct TaskOrSamplesArgs {
@@ -487,9 +556,6 @@ pub struct TrainArgs {
     /// Held-out samples that measure the model's test accuracy (with --samples).
     #[arg(long, requires = "samples")]
     pub held_out: Option<PathBuf>,
-    /// Which code trains the child.
-    #[arg(long, value_enum, default_value = "trainer")]
-    pub engine: EngineArg,
     /// Search-space preset of the architecture.
     #[arg(long, value_enum, default_value = "tiny")]
     pub preset: PresetArg,
@@ -499,9 +565,9 @@ pub struct TrainArgs {
     /// Child seeds to train; the best by validation accuracy is kept.
     #[arg(long, default_value_t = 3)]
     pub seeds: u32,
-    /// Cap on training rows.
-    #[arg(long, default_value_t = DEFAULT_MAX_ROWS)]
-    pub max_rows: usize,
+    /// How the model is trained.
+    #[command(flatten)]
+    pub recipe: RecipeArgs,
     /// Where to write the model file.
     #[arg(long, short)]
     pub output: PathBuf,
@@ -531,9 +597,9 @@ pub struct ChooseArgs {
     /// The device's limits.
     #[command(flatten)]
     pub budget: BudgetArgs,
-    /// Cap on training rows.
-    #[arg(long, default_value_t = DEFAULT_MAX_ROWS)]
-    pub max_rows: usize,
+    /// How each candidate is trained.
+    #[command(flatten)]
+    pub recipe: RecipeArgs,
     /// Where to write the kept candidate's model file.
     #[arg(long, short)]
     pub output: Option<PathBuf>,

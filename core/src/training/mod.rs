@@ -66,6 +66,9 @@ pub struct TrainConfig {
     pub patience: usize,
     /// The optimizer.
     pub optimizer: Optimizer,
+    /// L2 penalty on the weight matrices (not the biases): each step adds `weight_decay * w` to
+    /// a weight's gradient (scikit-learn's `alpha / n`).
+    pub weight_decay: f32,
 }
 
 impl Default for TrainConfig {
@@ -88,7 +91,15 @@ impl TrainConfig {
             learning_rate: 1e-3,
             patience: 5,
             optimizer: Optimizer::Adam,
+            weight_decay: 0.0,
         }
+    }
+
+    /// The schedule of a refit ([`Validation::None`]): exactly `epochs` epochs (within
+    /// `max_steps`), with no floor of steps and no early stopping.
+    #[must_use]
+    pub const fn refit(&self, epochs: usize) -> Self {
+        Self { epochs, min_steps: 0, patience: usize::MAX, ..*self }
     }
 
     /// Epochs of the budget for `train_rows` rows: `max(E, ceil(min_steps / steps_per_epoch))`.
@@ -485,7 +496,7 @@ pub fn train_child<'m, const F: usize>(
         *slot = (i as u16).to_le_bytes();
     }
     let train_count = validation.split(labels, order, seed);
-    if train_count == 0 || train_count == n {
+    if train_count == 0 || (train_count == n && validation != Validation::None) {
         return Err(TrainError::TooFewSamples);
     }
 
@@ -556,6 +567,29 @@ pub fn train_child<'m, const F: usize>(
     })
 }
 
+/// Trains `arch` again on every one of `samples` with the seed and schedule of a run that held
+/// some out (`selected`, its report), for that run's best epoch count, and keeps the last epoch:
+/// the final model learns from the validation samples too once they have chosen the epoch. The
+/// report counts every sample as trained on and keeps the selected run's validation figures
+/// (what the model file's provenance states).
+///
+/// # Errors
+/// As [`train_child`].
+pub fn refit_child<'m, const F: usize>(
+    arch: &Discrete,
+    samples: &Samples<'_>,
+    selected: &TrainingReport,
+    config: &TrainConfig,
+    seed: u64,
+    memory: &'m mut [u8],
+) -> Result<TrainedChild<'m>, TrainError> {
+    let schedule = config.refit(selected.best_epoch.max(1));
+    let mut child = train_child::<F>(arch, samples, Validation::None, &schedule, seed, memory)?;
+    child.report.validation_samples = selected.validation_samples;
+    child.report.validation_correct = selected.validation_correct;
+    Ok(child)
+}
+
 fn index(order: &[[u8; 2]], i: usize) -> usize {
     order.get(i).map_or(0, |b| usize::from(u16::from_le_bytes(*b)))
 }
@@ -615,7 +649,7 @@ impl Child<'_> {
                     diverged = true;
                     break;
                 }
-                step(arena, &mut adam, config);
+                step(arena, &mut adam, config, self.plan);
                 report.steps += 1;
                 start = end;
             }
@@ -623,8 +657,10 @@ impl Child<'_> {
                 break;
             }
             report.epochs = epoch;
+            // Without validation samples (a refit) every epoch is the best so far: the last
+            // finite weights are kept.
             let correct = self.correct(arena, train_count..n);
-            if best.is_none_or(|b| correct > b) {
+            if best.is_none_or(|b| correct > b || train_count == n) {
                 best = Some(correct);
                 report.best_epoch = epoch;
                 arena.best.copy_from_slice(arena.weights);
@@ -796,8 +832,17 @@ impl Child<'_> {
     }
 }
 
-/// One optimizer step of the arena's weights along its gradient.
-fn step(arena: &mut Arena<'_>, adam: &mut Adam, config: &TrainConfig) {
+/// One optimizer step of the arena's weights along its gradient (plus the weight decay's, on
+/// the weight matrices of `plan`'s stages).
+fn step(arena: &mut Arena<'_>, adam: &mut Adam, config: &TrainConfig, plan: &[Stage]) {
+    if config.weight_decay != 0.0 {
+        for stage in plan {
+            for i in stage.offset..stage.offset + stage.inputs * stage.outputs {
+                let g = get(arena.grad, i) + config.weight_decay * get(arena.weights, i);
+                set(arena.grad, i, g);
+            }
+        }
+    }
     let adam_step = adam.next_step();
     for i in 0..arena.weights.len() {
         let (mut p, mut m) = (get(arena.weights, i), get(arena.first_moment, i));

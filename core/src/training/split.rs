@@ -17,6 +17,9 @@ pub enum Validation {
     /// The last `count` samples (a host that trains on a task's own split passes its training
     /// rows, then its validation rows).
     Last(usize),
+    /// None: every sample trains, and the last epoch's weights are kept (a refit on all the
+    /// samples for the epochs a run that held some out chose, [`super::TrainConfig::refit`]).
+    None,
 }
 
 impl Validation {
@@ -26,6 +29,7 @@ impl Validation {
         let n = order.len();
         match self {
             Self::Last(count) => n.saturating_sub(count),
+            Self::None => n,
             Self::Stratified => {
                 Rng::new(derive_seed(&[seed, SPLIT_TAG])).shuffle(order);
                 let mut seen = [0_u16; MAX_CLASSES];

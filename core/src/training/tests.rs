@@ -49,6 +49,7 @@ const QUICK: TrainConfig = TrainConfig {
     learning_rate: 1e-2,
     patience: 3,
     optimizer: Optimizer::Adam,
+    weight_decay: 0.0,
 };
 
 #[test]
@@ -342,4 +343,71 @@ fn a_dirty_arena_trains_as_a_fresh_one() {
             train_child::<4>(&a, &samples, Validation::Stratified, &config, 5, &mut nan).unwrap();
         assert_eq!(from_nan.weights, clean.weights);
     }
+}
+
+#[test]
+fn a_refit_trains_every_sample_for_the_selected_epochs_and_keeps_the_last() {
+    let (labels, values) = blobs(120, 4, 3, 5);
+    let file = SamplesFile::new("blobs", 4, &labels, &values, "");
+    let bytes = postcard::to_allocvec(&file).unwrap();
+    let samples = SamplesFile::load(&bytes).unwrap();
+    let a = arch(PresetId::Tiny, "m0/relu16/skip/skip");
+    let config = TrainConfig { epochs: 12, ..QUICK };
+    let mut memory = arena_for(&a, &samples);
+    let selected =
+        train_child::<4>(&a, &samples, Validation::Last(24), &config, 3, &mut memory).unwrap();
+    let selected = selected.report;
+    assert!(selected.best_epoch >= 1);
+    let mut memory = arena_for(&a, &samples);
+    let refit = refit_child::<4>(&a, &samples, &selected, &config, 3, &mut memory).unwrap();
+    let report = refit.report;
+    assert_eq!(report.train_samples, 120, "every sample trains");
+    assert_eq!(report.epochs, selected.best_epoch, "the selected run's epochs, no floor");
+    assert_eq!(report.best_epoch, report.epochs, "the last epoch is kept");
+    assert_eq!(report.steps, selected.best_epoch * 120usize.div_ceil(QUICK.batch_size));
+    assert_eq!(report.validation_accuracy(), selected.validation_accuracy(), "provenance");
+    let weights = refit.weights.to_vec();
+    // Deterministic, and the refit learned: its model classifies the training blobs.
+    let mut again = arena_for(&a, &samples);
+    let twice = refit_child::<4>(&a, &samples, &selected, &config, 3, &mut again).unwrap();
+    assert_eq!(twice.weights, &weights[..]);
+    let names = class_ids(3);
+    let mut out = vec_of(refit.model_bytes_bound(names.len(), 5));
+    let written = refit.write_model::<4>("blobs", 0, &names, Some(&samples), &mut out).unwrap();
+    assert!(written.held_out.0 as f32 > 0.85 * 120.0, "{:?}", written.held_out);
+    // Without a refit, every sample training is refused: nothing would choose the epoch.
+    let mut memory = arena_for(&a, &samples);
+    let err = train_child::<4>(&a, &samples, Validation::Last(0), &config, 3, &mut memory);
+    assert_eq!(err.err(), Some(TrainError::TooFewSamples));
+}
+
+#[test]
+fn weight_decay_shrinks_the_weight_matrices_but_not_the_biases_alone() {
+    let (labels, values) = blobs(90, 3, 3, 9);
+    let file = SamplesFile::new("blobs", 3, &labels, &values, "");
+    let bytes = postcard::to_allocvec(&file).unwrap();
+    let samples = SamplesFile::load(&bytes).unwrap();
+    let a = arch(PresetId::Tiny, "m0/tanh8/skip/skip");
+    let norm = |weight_decay: f32| {
+        let config = TrainConfig { weight_decay, epochs: 20, ..QUICK };
+        let mut memory = arena_for(&a, &samples);
+        let child =
+            train_child::<3>(&a, &samples, Validation::None, &config.refit(20), 1, &mut memory)
+                .unwrap();
+        let plan = stages(&a, 3).unwrap();
+        let w: Vec<f32> = child
+            .weights
+            .as_chunks::<4>()
+            .0
+            .iter()
+            .map(|b| f32::from_le_bytes(*b))
+            .collect();
+        plan.iter()
+            .flat_map(|s| w[s.offset..s.offset + s.inputs * s.outputs].iter())
+            .map(|v| v * v)
+            .sum::<f32>()
+    };
+    let (free, decayed) = (norm(0.0), norm(0.5));
+    assert!(decayed < 0.5 * free, "{decayed} against {free}");
+    assert!(decayed > 0.0);
 }

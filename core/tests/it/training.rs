@@ -27,6 +27,7 @@ const QUICK: TrainConfig = TrainConfig {
     learning_rate: 0.1,
     patience: 1,
     optimizer: Optimizer::Adam,
+    weight_decay: 0.0,
 };
 
 proptest! {

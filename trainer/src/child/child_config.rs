@@ -72,6 +72,7 @@ impl ChildConfig {
             batch_size: self.batch_size,
             learning_rate: self.learning_rate,
             patience: self.patience,
+            weight_decay: 0.0,
         }
     }
 }

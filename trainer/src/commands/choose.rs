@@ -5,11 +5,11 @@ use anyhow::{Context, Result, bail};
 use archrank_core::{Discrete, Model, PresetId};
 use serde::Serialize;
 
-use crate::child::ChildConfig;
 use crate::cli::ChooseArgs;
 use crate::commands::search::{confidence_line, read_ensemble, read_weights};
 use crate::commands::task_source::load_task;
-use crate::deploy::{TrainedModel, accuracy, predict_rows, train_model};
+use crate::deploy::delivered::{Delivered, refit_delivered, train_delivered};
+use crate::deploy::{accuracy, predict_rows};
 use crate::output::{print, print_json, table};
 use crate::rank_stats::best_index;
 use crate::search::{
@@ -24,7 +24,7 @@ struct Trained<'a> {
     /// Validation accuracy of its kept seed: what the choice reads.
     validation_accuracy: f64,
     #[serde(skip)]
-    model: TrainedModel,
+    model: Delivered,
 }
 
 pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
@@ -44,20 +44,24 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
     let found = search_with_options(&weights, SampleSource::Task(&task, &split.train), &options)
         .with_context(|| format!("while searching with {}", args.weights.display()))?;
     let preset = PresetId::from_name(&found.preset).context("the search named no preset")?;
-    let config = ChildConfig { max_train_rows: Some(args.max_rows), ..ChildConfig::default() };
+    let recipe = args.recipe.recipe();
     let mut trained = Vec::with_capacity(found.shortlist.len());
+    let mut archs = Vec::with_capacity(found.shortlist.len());
     for candidate in &found.shortlist {
         let arch = Discrete::parse(preset, &candidate.discrete)
             .map_err(|e| anyhow::anyhow!("shortlisted `{}`: {e}", candidate.discrete))?;
-        let model = train_model(&task, &split, &arch, &config, args.seeds, &columns)?;
-        let validation_accuracy =
-            model.outcomes.get(model.kept).map_or(f64::NAN, |o| o.validation_accuracy);
+        let model = train_delivered(&task, &split, &arch, &recipe, args.seeds, &columns, false)?;
+        let validation_accuracy = model.validation_accuracy();
         trained.push(Trained { candidate, validation_accuracy, model });
+        archs.push(arch);
     }
-    // The best by validation accuracy; the better-ranked on ties.
+    // The best by validation accuracy; the better-ranked on ties. Only the kept one is refitted.
     let validation: Vec<f64> = trained.iter().map(|t| t.validation_accuracy).collect();
     let kept = best_index(&validation).context("the shortlist is empty")?;
-    let bytes = &trained[kept].model.bytes;
+    trained[kept].model =
+        refit_delivered(&task, &split, &archs[kept], &recipe, &trained[kept].model, &columns)?;
+    let delivered = &trained[kept].model;
+    let bytes = &delivered.bytes;
     let model = Model::load(bytes).context("the written model does not load")?;
     let test_accuracy = accuracy(&predict_rows(&model, &task, &split.test)?);
     if let Some(path) = &args.output {
@@ -67,7 +71,8 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
         return print_json(&serde_json::json!({
             "task": task.name, "preset": found.preset, "budget": found.budget,
             "candidates": trained, "kept": kept, "named": trained[kept].candidate.named,
-            "confidence": found.confidence,
+            "confidence": found.confidence, "engine": delivered.engine,
+            "trained_rows": delivered.trained_rows, "refit": delivered.refit,
             "test_rows": split.test.len(), "test_accuracy": test_accuracy,
             "model": args.output.as_ref().map(|p| p.display().to_string()),
         }));
@@ -98,8 +103,11 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
         text.push_str(&confidence_line(c));
     }
     text.push_str(&format!(
-        "\nkept {} by validation accuracy; its test accuracy (the core, {} test rows): {test_accuracy:.4}\n",
+        "\nkept {} by validation accuracy (trained by the {} engine); {}its test accuracy (the \
+         core, {} test rows): {test_accuracy:.4}\n",
         trained[kept].candidate.named,
+        delivered.engine.name(),
+        delivered.refit_line(),
         split.test.len()
     ));
     match &args.output {

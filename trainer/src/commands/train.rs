@@ -6,12 +6,12 @@ use archrank_core::text_input::{FNV_OFFSET, fnv1a};
 use archrank_core::training::Validation;
 use archrank_core::{Discrete, Model, SamplesFile, TaskShape, discrete_cost};
 
-use crate::child::ChildConfig;
-use crate::cli::{EngineArg, PredictArgs, TrainArgs};
+use crate::cli::{PredictArgs, TrainArgs};
 use crate::commands::task_source::{csv_task, load_task, split_rows};
 use crate::database::split_of;
-use crate::deploy::core_engine::{CoreModel, train_model_core, train_task_core};
-use crate::deploy::{Prediction, accuracy, predict_rows, train_model};
+use crate::deploy::core_engine::{CoreModel, train_model_core};
+use crate::deploy::delivered::{Delivered, Engine, train_delivered};
+use crate::deploy::{Prediction, accuracy, predict_rows};
 use crate::output::{print, print_json, table};
 use crate::task::Task;
 use crate::task::column_plan::ColumnPlan;
@@ -25,10 +25,10 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
     }
     let arch = Discrete::parse(args.preset.into(), &args.discrete)
         .map_err(|e| anyhow::anyhow!("--discrete `{}`: {e}", args.discrete))?;
-    let config = ChildConfig { max_train_rows: Some(args.max_rows), ..ChildConfig::default() };
+    let recipe = args.recipe.recipe();
     if let Some(path) = &args.source.samples {
-        if args.engine != EngineArg::Core {
-            bail!("--samples trains as a device does: give --engine core");
+        if recipe.engine == Some(Engine::Trainer) {
+            bail!("--samples trains as a device does, with the core engine: drop --engine trainer");
         }
         let data = read_file(path)?;
         let samples = SamplesFile::load(&data).map_err(|e| anyhow!("{}: {e}", path.display()))?;
@@ -43,7 +43,7 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
             &samples,
             Validation::Stratified,
             &arch,
-            &config.device_schedule(),
+            &recipe.schedule,
             args.seeds,
             None,
             held_out.as_ref(),
@@ -51,65 +51,63 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
         return report_core(args, &arch, &samples.shape(), samples.task, &trained);
     }
     let (task, split, plan) = load_task(&args.source.task_source())?;
-    if args.engine == EngineArg::Core {
-        let trained =
-            train_task_core(&task, &split, &arch, &config, &config.device_schedule(), args.seeds)?;
-        let shape = TaskShape {
-            samples: trained.runs[0].train_samples + split.validation.len(),
-            ..task.shape()
-        };
-        return report_core(args, &arch, &shape, &task.name, &trained);
-    }
     let columns = plan.map(|p| serde_json::to_string(&p)).transpose()?.unwrap_or_default();
-    let trained = train_model(&task, &split, &arch, &config, args.seeds, &columns)?;
-    let model = Model::load(&trained.bytes).context("the written model does not load")?;
-    let test = predict_rows(&model, &task, &split.test)?;
-    let test_accuracy = accuracy(&test);
-    crate::atomic_file::write(&args.output, &trained.bytes)?;
+    let delivered = train_delivered(&task, &split, &arch, &recipe, args.seeds, &columns, true)?;
+    let model = Model::load(&delivered.bytes).context("the written model does not load")?;
+    let test_accuracy = accuracy(&predict_rows(&model, &task, &split.test)?);
+    crate::atomic_file::write(&args.output, &delivered.bytes)?;
     let shape = task.shape();
     let cost = discrete_cost(&arch, &shape);
-    let kept = &trained.outcomes[trained.kept];
     if args.json {
         return print_json(&serde_json::json!({
             "task": task.name, "preset": arch.preset.name(), "discrete": arch.to_string(),
             "named": arch.named(shape.text).to_string(), "cost": cost,
-            "seeds": trained.outcomes, "kept_seed": trained.kept,
-            "validation_accuracy": kept.validation_accuracy,
-            "test_rows": split.test.len(),
-            "accuracy": test_accuracy,
-            "trainer_test_accuracy": kept.test_accuracy,
-            "model": args.output.display().to_string(), "bytes": trained.bytes.len(),
+            "engine": delivered.engine, "seeds": delivered.seeds, "kept_seed": delivered.kept,
+            "validation_accuracy": delivered.validation_accuracy(),
+            "trained_rows": delivered.trained_rows, "refit": delivered.refit,
+            "test_rows": split.test.len(), "accuracy": test_accuracy,
+            "model": args.output.display().to_string(), "bytes": delivered.bytes.len(),
         }));
     }
-    let rows: Vec<Vec<String>> = trained
-        .outcomes
-        .iter()
-        .enumerate()
-        .map(|(i, o)| {
-            vec![
-                format!("{i}{}", if i == trained.kept { " (kept)" } else { "" }),
-                format!("{:.4}", o.validation_accuracy),
-                format!("{:.4}", o.test_accuracy),
-                o.epochs.to_string(),
-            ]
-        })
-        .collect();
-    print(&format!(
-        "task {}, architecture {} ({arch}), {} parameters, {} multiply-adds, {} bytes of activations\n",
+    let mut text = format!(
+        "task {}, architecture {} ({arch}), {} parameters, {} multiply-adds, {} bytes of \
+         activations; trained by the {} engine\n",
         task.name,
         arch.named(shape.text),
         cost.params,
         cost.macs,
-        cost.ram_bytes
-    ))?;
-    print(&table(&["seed", "val_acc", "test_acc", "epochs"], &rows))?;
-    print(&format!(
-        "model test accuracy (the core, {} test rows): {test_accuracy:.4}\nwrote {} ({} bytes)\n",
+        cost.ram_bytes,
+        delivered.engine.name(),
+    );
+    text.push_str(&seeds_table(&delivered));
+    text.push_str(&format!(
+        "{}model test accuracy (the core, {} test rows): {test_accuracy:.4}\nwrote {} ({} bytes)\n",
+        delivered.refit_line(),
         split.test.len(),
         args.output.display(),
-        trained.bytes.len()
-    ))?;
+        delivered.bytes.len()
+    ));
+    print(&text)?;
     Ok(())
+}
+
+/// Every seed of `delivered` as a table.
+fn seeds_table(delivered: &Delivered) -> String {
+    let rows: Vec<Vec<String>> = delivered
+        .seeds
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            vec![
+                format!("{i}{}", if i == delivered.kept { " (kept)" } else { "" }),
+                format!("{:.4}", s.validation_accuracy),
+                format!("{:.4}", s.test_accuracy),
+                s.best_epoch.map_or_else(|| "-".into(), |e| e.to_string()),
+                s.epochs.to_string(),
+            ]
+        })
+        .collect();
+    table(&["seed", "val_acc", "test_acc", "best_epoch", "epochs"], &rows)
 }
 
 fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {

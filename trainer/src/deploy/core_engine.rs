@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
 use archrank_core::training::{
-    TrainConfig, TrainingReport, Validation, arena_bytes, child_seed, class_ids, train_child,
+    TrainConfig, TrainingReport, Validation, arena_bytes, child_seed, class_ids, refit_child,
+    train_child,
 };
 use archrank_core::{Discrete, Samples, SamplesFile};
 
@@ -51,6 +52,18 @@ pub struct CoreModel {
     pub runs: Vec<CoreRun>,
     /// The seed kept: best validation accuracy, the first on ties.
     pub kept: usize,
+    /// The kept seed's report (what a refit repeats).
+    pub kept_report: TrainingReport,
+}
+
+/// A refit's model file and run.
+#[derive(Clone, Debug)]
+pub struct CoreRefit {
+    /// The model file's bytes.
+    pub bytes: Vec<u8>,
+    /// The refit's run: every training and validation sample trained on, for the kept seed's
+    /// best epoch count; its test accuracy on the task's test rows.
+    pub run: CoreRun,
 }
 
 /// Trains `arch` on numeric `samples` with the core, `seeds` times ([`child_seed`] 0, 1, ...),
@@ -77,6 +90,7 @@ pub fn train_model_core(
     let mut arena = vec![0_u8; arena_bytes];
     let mut runs = Vec::new();
     let mut files = Vec::new();
+    let mut reports = Vec::new();
     for s in 0..seeds.max(1) {
         let start = Instant::now();
         let child = train_child::<MAX_FEATURES>(
@@ -89,6 +103,7 @@ pub fn train_model_core(
         )
         .map_err(|e| anyhow!("{}: {e}", samples.task))?;
         let report: TrainingReport = child.report;
+        reports.push(report);
         let mut out = vec![0_u8; child.model_bytes_bound(names.len(), samples.task.len())];
         let written = child
             .write_model::<MAX_FEATURES>(samples.task, s, names, held_out, &mut out)
@@ -112,7 +127,8 @@ pub fn train_model_core(
     }
     let validation: Vec<f64> = runs.iter().map(|r| r.validation_accuracy).collect();
     let kept = best_index(&validation).unwrap_or(0);
-    Ok(CoreModel { bytes: files.swap_remove(kept), runs, kept })
+    let kept_report = reports.get(kept).copied().unwrap_or_default();
+    Ok(CoreModel { bytes: files.swap_remove(kept), runs, kept, kept_report })
 }
 
 /// The samples a device holding `task`'s split would train on: the training rows (subsampled to
@@ -153,15 +169,7 @@ pub fn train_task_core(
     let samples = SamplesFile::load(&bytes).map_err(|e| anyhow!("{}: {e}", task.name))?;
     let test_bytes = samples_file_bytes(task, &split.test).with_context(|| task.name.clone())?;
     let test = SamplesFile::load(&test_bytes).map_err(|e| anyhow!("{}: {e}", task.name))?;
-    if samples.classes() != task.classes() {
-        bail!(
-            "{}: the training and validation rows hold {} of the task's {} classes; the model \
-             would not name them all",
-            task.name,
-            samples.classes(),
-            task.classes()
-        );
-    }
+    check_classes(task, &samples)?;
     let names = task.class_names.join("\n");
     train_model_core(
         &samples,
@@ -172,4 +180,73 @@ pub fn train_task_core(
         Some(&names),
         (!test.is_empty()).then_some(&test),
     )
+}
+
+/// `selected`'s kept seed (trained by [`train_task_core`] with the same `config` and
+/// `schedule`) trained again on the same training and validation rows, all of them training, for
+/// its best epoch count ([`refit_child`]); its test accuracy on the task's test rows.
+///
+/// # Errors
+/// As [`train_task_core`].
+pub fn refit_task_core(
+    task: &Task,
+    split: &Split,
+    arch: &Discrete,
+    config: &ChildConfig,
+    schedule: &TrainConfig,
+    selected: &CoreModel,
+) -> Result<CoreRefit> {
+    let (bytes, _) = split_samples(task, split, config)?;
+    let samples = SamplesFile::load(&bytes).map_err(|e| anyhow!("{}: {e}", task.name))?;
+    let test_bytes = samples_file_bytes(task, &split.test).with_context(|| task.name.clone())?;
+    let test = SamplesFile::load(&test_bytes).map_err(|e| anyhow!("{}: {e}", task.name))?;
+    check_classes(task, &samples)?;
+    let names = task.class_names.join("\n");
+    let index = selected.kept as u32;
+    let start = Instant::now();
+    let mut arena = vec![0_u8; arena_bytes(arch, &samples.shape(), schedule.optimizer)];
+    let child = refit_child::<MAX_FEATURES>(
+        arch,
+        &samples,
+        &selected.kept_report,
+        schedule,
+        child_seed(index),
+        &mut arena,
+    )
+    .map_err(|e| anyhow!("{}: {e}", task.name))?;
+    let report = child.report;
+    let mut out = vec![0_u8; child.model_bytes_bound(names.len(), task.name.len())];
+    let held_out = (!test.is_empty()).then_some(&test);
+    let written = child
+        .write_model::<MAX_FEATURES>(&task.name, index, &names, held_out, &mut out)
+        .map_err(|e| anyhow!("{}: {e}", task.name))?;
+    let (right, total) = written.held_out;
+    let run = CoreRun {
+        seed: index,
+        train_samples: report.train_samples,
+        validation_samples: 0,
+        validation_accuracy: f64::from(report.validation_accuracy()),
+        test_accuracy: (total > 0).then(|| f64::from(right as f32 / total as f32)),
+        best_epoch: report.best_epoch,
+        epochs: report.epochs,
+        steps: report.steps,
+        arena_bytes: arena.len(),
+        seconds: start.elapsed().as_secs_f64(),
+    };
+    Ok(CoreRefit { bytes: written.bytes.to_vec(), run })
+}
+
+/// Refuses training and validation rows that miss one of the task's classes: the model would
+/// not name them all.
+fn check_classes(task: &Task, samples: &Samples<'_>) -> Result<()> {
+    if samples.classes() != task.classes() {
+        bail!(
+            "{}: the training and validation rows hold {} of the task's {} classes; the model \
+             would not name them all",
+            task.name,
+            samples.classes(),
+            task.classes()
+        );
+    }
+    Ok(())
 }

@@ -15,6 +15,7 @@ use crate::rank_stats::best_index;
 use crate::task::{Features, Split, Task};
 
 pub mod core_engine;
+pub mod delivered;
 
 pub use archrank_core::training::child_seed;
 

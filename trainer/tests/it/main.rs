@@ -7,6 +7,7 @@ mod bad_input_matrix;
 mod budget_cli;
 mod choose_cli;
 mod common;
+mod delivered_cli;
 mod csv_shapes_cli;
 mod eval_compare_cli;
 mod interruption;

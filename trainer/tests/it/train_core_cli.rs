@@ -85,7 +85,8 @@ fn core_engine_trains_a_tasks_split_and_refuses_what_it_cannot() {
         "-o",
         out,
     ]);
-    assert!(text.contains("the core trained it on"), "{text}");
+    assert!(text.contains("trained by the core engine"), "{text}");
+    assert!(text.contains("trained again on"), "a refit on training and validation rows: {text}");
     assert!(text.contains("0 (kept)") || text.contains("1 (kept)"), "{text}");
     let predicted: serde_json::Value = serde_json::from_str(&ok(&[
         "predict", "--model", out, "--task", iris, "--split", "test", "--json",
@@ -94,9 +95,18 @@ fn core_engine_trains_a_tasks_split_and_refuses_what_it_cannot() {
     assert!(predicted["accuracy"].as_f64().unwrap() > 0.8, "{predicted}");
 
     let samples = firmware("assets/train-samples.postcard");
-    let err =
-        fails(&["train", "--samples", &samples, "--discrete", "m0/relu8/skip/skip", "-o", out]);
-    assert!(err.contains("give --engine core"), "{err}");
+    let err = fails(&[
+        "train",
+        "--engine",
+        "trainer",
+        "--samples",
+        &samples,
+        "--discrete",
+        "m0/relu8/skip/skip",
+        "-o",
+        out,
+    ]);
+    assert!(err.contains("drop --engine trainer"), "{err}");
     let text = tasks_dir().join("sms_spam.csv");
     let err = fails(&[
         "train",

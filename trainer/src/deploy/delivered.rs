@@ -1,0 +1,231 @@
+//! The model a user gets from `train` and `choose`: which engine trains it, on which rows, with
+//! which schedule ([`Recipe`]), and the refit that lets the final model learn from the
+//! validation rows too once they have chosen the seed and the epoch ([`train_delivered`]).
+
+use anyhow::{Context, Result};
+use archrank_core::training::TrainConfig;
+use archrank_core::{Discrete, Model};
+
+use crate::child::ChildConfig;
+use crate::deploy::core_engine::{CoreRun, refit_task_core, train_task_core};
+use crate::deploy::train_model;
+use crate::task::{Split, Task, TaskKind};
+
+/// Which code trains a delivered model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// The trainer's batched child training (text tasks; what populates the database).
+    Trainer,
+    /// The core's, what a device runs (numeric tasks).
+    Core,
+}
+
+impl Engine {
+    /// The engine's name as a person reads it.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Core => "core",
+            Self::Trainer => "trainer",
+        }
+    }
+}
+
+/// How a delivered model is trained.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recipe {
+    /// The engine; `None` picks the core for numeric tasks and the trainer for text ones.
+    pub engine: Option<Engine>,
+    /// The trainer engine's schedule and both engines' row cap (`None`: every training row).
+    pub child: ChildConfig,
+    /// The core engine's schedule.
+    pub schedule: TrainConfig,
+    /// Whether the core engine's kept seed is trained again on the training and validation
+    /// rows for its best epoch count (the trainer engine does not refit).
+    pub refit: bool,
+}
+
+impl Default for Recipe {
+    /// Every training row, the device's schedule ([`TrainConfig::default`]) and a refit.
+    fn default() -> Self {
+        Self {
+            engine: None,
+            child: ChildConfig { max_train_rows: None, ..ChildConfig::default() },
+            schedule: TrainConfig::default(),
+            refit: true,
+        }
+    }
+}
+
+impl Recipe {
+    /// The engine that trains `task`.
+    #[must_use]
+    pub fn engine_for(&self, task: &Task) -> Engine {
+        self.engine.unwrap_or(match task.kind() {
+            TaskKind::Numeric => Engine::Core,
+            TaskKind::Text => Engine::Trainer,
+        })
+    }
+}
+
+/// One seed's training, either engine.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SeedRun {
+    /// Validation accuracy of its kept epoch.
+    pub validation_accuracy: f64,
+    /// Its own test accuracy (before any refit).
+    pub test_accuracy: f64,
+    /// Its kept epoch, when the engine reports it (the core's).
+    pub best_epoch: Option<usize>,
+    /// Epochs run.
+    pub epochs: usize,
+}
+
+/// A delivered model: its file and how it was trained.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Delivered {
+    /// The model file's bytes (with the task's column plan).
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+    /// The engine that trained it.
+    pub engine: Engine,
+    /// Every seed, in seed order.
+    pub seeds: Vec<SeedRun>,
+    /// The seed kept: best validation accuracy, the first on ties.
+    pub kept: usize,
+    /// Rows the final model learned from (training, plus validation after a refit).
+    pub trained_rows: usize,
+    /// The refit of the kept seed, when there was one.
+    pub refit: Option<CoreRun>,
+    #[serde(skip)]
+    core: Option<crate::deploy::core_engine::CoreModel>,
+}
+
+impl Delivered {
+    /// Validation accuracy of the kept seed: what a choice among candidates reads.
+    #[must_use]
+    pub fn validation_accuracy(&self) -> f64 {
+        self.seeds.get(self.kept).map_or(f64::NAN, |s| s.validation_accuracy)
+    }
+
+    /// What the final model learned from, as a line for people.
+    #[must_use]
+    pub fn refit_line(&self) -> String {
+        match &self.refit {
+            Some(r) => format!(
+                "the kept seed was trained again on {} training and validation rows for its {} \
+                 epochs ({} steps); ",
+                r.train_samples, r.epochs, r.steps
+            ),
+            None => format!("the model learned from {} training rows; ", self.trained_rows),
+        }
+    }
+}
+
+/// Trains `arch` on `task`'s split with `seeds` child seeds by `recipe`, keeps the best by
+/// validation accuracy and, when `refit` and the engine is the core, trains it again on the
+/// training and validation rows ([`refit_delivered`]); `columns` is the column plan (JSON) the
+/// task was read with, or empty.
+///
+/// # Errors
+/// When the task cannot be trained by the engine, or a model file cannot be encoded.
+pub fn train_delivered(
+    task: &Task,
+    split: &Split,
+    arch: &Discrete,
+    recipe: &Recipe,
+    seeds: u32,
+    columns: &str,
+    refit: bool,
+) -> Result<Delivered> {
+    let delivered = match recipe.engine_for(task) {
+        Engine::Trainer => {
+            let trained = train_model(task, split, arch, &recipe.child, seeds, columns)?;
+            let seeds = trained
+                .outcomes
+                .iter()
+                .map(|o| SeedRun {
+                    validation_accuracy: o.validation_accuracy,
+                    test_accuracy: o.test_accuracy,
+                    best_epoch: None,
+                    epochs: o.epochs,
+                })
+                .collect();
+            let trained_rows =
+                recipe.child.max_train_rows.map_or(split.train.len(), |m| m.min(split.train.len()));
+            Delivered {
+                bytes: trained.bytes,
+                engine: Engine::Trainer,
+                seeds,
+                kept: trained.kept,
+                trained_rows,
+                refit: None,
+                core: None,
+            }
+        }
+        Engine::Core => {
+            let trained = train_task_core(task, split, arch, &recipe.child, &recipe.schedule, seeds)?;
+            let seeds = trained
+                .runs
+                .iter()
+                .map(|r| SeedRun {
+                    validation_accuracy: r.validation_accuracy,
+                    test_accuracy: r.test_accuracy.unwrap_or(f64::NAN),
+                    best_epoch: Some(r.best_epoch),
+                    epochs: r.epochs,
+                })
+                .collect();
+            let kept = trained.kept;
+            let trained_rows = trained.runs.get(kept).map_or(0, |r| r.train_samples);
+            Delivered {
+                bytes: with_columns(&trained.bytes, columns)?,
+                engine: Engine::Core,
+                seeds,
+                kept,
+                trained_rows,
+                refit: None,
+                core: Some(trained),
+            }
+        }
+    };
+    if refit { refit_delivered(task, split, arch, recipe, &delivered, columns) } else { Ok(delivered) }
+}
+
+/// `delivered`'s kept seed trained again on the training and validation rows for its best epoch
+/// count, when it was trained by the core and `recipe` asks for a refit; otherwise `delivered`.
+///
+/// # Errors
+/// As [`train_delivered`].
+pub fn refit_delivered(
+    task: &Task,
+    split: &Split,
+    arch: &Discrete,
+    recipe: &Recipe,
+    delivered: &Delivered,
+    columns: &str,
+) -> Result<Delivered> {
+    let Some(core) = delivered.core.as_ref().filter(|_| recipe.refit) else {
+        return Ok(delivered.clone());
+    };
+    let refit = refit_task_core(task, split, arch, &recipe.child, &recipe.schedule, core)?;
+    Ok(Delivered {
+        bytes: with_columns(&refit.bytes, columns)?,
+        trained_rows: refit.run.train_samples,
+        refit: Some(refit.run),
+        core: None,
+        ..delivered.clone()
+    })
+}
+
+/// The model file `bytes` with the column plan `columns` (the core writes none: a device has no
+/// CSV), so that `predict` reads a CSV as the training one was read.
+fn with_columns(bytes: &[u8], columns: &str) -> Result<Vec<u8>> {
+    if columns.is_empty() {
+        return Ok(bytes.to_vec());
+    }
+    let model = Model::load(bytes).context("the core's model file does not load")?;
+    let mut file = model.file;
+    file.columns = columns;
+    postcard::to_allocvec(&file).context("cannot encode the model file")
+}
