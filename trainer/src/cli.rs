@@ -482,13 +482,12 @@ impl RecipeArgs {
     /// The recipe these arguments set, over [`Recipe::default`].
     #[must_use]
     pub fn recipe(&self) -> Recipe {
-        let mut recipe = Recipe::default();
-        recipe.engine = self.engine.map(|e| match e {
+        let engine = self.engine.map(|e| match e {
             EngineArg::Trainer => Engine::Trainer,
             EngineArg::Core => Engine::Core,
         });
+        let mut recipe = Recipe { engine, refit: !self.no_refit, ..Recipe::default() };
         recipe.child.max_train_rows = self.max_rows;
-        recipe.refit = !self.no_refit;
         let (child, schedule) = (&mut recipe.child, &mut recipe.schedule);
         if let Some(v) = self.learning_rate {
             schedule.learning_rate = v;

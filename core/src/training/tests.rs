@@ -395,13 +395,8 @@ fn weight_decay_shrinks_the_weight_matrices_but_not_the_biases_alone() {
             train_child::<3>(&a, &samples, Validation::None, &config.refit(20), 1, &mut memory)
                 .unwrap();
         let plan = stages(&a, 3).unwrap();
-        let w: Vec<f32> = child
-            .weights
-            .as_chunks::<4>()
-            .0
-            .iter()
-            .map(|b| f32::from_le_bytes(*b))
-            .collect();
+        let w: Vec<f32> =
+            child.weights.as_chunks::<4>().0.iter().map(|b| f32::from_le_bytes(*b)).collect();
         plan.iter()
             .flat_map(|s| w[s.offset..s.offset + s.inputs * s.outputs].iter())
             .map(|v| v * v)

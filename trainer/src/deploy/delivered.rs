@@ -165,7 +165,8 @@ pub fn train_delivered(
             }
         }
         Engine::Core => {
-            let trained = train_task_core(task, split, arch, &recipe.child, &recipe.schedule, seeds)?;
+            let trained =
+                train_task_core(task, split, arch, &recipe.child, &recipe.schedule, seeds)?;
             let seeds = trained
                 .runs
                 .iter()
@@ -189,7 +190,11 @@ pub fn train_delivered(
             }
         }
     };
-    if refit { refit_delivered(task, split, arch, recipe, &delivered, columns) } else { Ok(delivered) }
+    if refit {
+        refit_delivered(task, split, arch, recipe, &delivered, columns)
+    } else {
+        Ok(delivered)
+    }
 }
 
 /// `delivered`'s kept seed trained again on the training and validation rows for its best epoch

@@ -34,6 +34,7 @@ pub fn rows_csv_bytes(task: &Task, rows: &[usize]) -> csv::Result<Vec<u8>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::task::Features;
@@ -50,10 +51,7 @@ mod tests {
             },
         };
         let bytes = rows_csv_bytes(&task, &[2, 0]).unwrap();
-        assert_eq!(
-            String::from_utf8(bytes).unwrap(),
-            "a,b,label\n7,8,\"yes, quoted\"\n1,2.5,no\n"
-        );
+        assert_eq!(String::from_utf8(bytes).unwrap(), "a,b,label\n7,8,\"yes, quoted\"\n1,2.5,no\n");
     }
 
     #[test]
@@ -65,6 +63,9 @@ mod tests {
             features: Features::Text(vec!["hello \"world\"\nbye".into()]),
         };
         let bytes = rows_csv_bytes(&task, &[0]).unwrap();
-        assert_eq!(String::from_utf8(bytes).unwrap(), "text,label\n\"hello \"\"world\"\"\nbye\",x\n");
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "text,label\n\"hello \"\"world\"\"\nbye\",x\n"
+        );
     }
 }

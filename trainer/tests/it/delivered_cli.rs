@@ -22,8 +22,17 @@ fn a_numeric_model_learns_from_training_and_validation_rows() {
     let wine = wine.to_str().unwrap();
     let split = |which: &str| {
         ok(&[
-            "export-samples", "--task", wine, "--split", which, "--format", "csv",
-            "--max-samples", "100000", "-o", rows_path,
+            "export-samples",
+            "--task",
+            wine,
+            "--split",
+            which,
+            "--format",
+            "csv",
+            "--max-samples",
+            "100000",
+            "-o",
+            rows_path,
         ]);
         csv_rows(&rows)
     };
@@ -33,8 +42,16 @@ fn a_numeric_model_learns_from_training_and_validation_rows() {
     assert!(header.starts_with("alcohol,") && header.lines().next().unwrap().ends_with(",label"));
 
     let trained = json(&[
-        "train", "--task", wine, "--discrete", "zscore/relu16/skip/skip", "--seeds", "2",
-        "-o", model, "--json",
+        "train",
+        "--task",
+        wine,
+        "--discrete",
+        "zscore/relu16/skip/skip",
+        "--seeds",
+        "2",
+        "-o",
+        model,
+        "--json",
     ]);
     assert_eq!(trained["engine"], "core");
     assert_eq!(trained["trained_rows"].as_u64().unwrap() as usize, train + validation);
@@ -44,21 +61,43 @@ fn a_numeric_model_learns_from_training_and_validation_rows() {
     assert_eq!(trained["refit"]["epochs"].as_u64().unwrap(), best_epoch);
     assert_eq!(trained["test_rows"].as_u64().unwrap() as usize, test);
     // The file is the refit's: predict measures what train reported, through the column plan.
-    let predicted = json(&["predict", "--model", model, "--task", wine, "--split", "test", "--json"]);
+    let predicted =
+        json(&["predict", "--model", model, "--task", wine, "--split", "test", "--json"]);
     let accuracy = trained["accuracy"].as_f64().unwrap();
     assert_eq!(predicted["accuracy"].as_f64().unwrap(), accuracy);
     // The refit's own count, in f32 as a device keeps it.
     assert!((trained["refit"]["test_accuracy"].as_f64().unwrap() - accuracy).abs() < 1e-6);
 
     let kept_only = json(&[
-        "train", "--task", wine, "--discrete", "zscore/relu16/skip/skip", "--seeds", "2",
-        "--no-refit", "--max-rows", "40", "-o", model, "--json",
+        "train",
+        "--task",
+        wine,
+        "--discrete",
+        "zscore/relu16/skip/skip",
+        "--seeds",
+        "2",
+        "--no-refit",
+        "--max-rows",
+        "40",
+        "-o",
+        model,
+        "--json",
     ]);
     assert!(kept_only["refit"].is_null());
     assert_eq!(kept_only["trained_rows"], 40);
     let by_trainer = json(&[
-        "train", "--task", wine, "--discrete", "zscore/relu16/skip/skip", "--seeds", "1",
-        "--engine", "trainer", "-o", model, "--json",
+        "train",
+        "--task",
+        wine,
+        "--discrete",
+        "zscore/relu16/skip/skip",
+        "--seeds",
+        "1",
+        "--engine",
+        "trainer",
+        "-o",
+        model,
+        "--json",
     ]);
     assert_eq!(by_trainer["engine"], "trainer");
     assert_eq!(by_trainer["trained_rows"].as_u64().unwrap() as usize, train);
@@ -71,8 +110,18 @@ fn text_models_are_trained_by_the_trainer_and_choose_reports_its_recipe() {
     let model = model.to_str().unwrap();
     let youtube = tasks_dir().join("youtube_spam.csv");
     let trained = json(&[
-        "train", "--task", youtube.to_str().unwrap(), "--discrete", "m0/skip/skip/skip",
-        "--seeds", "1", "--max-steps", "50", "-o", model, "--json",
+        "train",
+        "--task",
+        youtube.to_str().unwrap(),
+        "--discrete",
+        "m0/skip/skip/skip",
+        "--seeds",
+        "1",
+        "--max-steps",
+        "50",
+        "-o",
+        model,
+        "--json",
     ]);
     assert_eq!(trained["engine"], "trainer");
     assert!(trained["refit"].is_null());
@@ -80,14 +129,31 @@ fn text_models_are_trained_by_the_trainer_and_choose_reports_its_recipe() {
     let wine = tasks_dir().join("wine.csv");
     let weights = bundled_ranker();
     let chosen = json(&[
-        "choose", "--weights", &weights, "--task", wine.to_str().unwrap(), "--trainings", "2",
-        "--weight-decay", "0.001", "-o", model, "--json",
+        "choose",
+        "--weights",
+        &weights,
+        "--task",
+        wine.to_str().unwrap(),
+        "--trainings",
+        "2",
+        "--weight-decay",
+        "0.001",
+        "-o",
+        model,
+        "--json",
     ]);
     assert_eq!(chosen["engine"], "core");
     assert!(chosen["refit"]["train_samples"].as_u64().unwrap() > 0);
     let err = fails(&[
-        "choose", "--weights", &weights, "--task", wine.to_str().unwrap(), "--learning-rate",
-        "fast", "-o", model,
+        "choose",
+        "--weights",
+        &weights,
+        "--task",
+        wine.to_str().unwrap(),
+        "--learning-rate",
+        "fast",
+        "-o",
+        model,
     ]);
     assert!(err.contains("--learning-rate"), "{err}");
 }
