@@ -111,6 +111,7 @@ pub fn write_model_result(
 /// Writes what a device's training did and the model file it wrote (length and FNV-1a hash, so
 /// a host that writes the file compares it byte for byte):
 /// `result train samples T validation V epochs E best_epoch B steps S`, the validation accuracy,
+/// the refit on every sample when there was one (`result refit samples N epochs E steps S`),
 /// `result train model_bytes N fnv1a H`.
 ///
 /// # Errors
@@ -118,6 +119,7 @@ pub fn write_model_result(
 pub fn write_training_result(
     out: &mut impl Write,
     report: &TrainingReport,
+    refit: Option<&TrainingReport>,
     model: &[u8],
 ) -> fmt::Result {
     writeln!(
@@ -137,6 +139,13 @@ pub fn write_training_result(
         Fixed(accuracy),
         accuracy.to_bits()
     )?;
+    if let Some(r) = refit {
+        writeln!(
+            out,
+            "result refit samples {} epochs {} steps {}",
+            r.train_samples, r.epochs, r.steps
+        )?;
+    }
     writeln!(
         out,
         "result train model_bytes {} fnv1a {:016x}",

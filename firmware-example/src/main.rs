@@ -138,6 +138,7 @@ fn write_run(out: &mut impl core::fmt::Write, run: &ModelRun) -> core::fmt::Resu
     archrank_core::search_report::write_training_result(
         out,
         &run.trained.report,
+        Some(&run.trained.refit),
         run.trained.model,
     )?;
     write_model_result(out, &run.model, run.text, run.correct, run.total)
@@ -149,8 +150,12 @@ fn write_measures(out: &mut impl core::fmt::Write, run: &ModelRun) {
         let t = &run.trained;
         let epochs = t.report.epochs.max(1) as u64;
         let _ = writeln!(out, "measure train_instructions {}", t.train_instructions);
-        let _ =
-            writeln!(out, "measure train_instructions_per_epoch {}", t.train_instructions / epochs);
+        let _ = writeln!(
+            out,
+            "measure train_instructions_per_epoch {}",
+            (t.train_instructions - t.refit_instructions) / epochs
+        );
+        let _ = writeln!(out, "measure refit_instructions {}", t.refit_instructions);
         let _ = writeln!(out, "measure train_stack_bytes {}", t.train_stack);
         let _ = writeln!(out, "measure write_model_instructions {}", t.write_instructions);
     }

@@ -1,10 +1,10 @@
 //! The default build's second half: train the chosen child on the device's samples in a static
 //! arena (the core's `train_child`: the input module fitted on the training samples, SGD with
-//! momentum, early stopping on a stratified fifth), write its model file, load it and run it on
-//! the held-out samples.
+//! momentum, early stopping on a stratified fifth), train it again on every sample for the epochs
+//! that chose (`refit_child`), write its model file, load it and run it on the held-out samples.
 
 use archrank_core::training::{
-    TrainConfig, TrainingReport, Validation, child_seed, class_ids, train_child,
+    TrainConfig, TrainingReport, Validation, child_seed, class_ids, refit_child, train_child,
 };
 use archrank_core::{Discrete, Samples};
 
@@ -22,14 +22,18 @@ const MAX_FEATURES: usize = crate::MAX_FEATURES;
 /// What training did and the model file it wrote.
 #[derive(Default)]
 pub struct Trained {
-    /// The core's report.
+    /// The core's report of the run that chose the epoch.
     pub report: TrainingReport,
+    /// The core's report of the refit on every sample.
+    pub refit: TrainingReport,
     /// The model file.
     pub model: &'static [u8],
     /// Held-out samples it classifies right.
     pub correct: usize,
-    /// Instructions spent training.
+    /// Instructions spent training (the refit included).
     pub train_instructions: u64,
+    /// Instructions of the refit alone.
+    pub refit_instructions: u64,
     /// Peak stack while training.
     pub train_stack: usize,
     /// Instructions spent writing the model (with its held-out accuracy).
@@ -50,15 +54,27 @@ pub fn train(
     stack_paint::paint();
     let counter = Counter::now();
     let config = TrainConfig::default();
-    let child = train_child::<MAX_FEATURES>(
+    let selected = train_child::<MAX_FEATURES>(
         arch,
         samples,
         Validation::Stratified,
         &config,
         child_seed(0),
-        arena,
+        &mut arena[..],
     )
-    .map_err(|_| "the chosen child cannot be trained on the samples")?;
+    .map_err(|_| "the chosen child cannot be trained on the samples")?
+    .report;
+    let refit_counter = Counter::now();
+    let child = refit_child::<MAX_FEATURES>(
+        arch,
+        samples,
+        &selected,
+        &config,
+        child_seed(0),
+        &mut arena[..],
+    )
+    .map_err(|_| "the chosen child cannot be refitted on the samples")?;
+    let refit_instructions = refit_counter.elapsed();
     let train_instructions = counter.elapsed();
     let train_stack = stack_paint::high_water_bytes();
     let names = class_ids(samples.classes());
@@ -68,7 +84,9 @@ pub fn train(
         .map_err(|_| "the trained model cannot be written")?;
     let write_instructions = counter.elapsed();
     Ok(Trained {
-        report: child.report,
+        report: selected,
+        refit: child.report,
+        refit_instructions,
         model: written.bytes,
         correct: written.held_out.0,
         train_instructions,

@@ -10,7 +10,9 @@ use archrank_core::quantize::{Scales, quantize_weights};
 use archrank_core::search_report::{
     Request, write_model_result, write_result, write_training_result,
 };
-use archrank_core::training::{TrainConfig, Validation, child_seed, class_ids, train_child};
+use archrank_core::training::{
+    TrainConfig, Validation, child_seed, class_ids, refit_child, train_child,
+};
 use archrank_core::{
     AnyRanker, Budget, Discrete, Model, Paper, PresetId, Ranker, Samples, SamplesFile,
     SearchConfig, Tiny, embed_numeric, embed_text,
@@ -136,7 +138,7 @@ fn host_training_lines(arch: &Discrete, samples: &Samples<'_>) -> String {
     let held = SamplesFile::load(&held).unwrap();
     let mut arena = vec![0_u8; ARENA_BYTES as usize];
     let config = TrainConfig::default();
-    let child = train_child::<MAX_FEATURES>(
+    let selected = train_child::<MAX_FEATURES>(
         arch,
         samples,
         Validation::Stratified,
@@ -144,13 +146,17 @@ fn host_training_lines(arch: &Discrete, samples: &Samples<'_>) -> String {
         child_seed(0),
         &mut arena,
     )
-    .unwrap();
+    .unwrap()
+    .report;
+    let child =
+        refit_child::<MAX_FEATURES>(arch, samples, &selected, &config, child_seed(0), &mut arena)
+            .unwrap();
     let names = class_ids(samples.classes());
     let mut out = vec![0_u8; 12 * 1024];
     let written =
         child.write_model::<MAX_FEATURES>(samples.task, 0, &names, Some(&held), &mut out).unwrap();
     let mut text = String::new();
-    write_training_result(&mut text, &child.report, written.bytes).unwrap();
+    write_training_result(&mut text, &selected, Some(&child.report), written.bytes).unwrap();
     let model = Model::load(written.bytes).unwrap();
     text + &host_model_lines(&model)
 }

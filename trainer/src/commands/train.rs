@@ -9,7 +9,7 @@ use archrank_core::{Discrete, Model, SamplesFile, TaskShape, discrete_cost};
 use crate::cli::{PredictArgs, TrainArgs};
 use crate::commands::task_source::{csv_task, load_task, split_rows};
 use crate::database::split_of;
-use crate::deploy::core_engine::{CoreModel, train_model_core};
+use crate::deploy::core_engine::{CoreModel, CoreRefit, refit_model_core, train_model_core};
 use crate::deploy::delivered::{Delivered, Engine, train_delivered};
 use crate::deploy::{Prediction, accuracy, predict_rows};
 use crate::output::{print, print_json, table};
@@ -48,7 +48,21 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
             None,
             held_out.as_ref(),
         )?;
-        return report_core(args, &arch, &samples.shape(), samples.task, &trained);
+        // A device refits its kept seed on all its samples, as `train --task` does.
+        let refit = recipe
+            .refit
+            .then(|| {
+                refit_model_core(
+                    &samples,
+                    &arch,
+                    &recipe.schedule,
+                    &trained,
+                    None,
+                    held_out.as_ref(),
+                )
+            })
+            .transpose()?;
+        return report_core(args, &arch, &samples.shape(), samples.task, &trained, refit.as_ref());
     }
     let (task, split, plan) = load_task(&args.source.task_source())?;
     let columns = plan.map(|p| serde_json::to_string(&p)).transpose()?.unwrap_or_default();
@@ -121,19 +135,23 @@ fn report_core(
     shape: &TaskShape,
     task: &str,
     trained: &CoreModel,
+    refit: Option<&CoreRefit>,
 ) -> Result<()> {
-    Model::load(&trained.bytes).context("the written model does not load")?;
-    crate::atomic_file::write(&args.output, &trained.bytes)?;
+    let bytes = refit.map_or(&trained.bytes, |r| &r.bytes);
+    Model::load(bytes).context("the written model does not load")?;
+    crate::atomic_file::write(&args.output, bytes)?;
     let cost = discrete_cost(arch, shape);
     let kept = &trained.runs[trained.kept];
-    let hash = format!("{:016x}", fnv1a(FNV_OFFSET, &trained.bytes));
+    let accuracy = refit.map_or(kept.test_accuracy, |r| r.run.test_accuracy);
+    let hash = format!("{:016x}", fnv1a(FNV_OFFSET, bytes));
     if args.json {
         return print_json(&serde_json::json!({
             "task": task, "engine": "core", "preset": arch.preset.name(),
             "discrete": arch.to_string(), "named": arch.named(shape.text).to_string(),
             "cost": cost, "seeds": trained.runs, "kept_seed": trained.kept,
-            "validation_accuracy": kept.validation_accuracy, "accuracy": kept.test_accuracy,
-            "model": args.output.display().to_string(), "bytes": trained.bytes.len(),
+            "refit": refit.map(|r| &r.run),
+            "validation_accuracy": kept.validation_accuracy, "accuracy": accuracy,
+            "model": args.output.display().to_string(), "bytes": bytes.len(),
             "fnv1a": hash,
         }));
     }
@@ -165,11 +183,16 @@ fn report_core(
         kept.arena_bytes,
     ))?;
     print(&table(&["seed", "val_acc", "test_acc", "best_epoch", "epochs", "steps"], &rows))?;
-    print(&format!(
-        "wrote {} ({} bytes, fnv1a {hash})\n",
-        args.output.display(),
-        trained.bytes.len()
-    ))?;
+    if let Some(r) = refit {
+        print(&format!(
+            "the kept seed was trained again on all {} samples for its {} epochs ({} steps){}\n",
+            r.run.train_samples,
+            r.run.epochs,
+            r.run.steps,
+            r.run.test_accuracy.map_or_else(String::new, |a| format!("; test accuracy {a:.4}")),
+        ))?;
+    }
+    print(&format!("wrote {} ({} bytes, fnv1a {hash})\n", args.output.display(), bytes.len()))?;
     Ok(())
 }
 

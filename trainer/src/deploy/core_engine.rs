@@ -202,24 +202,43 @@ pub fn refit_task_core(
     let test = SamplesFile::load(&test_bytes).map_err(|e| anyhow!("{}: {e}", task.name))?;
     check_classes(task, &samples)?;
     let names = task.class_names.join("\n");
+    let held_out = (!test.is_empty()).then_some(&test);
+    refit_model_core(&samples, arch, schedule, selected, Some(&names), held_out)
+}
+
+/// `selected`'s kept seed (trained by [`train_model_core`] on `samples` with `schedule`) trained
+/// again on every one of `samples` for its best epoch count ([`refit_child`]), as a device
+/// finishes; `held_out` samples, if any, measure its test accuracy.
+///
+/// # Errors
+/// The core's reason when the samples cannot be trained on, or a held-out sample run.
+pub fn refit_model_core(
+    samples: &Samples<'_>,
+    arch: &Discrete,
+    schedule: &TrainConfig,
+    selected: &CoreModel,
+    class_names: Option<&str>,
+    held_out: Option<&Samples<'_>>,
+) -> Result<CoreRefit> {
+    let ids = class_ids(samples.classes());
+    let names = class_names.unwrap_or(&ids);
     let index = selected.kept as u32;
     let start = Instant::now();
     let mut arena = vec![0_u8; arena_bytes(arch, &samples.shape(), schedule.optimizer)];
     let child = refit_child::<MAX_FEATURES>(
         arch,
-        &samples,
+        samples,
         &selected.kept_report,
         schedule,
         child_seed(index),
         &mut arena,
     )
-    .map_err(|e| anyhow!("{}: {e}", task.name))?;
+    .map_err(|e| anyhow!("{}: {e}", samples.task))?;
     let report = child.report;
-    let mut out = vec![0_u8; child.model_bytes_bound(names.len(), task.name.len())];
-    let held_out = (!test.is_empty()).then_some(&test);
+    let mut out = vec![0_u8; child.model_bytes_bound(names.len(), samples.task.len())];
     let written = child
-        .write_model::<MAX_FEATURES>(&task.name, index, &names, held_out, &mut out)
-        .map_err(|e| anyhow!("{}: {e}", task.name))?;
+        .write_model::<MAX_FEATURES>(samples.task, index, names, held_out, &mut out)
+        .map_err(|e| anyhow!("{}: {e}", samples.task))?;
     let (right, total) = written.held_out;
     let run = CoreRun {
         seed: index,
