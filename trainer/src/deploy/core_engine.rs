@@ -165,20 +165,15 @@ pub fn train_task_core(
     schedule: &TrainConfig,
     seeds: u32,
 ) -> Result<CoreModel> {
-    let (bytes, validation) = split_samples(task, split, config)?;
-    let samples = SamplesFile::load(&bytes).map_err(|e| anyhow!("{}: {e}", task.name))?;
-    let test_bytes = samples_file_bytes(task, &split.test).with_context(|| task.name.clone())?;
-    let test = SamplesFile::load(&test_bytes).map_err(|e| anyhow!("{}: {e}", task.name))?;
-    check_classes(task, &samples)?;
-    let names = task.class_names.join("\n");
+    let split = SplitSamples::new(task, split, config)?;
     train_model_core(
-        &samples,
-        Validation::Last(validation),
+        &split.train()?,
+        Validation::Last(split.validation),
         arch,
         schedule,
         seeds,
-        Some(&names),
-        (!test.is_empty()).then_some(&test),
+        Some(&split.names),
+        split.test()?.as_ref(),
     )
 }
 
@@ -196,14 +191,47 @@ pub fn refit_task_core(
     schedule: &TrainConfig,
     selected: &CoreModel,
 ) -> Result<CoreRefit> {
-    let (bytes, _) = split_samples(task, split, config)?;
-    let samples = SamplesFile::load(&bytes).map_err(|e| anyhow!("{}: {e}", task.name))?;
-    let test_bytes = samples_file_bytes(task, &split.test).with_context(|| task.name.clone())?;
-    let test = SamplesFile::load(&test_bytes).map_err(|e| anyhow!("{}: {e}", task.name))?;
-    check_classes(task, &samples)?;
-    let names = task.class_names.join("\n");
-    let held_out = (!test.is_empty()).then_some(&test);
-    refit_model_core(&samples, arch, schedule, selected, Some(&names), held_out)
+    let split = SplitSamples::new(task, split, config)?;
+    let held_out = split.test()?;
+    refit_model_core(
+        &split.train()?,
+        arch,
+        schedule,
+        selected,
+        Some(&split.names),
+        held_out.as_ref(),
+    )
+}
+
+/// A task's split as the core reads it: the training then validation samples (and how many are
+/// validation), the test samples, and the task's class names.
+struct SplitSamples {
+    task: String,
+    train: Vec<u8>,
+    validation: usize,
+    test: Vec<u8>,
+    names: String,
+}
+
+impl SplitSamples {
+    fn new(task: &Task, split: &Split, config: &ChildConfig) -> Result<Self> {
+        let (train, validation) = split_samples(task, split, config)?;
+        let test = samples_file_bytes(task, &split.test).with_context(|| task.name.clone())?;
+        let names = task.class_names.join("\n");
+        let this = Self { task: task.name.clone(), train, validation, test, names };
+        check_classes(task, &this.train()?)?;
+        Ok(this)
+    }
+
+    fn train(&self) -> Result<Samples<'_>> {
+        SamplesFile::load(&self.train).map_err(|e| anyhow!("{}: {e}", self.task))
+    }
+
+    /// The test samples, none when the split has no test rows.
+    fn test(&self) -> Result<Option<Samples<'_>>> {
+        let test = SamplesFile::load(&self.test).map_err(|e| anyhow!("{}: {e}", self.task))?;
+        Ok((!test.is_empty()).then_some(test))
+    }
 }
 
 /// `selected`'s kept seed (trained by [`train_model_core`] on `samples` with `schedule`) trained
