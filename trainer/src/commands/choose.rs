@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::cli::ChooseArgs;
 use crate::commands::search::{confidence_line, read_ensemble, read_weights};
 use crate::commands::task_source::load_task;
-use crate::deploy::delivered::{Delivered, refit_delivered, train_delivered};
+use crate::deploy::delivered::{Delivered, train_delivered};
 use crate::deploy::{accuracy, predict_rows};
 use crate::output::{print, print_json, table};
 use crate::rank_stats::best_index;
@@ -50,16 +50,15 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
     for candidate in &found.shortlist {
         let arch = Discrete::parse(preset, &candidate.discrete)
             .map_err(|e| anyhow::anyhow!("shortlisted `{}`: {e}", candidate.discrete))?;
-        let model = train_delivered(&task, &split, &arch, &recipe, args.seeds, &columns, false)?;
+        let model = train_delivered(&task, &split, &arch, &recipe, args.seeds, &columns)?;
         let validation_accuracy = model.validation_accuracy();
         trained.push(Trained { candidate, validation_accuracy, model });
         archs.push(arch);
     }
-    // The best by validation accuracy; the better-ranked on ties. Only the kept one is refitted.
+    // The best by validation accuracy; the better-ranked on ties. Only the kept one is finished.
     let validation: Vec<f64> = trained.iter().map(|t| t.validation_accuracy).collect();
     let kept = best_index(&validation).context("the shortlist is empty")?;
-    trained[kept].model =
-        refit_delivered(&task, &split, &archs[kept], &recipe, &trained[kept].model, &columns)?;
+    trained[kept].model.finish(&archs[kept], &recipe, &columns)?;
     let delivered = &trained[kept].model;
     let bytes = &delivered.bytes;
     let model = Model::load(bytes).context("the written model does not load")?;

@@ -66,7 +66,8 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
     }
     let (task, split, plan) = load_task(&args.source.task_source())?;
     let columns = plan.map(|p| serde_json::to_string(&p)).transpose()?.unwrap_or_default();
-    let delivered = train_delivered(&task, &split, &arch, &recipe, args.seeds, &columns, true)?;
+    let mut delivered = train_delivered(&task, &split, &arch, &recipe, args.seeds, &columns)?;
+    delivered.finish(&arch, &recipe, &columns)?;
     let model = Model::load(&delivered.bytes).context("the written model does not load")?;
     let test_accuracy = accuracy(&predict_rows(&model, &task, &split.test)?);
     crate::atomic_file::write(&args.output, &delivered.bytes)?;

@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
 use archrank_core::training::{
-    TrainConfig, TrainingReport, Validation, arena_bytes, child_seed, class_ids, refit_child,
-    train_child,
+    TrainConfig, TrainedChild, TrainingReport, Validation, arena_bytes, child_seed, class_ids,
+    refit_child, train_child,
 };
 use archrank_core::{Discrete, Samples, SamplesFile};
 
@@ -102,27 +102,9 @@ pub fn train_model_core(
             &mut arena,
         )
         .map_err(|e| anyhow!("{}: {e}", samples.task))?;
-        let report: TrainingReport = child.report;
-        reports.push(report);
-        let mut out = vec![0_u8; child.model_bytes_bound(names.len(), samples.task.len())];
-        let written = child
-            .write_model::<MAX_FEATURES>(samples.task, s, names, held_out, &mut out)
-            .map_err(|e| anyhow!("{}: {e}", samples.task))?;
-        let (right, total) = written.held_out;
-        let test_accuracy = (total > 0).then(|| f64::from(right as f32 / total as f32));
-        let bytes = written.bytes.to_vec();
-        runs.push(CoreRun {
-            seed: s,
-            train_samples: report.train_samples,
-            validation_samples: report.validation_samples,
-            validation_accuracy: f64::from(report.validation_accuracy()),
-            test_accuracy,
-            best_epoch: report.best_epoch,
-            epochs: report.epochs,
-            steps: report.steps,
-            arena_bytes,
-            seconds: start.elapsed().as_secs_f64(),
-        });
+        reports.push(child.report);
+        let (bytes, run) = written_run(&child, samples.task, s, names, held_out, start)?;
+        runs.push(CoreRun { arena_bytes, ..run });
         files.push(bytes);
     }
     let validation: Vec<f64> = runs.iter().map(|r| r.validation_accuracy).collect();
@@ -165,7 +147,20 @@ pub fn train_task_core(
     schedule: &TrainConfig,
     seeds: u32,
 ) -> Result<CoreModel> {
-    let split = SplitSamples::new(task, split, config)?;
+    train_split_core(&SplitSamples::new(task, split, config)?, arch, schedule, seeds)
+}
+
+/// Trains `arch` on `split`'s training samples with the core (as [`train_model_core`]), its
+/// validation samples watching early stopping and its test samples held out.
+///
+/// # Errors
+/// As [`train_model_core`].
+pub fn train_split_core(
+    split: &SplitSamples,
+    arch: &Discrete,
+    schedule: &TrainConfig,
+    seeds: u32,
+) -> Result<CoreModel> {
     train_model_core(
         &split.train()?,
         Validation::Last(split.validation),
@@ -177,35 +172,10 @@ pub fn train_task_core(
     )
 }
 
-/// `selected`'s kept seed (trained by [`train_task_core`] with the same `config` and
-/// `schedule`) trained again on the same training and validation rows, all of them training, for
-/// its best epoch count ([`refit_child`]); its test accuracy on the task's test rows.
-///
-/// # Errors
-/// As [`train_task_core`].
-pub fn refit_task_core(
-    task: &Task,
-    split: &Split,
-    arch: &Discrete,
-    config: &ChildConfig,
-    schedule: &TrainConfig,
-    selected: &CoreModel,
-) -> Result<CoreRefit> {
-    let split = SplitSamples::new(task, split, config)?;
-    let held_out = split.test()?;
-    refit_model_core(
-        &split.train()?,
-        arch,
-        schedule,
-        selected,
-        Some(&split.names),
-        held_out.as_ref(),
-    )
-}
-
 /// A task's split as the core reads it: the training then validation samples (and how many are
 /// validation), the test samples, and the task's class names.
-struct SplitSamples {
+#[derive(Clone, Debug)]
+pub struct SplitSamples {
     task: String,
     train: Vec<u8>,
     validation: usize,
@@ -214,7 +184,12 @@ struct SplitSamples {
 }
 
 impl SplitSamples {
-    fn new(task: &Task, split: &Split, config: &ChildConfig) -> Result<Self> {
+    /// `task`'s split as samples (training rows capped as `config` says), refused when the
+    /// training and validation rows miss a class.
+    ///
+    /// # Errors
+    /// When the task is text, its rows cannot be written as samples, or a class is missing.
+    pub fn new(task: &Task, split: &Split, config: &ChildConfig) -> Result<Self> {
         let (train, validation) = split_samples(task, split, config)?;
         let test = samples_file_bytes(task, &split.test).with_context(|| task.name.clone())?;
         let names = task.class_names.join("\n");
@@ -223,14 +198,33 @@ impl SplitSamples {
         Ok(this)
     }
 
-    fn train(&self) -> Result<Samples<'_>> {
+    /// The training then validation samples.
+    ///
+    /// # Errors
+    /// Only if the bytes written by [`Self::new`] do not load.
+    pub fn train(&self) -> Result<Samples<'_>> {
         SamplesFile::load(&self.train).map_err(|e| anyhow!("{}: {e}", self.task))
     }
 
     /// The test samples, none when the split has no test rows.
-    fn test(&self) -> Result<Option<Samples<'_>>> {
+    ///
+    /// # Errors
+    /// Only if the bytes written by [`Self::new`] do not load.
+    pub fn test(&self) -> Result<Option<Samples<'_>>> {
         let test = SamplesFile::load(&self.test).map_err(|e| anyhow!("{}: {e}", self.task))?;
         Ok((!test.is_empty()).then_some(test))
+    }
+
+    /// How many of the training samples are validation ones (the last).
+    #[must_use]
+    pub const fn validation(&self) -> usize {
+        self.validation
+    }
+
+    /// The task's class names, one per line.
+    #[must_use]
+    pub fn names(&self) -> &str {
+        &self.names
     }
 }
 
@@ -262,25 +256,39 @@ pub fn refit_model_core(
         &mut arena,
     )
     .map_err(|e| anyhow!("{}: {e}", samples.task))?;
+    let (bytes, run) = written_run(&child, samples.task, index, names, held_out, start)?;
+    Ok(CoreRefit { bytes, run: CoreRun { arena_bytes: arena.len(), ..run } })
+}
+
+/// `child`'s model file (seed `index`, `names`) and its run as a [`CoreRun`], its test accuracy
+/// on `held_out` when given; the arena's size is left 0 for the caller.
+fn written_run(
+    child: &TrainedChild<'_>,
+    task: &str,
+    index: u32,
+    names: &str,
+    held_out: Option<&Samples<'_>>,
+    start: Instant,
+) -> Result<(Vec<u8>, CoreRun)> {
     let report = child.report;
-    let mut out = vec![0_u8; child.model_bytes_bound(names.len(), samples.task.len())];
+    let mut out = vec![0_u8; child.model_bytes_bound(names.len(), task.len())];
     let written = child
-        .write_model::<MAX_FEATURES>(samples.task, index, names, held_out, &mut out)
-        .map_err(|e| anyhow!("{}: {e}", samples.task))?;
+        .write_model::<MAX_FEATURES>(task, index, names, held_out, &mut out)
+        .map_err(|e| anyhow!("{task}: {e}"))?;
     let (right, total) = written.held_out;
     let run = CoreRun {
         seed: index,
         train_samples: report.train_samples,
-        validation_samples: 0,
+        validation_samples: report.validation_samples,
         validation_accuracy: f64::from(report.validation_accuracy()),
         test_accuracy: (total > 0).then(|| f64::from(right as f32 / total as f32)),
         best_epoch: report.best_epoch,
         epochs: report.epochs,
         steps: report.steps,
-        arena_bytes: arena.len(),
+        arena_bytes: 0,
         seconds: start.elapsed().as_secs_f64(),
     };
-    Ok(CoreRefit { bytes: written.bytes.to_vec(), run })
+    Ok((written.bytes.to_vec(), run))
 }
 
 /// Refuses training and validation rows that miss one of the task's classes: the model would

@@ -1,13 +1,16 @@
 //! The model a user gets from `train` and `choose`: which engine trains it, on which rows, with
-//! which schedule ([`Recipe`]), and the refit that lets the final model learn from the
-//! validation rows too once they have chosen the seed and the epoch ([`train_delivered`]).
+//! which schedule ([`Recipe`]) ([`train_delivered`]), and the finish of the one kept
+//! ([`Delivered::finish`]): the refit that lets the final model learn from the validation rows
+//! too once they have chosen the seed and the epoch.
 
 use anyhow::{Context, Result};
 use archrank_core::training::TrainConfig;
 use archrank_core::{Discrete, Model};
 
 use crate::child::ChildConfig;
-use crate::deploy::core_engine::{CoreRun, refit_task_core, train_task_core};
+use crate::deploy::core_engine::{
+    CoreModel, CoreRun, SplitSamples, refit_model_core, train_split_core,
+};
 use crate::deploy::train_model;
 use crate::task::{Split, Task, TaskKind};
 
@@ -85,7 +88,8 @@ pub struct SeedRun {
 /// A delivered model: its file and how it was trained.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Delivered {
-    /// The model file's bytes (with the task's column plan).
+    /// The model file's bytes: the final model's (with the task's column plan) once
+    /// [`Self::finish`] has run.
     #[serde(skip)]
     pub bytes: Vec<u8>,
     /// The engine that trained it.
@@ -98,8 +102,9 @@ pub struct Delivered {
     pub trained_rows: usize,
     /// The refit of the kept seed, when there was one.
     pub refit: Option<CoreRun>,
+    /// The core's samples and seeds, until [`Self::finish`] refits from them.
     #[serde(skip)]
-    core: Option<crate::deploy::core_engine::CoreModel>,
+    core: Option<(SplitSamples, CoreModel)>,
 }
 
 impl Delivered {
@@ -123,10 +128,9 @@ impl Delivered {
     }
 }
 
-/// Trains `arch` on `task`'s split with `seeds` child seeds by `recipe`, keeps the best by
-/// validation accuracy and, when `refit` and the engine is the core, trains it again on the
-/// training and validation rows ([`refit_delivered`]); `columns` is the column plan (JSON) the
-/// task was read with, or empty.
+/// Trains `arch` on `task`'s split with `seeds` child seeds by `recipe` and keeps the best by
+/// validation accuracy; `columns` is the column plan (JSON) the task was read with, or empty.
+/// The model is final once [`Delivered::finish`] has run (only the one kept needs it).
 ///
 /// # Errors
 /// When the task cannot be trained by the engine, or a model file cannot be encoded.
@@ -137,9 +141,8 @@ pub fn train_delivered(
     recipe: &Recipe,
     seeds: u32,
     columns: &str,
-    refit: bool,
 ) -> Result<Delivered> {
-    let delivered = match recipe.engine_for(task) {
+    Ok(match recipe.engine_for(task) {
         Engine::Trainer => {
             let trained = train_model(task, split, arch, &recipe.child, seeds, columns)?;
             let seeds = trained
@@ -165,8 +168,8 @@ pub fn train_delivered(
             }
         }
         Engine::Core => {
-            let trained =
-                train_task_core(task, split, arch, &recipe.child, &recipe.schedule, seeds)?;
+            let samples = SplitSamples::new(task, split, &recipe.child)?;
+            let trained = train_split_core(&samples, arch, &recipe.schedule, seeds)?;
             let seeds = trained
                 .runs
                 .iter()
@@ -180,47 +183,44 @@ pub fn train_delivered(
             let kept = trained.kept;
             let trained_rows = trained.runs.get(kept).map_or(0, |r| r.train_samples);
             Delivered {
-                bytes: with_columns(&trained.bytes, columns)?,
+                bytes: trained.bytes.clone(),
                 engine: Engine::Core,
                 seeds,
                 kept,
                 trained_rows,
                 refit: None,
-                core: Some(trained),
+                core: Some((samples, trained)),
             }
         }
-    };
-    if refit {
-        refit_delivered(task, split, arch, recipe, &delivered, columns)
-    } else {
-        Ok(delivered)
-    }
+    })
 }
 
-/// `delivered`'s kept seed trained again on the training and validation rows for its best epoch
-/// count, when it was trained by the core and `recipe` asks for a refit; otherwise `delivered`.
-///
-/// # Errors
-/// As [`train_delivered`].
-pub fn refit_delivered(
-    task: &Task,
-    split: &Split,
-    arch: &Discrete,
-    recipe: &Recipe,
-    delivered: &Delivered,
-    columns: &str,
-) -> Result<Delivered> {
-    let Some(core) = delivered.core.as_ref().filter(|_| recipe.refit) else {
-        return Ok(delivered.clone());
-    };
-    let refit = refit_task_core(task, split, arch, &recipe.child, &recipe.schedule, core)?;
-    Ok(Delivered {
-        bytes: with_columns(&refit.bytes, columns)?,
-        trained_rows: refit.run.train_samples,
-        refit: Some(refit.run),
-        core: None,
-        ..delivered.clone()
-    })
+impl Delivered {
+    /// Makes this the final model: when the core trained it and `recipe` asks for a refit, its
+    /// kept seed trained again on the training and validation samples for its best epoch count;
+    /// then the core's file gets the column plan `columns` (the core writes none: a device has no
+    /// CSV), so that `predict` reads a CSV as the training one was read. Once only.
+    ///
+    /// # Errors
+    /// When the refit cannot train, or the model file cannot be encoded.
+    pub fn finish(&mut self, arch: &Discrete, recipe: &Recipe, columns: &str) -> Result<()> {
+        let Some((samples, trained)) = self.core.take() else { return Ok(()) };
+        if recipe.refit {
+            let refit = refit_model_core(
+                &samples.train()?,
+                arch,
+                &recipe.schedule,
+                &trained,
+                Some(samples.names()),
+                samples.test()?.as_ref(),
+            )?;
+            self.bytes = refit.bytes;
+            self.trained_rows = refit.run.train_samples;
+            self.refit = Some(refit.run);
+        }
+        self.bytes = with_columns(&self.bytes, columns)?;
+        Ok(())
+    }
 }
 
 /// The model file `bytes` with the column plan `columns` (the core writes none: a device has no
