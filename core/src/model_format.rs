@@ -22,7 +22,7 @@ use crate::numeric_input::{InputError, NumericInput, NumericInputFile};
 /// The first bytes of every model file.
 pub const MODEL_MAGIC: [u8; 8] = *b"ARCHMODL";
 /// The model format version this build reads and writes.
-pub const MODEL_FORMAT_VERSION: u16 = 1;
+pub const MODEL_FORMAT_VERSION: u16 = 2;
 /// A layer byte meaning "skip".
 pub const SKIP_LAYER: u8 = u8::MAX;
 /// Widest activation the core's inference holds (the text modules' and the paper preset's).
@@ -52,6 +52,10 @@ pub struct ModelProvenance<'a> {
     pub validation_accuracy: f32,
     /// Test accuracy of the kept seed on the task's test split.
     pub test_accuracy: f32,
+    /// Samples the final weights learned from (after a refit, the validation ones too).
+    pub trained_on: u32,
+    /// Samples that chose the kept seed and epoch.
+    pub validated_on: u32,
     /// Version of the trainer that wrote it.
     pub trainer_version: &'a str,
 }
@@ -140,7 +144,11 @@ impl fmt::Display for ModelError {
             Self::Truncated => f.write_str("the model file is truncated"),
             Self::BadMagic => f.write_str("not an archrank model file (bad magic bytes)"),
             Self::UnsupportedVersion { expected, found } => {
-                write!(f, "model format version {found}, this build reads version {expected}")
+                write!(f, "model format version {found}, this build reads version {expected}")?;
+                if found < expected {
+                    f.write_str("; train it again with this build (`archrank train`)")?;
+                }
+                Ok(())
             }
             Self::Malformed => f.write_str("the model file is corrupted (invalid encoding)"),
             Self::TrailingBytes { count } => {

@@ -310,6 +310,8 @@ impl TrainedChild<'_> {
             seed: u64::from(index),
             validation_accuracy: self.report.validation_accuracy(),
             test_accuracy,
+            trained_on: self.report.train_samples as u32,
+            validated_on: self.report.validation_samples as u32,
             trainer_version: TRAINER_NAME,
         };
         let mut counts = (0, 0);

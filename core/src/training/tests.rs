@@ -75,6 +75,8 @@ fn learns_separable_blobs_with_every_module_and_is_deterministic() {
             seed: 7,
             validation_accuracy: report.validation_accuracy(),
             test_accuracy: f32::NAN,
+            trained_on: report.train_samples as u32,
+            validated_on: report.validation_samples as u32,
             trainer_version: TRAINER_NAME,
         };
         let model_file = child.model_file(&names, provenance);
@@ -120,6 +122,8 @@ fn validation_accuracy_is_the_model_files_on_the_validation_samples() {
         seed: 3,
         validation_accuracy: 0.0,
         test_accuracy: 0.0,
+        trained_on: 0,
+        validated_on: 20,
         trainer_version: TRAINER_NAME,
     };
     let model = Model::from_file(child.model_file(&names, provenance)).unwrap();

@@ -46,14 +46,15 @@ fn the_core_and_the_trainer_agree_on_every_bundled_tasks_test_split() {
     eprintln!("{exact} of {} tasks agree exactly", csvs.len());
 }
 
-/// The fuzzer's model seed is a current model file (the firmware's tiny model asset), so fuzzing
-/// starts from inputs that get past the loader's checks.
+/// The fuzzer's model seed is a current model file (the model the default firmware trains), so
+/// fuzzing starts from inputs that get past the loader's checks.
 #[test]
 fn the_fuzz_seed_model_is_a_current_model_file() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let seed = std::fs::read(root.join("fuzz/seeds/weights_loader/model")).unwrap();
     assert!(
         Model::load(&seed).is_ok(),
-        "refresh it: cp firmware-example/assets/model.postcard fuzz/seeds/weights_loader/model"
+        "refresh it: archrank train --samples firmware-example/assets/train-samples.postcard \
+         --discrete m0/tanh8/skip/skip --seeds 1 -o fuzz/seeds/weights_loader/model"
     );
 }

@@ -270,11 +270,14 @@ pub(crate) fn run_predict(args: &PredictArgs) -> Result<()> {
             std::iter::once((*name).to_owned()).chain(row.iter().map(ToString::to_string)).collect()
         })
         .collect();
+    let provenance = &model.file.provenance;
     print(&format!(
-        "model {} ({} on {}): {} rows, accuracy {acc:.4}\n\n",
+        "model {} ({} on {}, learned from {} rows, chosen on {}): {} rows, accuracy {acc:.4}\n\n",
         args.model.display(),
         model.discrete.named(model.is_text()),
-        model.file.provenance.task,
+        provenance.task,
+        provenance.trained_on,
+        provenance.validated_on,
         predictions.len()
     ))?;
     print(&table(&header, &rows))?;

@@ -90,6 +90,8 @@ pub fn train_model(
             seed: u64::try_from(kept).unwrap_or(0),
             validation_accuracy: outcome.validation_accuracy as f32,
             test_accuracy: outcome.test_accuracy as f32,
+            trained_on: prepared.train_rows() as u32,
+            validated_on: prepared.validation_rows() as u32,
             trainer_version: env!("CARGO_PKG_VERSION"),
         },
         weights: &weight_bytes,

@@ -65,6 +65,10 @@ fn a_numeric_model_learns_from_training_and_validation_rows() {
         json(&["predict", "--model", model, "--task", wine, "--split", "test", "--json"]);
     let accuracy = trained["accuracy"].as_f64().unwrap();
     assert_eq!(predicted["accuracy"].as_f64().unwrap(), accuracy);
+    // The file says what it learned from and what chose it.
+    let text = ok(&["predict", "--model", model, "--task", wine, "--split", "test"]);
+    let learned = format!("learned from {} rows, chosen on {validation}", train + validation);
+    assert!(text.contains(&learned), "{text}");
     // The refit's own count, in f32 as a device keeps it.
     assert!((trained["refit"]["test_accuracy"].as_f64().unwrap() - accuracy).abs() < 1e-6);
 

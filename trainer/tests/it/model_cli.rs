@@ -46,7 +46,15 @@ fn predict_reports_the_accuracy_train_reported_and_bad_models_are_refused() {
                 b[8] = 9; // the format version's low byte (postcard varint)
                 b
             },
-            "model format version 9, this build reads version 1",
+            "model format version 9, this build reads version 2",
+        ),
+        (
+            {
+                let mut b = bytes.clone();
+                b[8] = 1; // a file from before the provenance said what it learned from
+                b
+            },
+            "model format version 1, this build reads version 2; train it again with this build",
         ),
     ];
     for (i, (bad, message)) in cases.iter().enumerate() {
