@@ -257,8 +257,10 @@ macro_rules! with_preset {
 
 /// Common output width of every numeric input module.
 pub const NUMERIC_WIDTH: usize = 64;
-/// Common output width of every text input module (hash buckets).
-pub const TEXT_WIDTH: usize = 256;
+/// Common output width of every text input module (hash buckets). Wider than any layer: a text
+/// model's first layer reads the bag directly (measured: RESULTS.md, "The delivered model against
+/// scikit-learn").
+pub const TEXT_WIDTH: usize = 1024;
 /// Quantile bins per feature of the binned one-hot module.
 pub const BINS: usize = 8;
 /// Most feature pairs the pairwise-product module keeps (a seeded subset beyond this).

@@ -6,7 +6,7 @@ use core::fmt;
 
 use crate::architecture::{argmax, softmax};
 use crate::dense::{LeSlice, affine_into};
-use crate::dims::{Activation, MAX_CLASSES, NUMERIC_WIDTH};
+use crate::dims::{Activation, MAX_CLASSES, NUMERIC_WIDTH, TEXT_WIDTH};
 use crate::fast_tanh::fast_tanh;
 use crate::model_format::{DenseLayer, MAX_WIDTH, Model, ModelInput, ModelLayer};
 use crate::samples_format::Samples;
@@ -91,9 +91,7 @@ impl Model<'_> {
         }
         let mut features = [0.0; NUMERIC_WIDTH];
         input.transform(row, &mut features);
-        let mut h = [0.0; MAX_WIDTH];
-        h[..NUMERIC_WIDTH].copy_from_slice(&features);
-        Ok(self.forward(h, NUMERIC_WIDTH, probs))
+        Ok(self.forward(&features, probs))
     }
 
     /// Runs a text; returns the predicted class, `probs` holds every class's probability.
@@ -106,9 +104,9 @@ impl Model<'_> {
         probs: &mut Probabilities,
     ) -> Result<usize, PredictError> {
         let ModelInput::Text(module) = self.input else { return Err(PredictError::Modality) };
-        let mut h = [0.0; MAX_WIDTH];
-        text_bag(module, text, &mut h);
-        Ok(self.forward(h, MAX_WIDTH, probs))
+        let mut bag = [0.0; TEXT_WIDTH];
+        text_bag(module, text, &mut bag);
+        Ok(self.forward(&bag, probs))
     }
 
     /// Runs every sample of `samples` in order (numeric rows of at most `F` features, or texts),
@@ -158,28 +156,68 @@ impl Model<'_> {
         Ok(())
     }
 
-    fn forward(
-        &self,
-        mut h: [f32; MAX_WIDTH],
-        mut width: usize,
-        probs: &mut Probabilities,
-    ) -> usize {
+    /// The layers and the classifier on the module's output `input` (a text bag may be wider
+    /// than [`MAX_WIDTH`]: it is read in place until a layer's output replaces it, or a skip
+    /// folds it onto the layers' width).
+    fn forward(&self, input: &[f32], probs: &mut Probabilities) -> usize {
+        let mut h = [0.0; MAX_WIDTH];
         let mut next = [0.0; MAX_WIDTH];
+        let mut width = input.len();
+        let mut in_input = true;
         for layer in &self.layers {
             match layer {
-                ModelLayer::Skip { width: w } => width = *w,
+                ModelLayer::Skip { width: w } => {
+                    if in_input {
+                        fold_into(input, &mut h[..(*w).clamp(1, MAX_WIDTH)]);
+                        in_input = false;
+                    }
+                    width = *w;
+                }
                 ModelLayer::Dense(d) => {
-                    dense_into(d, &h[..width.min(MAX_WIDTH)], &mut next);
+                    let x = if in_input { input } else { &h[..width.min(MAX_WIDTH)] };
+                    dense_into(d, x, &mut next);
                     width = d.outputs;
+                    in_input = false;
                     core::mem::swap(&mut h, &mut next);
                 }
             }
         }
+        let x = if in_input { input } else { &h[..width.min(MAX_WIDTH)] };
         let mut logits = [0.0; MAX_CLASSES];
-        dense_into(&self.classifier, &h[..width.min(MAX_WIDTH)], &mut logits);
+        dense_into(&self.classifier, x, &mut logits);
         let c = self.classes.min(MAX_CLASSES);
         probs.fill(0.0);
         softmax(&logits[..c], &mut probs[..c]);
         argmax(&logits[..c])
+    }
+}
+
+/// `input` folded onto `out`: value j adds to `out[j mod out.len()]`, in order (a copy when
+/// `input` is no wider; the trainer's skip path does the same, so the bits agree).
+fn fold_into(input: &[f32], out: &mut [f32]) {
+    if input.len() <= out.len() {
+        out.get_mut(..input.len()).unwrap_or(&mut []).copy_from_slice(input);
+        return;
+    }
+    let width = out.len().max(1);
+    for (j, &v) in input.iter().enumerate() {
+        if let Some(o) = out.get_mut(j % width) {
+            *o += v;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold_into;
+
+    #[test]
+    fn a_narrower_input_is_copied_and_a_wider_one_folded_in_order() {
+        let mut out = [0.0_f32; 4];
+        fold_into(&[1.0, -0.0, 3.0], &mut out);
+        assert_eq!(out.map(f32::to_bits), [1.0, -0.0, 3.0, 0.0].map(f32::to_bits));
+        let mut out = [0.0_f32; 3];
+        fold_into(&[1.0, 2.0, 3.0, 10.0, 20.0, 30.0, 100.0], &mut out);
+        assert_eq!(out, [111.0, 22.0, 33.0]);
     }
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::architecture::{Discrete, LayerChoice};
 use crate::cost::{TaskShape, discrete_cost};
 use crate::dense::LeSlice;
-use crate::dims::{Activation, MAX_CLASSES, MAX_LAYERS, Preset, PresetId, TEXT_WIDTH};
+use crate::dims::{Activation, MAX_CLASSES, MAX_LAYERS, Preset, PresetId};
 use crate::input_modules::{InputModule, TEXT_MODULES, TextModule};
 use crate::numeric_input::{InputError, NumericInput, NumericInputFile};
 
@@ -25,8 +25,9 @@ pub const MODEL_MAGIC: [u8; 8] = *b"ARCHMODL";
 pub const MODEL_FORMAT_VERSION: u16 = 2;
 /// A layer byte meaning "skip".
 pub const SKIP_LAYER: u8 = u8::MAX;
-/// Widest activation the core's inference holds (the text modules' and the paper preset's).
-pub const MAX_WIDTH: usize = TEXT_WIDTH;
+/// Widest activation the core's inference holds between layers (the paper preset's widest
+/// layer; a text bag, wider, is read by the first layer in place).
+pub const MAX_WIDTH: usize = 256;
 
 /// The input module's parameters as stored.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

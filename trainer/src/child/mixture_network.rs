@@ -9,9 +9,9 @@
 //! width is the largest base width (zero padding).
 //!
 //! The input `h_0 = sum_m softmax(module logits)_m * f_m` has the modules' common width W.
-//! The first layer's skip path uses `pad(h_0)`: the first `min(W, max width)` values of h_0,
-//! zero-padded to the max width (so a text input of 256 buckets is truncated to 64 on the tiny
-//! preset's skip path, and a numeric input of 64 is zero-padded to 256 on the paper preset's).
+//! The first layer's skip path uses `pad(h_0)`: h_0 zero-padded to the max width when it is
+//! narrower (a numeric input of 64 on the paper preset's 256), folded onto it when it is wider
+//! (a text bag's bucket j adds to j mod the max width: every gram stays, with more collisions).
 //!
 //! u is fixed while a child trains: only the weights receive gradients.
 
@@ -340,7 +340,15 @@ fn forward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_inp
         {
             arow.iter_mut().zip(bias).for_each(|(a, &b)| *a += b);
             hrow.fill(0.0);
-            hrow[..keep].iter_mut().zip(xrow).for_each(|(o, &v)| *o = skip_w * v);
+            if k > mw {
+                // A text bag wider than the layers is folded onto them (bucket j adds to j mod
+                // the max width): a skip keeps every gram, as the core's inference does.
+                for (j, &v) in xrow.iter().enumerate() {
+                    hrow[j % mw] += skip_w * v;
+                }
+            } else {
+                hrow[..keep].iter_mut().zip(xrow).for_each(|(o, &v)| *o = skip_w * v);
+            }
             for (base, &sw) in net.bases.iter().zip(weights_l) {
                 let seg = &mut arow[base.offset..base.offset + base.width];
                 match base.activation {
