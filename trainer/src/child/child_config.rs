@@ -61,6 +61,14 @@ impl ChildConfig {
         }
     }
 
+    /// The schedule of a refit on training and validation rows: exactly `epochs` epochs (within
+    /// `max_steps`), with no floor of steps and no early stopping (the core's
+    /// [`TrainConfig::refit`]).
+    #[must_use]
+    pub fn refit(&self, epochs: usize) -> Self {
+        Self { epochs, min_steps: 0, patience: usize::MAX, ..self.clone() }
+    }
+
     /// This schedule as the core's, with Adam (the trainer's children's optimizer).
     #[must_use]
     pub const fn schedule(&self) -> TrainConfig {

@@ -138,8 +138,9 @@ pub fn train_mixed(
         }
         epochs_run = epoch;
         let val = evaluate_on(&net, &mut ws, prepared.validation.clone(), &mut rows_buf);
+        // Without validation rows (a refit) every epoch is the best so far: the last is kept.
         match best {
-            Some((b, _)) if val.accuracy <= b.accuracy => {}
+            Some((b, _)) if val.accuracy <= b.accuracy && !prepared.validation.is_empty() => {}
             _ => {
                 best = Some((val, epoch));
                 best_params.copy_from_slice(&net.params);

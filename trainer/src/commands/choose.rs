@@ -58,7 +58,7 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
     // The best by validation accuracy; the better-ranked on ties. Only the kept one is finished.
     let validation: Vec<f64> = trained.iter().map(|t| t.validation_accuracy).collect();
     let kept = best_index(&validation).context("the shortlist is empty")?;
-    trained[kept].model.finish(&archs[kept], &recipe, &columns)?;
+    trained[kept].model.finish(&task, &split, &archs[kept], &recipe, &columns)?;
     let delivered = &trained[kept].model;
     let bytes = &delivered.bytes;
     let model = Model::load(bytes).context("the written model does not load")?;

@@ -67,7 +67,7 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
     let (task, split, plan) = load_task(&args.source.task_source())?;
     let columns = plan.map(|p| serde_json::to_string(&p)).transpose()?.unwrap_or_default();
     let mut delivered = train_delivered(&task, &split, &arch, &recipe, args.seeds, &columns)?;
-    delivered.finish(&arch, &recipe, &columns)?;
+    delivered.finish(&task, &split, &arch, &recipe, &columns)?;
     let model = Model::load(&delivered.bytes).context("the written model does not load")?;
     let test_accuracy = accuracy(&predict_rows(&model, &task, &split.test)?);
     crate::atomic_file::write(&args.output, &delivered.bytes)?;
@@ -117,7 +117,7 @@ fn seeds_table(delivered: &Delivered) -> String {
                 format!("{i}{}", if i == delivered.kept { " (kept)" } else { "" }),
                 format!("{:.4}", s.validation_accuracy),
                 format!("{:.4}", s.test_accuracy),
-                s.best_epoch.map_or_else(|| "-".into(), |e| e.to_string()),
+                s.best_epoch.to_string(),
                 s.epochs.to_string(),
             ]
         })

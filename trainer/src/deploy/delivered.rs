@@ -11,7 +11,7 @@ use crate::child::ChildConfig;
 use crate::deploy::core_engine::{
     CoreModel, CoreRun, SplitSamples, refit_model_core, train_split_core,
 };
-use crate::deploy::train_model;
+use crate::deploy::{TrainedModel, refit_model, train_model};
 use crate::task::{Split, Task, TaskKind};
 
 /// Which code trains a delivered model.
@@ -44,8 +44,8 @@ pub struct Recipe {
     pub child: ChildConfig,
     /// The core engine's schedule.
     pub schedule: TrainConfig,
-    /// Whether the core engine's kept seed is trained again on the training and validation
-    /// rows for its best epoch count (the trainer engine does not refit).
+    /// Whether the kept seed is trained again on the training and validation rows for its best
+    /// epoch count (either engine).
     pub refit: bool,
 }
 
@@ -79,8 +79,8 @@ pub struct SeedRun {
     pub validation_accuracy: f64,
     /// Its own test accuracy (before any refit).
     pub test_accuracy: f64,
-    /// Its kept epoch, when the engine reports it (the core's).
-    pub best_epoch: Option<usize>,
+    /// Its kept epoch.
+    pub best_epoch: usize,
     /// Epochs run.
     pub epochs: usize,
 }
@@ -101,10 +101,41 @@ pub struct Delivered {
     /// Rows the final model learned from (training, plus validation after a refit).
     pub trained_rows: usize,
     /// The refit of the kept seed, when there was one.
-    pub refit: Option<CoreRun>,
-    /// The core's samples and seeds, until [`Self::finish`] refits from them.
+    pub refit: Option<RefitRun>,
+    /// What [`Self::finish`] refits from, until it has run.
     #[serde(skip)]
-    core: Option<(SplitSamples, CoreModel)>,
+    pending: Option<Pending>,
+}
+
+/// What a refit did.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RefitRun {
+    /// Rows it trained on: the training and validation rows.
+    pub train_samples: usize,
+    /// Epochs: the kept seed's best epoch count.
+    pub epochs: usize,
+    /// Optimizer steps.
+    pub steps: usize,
+    /// Its test accuracy on the task's test rows.
+    pub test_accuracy: Option<f64>,
+}
+
+impl From<CoreRun> for RefitRun {
+    fn from(r: CoreRun) -> Self {
+        Self {
+            train_samples: r.train_samples,
+            epochs: r.epochs,
+            steps: r.steps,
+            test_accuracy: r.test_accuracy,
+        }
+    }
+}
+
+/// A trained model before its finish: each engine's seeds and what it trained on.
+#[derive(Clone, Debug)]
+enum Pending {
+    Core(SplitSamples, CoreModel),
+    Trainer(TrainedModel),
 }
 
 impl Delivered {
@@ -151,20 +182,20 @@ pub fn train_delivered(
                 .map(|o| SeedRun {
                     validation_accuracy: o.validation_accuracy,
                     test_accuracy: o.test_accuracy,
-                    best_epoch: None,
+                    best_epoch: o.best_epoch,
                     epochs: o.epochs,
                 })
                 .collect();
             let trained_rows =
                 recipe.child.max_train_rows.map_or(split.train.len(), |m| m.min(split.train.len()));
             Delivered {
-                bytes: trained.bytes,
+                bytes: trained.bytes.clone(),
                 engine: Engine::Trainer,
                 seeds,
                 kept: trained.kept,
                 trained_rows,
                 refit: None,
-                core: None,
+                pending: Some(Pending::Trainer(trained)),
             }
         }
         Engine::Core => {
@@ -176,7 +207,7 @@ pub fn train_delivered(
                 .map(|r| SeedRun {
                     validation_accuracy: r.validation_accuracy,
                     test_accuracy: r.test_accuracy.unwrap_or(f64::NAN),
-                    best_epoch: Some(r.best_epoch),
+                    best_epoch: r.best_epoch,
                     epochs: r.epochs,
                 })
                 .collect();
@@ -189,36 +220,60 @@ pub fn train_delivered(
                 kept,
                 trained_rows,
                 refit: None,
-                core: Some((samples, trained)),
+                pending: Some(Pending::Core(samples, trained)),
             }
         }
     })
 }
 
 impl Delivered {
-    /// Makes this the final model: when the core trained it and `recipe` asks for a refit, its
-    /// kept seed trained again on the training and validation samples for its best epoch count;
-    /// then the core's file gets the column plan `columns` (the core writes none: a device has no
-    /// CSV), so that `predict` reads a CSV as the training one was read. Once only.
+    /// Makes this the final model: when `recipe` asks for a refit, its kept seed trained again
+    /// on `task`'s training and validation rows (`split`, as [`train_delivered`] had it) for its
+    /// best epoch count; a core-trained file then gets the column plan `columns` (the core writes
+    /// none: a device has no CSV), so that `predict` reads a CSV as the training one was read.
+    /// Once only.
     ///
     /// # Errors
     /// When the refit cannot train, or the model file cannot be encoded.
-    pub fn finish(&mut self, arch: &Discrete, recipe: &Recipe, columns: &str) -> Result<()> {
-        let Some((samples, trained)) = self.core.take() else { return Ok(()) };
-        if recipe.refit {
-            let refit = refit_model_core(
-                &samples.train()?,
-                arch,
-                &recipe.schedule,
-                &trained,
-                Some(samples.names()),
-                samples.test()?.as_ref(),
-            )?;
-            self.bytes = refit.bytes;
-            self.trained_rows = refit.run.train_samples;
-            self.refit = Some(refit.run);
+    pub fn finish(
+        &mut self,
+        task: &Task,
+        split: &Split,
+        arch: &Discrete,
+        recipe: &Recipe,
+        columns: &str,
+    ) -> Result<()> {
+        match self.pending.take() {
+            Some(Pending::Trainer(trained)) if recipe.refit => {
+                let (bytes, outcome) =
+                    refit_model(task, split, arch, &recipe.child, &trained, columns)?;
+                self.bytes = bytes;
+                self.trained_rows = outcome.train_rows;
+                self.refit = Some(RefitRun {
+                    train_samples: outcome.train_rows,
+                    epochs: outcome.epochs,
+                    steps: outcome.steps,
+                    test_accuracy: (!split.test.is_empty()).then_some(outcome.test_accuracy),
+                });
+            }
+            None | Some(Pending::Trainer(_)) => {}
+            Some(Pending::Core(samples, trained)) => {
+                if recipe.refit {
+                    let refit = refit_model_core(
+                        &samples.train()?,
+                        arch,
+                        &recipe.schedule,
+                        &trained,
+                        Some(samples.names()),
+                        samples.test()?.as_ref(),
+                    )?;
+                    self.bytes = refit.bytes;
+                    self.trained_rows = refit.run.train_samples;
+                    self.refit = Some(refit.run.into());
+                }
+                self.bytes = with_columns(&self.bytes, columns)?;
+            }
         }
-        self.bytes = with_columns(&self.bytes, columns)?;
         Ok(())
     }
 }

@@ -10,7 +10,9 @@ use archrank_core::model_format::{
 use archrank_core::{Discrete, LayerChoice, Model, PredictError};
 use rayon::prelude::*;
 
-use crate::child::{ChildConfig, ChildOutcome, Mixing, ModuleFeatures, prepare, train_mixed};
+use crate::child::{
+    ChildConfig, ChildOutcome, Mixing, ModuleFeatures, PreparedTask, prepare, train_mixed,
+};
 use crate::rank_stats::best_index;
 use crate::task::{Features, Split, Task};
 
@@ -58,6 +60,72 @@ pub fn train_model(
     let validation: Vec<f64> = runs.iter().map(|(o, _)| o.validation_accuracy).collect();
     let kept = best_index(&validation).unwrap_or(0);
     let (outcome, weights) = &runs[kept];
+    let provenance = Provenance {
+        seed: kept,
+        validation_accuracy: outcome.validation_accuracy,
+        test_accuracy: outcome.test_accuracy,
+        trained_on: prepared.train_rows(),
+        validated_on: prepared.validation_rows(),
+    };
+    let bytes = model_bytes(task, arch, &prepared, weights, &provenance, columns)?;
+    Ok(TrainedModel { bytes, outcomes: runs.into_iter().map(|(o, _)| o).collect(), kept })
+}
+
+/// `trained`'s kept seed (trained by [`train_model`] on `split` with `config`) trained again on
+/// the training and validation rows for its best epoch count, the last epoch kept; its model
+/// file and outcome (the test accuracy on `split`'s test rows; no validation rows).
+///
+/// # Errors
+/// Only if the model file cannot be encoded.
+pub fn refit_model(
+    task: &Task,
+    split: &Split,
+    arch: &Discrete,
+    config: &ChildConfig,
+    trained: &TrainedModel,
+    columns: &str,
+) -> Result<(Vec<u8>, ChildOutcome)> {
+    let selected = trained.outcomes.get(trained.kept).context("no seed was trained")?;
+    let all = Split {
+        train: split.train.iter().chain(&split.validation).copied().collect(),
+        validation: Vec::new(),
+        test: split.test.clone(),
+    };
+    let layout = arch.preset.layout();
+    let refit = config.refit(selected.best_epoch.max(1));
+    let prepared = prepare(task, &all, &layout, &refit);
+    let mix = Mixing::one_hot(&layout, arch);
+    let seed = child_seed(u32::try_from(trained.kept).unwrap_or(0));
+    let (outcome, net) = train_mixed(&prepared, &mix, &refit, seed);
+    let provenance = Provenance {
+        seed: trained.kept,
+        validation_accuracy: selected.validation_accuracy,
+        test_accuracy: outcome.test_accuracy,
+        trained_on: prepared.train_rows(),
+        validated_on: split.validation.len(),
+    };
+    let weights = net.discrete_weights(arch);
+    Ok((model_bytes(task, arch, &prepared, &weights, &provenance, columns)?, outcome))
+}
+
+/// What a model file's provenance states of its training.
+struct Provenance {
+    seed: usize,
+    validation_accuracy: f64,
+    test_accuracy: f64,
+    trained_on: usize,
+    validated_on: usize,
+}
+
+/// The model file of `arch`'s discrete `weights` on `prepared` (its fitted input module).
+fn model_bytes(
+    task: &Task,
+    arch: &Discrete,
+    prepared: &PreparedTask,
+    weights: &[f32],
+    provenance: &Provenance,
+    columns: &str,
+) -> Result<Vec<u8>> {
     let numeric = match prepared.features() {
         ModuleFeatures::Dense(_, inputs) => inputs.get(usize::from(arch.module)).cloned(),
         ModuleFeatures::Sparse(_) => None,
@@ -87,17 +155,16 @@ pub fn train_model(
         columns,
         provenance: ModelProvenance {
             task: &task.name,
-            seed: u64::try_from(kept).unwrap_or(0),
-            validation_accuracy: outcome.validation_accuracy as f32,
-            test_accuracy: outcome.test_accuracy as f32,
-            trained_on: prepared.train_rows() as u32,
-            validated_on: prepared.validation_rows() as u32,
+            seed: u64::try_from(provenance.seed).unwrap_or(0),
+            validation_accuracy: provenance.validation_accuracy as f32,
+            test_accuracy: provenance.test_accuracy as f32,
+            trained_on: provenance.trained_on as u32,
+            validated_on: provenance.validated_on as u32,
             trainer_version: env!("CARGO_PKG_VERSION"),
         },
         weights: &weight_bytes,
     };
-    let bytes = postcard::to_allocvec(&file).context("cannot encode the model file")?;
-    Ok(TrainedModel { bytes, outcomes: runs.into_iter().map(|(o, _)| o).collect(), kept })
+    postcard::to_allocvec(&file).context("cannot encode the model file")
 }
 
 /// One sample's prediction.

@@ -1,6 +1,7 @@
 //! The model a user gets (`train`, `choose`): numeric tasks trained by the core on every training
-//! row, then refitted on the training and validation rows; text tasks by the trainer; the rows
-//! it learned from are reported; `export-samples --format csv` writes exactly the split's rows.
+//! row, text tasks by the trainer, either then refitted on the training and validation rows; the
+//! rows it learned from are reported; `export-samples --format csv` writes exactly the split's
+//! rows.
 
 use crate::common::{bundled_ranker, fails, ok, tasks_dir};
 
@@ -104,7 +105,9 @@ fn a_numeric_model_learns_from_training_and_validation_rows() {
         "--json",
     ]);
     assert_eq!(by_trainer["engine"], "trainer");
-    assert_eq!(by_trainer["trained_rows"].as_u64().unwrap() as usize, train);
+    assert_eq!(by_trainer["trained_rows"].as_u64().unwrap() as usize, train + validation);
+    let best_epoch = by_trainer["seeds"][0]["best_epoch"].as_u64().unwrap();
+    assert_eq!(by_trainer["refit"]["epochs"].as_u64().unwrap(), best_epoch);
 }
 
 #[test]
@@ -128,7 +131,7 @@ fn text_models_are_trained_by_the_trainer_and_choose_reports_its_recipe() {
         "--json",
     ]);
     assert_eq!(trained["engine"], "trainer");
-    assert!(trained["refit"].is_null());
+    assert!(trained["refit"]["train_samples"].as_u64().unwrap() > 0, "text refits too: {trained}");
 
     let wine = tasks_dir().join("wine.csv");
     let weights = bundled_ranker();
