@@ -7,11 +7,11 @@ use anyhow::{Context, Result};
 use archrank_core::training::TrainConfig;
 use archrank_core::{Discrete, Model};
 
-use crate::child::ChildConfig;
+use crate::child::{ChildConfig, ChildOutcome};
 use crate::deploy::core_engine::{
     CoreModel, CoreRun, SplitSamples, refit_model_core, train_split_core,
 };
-use crate::deploy::{TrainedModel, refit_model, train_model};
+use crate::deploy::{refit_model, train_model};
 use crate::task::{Split, Task, TaskKind};
 
 /// Which code trains a delivered model.
@@ -135,7 +135,8 @@ impl From<CoreRun> for RefitRun {
 #[derive(Clone, Debug)]
 enum Pending {
     Core(SplitSamples, CoreModel),
-    Trainer(TrainedModel),
+    /// The kept seed and its outcome.
+    Trainer(usize, ChildOutcome),
 }
 
 impl Delivered {
@@ -188,14 +189,16 @@ pub fn train_delivered(
                 .collect();
             let trained_rows =
                 recipe.child.max_train_rows.map_or(split.train.len(), |m| m.min(split.train.len()));
+            let kept = trained.kept;
+            let selected = trained.outcomes.get(kept).cloned().context("no seed was trained")?;
             Delivered {
-                bytes: trained.bytes.clone(),
+                bytes: trained.bytes,
                 engine: Engine::Trainer,
                 seeds,
-                kept: trained.kept,
+                kept,
                 trained_rows,
                 refit: None,
-                pending: Some(Pending::Trainer(trained)),
+                pending: Some(Pending::Trainer(kept, selected)),
             }
         }
         Engine::Core => {
@@ -244,9 +247,9 @@ impl Delivered {
         columns: &str,
     ) -> Result<()> {
         match self.pending.take() {
-            Some(Pending::Trainer(trained)) if recipe.refit => {
+            Some(Pending::Trainer(kept, selected)) if recipe.refit => {
                 let (bytes, outcome) =
-                    refit_model(task, split, arch, &recipe.child, &trained, columns)?;
+                    refit_model(task, split, arch, &recipe.child, (kept, &selected), columns)?;
                 self.bytes = bytes;
                 self.trained_rows = outcome.train_rows;
                 self.refit = Some(RefitRun {
@@ -256,7 +259,7 @@ impl Delivered {
                     test_accuracy: (!split.test.is_empty()).then_some(outcome.test_accuracy),
                 });
             }
-            None | Some(Pending::Trainer(_)) => {}
+            None | Some(Pending::Trainer(..)) => {}
             Some(Pending::Core(samples, trained)) => {
                 if recipe.refit {
                     let refit = refit_model_core(

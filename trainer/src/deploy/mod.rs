@@ -71,9 +71,10 @@ pub fn train_model(
     Ok(TrainedModel { bytes, outcomes: runs.into_iter().map(|(o, _)| o).collect(), kept })
 }
 
-/// `trained`'s kept seed (trained by [`train_model`] on `split` with `config`) trained again on
-/// the training and validation rows for its best epoch count, the last epoch kept; its model
-/// file and outcome (the test accuracy on `split`'s test rows; no validation rows).
+/// Child seed `kept` (trained by [`train_model`] on `split` with `config`, its outcome
+/// `selected`) trained again on the training and validation rows for its best epoch count, the
+/// last epoch kept; its model file and outcome (the test accuracy on `split`'s test rows; no
+/// validation rows).
 ///
 /// # Errors
 /// Only if the model file cannot be encoded.
@@ -82,10 +83,9 @@ pub fn refit_model(
     split: &Split,
     arch: &Discrete,
     config: &ChildConfig,
-    trained: &TrainedModel,
+    (kept, selected): (usize, &ChildOutcome),
     columns: &str,
 ) -> Result<(Vec<u8>, ChildOutcome)> {
-    let selected = trained.outcomes.get(trained.kept).context("no seed was trained")?;
     let all = Split {
         train: split.train.iter().chain(&split.validation).copied().collect(),
         validation: Vec::new(),
@@ -95,10 +95,10 @@ pub fn refit_model(
     let refit = config.refit(selected.best_epoch.max(1));
     let prepared = prepare(task, &all, &layout, &refit);
     let mix = Mixing::one_hot(&layout, arch);
-    let seed = child_seed(u32::try_from(trained.kept).unwrap_or(0));
+    let seed = child_seed(u32::try_from(kept).unwrap_or(0));
     let (outcome, net) = train_mixed(&prepared, &mix, &refit, seed);
     let provenance = Provenance {
-        seed: trained.kept,
+        seed: kept,
         validation_accuracy: selected.validation_accuracy,
         test_accuracy: outcome.test_accuracy,
         trained_on: prepared.train_rows(),
