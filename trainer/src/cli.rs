@@ -13,8 +13,6 @@ use crate::populate::Shard;
 
 /// The default experiment database: the bundled one.
 pub const DEFAULT_DB: &str = "data/default.sqlite";
-/// The bundled ranker, fitted on every bundled task.
-pub const DEFAULT_RANKER: &str = "data/default-ranker.postcard";
 
 /// archrank: choose a neural network architecture for a new task without training candidates.
 #[derive(Debug, Parser)]
@@ -242,8 +240,9 @@ pub struct TasksAddArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct CsvArgs {
     /// The label column: a header name, or a column number (1 is the first, -1 the last).
-    #[arg(long, default_value = "label", allow_negative_numbers = true)]
-    pub label_column: String,
+    /// Default: `label`, or for `predict` the column the model was trained with.
+    #[arg(long, allow_negative_numbers = true)]
+    pub label_column: Option<String>,
     /// Cell delimiter: `,` `;` `tab` `|` or any one character (default: sniffed among , ; TAB |).
     #[arg(long, value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
@@ -251,10 +250,14 @@ pub struct CsvArgs {
     /// written like 3,5).
     #[arg(long, value_parser = parse_decimal)]
     pub decimal: Option<bool>,
-    /// Missing-value markers, comma-separated; replaces the defaults NA,N/A,NaN,null,None,?,-
-    /// (letters in any case). The empty cell is always missing.
+    /// Missing-value markers of feature cells, comma-separated; replaces the defaults
+    /// NA,N/A,NaN,null,None,?,- (letters in any case). The empty cell is always missing.
     #[arg(long, value_delimiter = ',')]
     pub na: Vec<String>,
+    /// Label cells that mean "no label", comma-separated (compared exactly): their rows are left
+    /// out. Only an empty label is missing otherwise; `None`, `NA` or `?` is a class.
+    #[arg(long, value_delimiter = ',')]
+    pub label_na: Vec<String>,
     /// Columns to read as categories whatever they hold (comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub categorical: Vec<String>,
@@ -274,11 +277,15 @@ impl CsvArgs {
         kind: Option<crate::task::TaskKind>,
     ) -> crate::task::task_csv::CsvOptions {
         crate::task::task_csv::CsvOptions {
-            label: crate::task::task_csv::LabelColumn::parse(&self.label_column),
+            label: self
+                .label_column
+                .as_deref()
+                .map_or_else(Default::default, crate::task::task_csv::LabelColumn::parse),
             kind,
             delimiter: self.delimiter,
             decimal_comma: self.decimal,
             na: self.na.clone(),
+            label_na: self.label_na.clone(),
             categorical: self.categorical.clone(),
             text: self.text.clone(),
             ignore: self.ignore.clone(),
@@ -407,6 +414,14 @@ pub enum SplitArg {
     Test,
     /// The training and validation rows: what a device holding the task trains on.
     TrainValidation,
+}
+
+impl SplitArg {
+    /// As the option is written.
+    #[must_use]
+    pub fn name(self) -> String {
+        self.to_possible_value().map_or_else(String::new, |v| v.get_name().to_owned())
+    }
 }
 
 /// A task from a CSV file or from a database (with the database's split either way).
@@ -581,9 +596,10 @@ pub struct ChooseArgs {
     /// The task to choose for (the search embeds its training split).
     #[command(flatten)]
     pub source: TaskSourceArgs,
-    /// Weights file written by `archrank fit` (either preset).
-    #[arg(long, default_value = DEFAULT_RANKER)]
-    pub weights: PathBuf,
+    /// Weights file written by `archrank fit` (either preset); default: the bundled ranker,
+    /// compiled into the binary.
+    #[arg(long)]
+    pub weights: Option<PathBuf>,
     /// Rankers fitted with other seeds, for the confidence.
     #[command(flatten)]
     pub ensemble: EnsembleArgs,
@@ -610,21 +626,27 @@ pub struct ChooseArgs {
 /// `archrank predict`
 #[derive(Debug, Args)]
 pub struct PredictArgs {
-    /// Model file written by `archrank train`.
+    /// Model file written by `archrank train` or `archrank choose`.
     #[arg(long)]
     pub model: PathBuf,
-    /// A task CSV with the training CSV's columns (`-` reads standard input).
+    /// A CSV with the columns the model reads, in any order, with or without the label column
+    /// (`-` reads standard input). Read as the training CSV was: the model stores how.
     #[arg(long, conflicts_with = "samples", required_unless_present = "samples")]
     pub task: Option<PathBuf>,
-    /// How to read --task.
+    /// How to read --task (each option overrides what the model stores).
     #[command(flatten)]
     pub csv: CsvArgs,
     /// A samples file written by `archrank export-samples`.
     #[arg(long)]
     pub samples: Option<PathBuf>,
-    /// Which rows of --task to run.
+    /// Which rows of --task to run: a part of the split of the data the model was trained on
+    /// (refused for other data), or every row.
     #[arg(long, value_enum, default_value = "all")]
     pub split: SplitArg,
+    /// Write every predicted row of --task as CSV: its cells, `predicted`, and one
+    /// `probability_<class>` column per class (atomically).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
     /// Print JSON instead of tables.
     #[arg(long)]
     pub json: bool,
@@ -694,9 +716,10 @@ pub struct DbExportArgs {
 /// `archrank search`
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// Weights file written by `archrank fit` (either preset).
+    /// Weights file written by `archrank fit` (either preset); default: the bundled ranker,
+    /// compiled into the binary.
     #[arg(long)]
-    pub weights: PathBuf,
+    pub weights: Option<PathBuf>,
     /// The task: a CSV (all its rows are embedded), a task in a database (its training split is
     /// embedded) or a device's samples.
     #[command(flatten)]
@@ -723,8 +746,8 @@ pub struct SearchArgs {
 #[derive(Clone, Debug, Default, Args)]
 pub struct EnsembleArgs {
     /// Weights files of rankers fitted like --weights but with other seeds (comma-separated): the
-    /// confidence averages over all of them (the bundled ones:
-    /// data/default-ranker-seed1.postcard,data/default-ranker-seed2.postcard).
+    /// confidence averages over all of them. Default: with the bundled ranker, its two bundled
+    /// members (seeds 1 and 2); with a --weights file, none.
     #[arg(long, value_delimiter = ',', value_name = "FILE,..")]
     pub ensemble: Vec<PathBuf>,
 }
@@ -764,8 +787,8 @@ impl BudgetArgs {
 /// `archrank inspect`
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Weights file.
-    pub weights: PathBuf,
+    /// Weights file; default: the bundled ranker, compiled into the binary.
+    pub weights: Option<PathBuf>,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -774,8 +797,8 @@ pub struct InspectArgs {
 /// `archrank quantize`
 #[derive(Debug, Args)]
 pub struct QuantizeArgs {
-    /// An f32 weights file (`archrank fit`'s).
-    pub weights: PathBuf,
+    /// An f32 weights file (`archrank fit`'s); default: the bundled ranker.
+    pub weights: Option<PathBuf>,
     /// How many values share an int8 scale.
     #[arg(long, value_enum, default_value = "column")]
     pub scales: ScalesArg,

@@ -20,6 +20,7 @@ pub mod fit;
 pub mod output;
 pub mod populate;
 pub mod rank_stats;
+pub mod ranker_source;
 pub mod rng;
 pub mod search;
 pub mod task;

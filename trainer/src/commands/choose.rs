@@ -6,12 +6,13 @@ use archrank_core::{Discrete, Model, PresetId};
 use serde::Serialize;
 
 use crate::cli::ChooseArgs;
-use crate::commands::search::{confidence_line, read_ensemble, read_weights};
-use crate::commands::task_source::load_task;
+use crate::commands::search::confidence_line;
+use crate::commands::task_source::{load_task, model_notes};
 use crate::deploy::delivered::{Delivered, train_delivered};
 use crate::deploy::{accuracy, predict_rows};
 use crate::output::{print, print_json, table};
 use crate::rank_stats::best_index;
+use crate::ranker_source::Weights;
 use crate::search::{
     SampleSource, SearchOptions, ShortlistEntry, ShortlistRequest, search_with_options,
 };
@@ -31,18 +32,19 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
     if args.seeds == 0 {
         bail!("--seeds must be at least 1");
     }
-    let weights = read_weights(&args.weights)?;
+    let weights = Weights::load(args.weights.as_deref())?;
     let (task, split, plan) = load_task(&args.source)?;
-    let columns = plan.map(|p| serde_json::to_string(&p)).transpose()?.unwrap_or_default();
-    let ensemble = read_ensemble(&args.ensemble, &weights)?;
+    let columns = model_notes(&args.source, &task, &split, plan)?;
+    let ensemble = weights.ensemble(&args.ensemble.ensemble)?;
     let options = SearchOptions {
         budget: args.budget.budget(),
         shortlist: ShortlistRequest::of(usize::from(args.trainings)),
         confidence: true,
         ensemble: &ensemble,
     };
-    let found = search_with_options(&weights, SampleSource::Task(&task, &split.train), &options)
-        .with_context(|| format!("while searching with {}", args.weights.display()))?;
+    let found =
+        search_with_options(&weights.bytes, SampleSource::Task(&task, &split.train), &options)
+            .with_context(|| format!("while searching with {}", weights.name))?;
     let preset = PresetId::from_name(&found.preset).context("the search named no preset")?;
     let recipe = args.recipe.recipe();
     let mut trained = Vec::with_capacity(found.shortlist.len());

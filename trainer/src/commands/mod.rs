@@ -7,6 +7,7 @@ mod eval;
 mod fit;
 mod noise;
 mod populate;
+mod predict;
 mod quantize;
 mod report;
 mod search;
@@ -28,7 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Populate(a) => populate::run(&a, quiet),
         Command::TrainChild(a) => train_child::run(&a),
         Command::Train(a) => train::run_train(&a),
-        Command::Predict(a) => train::run_predict(&a),
+        Command::Predict(a) => predict::run_predict(&a),
         Command::Choose(a) => choose::run(&a),
         Command::Noise(a) => noise::run(&a),
         Command::Db(c) => db::run(c),

@@ -3,24 +3,25 @@
 use anyhow::{Result, anyhow};
 use archrank_core::Quantization;
 
-use super::search::read_weights;
 use crate::cli::QuantizeArgs;
 use crate::fit::Storage;
 use crate::output::{print, print_json};
+use crate::ranker_source::Weights;
 
 pub(crate) fn run(args: &QuantizeArgs) -> Result<()> {
-    let bytes = read_weights(&args.weights)?;
+    let weights = Weights::load(args.weights.as_deref())?;
+    let bytes = weights.bytes;
     let before = bytes.len();
     let storage = Storage {
         quantization: Quantization::Int8,
         scales: args.scales.into(),
         search_steps: args.search_steps,
     };
-    let out = storage.apply(bytes).map_err(|e| anyhow!("{}: {e}", args.weights.display()))?;
+    let out = storage.apply(bytes).map_err(|e| anyhow!("{}: {e}", weights.name))?;
     crate::atomic_file::write(&args.output, &out)?;
     if args.json {
         return print_json(&serde_json::json!({
-            "input": args.weights.display().to_string(),
+            "input": weights.name,
             "output": args.output.display().to_string(),
             "bytes_before": before,
             "bytes": out.len(),

@@ -3,11 +3,12 @@
 use anyhow::{Context, Result, bail};
 use archrank_core::{AnyRanker, SamplesFile};
 
-use crate::cli::{EnsembleArgs, ExportFormat, ExportSamplesArgs, InspectArgs, SearchArgs};
+use crate::cli::{ExportFormat, ExportSamplesArgs, InspectArgs, SearchArgs};
 use crate::commands::task_source::{csv_task, load_task, split_rows};
 use crate::commands::tasks::{column_plan_table, csv_summary};
 use crate::database::Database;
 use crate::output::{print, print_json, table};
+use crate::ranker_source::Weights;
 use crate::search::confidence::Confidence;
 use crate::search::{
     SampleSource, SearchOptions, SearchOutput, ShortlistRequest, search_with_options,
@@ -17,36 +18,10 @@ use crate::task::rows_csv::rows_csv_bytes;
 use crate::task::split::stratified_subsample;
 use crate::task::task_samples::samples_file_bytes;
 
-/// Reads a weights file, naming it in errors.
-pub(crate) fn read_weights(path: &std::path::Path) -> Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("cannot read weights file {}", path.display()))
-}
-
-/// Reads and validates the ensemble's weights files, naming a bad one or one fitted for another
-/// preset than `primary`'s (the weights file of `--weights`).
-pub(crate) fn read_ensemble(args: &EnsembleArgs, primary: &[u8]) -> Result<Vec<Vec<u8>>> {
-    let preset = AnyRanker::load(primary).ok().map(|r| r.preset());
-    args.ensemble
-        .iter()
-        .map(|path| {
-            let bytes = read_weights(path)?;
-            let member =
-                AnyRanker::load(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-            if let Some(preset) = preset.filter(|&p| p != member.preset()) {
-                bail!(
-                    "{}: a {} ranker cannot join an ensemble of {preset} rankers (--weights)",
-                    path.display(),
-                    member.preset()
-                );
-            }
-            Ok(bytes)
-        })
-        .collect()
-}
-
 pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
-    let bytes = read_weights(&args.weights)?;
-    let ensemble = read_ensemble(&args.ensemble, &bytes)?;
+    let weights = Weights::load(args.weights.as_deref())?;
+    let ensemble = weights.ensemble(&args.ensemble.ensemble)?;
+    let bytes = &weights.bytes;
     let options = SearchOptions {
         budget: args.budget.budget(),
         shortlist: ShortlistRequest::of(usize::from(args.shortlist)),
@@ -60,7 +35,7 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let samples =
             SamplesFile::load(&data).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        search_with_options(&bytes, SampleSource::Samples(&samples), &options)
+        search_with_options(bytes, SampleSource::Samples(&samples), &options)
     } else {
         let (task, rows) = if let Some(path) = &source.task {
             let read = csv_task(path, &source.csv)?;
@@ -73,9 +48,9 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
         } else {
             bail!("give --task CSV, --db-task NAME or --samples FILE");
         };
-        search_with_options(&bytes, SampleSource::Task(&task, &rows), &options)
+        search_with_options(bytes, SampleSource::Task(&task, &rows), &options)
     }
-    .with_context(|| format!("while searching with {}", args.weights.display()))?;
+    .with_context(|| format!("while searching with {}", weights.name))?;
     if args.golden {
         return Ok(print(&output.golden)?);
     }
@@ -192,9 +167,9 @@ fn budget_note(budget: &archrank_core::Budget) -> String {
 }
 
 pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {
-    let bytes = read_weights(&args.weights)?;
-    let ranker =
-        AnyRanker::load(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", args.weights.display()))?;
+    let weights = Weights::load(args.weights.as_deref())?;
+    let bytes = &weights.bytes;
+    let ranker = AnyRanker::load(bytes).map_err(|e| anyhow::anyhow!("{}: {e}", weights.name))?;
     let preset = ranker.preset();
     let header = ranker.header();
     let tasks: Vec<&str> = header.tasks.names.split('\n').collect();
@@ -205,7 +180,8 @@ pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {
         t.names.len() + t.embeddings.len() + t.archs.len() + t.top_archs.len() + t.top_scores.len();
     if args.json {
         return print_json(&serde_json::json!({
-            "file": args.weights.display().to_string(),
+            "file": weights.name,
+            "bundled": weights.bundled,
             "bytes": bytes.len(),
             "format_version": header.format_version,
             "preset": preset.name(),
@@ -226,7 +202,7 @@ pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {
     let p = &header.provenance;
     let s = &header.search;
     let rows = vec![
-        vec!["file".into(), format!("{} ({} bytes)", args.weights.display(), bytes.len())],
+        vec!["ranker".into(), format!("{} ({} bytes)", weights.name, bytes.len())],
         vec!["format version".into(), header.format_version.to_string()],
         vec!["preset".into(), preset.name().into()],
         vec![

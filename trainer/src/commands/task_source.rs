@@ -5,6 +5,7 @@ use anyhow::{Result, bail};
 
 use crate::cli::{CsvArgs, SplitArg, TaskSourceArgs};
 use crate::database::{Database, split_of};
+use crate::deploy::model_notes::{DataIdentity, ModelNotes};
 use crate::task::column_plan::ColumnPlan;
 use crate::task::csv_input::task_name;
 use crate::task::task_csv::{CsvTask, read_task_csv};
@@ -22,6 +23,9 @@ pub(crate) fn csv_task(path: &std::path::Path, csv: &CsvArgs) -> Result<CsvTask>
 pub(crate) fn load_task(source: &TaskSourceArgs) -> Result<(Task, Split, Option<ColumnPlan>)> {
     if let Some(path) = &source.task {
         let read = csv_task(path, &source.csv)?;
+        if let Some(note) = read.plan.dropped_note() {
+            eprintln!("note: {}: {note}", path.display());
+        }
         let split = split_of(&read.task)?;
         Ok((read.task, split, Some(read.plan)))
     } else if let Some(name) = &source.db_task {
@@ -30,6 +34,26 @@ pub(crate) fn load_task(source: &TaskSourceArgs) -> Result<(Task, Split, Option<
     } else {
         bail!("give --task CSV or --db-task NAME")
     }
+}
+
+/// What a model trained on `task` (read from `source` with `plan`) records of it: the plan, the
+/// reading options that change what a cell means, and the data's identity (JSON).
+///
+/// # Errors
+/// Never in practice (serializing plain data).
+pub(crate) fn model_notes(
+    source: &TaskSourceArgs,
+    task: &Task,
+    split: &Split,
+    plan: Option<ColumnPlan>,
+) -> Result<String> {
+    ModelNotes {
+        columns: plan,
+        na: source.csv.na.clone(),
+        label_na: source.csv.label_na.clone(),
+        data: Some(DataIdentity::of(task, split)),
+    }
+    .to_json()
 }
 
 /// The rows of `split` that `which` names.

@@ -87,6 +87,7 @@ pub(crate) fn csv_summary(plan: &ColumnPlan) -> serde_json::Value {
         "delimiter": plan.delimiter,
         "decimal_comma": plan.decimal_comma,
         "dropped_rows": plan.dropped_rows,
+        "dropped_by": plan.dropped_by,
     })
 }
 
@@ -103,11 +104,7 @@ pub(crate) fn column_plan_table(plan: &ColumnPlan) -> String {
         "  delimiter `{}`, decimal mark `{}`{}\n",
         plan.delimiter,
         if plan.decimal_comma { "," } else { "." },
-        if plan.dropped_rows > 0 {
-            format!(", {} rows without a label left out", plan.dropped_rows)
-        } else {
-            String::new()
-        }
+        plan.dropped_note().map_or_else(String::new, |note| format!(", {note}"))
     );
     text.push_str(&table(&["column", "read as", "missing", "what was done"], &rows));
     text

@@ -1,23 +1,16 @@
-//! `archrank train` (a discrete architecture to a model file) and `archrank predict` (a model
-//! file run by the core on a task's rows).
+//! `archrank train`: a discrete architecture trained on a task, written as a model file.
 
 use anyhow::{Context, Result, anyhow, bail};
 use archrank_core::text_input::{FNV_OFFSET, fnv1a};
 use archrank_core::training::Validation;
 use archrank_core::{Discrete, Model, SamplesFile, TaskShape, discrete_cost};
 
-use crate::cli::{PredictArgs, TrainArgs};
-use crate::commands::task_source::{csv_task, load_task, split_rows};
-use crate::database::split_of;
+use crate::cli::TrainArgs;
+use crate::commands::task_source::{load_task, model_notes};
 use crate::deploy::core_engine::{CoreModel, CoreRefit, refit_model_core, train_model_core};
 use crate::deploy::delivered::{Delivered, Engine, train_delivered};
-use crate::deploy::{Prediction, accuracy, predict_rows};
+use crate::deploy::{accuracy, predict_rows};
 use crate::output::{print, print_json, table};
-use crate::task::Task;
-use crate::task::column_plan::ColumnPlan;
-use crate::task::csv_input::task_name;
-use crate::task::task_csv::read_task_csv_with_plan;
-use crate::task::task_samples::MAX_FEATURES;
 
 pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
     if args.seeds == 0 {
@@ -64,8 +57,9 @@ pub(crate) fn run_train(args: &TrainArgs) -> Result<()> {
             .transpose()?;
         return report_core(args, &arch, &samples.shape(), samples.task, &trained, refit.as_ref());
     }
-    let (task, split, plan) = load_task(&args.source.task_source())?;
-    let columns = plan.map(|p| serde_json::to_string(&p)).transpose()?.unwrap_or_default();
+    let source = args.source.task_source();
+    let (task, split, plan) = load_task(&source)?;
+    let columns = model_notes(&source, &task, &split, plan)?;
     let mut delivered = train_delivered(&task, &split, &arch, &recipe, args.seeds, &columns)?;
     delivered.finish(&task, &split, &arch, &recipe, &columns)?;
     let model = Model::load(&delivered.bytes).context("the written model does not load")?;
@@ -195,106 +189,4 @@ fn report_core(
     }
     print(&format!("wrote {} ({} bytes, fnv1a {hash})\n", args.output.display(), bytes.len()))?;
     Ok(())
-}
-
-/// Relabels `task` with the model's class ids (by class name).
-fn relabel(task: &mut Task, model: &Model<'_>) -> Result<()> {
-    let names: Vec<&str> = model.class_names().collect();
-    let map: Vec<usize> = task
-        .class_names
-        .iter()
-        .map(|c| {
-            names.iter().position(|n| n == c).with_context(|| {
-                format!("class `{c}` of the task is not one the model knows ({})", names.join(", "))
-            })
-        })
-        .collect::<Result<_>>()?;
-    for l in &mut task.labels {
-        *l = map.get(*l as usize).copied().unwrap_or(0) as u32;
-    }
-    task.class_names = names.iter().map(|&n| n.to_owned()).collect();
-    Ok(())
-}
-
-pub(crate) fn run_predict(args: &PredictArgs) -> Result<()> {
-    let bytes = std::fs::read(&args.model)
-        .with_context(|| format!("cannot read model file {}", args.model.display()))?;
-    let model =
-        Model::load(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
-    let predictions = if let Some(path) = &args.task {
-        let mut task = if model.file.columns.is_empty() {
-            csv_task(path, &args.csv)?.task
-        } else {
-            let plan: ColumnPlan = serde_json::from_str(model.file.columns).with_context(|| {
-                format!("{}: the stored column plan is unreadable", args.model.display())
-            })?;
-            read_task_csv_with_plan(path, &task_name(path), &args.csv.options(None), &plan)?.task
-        };
-        let split = split_of(&task)?;
-        relabel(&mut task, &model)?;
-        let rows = split_rows(&split, args.split, task.rows());
-        predict_rows(&model, &task, &rows)
-            .with_context(|| format!("while running {}", path.display()))?
-    } else if let Some(path) = &args.samples {
-        let data =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let samples =
-            SamplesFile::load(&data).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        samples_predictions(&model, &samples)
-            .with_context(|| format!("while running {}", path.display()))?
-    } else {
-        bail!("give --task CSV or --samples FILE");
-    };
-    let classes = model.classes;
-    let mut confusion = vec![vec![0_usize; classes]; classes];
-    for p in &predictions {
-        if let Some(cell) = confusion.get_mut(p.label as usize).and_then(|r| r.get_mut(p.class)) {
-            *cell += 1;
-        }
-    }
-    let acc = accuracy(&predictions);
-    let names: Vec<&str> = model.class_names().collect();
-    if args.json {
-        return print_json(&serde_json::json!({
-            "model": args.model.display().to_string(),
-            "classes": names, "rows": predictions.len(), "accuracy": acc,
-            "confusion": confusion, "predictions": predictions,
-        }));
-    }
-    let mut header = vec!["actual \\ predicted"];
-    header.extend(names.iter());
-    let rows: Vec<Vec<String>> = confusion
-        .iter()
-        .zip(&names)
-        .map(|(row, name)| {
-            std::iter::once((*name).to_owned()).chain(row.iter().map(ToString::to_string)).collect()
-        })
-        .collect();
-    let provenance = &model.file.provenance;
-    print(&format!(
-        "model {} ({} on {}, learned from {} rows, chosen on {}): {} rows, accuracy {acc:.4}\n\n",
-        args.model.display(),
-        model.discrete.named(model.is_text()),
-        provenance.task,
-        provenance.trained_on,
-        provenance.validated_on,
-        predictions.len()
-    ))?;
-    print(&table(&header, &rows))?;
-    Ok(())
-}
-
-/// The core's predictions for a samples file.
-fn samples_predictions(
-    model: &Model<'_>,
-    samples: &archrank_core::Samples<'_>,
-) -> Result<Vec<Prediction>> {
-    let mut out = Vec::with_capacity(samples.len());
-    model
-        .predict_samples::<MAX_FEATURES>(samples, |row, class, label, probs| {
-            let probabilities = probs[..model.classes].to_vec();
-            out.push(Prediction { row, class, label, probabilities });
-        })
-        .map_err(|(i, e)| anyhow::anyhow!("sample {}: {e}", i + 1))?;
-    Ok(out)
 }

@@ -75,6 +75,15 @@ pub enum ColumnKind {
 }
 
 impl ColumnKind {
+    /// Whether the features read this column.
+    #[must_use]
+    pub const fn is_feature(&self) -> bool {
+        matches!(
+            self,
+            Self::Numeric { .. } | Self::Date { .. } | Self::Categorical { .. } | Self::Text
+        )
+    }
+
     /// What a person reads in a table.
     #[must_use]
     pub const fn name(&self) -> &'static str {
@@ -115,9 +124,74 @@ pub struct ColumnPlan {
     pub columns: Vec<PlannedColumn>,
     /// Rows left out because their label is missing.
     pub dropped_rows: usize,
+    /// Why they were left out: the label cell (empty, or a `--label-na` marker) and its rows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dropped_by: Vec<DroppedLabel>,
+}
+
+/// Rows left out for one kind of missing label.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DroppedLabel {
+    /// The label cell: empty, or the `--label-na` marker it matched.
+    pub label: String,
+    /// Rows left out for it.
+    pub rows: usize,
 }
 
 impl ColumnPlan {
+    /// The label column's header name.
+    #[must_use]
+    pub fn label_name(&self) -> Option<&str> {
+        self.columns.iter().find(|c| c.kind == ColumnKind::Label).map(|c| c.name.as_str())
+    }
+
+    /// Rows left out and why, for a person (`None` when none was).
+    #[must_use]
+    pub fn dropped_note(&self) -> Option<String> {
+        if self.dropped_rows == 0 {
+            return None;
+        }
+        let reasons: Vec<String> = self
+            .dropped_by
+            .iter()
+            .map(|d| match d.label.as_str() {
+                "" => format!("{} with an empty label", d.rows),
+                marker => format!("{} labelled `{marker}` (--label-na)", d.rows),
+            })
+            .collect();
+        Some(format!("{} rows left out: {}", self.dropped_rows, reasons.join(", ")))
+    }
+
+    /// Where each planned column is in `header`, found by name (a file may order its columns
+    /// otherwise, or add some): `None` for a column the features do not read (the label, an
+    /// identifier, an ignored one) that the file lacks.
+    ///
+    /// # Errors
+    /// [`TaskCsvError::MissingColumns`] naming every feature column the header lacks.
+    pub fn positions_in(
+        &self,
+        header: &[String],
+        source: &str,
+    ) -> Result<Vec<Option<usize>>, TaskCsvError> {
+        let positions: Vec<Option<usize>> =
+            self.columns.iter().map(|c| header.iter().position(|h| *h == c.name)).collect();
+        let missing: Vec<&str> = self
+            .columns
+            .iter()
+            .zip(&positions)
+            .filter(|(c, at)| at.is_none() && c.kind.is_feature())
+            .map(|(c, _)| c.name.as_str())
+            .collect();
+        if missing.is_empty() {
+            return Ok(positions);
+        }
+        Err(TaskCsvError::MissingColumns {
+            source_name: source.to_owned(),
+            missing: missing.join(", "),
+            found: header.join(","),
+        })
+    }
+
     /// The numeric features' names, in the order the encoded values follow.
     #[must_use]
     pub fn feature_names(&self) -> Vec<String> {
@@ -145,7 +219,9 @@ impl ColumnPlan {
         names
     }
 
-    /// The features of `rows` (indices into `table.records`) under this plan.
+    /// The features of `rows` (indices into `table.records`) under this plan, each planned
+    /// column read at its `positions` entry ([`Self::positions_in`]); what the plan had to decide
+    /// for cells it never saw is counted in `notes`.
     ///
     /// # Errors
     /// A cell a numeric or date column cannot read ([`TaskCsvError::NonNumeric`],
@@ -153,10 +229,24 @@ impl ColumnPlan {
     pub fn encode(
         &self,
         table: &CsvTable,
+        positions: &[Option<usize>],
         rows: &[usize],
         options: &CsvOptions,
         source: &str,
+        notes: &mut EncodeNotes,
     ) -> Result<Features, TaskCsvError> {
+        fn cell_of<'r>(
+            record: &'r super::csv_table::Record,
+            positions: &[Option<usize>],
+            j: usize,
+        ) -> Option<&'r str> {
+            positions
+                .get(j)
+                .copied()
+                .flatten()
+                .and_then(|at| record.cells.get(at))
+                .map(String::as_str)
+        }
         if let Some(text_at) = self.columns.iter().position(|c| c.kind == ColumnKind::Text) {
             let texts = rows
                 .iter()
@@ -164,8 +254,8 @@ impl ColumnPlan {
                     table
                         .records
                         .get(r)
-                        .and_then(|rec| rec.cells.get(text_at))
-                        .cloned()
+                        .and_then(|rec| cell_of(rec, positions, text_at))
+                        .map(str::to_owned)
                         .unwrap_or_default()
                 })
                 .collect();
@@ -174,12 +264,16 @@ impl ColumnPlan {
         let mut values = Vec::new();
         for &r in rows {
             let Some(record) = table.records.get(r) else { continue };
-            for (c, cell) in self.columns.iter().zip(&record.cells) {
+            for (j, c) in self.columns.iter().enumerate() {
+                let cell = cell_of(record, positions, j).unwrap_or("");
                 let missing = options.is_missing(cell);
                 match &c.kind {
                     ColumnKind::Numeric { median, indicator }
                     | ColumnKind::Date { median, indicator } => {
                         let value = if missing {
+                            if !*indicator {
+                                notes.unseen(&c.name, "missing", cell);
+                            }
                             *median
                         } else if matches!(c.kind, ColumnKind::Date { .. }) {
                             parse_date_days(cell)
@@ -195,6 +289,9 @@ impl ColumnPlan {
                     ColumnKind::Categorical { categories, other } => {
                         let key = if missing { MISSING_CATEGORY } else { cell.trim() };
                         let at = categories.iter().position(|k| k == key);
+                        if at.is_none() && !*other {
+                            notes.unseen(&c.name, "a category it never saw", key);
+                        }
                         values.extend(
                             categories
                                 .iter()
@@ -213,6 +310,42 @@ impl ColumnPlan {
             }
         }
         Ok(Features::Numeric { columns: self.feature_names(), values })
+    }
+}
+
+/// What encoding a file with a stored plan met that the plan's file did not have: per column,
+/// cells missing where the training file had none (read as its median) and categories it never
+/// saw (read as none of the known ones). Counted, so a user is told rather than surprised.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EncodeNotes {
+    /// `(column, what, first cell, cells)`, in the order first met.
+    pub unseen: Vec<(String, &'static str, String, usize)>,
+}
+
+impl EncodeNotes {
+    fn unseen(&mut self, column: &str, what: &'static str, cell: &str) {
+        match self.unseen.iter_mut().find(|(c, w, _, _)| c == column && *w == what) {
+            Some(entry) => entry.3 += 1,
+            None => self.unseen.push((column.to_owned(), what, cell.trim().to_owned(), 1)),
+        }
+    }
+
+    /// One line per column and kind, for a person.
+    #[must_use]
+    pub fn lines(&self) -> Vec<String> {
+        self.unseen
+            .iter()
+            .map(|(column, what, first, cells)| match *what {
+                "missing" => format!(
+                    "column `{column}`: {cells} missing cells, none in the training file: read as \
+                     its median"
+                ),
+                _ => format!(
+                    "column `{column}`: {cells} cells hold {what} (first `{first}`): read as none \
+                     of the known ones"
+                ),
+            })
+            .collect()
     }
 }
 

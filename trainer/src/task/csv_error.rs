@@ -82,15 +82,15 @@ pub enum TaskCsvError {
         /// The label column.
         label: String,
     },
-    /// The header is not the one the given column plan (a model's training CSV) was made for.
+    /// The header lacks columns the given column plan (a model's training CSV) reads.
     #[error(
-        "{source_name}:1: the columns are {found}, the model was trained on a CSV with {expected}"
+        "{source_name}:1: the model reads column(s) {missing}, which the header lacks (columns: {found})"
     )]
-    PlanMismatch {
+    MissingColumns {
         /// The file.
         source_name: String,
-        /// The plan's columns.
-        expected: String,
+        /// The plan's feature columns the header lacks, comma-separated.
+        missing: String,
         /// The file's columns.
         found: String,
     },

@@ -77,8 +77,12 @@ pub struct CsvOptions {
     pub delimiter: Option<u8>,
     /// Decimal commas; sniffed when `None` (only for a delimiter other than `,`).
     pub decimal_comma: Option<bool>,
-    /// Missing-value markers; [`DEFAULT_NA`] when empty. The empty cell is always missing.
+    /// Missing-value markers of feature cells; [`DEFAULT_NA`] when empty. The empty cell is
+    /// always missing.
     pub na: Vec<String>,
+    /// Label cells that mean "no label" besides the empty one (compared exactly, after
+    /// trimming). None by default: a label reading `None`, `NA` or `?` is a class.
+    pub label_na: Vec<String>,
     /// Columns to read as categories whatever they hold.
     pub categorical: Vec<String>,
     /// A column to read as free text whatever it holds.
@@ -100,6 +104,17 @@ impl CsvOptions {
         } else {
             self.na.iter().any(|m| m.trim() == cell)
         }
+    }
+
+    /// Why the trimmed label `cell` is no label: `Some("")` for the empty cell, `Some(marker)`
+    /// for a marker of [`Self::label_na`], `None` for a class.
+    #[must_use]
+    pub fn label_missing<'a>(&'a self, cell: &'a str) -> Option<&'a str> {
+        let cell = cell.trim();
+        if cell.is_empty() {
+            return Some("");
+        }
+        self.label_na.iter().map(|m| m.trim()).find(|m| *m == cell)
     }
 }
 
@@ -135,5 +150,17 @@ mod tests {
         let custom = CsvOptions { na: vec!["-999".into()], ..CsvOptions::default() };
         assert!(custom.is_missing("-999") && custom.is_missing(""));
         assert!(!custom.is_missing("NA"));
+    }
+
+    #[test]
+    fn a_label_is_missing_only_when_empty_or_named() {
+        let default = CsvOptions::default();
+        assert_eq!(default.label_missing(" "), Some(""));
+        for class in ["None", "NONE", "NA", "?", "-", "null"] {
+            assert_eq!(default.label_missing(class), None, "{class}");
+        }
+        let named = CsvOptions { label_na: vec!["unknown".into()], ..CsvOptions::default() };
+        assert_eq!(named.label_missing(" unknown "), Some("unknown"));
+        assert_eq!(named.label_missing("None"), None);
     }
 }

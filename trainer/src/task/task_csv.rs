@@ -12,14 +12,14 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::column_plan::{ColumnPlan, plan_columns};
+use super::column_plan::{ColumnPlan, DroppedLabel, EncodeNotes, plan_columns};
 pub use super::csv_error::TaskCsvError;
 use super::csv_input::{
     decode_text, delimiter_name, read_text, sniff_decimal_comma, sniff_delimiter, source_name,
 };
 pub use super::csv_options::{CsvOptions, DEFAULT_LABEL_COLUMN, LabelColumn};
-use super::csv_table::read_table;
-use crate::task::Task;
+use super::csv_table::{CsvTable, read_table};
+use crate::task::{Features, Task};
 
 /// Fewest data rows a task may have.
 pub const MIN_ROWS: usize = 10;
@@ -63,22 +63,66 @@ pub fn read_task_bytes(
     read_task_text(&text, source, name, options)
 }
 
-/// Reads the task in the CSV file `path` with a known column `plan` (the one a model's training
-/// CSV was read with), so its features are encoded exactly as the training rows were: the same
-/// columns, categories and missing-value medians.
+/// Every record of a CSV read with a known column `plan` (the one a model's training CSV was
+/// read with), encoded exactly as the training rows were, whether or not it has labels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedRows {
+    /// The file's header and records, as written.
+    pub table: CsvTable,
+    /// The features of every record, in file order.
+    pub features: Features,
+    /// Each record's label (`None` where it is missing) when the file has the label column.
+    pub labels: Option<Vec<Option<String>>>,
+    /// What the plan had to decide for cells its file did not have.
+    pub notes: EncodeNotes,
+}
+
+/// Reads every record of the CSV file `path` with a known column `plan`: the plan's columns are
+/// found by name (in any order, extra columns ignored) and encoded with its categories and
+/// medians; the label column (`options.label`) may be absent.
 ///
 /// # Errors
-///
-/// As [`read_task_csv`], and [`TaskCsvError::PlanMismatch`] for a header the plan was not made
-/// for.
-pub fn read_task_csv_with_plan(
+/// As [`read_task_csv`], and [`TaskCsvError::MissingColumns`] for a header without a column the
+/// plan's features read.
+pub fn read_rows_with_plan(
     path: &Path,
-    name: &str,
     options: &CsvOptions,
     plan: &ColumnPlan,
-) -> Result<CsvTask, TaskCsvError> {
+) -> Result<PlannedRows, TaskCsvError> {
     let text = read_text(path)?;
-    read_task(&text, &source_name(path), name, options, Some(plan))
+    rows_with_plan(&text, &source_name(path), options, plan)
+}
+
+/// As [`read_rows_with_plan`], from CSV `text`; `source` names it in errors.
+///
+/// # Errors
+/// As [`read_rows_with_plan`].
+pub fn rows_with_plan(
+    text: &str,
+    source: &str,
+    options: &CsvOptions,
+    plan: &ColumnPlan,
+) -> Result<PlannedRows, TaskCsvError> {
+    let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(text));
+    let table = read_table(text, source, delimiter)?;
+    if table.records.is_empty() {
+        return Err(TaskCsvError::Empty { source_name: source.to_owned(), what: "no data rows" });
+    }
+    let positions = plan.positions_in(&table.header, source)?;
+    let labels = options.label.index_in(&table.header).map(|at| {
+        table
+            .records
+            .iter()
+            .map(|r| {
+                let cell = r.cells.get(at).map_or("", String::as_str);
+                options.label_missing(cell).is_none().then(|| cell.trim().to_owned())
+            })
+            .collect()
+    });
+    let every: Vec<usize> = (0..table.records.len()).collect();
+    let mut notes = EncodeNotes::default();
+    let features = plan.encode(&table, &positions, &every, options, source, &mut notes)?;
+    Ok(PlannedRows { table, features, labels, notes })
 }
 
 /// Reads a task from CSV `text`; `source` names it in errors.
@@ -91,16 +135,6 @@ pub fn read_task_text(
     source: &str,
     name: &str,
     options: &CsvOptions,
-) -> Result<CsvTask, TaskCsvError> {
-    read_task(text, source, name, options, None)
-}
-
-fn read_task(
-    text: &str,
-    source: &str,
-    name: &str,
-    options: &CsvOptions,
-    known: Option<&ColumnPlan>,
 ) -> Result<CsvTask, TaskCsvError> {
     let source_name = || source.to_owned();
     let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(text));
@@ -127,28 +161,24 @@ fn read_task(
                 r.cells.iter().enumerate().filter(|(j, _)| *j != label_at).map(|(_, c)| c.as_str())
             }))
     });
-    // Rows without a label are left out of everything, the typing included.
-    let rows: Vec<usize> = (0..table.records.len())
-        .filter(|&r| table.records[r].cells.get(label_at).is_some_and(|c| !options.is_missing(c)))
-        .collect();
-    let plan = match known {
-        Some(known) => {
-            let names: Vec<&str> = known.columns.iter().map(|c| c.name.as_str()).collect();
-            if names != table.header.iter().map(String::as_str).collect::<Vec<_>>() {
-                return Err(TaskCsvError::PlanMismatch {
-                    source_name: source_name(),
-                    expected: names.join(", "),
-                    found: table.header_list(),
-                });
-            }
-            ColumnPlan { dropped_rows: table.records.len() - rows.len(), ..known.clone() }
+    // Rows without a label are left out of everything, the typing included, and counted by why.
+    let mut rows = Vec::with_capacity(table.records.len());
+    let mut dropped_by: Vec<DroppedLabel> = Vec::new();
+    for (r, record) in table.records.iter().enumerate() {
+        match options.label_missing(record.cells.get(label_at).map_or("", String::as_str)) {
+            None => rows.push(r),
+            Some(why) => match dropped_by.iter_mut().find(|d| d.label == why) {
+                Some(d) => d.rows += 1,
+                None => dropped_by.push(DroppedLabel { label: why.to_owned(), rows: 1 }),
+            },
         }
-        None => ColumnPlan {
-            delimiter: delimiter_name(delimiter),
-            decimal_comma,
-            columns: plan_columns(&table, label_at, &rows, options, decimal_comma, source)?,
-            dropped_rows: table.records.len() - rows.len(),
-        },
+    }
+    let plan = ColumnPlan {
+        delimiter: delimiter_name(delimiter),
+        decimal_comma,
+        columns: plan_columns(&table, label_at, &rows, options, decimal_comma, source)?,
+        dropped_rows: table.records.len() - rows.len(),
+        dropped_by,
     };
     if rows.is_empty() {
         return Err(TaskCsvError::Empty { source_name: source_name(), what: "no row has a label" });
@@ -160,26 +190,36 @@ fn read_task(
             min: MIN_ROWS,
         });
     }
-    let mut class_names: Vec<String> = Vec::new();
-    let mut class_index: HashMap<String, u32> = HashMap::new();
-    let mut labels = Vec::with_capacity(rows.len());
-    for &r in &rows {
-        let label = table.records[r].cells.get(label_at).map_or("", |c| c.trim());
-        let next = u32::try_from(class_names.len()).unwrap_or(u32::MAX);
-        let class = *class_index.entry(label.to_owned()).or_insert_with(|| {
-            class_names.push(label.to_owned());
-            next
-        });
-        labels.push(class);
-    }
+    let (class_names, labels) = class_ids(
+        rows.iter().map(|&r| table.records[r].cells.get(label_at).map_or("", |c| c.trim())),
+    );
     if class_names.len() < 2 {
         return Err(TaskCsvError::SingleClass {
             source_name: source_name(),
             class: class_names.into_iter().next().unwrap_or_default(),
         });
     }
-    let features = plan.encode(&table, &rows, options, source)?;
+    let positions: Vec<Option<usize>> = (0..table.header.len()).map(Some).collect();
+    let features =
+        plan.encode(&table, &positions, &rows, options, source, &mut EncodeNotes::default())?;
     Ok(CsvTask { task: Task { name: name.to_owned(), class_names, labels, features }, plan })
+}
+
+/// Class names in order of first appearance and each label's index among them: how a task
+/// numbers its classes.
+pub fn class_ids<'a>(labels: impl Iterator<Item = &'a str>) -> (Vec<String>, Vec<u32>) {
+    let mut class_names: Vec<String> = Vec::new();
+    let mut class_index: HashMap<&'a str, u32> = HashMap::new();
+    let ids = labels
+        .map(|label| {
+            let next = u32::try_from(class_names.len()).unwrap_or(u32::MAX);
+            *class_index.entry(label).or_insert_with(|| {
+                class_names.push(label.to_owned());
+                next
+            })
+        })
+        .collect();
+    (class_names, ids)
 }
 
 #[cfg(test)]
@@ -217,28 +257,44 @@ mod tests {
             format!("{},{},{i}", two_classes(i), ["red", "blue", "green"][i % 3])
         });
         let plan = read_with(&train, &CsvOptions::default()).unwrap().plan;
-        // Another file without `green` and with a missing x: on its own, it would be read with
-        // two colour columns; with the plan, with the training file's three and its median.
-        let other = csv_with("label,colour,x", |i| {
+        // Another file without `green`, with a missing x, its columns in another order and one
+        // more: on its own, it would be read with two colour columns; with the plan, with the
+        // training file's three and its median.
+        let other = csv_with("x,extra,label,colour", |i| {
             let x = if i == 4 { String::new() } else { i.to_string() };
-            format!("{},{},{x}", two_classes(i), ["red", "blue"][i % 2])
+            format!("{x},{i},{},{}", two_classes(i), ["red", "blue"][i % 2])
         });
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("other.csv");
-        std::fs::write(&path, &other).unwrap();
         let alone = read_with(&other, &CsvOptions::default()).unwrap();
-        let with = read_task_csv_with_plan(&path, "other", &CsvOptions::default(), &plan).unwrap();
-        let names = |t: &Task| match &t.features {
+        let with = rows_with_plan(&other, "o.csv", &CsvOptions::default(), &plan).unwrap();
+        let names = |f: &Features| match f {
             Features::Numeric { columns, .. } => columns.clone(),
             Features::Text(_) => Vec::new(),
         };
-        assert_ne!(names(&alone.task), plan.feature_names());
-        assert_eq!(names(&with.task), plan.feature_names());
-        assert_eq!(with.plan.columns, plan.columns);
-        let wrong = dir.path().join("wrong.csv");
-        std::fs::write(&wrong, other.replace("label,colour,x", "label,color,x")).unwrap();
-        let err = read_task_csv_with_plan(&wrong, "w", &CsvOptions::default(), &plan).unwrap_err();
-        assert!(matches!(err, TaskCsvError::PlanMismatch { .. }), "{err}");
+        assert_ne!(names(&alone.task.features), plan.feature_names());
+        assert_eq!(names(&with.features), plan.feature_names());
+        let Features::Numeric { values, .. } = &with.features else { panic!() };
+        // Row 4 (red, x missing): the training file had no missing x, so no indicator column.
+        assert_eq!(&values[4 * 4..5 * 4], &[1.0, 0.0, 0.0, 4.5]);
+        assert_eq!(with.notes.lines().len(), 1, "{:?}", with.notes);
+        assert_eq!(with.labels.as_ref().unwrap()[3].as_deref(), Some("b"));
+        // Without the label column, every row is still encoded.
+        let unlabelled = csv_with("x,colour", |i| format!("{i},purple"));
+        let read = rows_with_plan(&unlabelled, "u.csv", &CsvOptions::default(), &plan).unwrap();
+        assert!(read.labels.is_none());
+        assert_eq!(
+            read.notes.lines()[0],
+            "column `colour`: 10 cells hold a category it never saw (first `purple`): read as none of the known ones"
+        );
+        // Without a column the features read: refused, naming it.
+        let err = rows_with_plan(
+            &other.replace("colour", "color"),
+            "w.csv",
+            &CsvOptions::default(),
+            &plan,
+        )
+        .unwrap_err();
+        assert!(matches!(err, TaskCsvError::MissingColumns { .. }), "{err}");
+        assert!(err.to_string().starts_with("w.csv:1: the model reads column(s) colour,"), "{err}");
     }
 
     #[test]
@@ -404,8 +460,18 @@ mod tests {
         let mut text = csv_with("label,x", |i| format!("{},{i}", two_classes(i)));
         text.push_str(",5\r\nNA,6\r\n");
         let read = read_with(&text, &CsvOptions::default()).unwrap();
+        assert_eq!(read.plan.dropped_rows, 1);
+        assert_eq!(read.task.rows(), 11);
+        // `NA` is a class unless named as a missing label.
+        assert!(read.task.class_names.iter().any(|c| c == "NA"));
+        let named = CsvOptions { label_na: vec!["NA".into()], ..CsvOptions::default() };
+        let read = read_with(&text, &named).unwrap();
         assert_eq!(read.plan.dropped_rows, 2);
         assert_eq!(read.task.rows(), 10);
+        assert_eq!(
+            read.plan.dropped_note().unwrap(),
+            "2 rows left out: 1 with an empty label, 1 labelled `NA` (--label-na)"
+        );
     }
 
     #[test]

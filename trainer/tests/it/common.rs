@@ -64,3 +64,19 @@ pub fn run_counts(db: &str) -> (usize, usize) {
     let keys: std::collections::HashSet<_> = runs.iter().map(|r| r.key.clone()).collect();
     (runs.len(), keys.len())
 }
+
+/// Runs `archrank` with `args` from the folder `dir`, asserting success and returning stdout.
+pub fn ok_in(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_archrank"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("archrank runs");
+    assert!(
+        out.status.success(),
+        "archrank {args:?} in {} failed: {}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}

@@ -2,6 +2,7 @@
 //! bad-input matrix, interruption, populate and search.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod anywhere_cli;
 mod bad_csv_cli;
 mod bad_input_matrix;
 mod budget_cli;
@@ -13,5 +14,6 @@ mod eval_compare_cli;
 mod interruption;
 mod model_cli;
 mod populate_cli;
+mod predict_cli;
 mod search_cli;
 mod train_core_cli;
