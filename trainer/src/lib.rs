@@ -13,6 +13,7 @@ pub mod atomic_file;
 pub mod child;
 pub mod cli;
 pub mod commands;
+pub mod crash_point;
 pub mod database;
 pub mod deploy;
 pub mod evaluation;

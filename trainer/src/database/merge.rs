@@ -67,7 +67,9 @@ impl Database {
                 }
             }
         }
+        crate::crash_point::reached("db:before-commit");
         tx.commit().at(&path)?;
+        crate::crash_point::reached("db:committed");
         Ok(report)
     }
 

@@ -161,7 +161,9 @@ impl Database {
             }
             ids.push(insert_task_row(&tx, row).at(&path)?);
         }
+        crate::crash_point::reached("db:before-commit");
         tx.commit().at(&path)?;
+        crate::crash_point::reached("db:committed");
         Ok(ids)
     }
 

@@ -29,7 +29,10 @@ impl Database {
         let id = task_id(&self.conn, &run.key.task)
             .at(&self.path)?
             .ok_or_else(|| self.unknown(&run.key.task))?;
-        insert_run_row(&self.conn, id, run).at(&self.path)
+        crate::crash_point::reached("db:before-commit");
+        let stored = insert_run_row(&self.conn, id, run).at(&self.path)?;
+        crate::crash_point::reached("db:committed");
+        Ok(stored)
     }
 
     /// The runs of task `task` with preset `preset`, ordered by purpose, plan seed, architecture

@@ -161,7 +161,9 @@ pub(crate) fn migrate(path: &Path) -> Result<i64> {
         SCHEMA_VERSION => {}
         other => return Err(schema_version_error(path, other)),
     }
+    crate::crash_point::reached("db:before-commit");
     tx.commit().at(path)?;
+    crate::crash_point::reached("db:committed");
     Ok(found)
 }
 

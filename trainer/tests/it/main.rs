@@ -8,6 +8,8 @@ mod bad_input_matrix;
 mod budget_cli;
 mod choose_cli;
 mod common;
+mod concurrency;
+mod crash_points;
 mod csv_shapes_cli;
 mod delivered_cli;
 mod eval_compare_cli;
