@@ -31,6 +31,17 @@ pub enum TaskCsvError {
         /// What the decompressor said.
         message: String,
     },
+    /// A gzipped file inflates to far more than CSV compresses to: refused before it fills
+    /// memory (a gzip bomb).
+    #[error(
+        "{source_name}: it inflates to more than {cap} bytes (64 times its size plus 64 MiB), more than a CSV compresses: gunzip it yourself if it is real"
+    )]
+    GzipTooLarge {
+        /// The file.
+        source_name: String,
+        /// The most bytes it may inflate to.
+        cap: u64,
+    },
     /// The text is not UTF-8.
     #[error(
         "{source_name}:{line}: not UTF-8 at byte {offset}{} (save the file as UTF-8)",

@@ -60,6 +60,16 @@ pub fn task_name(path: &Path) -> String {
     Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("task").to_owned()
 }
 
+/// How many times its own size a gzipped CSV may inflate to (plus 64 MiB): CSV compresses
+/// 3 to 20 times; a gzip bomb, a thousand.
+pub const GZIP_RATIO_CAP: u64 = 64;
+
+/// The most bytes a gzipped file of `compressed` bytes may inflate to.
+#[must_use]
+pub fn max_decompressed_bytes(compressed: usize) -> u64 {
+    (compressed as u64).saturating_mul(GZIP_RATIO_CAP).saturating_add(64 << 20)
+}
+
 /// [`read_text`] on bytes already read; `source` names them in errors.
 ///
 /// # Errors
@@ -67,10 +77,18 @@ pub fn task_name(path: &Path) -> String {
 pub fn decode_text(raw: Vec<u8>, source: &str) -> Result<String, TaskCsvError> {
     let gzipped = raw.starts_with(&[0x1f, 0x8b]);
     let bytes = if gzipped {
+        let cap = max_decompressed_bytes(raw.len());
         let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(raw.as_slice()).read_to_end(&mut out).map_err(|e| {
-            TaskCsvError::Gzip { source_name: source.to_owned(), message: e.to_string() }
-        })?;
+        flate2::read::MultiGzDecoder::new(raw.as_slice())
+            .take(cap + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| TaskCsvError::Gzip {
+                source_name: source.to_owned(),
+                message: e.to_string(),
+            })?;
+        if out.len() as u64 > cap {
+            return Err(TaskCsvError::GzipTooLarge { source_name: source.to_owned(), cap });
+        }
         out
     } else {
         raw
