@@ -72,6 +72,8 @@ pub enum WeightsError {
         /// The file's version.
         found: u16,
     },
+    /// The checksum trailer is not the payload's: the file was corrupted or cut short.
+    ChecksumMismatch,
     /// The file was fitted for another preset.
     PresetMismatch {
         /// The preset compiled in.
@@ -147,8 +149,17 @@ impl fmt::Display for WeightsError {
             Self::Truncated => f.write_str("the weights file is truncated"),
             Self::BadMagic => f.write_str("not an archrank weights file (bad magic bytes)"),
             Self::UnsupportedVersion { expected, found } => {
-                write!(f, "weights format version {found}, this build reads version {expected}")
+                write!(f, "weights format version {found}, this build reads version {expected}")?;
+                if found + 1 == expected {
+                    f.write_str("; `archrank upgrade FILE -o NEW` rewrites it")?;
+                } else if found < expected {
+                    f.write_str("; fit it again with this build (`archrank fit`)")?;
+                }
+                Ok(())
             }
+            Self::ChecksumMismatch => f.write_str(
+                "the weights file's checksum does not match its contents: it was corrupted or cut short",
+            ),
             Self::PresetMismatch { expected, found } => {
                 write!(f, "the weights are for the `{found}` preset, expected `{expected}`")
             }

@@ -67,6 +67,7 @@ extern crate std;
 
 pub mod any_ranker;
 pub mod architecture;
+pub mod checksum;
 pub mod cost;
 pub mod dense;
 pub mod dims;

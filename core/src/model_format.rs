@@ -12,6 +12,8 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::checksum;
+
 use crate::architecture::{Discrete, LayerChoice};
 use crate::cost::{TaskShape, discrete_cost};
 use crate::dense::LeSlice;
@@ -22,7 +24,7 @@ use crate::numeric_input::{InputError, NumericInput, NumericInputFile};
 /// The first bytes of every model file.
 pub const MODEL_MAGIC: [u8; 8] = *b"ARCHMODL";
 /// The model format version this build reads and writes.
-pub const MODEL_FORMAT_VERSION: u16 = 2;
+pub const MODEL_FORMAT_VERSION: u16 = 3;
 /// A layer byte meaning "skip".
 pub const SKIP_LAYER: u8 = u8::MAX;
 /// Widest activation the core's inference holds between layers (the paper preset's widest
@@ -110,6 +112,8 @@ pub enum ModelError {
         /// The file's.
         found: u16,
     },
+    /// The checksum trailer is not the payload's: the file was corrupted or cut short.
+    ChecksumMismatch,
     /// The bytes are not a valid encoding.
     Malformed,
     /// Bytes are left over after the format ends.
@@ -146,11 +150,16 @@ impl fmt::Display for ModelError {
             Self::BadMagic => f.write_str("not an archrank model file (bad magic bytes)"),
             Self::UnsupportedVersion { expected, found } => {
                 write!(f, "model format version {found}, this build reads version {expected}")?;
-                if found < expected {
+                if found + 1 == expected {
+                    f.write_str("; `archrank upgrade FILE -o NEW` rewrites it")?;
+                } else if found < expected {
                     f.write_str("; train it again with this build (`archrank train`)")?;
                 }
                 Ok(())
             }
+            Self::ChecksumMismatch => f.write_str(
+                "the model file's checksum does not match its contents: it was corrupted or cut short",
+            ),
             Self::Malformed => f.write_str("the model file is corrupted (invalid encoding)"),
             Self::TrailingBytes { count } => {
                 write!(f, "{count} unexpected bytes follow the end of the model")
@@ -255,7 +264,21 @@ impl ModelFile<'_> {
     /// # Errors
     /// [`ModelError::BufferTooSmall`] when `out` is too short.
     pub fn write_into<'o>(&self, out: &'o mut [u8]) -> Result<&'o mut [u8], ModelError> {
-        postcard::to_slice(self, out).map_err(|_| ModelError::BufferTooSmall)
+        let room = out.len().saturating_sub(checksum::TRAILER_BYTES);
+        let payload = postcard::to_slice(self, out.get_mut(..room).unwrap_or_default())
+            .map_err(|_| ModelError::BufferTooSmall)?
+            .len();
+        let end = checksum::seal_in_place(out, payload).ok_or(ModelError::BufferTooSmall)?;
+        out.get_mut(..end).ok_or(ModelError::BufferTooSmall)
+    }
+
+    /// Encodes the file with its checksum trailer.
+    ///
+    /// # Errors
+    /// Only if postcard fails to serialize, which it does not for this type.
+    #[cfg(feature = "alloc")]
+    pub fn to_bytes(&self) -> Result<alloc::vec::Vec<u8>, postcard::Error> {
+        postcard::to_allocvec(self).map(checksum::sealed)
     }
 }
 
@@ -280,8 +303,9 @@ impl<'a> Model<'a> {
                 found: head.format_version,
             });
         }
+        let payload = checksum::verified_payload(bytes).ok_or(ModelError::ChecksumMismatch)?;
         let (file, rest): (ModelFile<'a>, _) =
-            postcard::take_from_bytes(bytes).map_err(decode_error)?;
+            postcard::take_from_bytes(payload).map_err(decode_error)?;
         if !rest.is_empty() {
             return Err(ModelError::TrailingBytes { count: rest.len() as u32 });
         }

@@ -3,13 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::checksum;
 use crate::dense::LeSlice;
 use crate::task_embedding::NumericSamples;
 
 /// The first bytes of every samples file.
 pub const SAMPLES_MAGIC: [u8; 8] = *b"ARSAMPLE";
 /// The samples format version this build reads and writes.
-pub const SAMPLES_VERSION: u16 = 1;
+pub const SAMPLES_VERSION: u16 = 2;
 
 /// A task's labelled samples, borrowing its byte sections.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +31,13 @@ pub struct SamplesFile<'a> {
     pub texts: &'a str,
 }
 
+/// A samples file's magic and version, read before anything else.
+#[derive(Deserialize)]
+struct Head {
+    magic: [u8; 8],
+    format_version: u16,
+}
+
 /// A samples file that cannot be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SamplesError {
@@ -37,6 +45,8 @@ pub enum SamplesError {
     Truncated,
     /// Not a samples file.
     BadMagic,
+    /// The checksum trailer is not the payload's: the file was corrupted or cut short.
+    ChecksumMismatch,
     /// Another format version.
     UnsupportedVersion {
         /// The file's version.
@@ -53,8 +63,17 @@ impl core::fmt::Display for SamplesError {
         match self {
             Self::Truncated => f.write_str("the samples file is truncated"),
             Self::BadMagic => f.write_str("not an archrank samples file"),
+            Self::ChecksumMismatch => f.write_str(
+                "the samples file's checksum does not match its contents: it was corrupted or cut short",
+            ),
             Self::UnsupportedVersion { found } => {
-                write!(f, "samples format version {found}, this build reads {SAMPLES_VERSION}")
+                write!(f, "samples format version {found}, this build reads {SAMPLES_VERSION}")?;
+                if found + 1 == SAMPLES_VERSION {
+                    f.write_str("; `archrank upgrade FILE -o NEW` rewrites it")?;
+                } else if *found < SAMPLES_VERSION {
+                    f.write_str("; export it again with this build (`archrank export-samples`)")?;
+                }
+                Ok(())
             }
             Self::LengthMismatch => f.write_str("the samples file's sections disagree in length"),
             Self::Malformed => f.write_str("the samples file is corrupted"),
@@ -103,16 +122,23 @@ impl<'a> SamplesFile<'a> {
     /// # Errors
     /// A [`SamplesError`] for each way the bytes can be unusable.
     pub fn load(bytes: &'a [u8]) -> Result<Samples<'a>, SamplesError> {
-        let (file, rest): (Self, _) = postcard::take_from_bytes(bytes).map_err(|e| match e {
+        let decode_error = |e| match e {
             postcard::Error::DeserializeUnexpectedEnd => SamplesError::Truncated,
             _ => SamplesError::Malformed,
-        })?;
-        if file.magic != SAMPLES_MAGIC {
+        };
+        // Magic and version first, so another file or version is named as such.
+        if bytes.get(..SAMPLES_MAGIC.len()).is_some_and(|m| m != SAMPLES_MAGIC) {
             return Err(SamplesError::BadMagic);
         }
-        if file.format_version != SAMPLES_VERSION {
-            return Err(SamplesError::UnsupportedVersion { found: file.format_version });
+        let (head, _): (Head, _) = postcard::take_from_bytes(bytes).map_err(decode_error)?;
+        if head.magic != SAMPLES_MAGIC {
+            return Err(SamplesError::BadMagic);
         }
+        if head.format_version != SAMPLES_VERSION {
+            return Err(SamplesError::UnsupportedVersion { found: head.format_version });
+        }
+        let payload = checksum::verified_payload(bytes).ok_or(SamplesError::ChecksumMismatch)?;
+        let (file, rest): (Self, _) = postcard::take_from_bytes(payload).map_err(decode_error)?;
         if !rest.is_empty() {
             return Err(SamplesError::Truncated);
         }
@@ -135,13 +161,13 @@ impl<'a> SamplesFile<'a> {
         })
     }
 
-    /// Encodes the file.
+    /// Encodes the file with its checksum trailer.
     ///
     /// # Errors
     /// Only if postcard fails to serialize, which it does not for this type.
     #[cfg(feature = "alloc")]
     pub fn to_bytes(&self) -> Result<alloc::vec::Vec<u8>, postcard::Error> {
-        postcard::to_allocvec(self)
+        postcard::to_allocvec(self).map(checksum::sealed)
     }
 }
 

@@ -12,6 +12,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::checksum;
+
 use crate::dims::{
     EMBED_DIM, ENCODED_DIM, FEATURE_HIDDEN, Preset, PresetId, RHO_HIDDEN1, RHO_HIDDEN2, SET_EMBED,
     SET_FEATURES, SET_HIDDEN, TOP_K,
@@ -23,7 +25,7 @@ use crate::tensor::{MAX_MAGNITUDE, Quantization};
 /// The first bytes of every weights file.
 pub const MAGIC: [u8; 8] = *b"ARCHRANK";
 /// The format version this build reads and writes.
-pub const FORMAT_VERSION: u16 = 4;
+pub const FORMAT_VERSION: u16 = 5;
 
 /// A whole weights file, borrowing its byte sections.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -294,8 +296,8 @@ impl<'a> WeightsFile<'a> {
     ///
     /// # Errors
     /// [`WeightsError::Truncated`], [`WeightsError::BadMagic`],
-    /// [`WeightsError::UnsupportedVersion`], [`WeightsError::Malformed`] or
-    /// [`WeightsError::TrailingBytes`].
+    /// [`WeightsError::UnsupportedVersion`], [`WeightsError::ChecksumMismatch`],
+    /// [`WeightsError::Malformed`] or [`WeightsError::TrailingBytes`].
     pub fn decode(bytes: &'a [u8]) -> Result<Self, WeightsError> {
         let (prefix, _): (Prefix, _) = postcard::take_from_bytes(bytes).map_err(decode_error)?;
         if prefix.magic != MAGIC {
@@ -307,19 +309,20 @@ impl<'a> WeightsFile<'a> {
                 found: prefix.format_version,
             });
         }
-        let (file, rest): (Self, _) = postcard::take_from_bytes(bytes).map_err(decode_error)?;
+        let payload = checksum::verified_payload(bytes).ok_or(WeightsError::ChecksumMismatch)?;
+        let (file, rest): (Self, _) = postcard::take_from_bytes(payload).map_err(decode_error)?;
         if !rest.is_empty() {
             return Err(WeightsError::TrailingBytes { count: rest.len() as u32 });
         }
         Ok(file)
     }
 
-    /// Encodes the file (the writer; reading never allocates).
+    /// Encodes the file with its checksum trailer (the writer; reading never allocates).
     ///
     /// # Errors
     /// Only if postcard fails to serialize, which it does not for this type.
     #[cfg(feature = "alloc")]
     pub fn to_bytes(&self) -> Result<alloc::vec::Vec<u8>, postcard::Error> {
-        postcard::to_allocvec(self)
+        postcard::to_allocvec(self).map(checksum::sealed)
     }
 }

@@ -179,6 +179,10 @@ typedef enum archrank_status {
    */
   ARCHRANK_STATUS_WEIGHTS_TRAILING_BYTES = 24,
   /**
+   * Weights: the checksum does not match the contents (corrupted or cut short).
+   */
+  ARCHRANK_STATUS_WEIGHTS_CHECKSUM_MISMATCH = 25,
+  /**
    * Samples: the data ends before the format does, or bytes follow it.
    */
   ARCHRANK_STATUS_SAMPLES_TRUNCATED = 30,
@@ -198,6 +202,10 @@ typedef enum archrank_status {
    * Samples: the bytes are not a valid encoding.
    */
   ARCHRANK_STATUS_SAMPLES_MALFORMED = 34,
+  /**
+   * Samples: the checksum does not match the contents (corrupted or cut short).
+   */
+  ARCHRANK_STATUS_SAMPLES_CHECKSUM_MISMATCH = 35,
   /**
    * Encoding: a feature value is NaN or infinite.
    */
@@ -322,6 +330,10 @@ typedef enum archrank_status {
    * Model: a weight is not finite.
    */
   ARCHRANK_STATUS_MODEL_NON_FINITE = 91,
+  /**
+   * Model: the checksum does not match the contents (corrupted or cut short).
+   */
+  ARCHRANK_STATUS_MODEL_CHECKSUM_MISMATCH = 92,
   /**
    * Prediction: the row has another feature count than the model was trained on.
    */

@@ -56,6 +56,8 @@ pub enum ArchrankStatus {
     WeightsAlreadyQuantized = 23,
     /// Weights: bytes follow the end of the weights.
     WeightsTrailingBytes = 24,
+    /// Weights: the checksum does not match the contents (corrupted or cut short).
+    WeightsChecksumMismatch = 25,
 
     /// Samples: the data ends before the format does, or bytes follow it.
     SamplesTruncated = 30,
@@ -67,6 +69,8 @@ pub enum ArchrankStatus {
     SamplesLengthMismatch = 33,
     /// Samples: the bytes are not a valid encoding.
     SamplesMalformed = 34,
+    /// Samples: the checksum does not match the contents (corrupted or cut short).
+    SamplesChecksumMismatch = 35,
 
     /// Encoding: a feature value is NaN or infinite.
     EncodeNonFinite = 40,
@@ -133,6 +137,8 @@ pub enum ArchrankStatus {
     ModelWeightsLength = 90,
     /// Model: a weight is not finite.
     ModelNonFinite = 91,
+    /// Model: the checksum does not match the contents (corrupted or cut short).
+    ModelChecksumMismatch = 92,
 
     /// Prediction: the row has another feature count than the model was trained on.
     PredictFeatureCount = 100,
@@ -170,11 +176,17 @@ const fn message(status: ArchrankStatus) -> &'static core::ffi::CStr {
         S::WeightsMalformed => c"the weights file is corrupted (invalid encoding)",
         S::WeightsAlreadyQuantized => c"the weights file is already int8",
         S::WeightsTrailingBytes => c"unexpected bytes follow the end of the weights",
+        S::WeightsChecksumMismatch => {
+            c"the weights file's checksum does not match its contents: it was corrupted or cut short"
+        }
         S::SamplesTruncated => c"the samples file is truncated",
         S::SamplesBadMagic => c"not an archrank samples file",
         S::SamplesUnsupportedVersion => c"the samples file has another format version",
         S::SamplesLengthMismatch => c"the samples file's sections disagree in length",
         S::SamplesMalformed => c"the samples file is corrupted",
+        S::SamplesChecksumMismatch => {
+            c"the samples file's checksum does not match its contents: it was corrupted or cut short"
+        }
         S::EncodeNonFinite => c"a feature value is not a finite number",
         S::EncodeFeatureCount => c"a row has another number of features than the task",
         S::EncodeTooManyFeatures => c"the task has more features than ARCHRANK_MAX_FEATURES",
@@ -199,6 +211,9 @@ const fn message(status: ArchrankStatus) -> &'static core::ffi::CStr {
         S::ModelUnsupportedVersion => c"the model file has another format version",
         S::ModelMalformed => c"the model file is corrupted (invalid encoding)",
         S::ModelTrailingBytes => c"unexpected bytes follow the end of the model",
+        S::ModelChecksumMismatch => {
+            c"the model file's checksum does not match its contents: it was corrupted or cut short"
+        }
         S::ModelBadArchitecture => c"the model's architecture does not fit its preset",
         S::ModelBadInputLength => c"a section of the model's input module has the wrong length",
         S::ModelBadInputValue => c"a section of the model's input module holds a bad value",
@@ -214,7 +229,7 @@ const fn message(status: ArchrankStatus) -> &'static core::ffi::CStr {
 }
 
 /// Every status, in value order: what [`archrank_status_message`] looks a value up in.
-const ALL: [ArchrankStatus; 60] = {
+const ALL: [ArchrankStatus; 63] = {
     use ArchrankStatus as S;
     [
         S::Ok,
@@ -237,11 +252,13 @@ const ALL: [ArchrankStatus; 60] = {
         S::WeightsMalformed,
         S::WeightsAlreadyQuantized,
         S::WeightsTrailingBytes,
+        S::WeightsChecksumMismatch,
         S::SamplesTruncated,
         S::SamplesBadMagic,
         S::SamplesUnsupportedVersion,
         S::SamplesLengthMismatch,
         S::SamplesMalformed,
+        S::SamplesChecksumMismatch,
         S::EncodeNonFinite,
         S::EncodeFeatureCount,
         S::EncodeTooManyFeatures,
@@ -273,6 +290,7 @@ const ALL: [ArchrankStatus; 60] = {
         S::ModelBadClasses,
         S::ModelWeightsLength,
         S::ModelNonFinite,
+        S::ModelChecksumMismatch,
         S::PredictFeatureCount,
         S::PredictNonFinite,
         S::PredictModality,
@@ -292,6 +310,7 @@ impl From<WeightsError> for ArchrankStatus {
         match e {
             WeightsError::Truncated => Self::WeightsTruncated,
             WeightsError::BadMagic => Self::WeightsBadMagic,
+            WeightsError::ChecksumMismatch => Self::WeightsChecksumMismatch,
             WeightsError::UnsupportedVersion { .. } => Self::WeightsUnsupportedVersion,
             WeightsError::PresetMismatch { .. } => Self::WeightsPresetMismatch,
             WeightsError::DimensionMismatch { .. } => Self::WeightsDimensionMismatch,
@@ -314,6 +333,7 @@ impl From<SamplesError> for ArchrankStatus {
         match e {
             SamplesError::Truncated => Self::SamplesTruncated,
             SamplesError::BadMagic => Self::SamplesBadMagic,
+            SamplesError::ChecksumMismatch => Self::SamplesChecksumMismatch,
             SamplesError::UnsupportedVersion { .. } => Self::SamplesUnsupportedVersion,
             SamplesError::LengthMismatch => Self::SamplesLengthMismatch,
             SamplesError::Malformed => Self::SamplesMalformed,
@@ -364,6 +384,7 @@ impl From<ModelError> for ArchrankStatus {
         match e {
             ModelError::Truncated => Self::ModelTruncated,
             ModelError::BadMagic => Self::ModelBadMagic,
+            ModelError::ChecksumMismatch => Self::ModelChecksumMismatch,
             ModelError::UnsupportedVersion { .. } => Self::ModelUnsupportedVersion,
             ModelError::Malformed => Self::ModelMalformed,
             ModelError::TrailingBytes { .. } => Self::ModelTrailingBytes,

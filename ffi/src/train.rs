@@ -2,12 +2,9 @@
 //! does (`train_child` with a stratified validation fifth, then `refit_child` on every sample
 //! for the epochs that chose), and writing its model file into a caller's buffer.
 
-use archrank_core::model_format::ModelProvenance;
 use archrank_core::training::{
-    TRAINER_NAME, TrainConfig, Validation, arena_bytes, child_seed, class_ids, refit_child,
-    train_child,
+    TrainConfig, Validation, arena_bytes, child_seed, class_ids, refit_child, train_child,
 };
-use postcard::ser_flavors::Size;
 
 use crate::handles::{self, ArchrankSamples, ArchrankSearch, ArchrankTrained, Trained};
 use crate::raw;
@@ -155,7 +152,7 @@ pub unsafe extern "C" fn archrank_write_model(
         // SAFETY: the caller gives `capacity` writable bytes.
         let out = unsafe { raw::slice_mut(out, capacity)? };
         let names = class_ids(trained.classes);
-        let needed = model_bytes(trained, &names)?;
+        let needed = trained.child.model_bytes(trained.task, SEED_INDEX, &names);
         if needed > out.len() {
             let value = ArchrankWritten { bytes: needed, ..ArchrankWritten::default() };
             // SAFETY: `written` is checked and writable.
@@ -175,23 +172,4 @@ pub unsafe extern "C" fn archrank_write_model(
         unsafe { raw::write(written, value) };
         Ok(())
     })())
-}
-
-/// Bytes of the model file `write_model` writes for `trained`, measured before anything is
-/// written so that a buffer too small is left untouched. The provenance is the one
-/// `TrainedChild::write_model` states; only its accuracies differ, which are fixed-size floats.
-fn model_bytes(trained: &Trained, names: &str) -> Result<usize, ArchrankStatus> {
-    let report = &trained.child.report;
-    let provenance = ModelProvenance {
-        task: trained.task,
-        seed: u64::from(SEED_INDEX),
-        validation_accuracy: 0.0,
-        test_accuracy: 0.0,
-        trained_on: u32::try_from(report.train_samples).unwrap_or(u32::MAX),
-        validated_on: u32::try_from(report.validation_samples).unwrap_or(u32::MAX),
-        trainer_version: TRAINER_NAME,
-    };
-    let file = trained.child.model_file(names, provenance);
-    postcard::serialize_with_flavor(&file, Size::default())
-        .map_err(|_| ArchrankStatus::InvalidArgument)
 }

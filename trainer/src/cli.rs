@@ -54,6 +54,8 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Write an f32 weights file as int8 (weight matrices and task table), for a small device.
     Quantize(QuantizeArgs),
+    /// Rewrite a ranker, model or samples file of the previous format version in this build's.
+    Upgrade(UpgradeArgs),
     /// Write a task's samples as a file a device embeds (firmware `include_bytes!`).
     ExportSamples(ExportSamplesArgs),
     /// Fit the ranking network on the database (set encoder and scoring towers co-trained).
@@ -790,6 +792,19 @@ pub struct InspectArgs {
     /// Weights file; default: the bundled ranker, compiled into the binary.
     pub weights: Option<PathBuf>,
     /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `archrank upgrade`
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// A weights, model or samples file written by the previous build's format.
+    pub file: PathBuf,
+    /// Where to write it in this build's format (atomically; may be the file itself).
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Print JSON instead of a sentence.
     #[arg(long)]
     pub json: bool,
 }

@@ -288,7 +288,36 @@ impl TrainedChild<'_> {
         // The sections, plus postcard's length prefixes and the header's fixed fields.
         const HEADER: usize = 96;
         let input = self.input.table.len() + self.input.pairs.len() + self.input.matrix.len();
-        HEADER + input + self.weights.len() + class_names + task + TRAINER_NAME.len()
+        HEADER
+            + input
+            + self.weights.len()
+            + class_names
+            + task
+            + TRAINER_NAME.len()
+            + crate::checksum::TRAILER_BYTES
+    }
+
+    /// Exactly the bytes of the model file [`Self::write_model`] writes for these arguments
+    /// (the checksum trailer included), so a caller can size its buffer first.
+    #[must_use]
+    pub fn model_bytes(&self, task: &str, index: u32, class_names: &str) -> usize {
+        let file = self.model_file(class_names, self.provenance(task, index, f32::NAN));
+        postcard::serialize_with_flavor(&file, postcard::ser_flavors::Size::default())
+            .map_or(usize::MAX, |n| n.saturating_add(crate::checksum::TRAILER_BYTES))
+    }
+
+    /// What a model file of this child states of its training: `task`, the child seed's
+    /// `index`, the validation accuracy, `test_accuracy`, the samples it learned from and chose on.
+    fn provenance<'p>(&self, task: &'p str, index: u32, test_accuracy: f32) -> ModelProvenance<'p> {
+        ModelProvenance {
+            task,
+            seed: u64::from(index),
+            validation_accuracy: self.report.validation_accuracy(),
+            test_accuracy,
+            trained_on: self.report.train_samples as u32,
+            validated_on: self.report.validation_samples as u32,
+            trainer_version: TRAINER_NAME,
+        }
     }
 
     /// Writes the model file into `out`: its provenance names `task`, the child seed's `index`,
@@ -305,15 +334,7 @@ impl TrainedChild<'_> {
         held_out: Option<&Samples<'_>>,
         out: &'o mut [u8],
     ) -> Result<WrittenModel<'o>, WriteError> {
-        let provenance = |test_accuracy: f32| ModelProvenance {
-            task,
-            seed: u64::from(index),
-            validation_accuracy: self.report.validation_accuracy(),
-            test_accuracy,
-            trained_on: self.report.train_samples as u32,
-            validated_on: self.report.validation_samples as u32,
-            trainer_version: TRAINER_NAME,
-        };
+        let provenance = |test_accuracy: f32| self.provenance(task, index, test_accuracy);
         let mut counts = (0, 0);
         if let Some(samples) = held_out {
             let model = Model::from_file(self.model_file(class_names, provenance(f32::NAN)))

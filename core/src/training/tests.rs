@@ -56,7 +56,7 @@ const QUICK: TrainConfig = TrainConfig {
 fn learns_separable_blobs_with_every_module_and_is_deterministic() {
     let (labels, values) = blobs(150, 4, 3, 1);
     let file = SamplesFile::new("blobs", 4, &labels, &values, "");
-    let bytes = postcard::to_allocvec(&file).unwrap();
+    let bytes = file.to_bytes().unwrap();
     let samples = SamplesFile::load(&bytes).unwrap();
     for spec in ["m0/relu16/skip/tanh8", "m1/tanh32/relu8/skip", "m2/skip/skip/skip"] {
         let a = arch(PresetId::Tiny, spec);
@@ -109,7 +109,7 @@ fn validation_accuracy_is_the_model_files_on_the_validation_samples() {
     let (labels, values) = blobs(60, 3, 2, 5);
     // The last 20 samples validate (as a host passing a task's own split does).
     let file = SamplesFile::new("blobs", 3, &labels, &values, "");
-    let bytes = postcard::to_allocvec(&file).unwrap();
+    let bytes = file.to_bytes().unwrap();
     let samples = SamplesFile::load(&bytes).unwrap();
     let a = arch(PresetId::Paper, "m4/relu8/tanh16/relu8/skip/skip/skip/skip");
     let mut memory = arena_for(&a, &samples);
@@ -128,7 +128,7 @@ fn validation_accuracy_is_the_model_files_on_the_validation_samples() {
     };
     let model = Model::from_file(child.model_file(&names, provenance)).unwrap();
     let tail = SamplesFile::new("tail", 3, &labels[40..], &values[40 * 12..], "");
-    let tail_bytes = postcard::to_allocvec(&tail).unwrap();
+    let tail_bytes = tail.to_bytes().unwrap();
     let tail = SamplesFile::load(&tail_bytes).unwrap();
     let mut right = 0;
     model
@@ -161,7 +161,7 @@ fn loss(child: &Child<'_>, arena: &mut Arena<'_>, range: core::ops::Range<usize>
 fn back_propagation_matches_finite_differences() {
     let (labels, values) = blobs(12, 3, 3, 9);
     let file = SamplesFile::new("blobs", 3, &labels, &values, "");
-    let bytes = postcard::to_allocvec(&file).unwrap();
+    let bytes = file.to_bytes().unwrap();
     let samples = SamplesFile::load(&bytes).unwrap();
     // Tanh layers (smooth), a skip that truncates, and every stage kind.
     for (preset, spec) in [
@@ -239,7 +239,7 @@ fn back_propagation_matches_finite_differences() {
 fn refuses_bad_samples_and_short_memory_by_name() {
     let (labels, values) = blobs(40, 2, 2, 3);
     let file = SamplesFile::new("blobs", 2, &labels, &values, "");
-    let bytes = postcard::to_allocvec(&file).unwrap();
+    let bytes = file.to_bytes().unwrap();
     let samples = SamplesFile::load(&bytes).unwrap();
     let a = arch(PresetId::Tiny, "m0/relu8/skip/skip");
     let needed = arena_bytes(&a, &samples.shape(), QUICK.optimizer);
@@ -265,13 +265,13 @@ fn refuses_bad_samples_and_short_memory_by_name() {
     let mut bad = values.clone();
     bad[4 * 7..4 * 8].copy_from_slice(&f32::NAN.to_le_bytes());
     let file = SamplesFile::new("blobs", 2, &labels, &bad, "");
-    let bytes = postcard::to_allocvec(&file).unwrap();
+    let bytes = file.to_bytes().unwrap();
     let nan = SamplesFile::load(&bytes).unwrap();
     let err = train_child::<4>(&a, &nan, Validation::Stratified, &QUICK, 1, &mut memory);
     assert_eq!(err.unwrap_err(), TrainError::NonFinite { sample: 3, feature: 1 });
 
     let text = SamplesFile::new("words", 0, &[0, 1], &[], "a b\nc d");
-    let bytes = postcard::to_allocvec(&text).unwrap();
+    let bytes = text.to_bytes().unwrap();
     let text = SamplesFile::load(&bytes).unwrap();
     let err = train_child::<4>(&a, &text, Validation::Stratified, &QUICK, 1, &mut memory);
     assert_eq!(err.unwrap_err(), TrainError::Text);
@@ -302,7 +302,7 @@ fn a_training_budget_bounds_the_choice() {
 fn momentum_learns_too_and_differs_from_adam() {
     let (labels, values) = blobs(150, 4, 3, 1);
     let file = SamplesFile::new("blobs", 4, &labels, &values, "");
-    let bytes = postcard::to_allocvec(&file).unwrap();
+    let bytes = file.to_bytes().unwrap();
     let samples = SamplesFile::load(&bytes).unwrap();
     let a = arch(PresetId::Tiny, "m0/relu16/skip/tanh8");
     let momentum = TrainConfig {
@@ -326,7 +326,7 @@ fn momentum_learns_too_and_differs_from_adam() {
 fn a_dirty_arena_trains_as_a_fresh_one() {
     let (labels, values) = blobs(60, 3, 2, 4);
     let file = SamplesFile::new("blobs", 3, &labels, &values, "");
-    let bytes = postcard::to_allocvec(&file).unwrap();
+    let bytes = file.to_bytes().unwrap();
     let samples = SamplesFile::load(&bytes).unwrap();
     let a = arch(PresetId::Tiny, "m2/tanh16/skip/relu8");
     for optimizer in [Optimizer::Adam, DEVICE_OPTIMIZER] {
@@ -353,7 +353,7 @@ fn a_dirty_arena_trains_as_a_fresh_one() {
 fn a_refit_trains_every_sample_for_the_selected_epochs_and_keeps_the_last() {
     let (labels, values) = blobs(120, 4, 3, 5);
     let file = SamplesFile::new("blobs", 4, &labels, &values, "");
-    let bytes = postcard::to_allocvec(&file).unwrap();
+    let bytes = file.to_bytes().unwrap();
     let samples = SamplesFile::load(&bytes).unwrap();
     let a = arch(PresetId::Tiny, "m0/relu16/skip/skip");
     let config = TrainConfig { epochs: 12, ..QUICK };
@@ -389,7 +389,7 @@ fn a_refit_trains_every_sample_for_the_selected_epochs_and_keeps_the_last() {
 fn weight_decay_shrinks_the_weight_matrices_but_not_the_biases_alone() {
     let (labels, values) = blobs(90, 3, 3, 9);
     let file = SamplesFile::new("blobs", 3, &labels, &values, "");
-    let bytes = postcard::to_allocvec(&file).unwrap();
+    let bytes = file.to_bytes().unwrap();
     let samples = SamplesFile::load(&bytes).unwrap();
     let a = arch(PresetId::Tiny, "m0/tanh8/skip/skip");
     let norm = |weight_decay: f32| {

@@ -1,6 +1,8 @@
-//! The core's integration tests, one binary: encoder, gradients, search and the weights format.
+//! The core's integration tests, one binary: encoder, gradients, search, the weights format and
+//! every file's integrity.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod corruption;
 mod encoder;
 mod gradient;
 mod landmarks;

@@ -55,7 +55,7 @@ proptest! {
         let n = labels.len().min(values.len() / features);
         let bytes: Vec<u8> = values[..n * features].iter().flat_map(|v| v.to_le_bytes()).collect();
         let file = SamplesFile::new("arbitrary", features as u32, &labels[..n], &bytes, "");
-        let encoded = postcard::to_allocvec(&file).unwrap();
+        let encoded = file.to_bytes().unwrap();
         let samples = SamplesFile::load(&encoded).unwrap();
         let preset = if paper { PresetId::Paper } else { PresetId::Tiny };
         let arch = architecture(preset, &choices);

@@ -1,6 +1,7 @@
 //! The weights format: bit-exact round trips, one test per error variant, and no panic on any
 //! input (proptest over arbitrary, truncated and bit-flipped blobs).
 
+use archrank_core::checksum;
 use archrank_core::dims::{Paper, Preset, Tiny};
 use archrank_core::fixture::{OwnedSections, le_bytes, random_weights};
 use archrank_core::quantize::{Scales, quantize_weights};
@@ -26,12 +27,33 @@ fn load_tiny(bytes: &[u8]) -> WeightsError {
     Ranker::<Tiny>::load(bytes).unwrap_err()
 }
 
+/// `file` with its payload edited by `edit` and its checksum trailer recomputed: what a decoder
+/// sees of a file whose checksum is right but whose contents are wrong.
+fn resealed(file: &[u8], edit: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    let mut payload = file[..file.len() - checksum::TRAILER_BYTES].to_vec();
+    edit(&mut payload);
+    checksum::sealed(payload)
+}
+
 #[test]
 fn truncated() {
     let bytes = random_weights::<Tiny>(1, 2);
-    assert_eq!(load_tiny(&bytes[..bytes.len() - 1]), WeightsError::Truncated);
+    // Cut short, the checksum no longer matches; with a matching one, the decoder finds it short.
+    assert_eq!(load_tiny(&bytes[..bytes.len() - 1]), WeightsError::ChecksumMismatch);
+    let short = resealed(&bytes, |p| p.truncate(p.len() - 1));
+    assert_eq!(load_tiny(&short), WeightsError::Truncated);
     assert_eq!(load_tiny(&bytes[..3]), WeightsError::Truncated);
     assert_eq!(load_tiny(&[]), WeightsError::Truncated);
+}
+
+#[test]
+fn corrupted() {
+    let bytes = random_weights::<Tiny>(1, 2);
+    for at in [12, bytes.len() / 2, bytes.len() - 1] {
+        let mut bad = bytes.clone();
+        bad[at] ^= 0x10;
+        assert_eq!(load_tiny(&bad), WeightsError::ChecksumMismatch, "byte {at}");
+    }
 }
 
 #[test]
@@ -172,17 +194,16 @@ fn bad_search_defaults() {
 #[test]
 fn malformed_encoding() {
     let sections = OwnedSections::random::<Tiny>(1, 2);
-    let mut bytes = sections.file::<Tiny>().to_bytes().unwrap();
+    let bytes = sections.file::<Tiny>().to_bytes().unwrap();
     // Byte 9 is the preset's enum tag (after 8 magic bytes and a 1-byte varint version).
     assert_eq!(bytes[9], 0);
-    bytes[9] = 9;
-    assert_eq!(load_tiny(&bytes), WeightsError::Malformed);
+    let bad = resealed(&bytes, |p| p[9] = 9);
+    assert_eq!(load_tiny(&bad), WeightsError::Malformed);
 }
 
 #[test]
 fn trailing_bytes() {
-    let mut bytes = random_weights::<Tiny>(1, 2);
-    bytes.extend_from_slice(&[0, 0, 0]);
+    let bytes = resealed(&random_weights::<Tiny>(1, 2), |p| p.extend_from_slice(&[0, 0, 0]));
     assert_eq!(load_tiny(&bytes), WeightsError::TrailingBytes { count: 3 });
 }
 
@@ -276,9 +297,10 @@ fn any_ranker_reads_the_preset_from_the_header() {
     assert_eq!(any.preset(), PresetId::Paper);
     assert_eq!(any.header().to_bytes().unwrap(), paper);
     assert_eq!(AnyRanker::load(b"not weights").unwrap_err(), WeightsError::BadMagic);
-    let mut corrupt = paper.clone();
-    let at = corrupt.len() - 4;
-    corrupt[at..].copy_from_slice(&f32::NAN.to_le_bytes());
+    let corrupt = resealed(&paper, |p| {
+        let at = p.len() - 4;
+        p[at..].copy_from_slice(&f32::NAN.to_le_bytes());
+    });
     assert!(matches!(AnyRanker::load(&corrupt), Err(WeightsError::NonFinite { .. })));
 }
 

@@ -27,6 +27,14 @@ fn load_samples(bytes: &[u8]) -> (ArchrankStatus, bool) {
     (status, samples.untouched())
 }
 
+/// `file` with its payload edited by `edit` and its checksum trailer recomputed: a file whose
+/// checksum is right but whose contents are not, for the decoder's own checks.
+fn resealed(file: &[u8], edit: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    let mut payload = file[..file.len() - archrank_core::checksum::TRAILER_BYTES].to_vec();
+    edit(&mut payload);
+    archrank_core::checksum::sealed(payload)
+}
+
 #[test]
 fn null_pointers_are_refused_before_anything_is_read_or_written() {
     let bytes = ranker_bytes();
@@ -268,13 +276,16 @@ fn short_rows_and_probabilities_are_refused() {
 #[test]
 fn truncated_garbage_and_foreign_rankers_are_named() {
     let bytes = ranker_bytes();
-    assert_eq!(load_ranker(&bytes[..bytes.len() / 2]), (S::WeightsTruncated, true));
+    assert_eq!(load_ranker(&bytes[..bytes.len() / 2]), (S::WeightsChecksumMismatch, true));
+    assert_eq!(load_ranker(&bytes[..5]), (S::WeightsTruncated, true));
     assert_eq!(load_ranker(&bytes[..0]), (S::WeightsTruncated, true));
     assert_eq!(load_ranker(b"not an archrank ranker at all"), (S::WeightsBadMagic, true));
     let paper = asset("firmware-example/assets/paper-ranker-int8.postcard");
     assert_eq!(load_ranker(&paper), (S::WeightsPresetMismatch, true));
-    let mut trailing = bytes.clone();
-    trailing.push(0);
+    let mut flipped = bytes.clone();
+    flipped[bytes.len() / 3] ^= 0x20;
+    assert_eq!(load_ranker(&flipped), (S::WeightsChecksumMismatch, true));
+    let trailing = resealed(&bytes, |p| p.push(0));
     assert_eq!(load_ranker(&trailing), (S::WeightsTrailingBytes, true));
     assert_eq!(load_ranker(&bytes).0, S::Ok);
 }
@@ -285,12 +296,13 @@ fn corrupted_models_and_models_of_another_architecture_are_named() {
     story.train_and_load();
     let good = story.model_bytes[..story.written.bytes].to_vec();
     assert_eq!(load_model(&good).0, S::Ok);
-    assert_eq!(load_model(&good[..good.len() - 9]), (S::ModelTruncated, true));
+    assert_eq!(load_model(&good[..good.len() - 9]), (S::ModelChecksumMismatch, true));
+    let short = resealed(&good, |p| p.truncate(p.len() - 9));
+    assert_eq!(load_model(&short), (S::ModelTruncated, true));
     let mut magic = good.clone();
     magic[0] ^= 0xff;
     assert_eq!(load_model(&magic), (S::ModelBadMagic, true));
-    let mut trailing = good.clone();
-    trailing.extend_from_slice(&[1, 2, 3]);
+    let trailing = resealed(&good, |p| p.extend_from_slice(&[1, 2, 3]));
     assert_eq!(load_model(&trailing), (S::ModelTrailingBytes, true));
     assert_eq!(load_model(&story.ranker_bytes), (S::ModelBadMagic, true));
 
@@ -363,7 +375,8 @@ fn samples_wider_than_the_api_holds_text_and_broken_files_are_named() {
     }
 
     let good = samples_bytes();
-    assert_eq!(load_samples(&good[..good.len() / 2]), (S::SamplesTruncated, true));
+    assert_eq!(load_samples(&good[..good.len() / 2]), (S::SamplesChecksumMismatch, true));
+    assert_eq!(load_samples(&good[..5]), (S::SamplesTruncated, true));
     let mut magic = good.clone();
     magic[0] ^= 0xff;
     assert_eq!(load_samples(&magic), (S::SamplesBadMagic, true));

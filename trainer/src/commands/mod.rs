@@ -15,6 +15,7 @@ mod task_source;
 mod tasks;
 mod train;
 mod train_child;
+mod upgrade;
 
 use crate::cli::{Cli, Command};
 
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Search(a) => search::run_search(&a),
         Command::Inspect(a) => search::run_inspect(&a),
         Command::Quantize(a) => quantize::run(&a),
+        Command::Upgrade(a) => upgrade::run(&a),
         Command::ExportSamples(a) => search::run_export_samples(&a),
         Command::Fit(a) => fit::run(&a, quiet),
         Command::Eval(c) => eval::run(c, quiet),

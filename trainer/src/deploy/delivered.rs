@@ -290,5 +290,5 @@ fn with_columns(bytes: &[u8], columns: &str) -> Result<Vec<u8>> {
     let model = Model::load(bytes).context("the core's model file does not load")?;
     let mut file = model.file;
     file.columns = columns;
-    postcard::to_allocvec(&file).context("cannot encode the model file")
+    file.to_bytes().context("cannot encode the model file")
 }

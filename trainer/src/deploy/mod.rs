@@ -165,7 +165,7 @@ fn model_bytes(
         },
         weights: &weight_bytes,
     };
-    postcard::to_allocvec(&file).context("cannot encode the model file")
+    file.to_bytes().context("cannot encode the model file")
 }
 
 /// One sample's prediction.

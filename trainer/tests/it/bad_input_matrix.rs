@@ -29,11 +29,16 @@ fn weights_files() {
     flipped[3] ^= 0x10; // inside the magic
     let mut version = good.clone();
     version[8] = 7; // the format version varint
-    let mut nan = good.clone();
-    let at = nan.len() - 4; // the last accuracy of the task table
-    nan[at..].copy_from_slice(&f32::NAN.to_le_bytes());
+    // A NaN where the checksum is right (recomputed): the decoder's own check names it.
+    let mut payload = good[..good.len() - archrank_core::checksum::TRAILER_BYTES].to_vec();
+    let at = payload.len() - 4; // the last accuracy of the task table
+    payload[at..].copy_from_slice(&f32::NAN.to_le_bytes());
+    let nan = archrank_core::checksum::sealed(payload);
+    let mut bit = good.clone();
+    bit[good.len() / 2] ^= 0x04;
     let cases: Vec<(&str, Vec<u8>, Vec<&str>)> = vec![
-        ("truncated.postcard", good[..good.len() / 3].to_vec(), vec!["truncated"]),
+        ("truncated.postcard", good[..good.len() / 3].to_vec(), vec!["checksum", "cut short"]),
+        ("bit.postcard", bit, vec!["checksum", "corrupted"]),
         ("flipped.postcard", flipped, vec!["magic"]),
         ("version.postcard", version, vec!["version 7"]),
         ("nan.postcard", nan, vec!["not finite", "top accuracies"]),

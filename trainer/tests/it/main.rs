@@ -19,3 +19,4 @@ mod populate_cli;
 mod predict_cli;
 mod search_cli;
 mod train_core_cli;
+mod upgrade_cli;

@@ -36,25 +36,34 @@ fn predict_reports_the_accuracy_train_reported_and_bad_models_are_refused() {
     assert!(trained["accuracy"].as_f64().unwrap() > 0.6, "{trained}");
 
     let bytes = std::fs::read(model).unwrap();
+    let checksum =
+        "the model file's checksum does not match its contents: it was corrupted or cut short";
+    let version = |v: u8| {
+        let mut b = bytes.clone();
+        b[8] = v; // the format version's low byte (postcard varint)
+        b
+    };
     let cases: Vec<(Vec<u8>, &str)> = vec![
-        (bytes[..bytes.len() / 2].to_vec(), "the model file is truncated"),
+        (bytes[..bytes.len() / 2].to_vec(), checksum),
         (b"not a model at all".to_vec(), "not an archrank model file"),
-        ([bytes.as_slice(), b"xx"].concat(), "2 unexpected bytes follow the end of the model"),
+        ([bytes.as_slice(), b"xx"].concat(), checksum),
         (
             {
                 let mut b = bytes.clone();
-                b[8] = 9; // the format version's low byte (postcard varint)
+                b[bytes.len() / 2] ^= 1;
                 b
             },
-            "model format version 9, this build reads version 2",
+            checksum,
+        ),
+        (version(9), "model format version 9, this build reads version 3"),
+        // The previous version (no checksum) is rewritten by `upgrade`; older ones train again.
+        (
+            version(2),
+            "model format version 2, this build reads version 3; `archrank upgrade FILE -o NEW` rewrites it",
         ),
         (
-            {
-                let mut b = bytes.clone();
-                b[8] = 1; // a file from before the provenance said what it learned from
-                b
-            },
-            "model format version 1, this build reads version 2; train it again with this build",
+            version(1),
+            "model format version 1, this build reads version 3; train it again with this build",
         ),
     ];
     for (i, (bad, message)) in cases.iter().enumerate() {

@@ -127,5 +127,5 @@ fn corrupt_weights_are_refused_with_a_reason() {
     let path = dir.path().join("half.postcard");
     std::fs::write(&path, &bytes).unwrap();
     let err = fails(&["inspect", path.to_str().unwrap()]);
-    assert!(err.contains("truncated") && err.contains("half.postcard"), "{err}");
+    assert!(err.contains("cut short") && err.contains("half.postcard"), "{err}");
 }
