@@ -106,7 +106,7 @@ pub enum WeightsError {
         /// 0-based value index within it.
         index: u32,
     },
-    /// A stored value's magnitude exceeds [`crate::tensor::MAX_MAGNITUDE`]: finite, but
+    /// A stored value's magnitude exceeds [`crate::kernels::tensor::MAX_MAGNITUDE`]: finite, but
     /// large enough to overflow a score to infinity.
     OutOfRange {
         /// Which section.
@@ -114,7 +114,7 @@ pub enum WeightsError {
         /// 0-based value index within it.
         index: u32,
     },
-    /// An int8 section's scale is negative or above [`crate::tensor::MAX_INT8_SCALE`].
+    /// An int8 section's scale is negative or above [`crate::kernels::tensor::MAX_INT8_SCALE`].
     BadScale {
         /// Which section.
         what: &'static str,

@@ -65,46 +65,36 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
-pub mod any_ranker;
-pub mod architecture;
-pub mod checksum;
-pub mod cost;
-pub mod dense;
 pub mod dims;
 pub mod error;
-pub mod fast_tanh;
-#[cfg(feature = "alloc")]
-pub mod fixture;
-pub mod inference;
-pub mod input_fit;
-pub mod input_modules;
-pub mod landmarks;
-pub mod model_format;
-pub mod network;
-pub mod novelty;
-pub mod numeric_input;
-pub mod optimizer;
-#[cfg(feature = "alloc")]
-pub mod quantize;
-pub mod ranker;
-pub mod rng;
-pub mod sample_encoder;
-pub mod samples_format;
+
+// The rooms, from the ground up; each module doc says what it owns and may import.
+pub mod child;
+pub mod kernels;
+pub mod ranking;
 pub mod search;
-pub mod search_report;
-pub mod set_encoder;
-pub mod shortlist;
-pub mod task_embedding;
-pub mod task_table;
-pub mod tensor;
-pub mod text_input;
-pub mod training;
-pub mod training_footprint;
-pub mod weights_format;
+pub mod space;
+pub mod task;
+
+// Every module's path from before the rooms, for the firmware, the trainer and other users.
+pub use child::{
+    cost, inference, input_fit, model_format, numeric_input, optimizer, text_input, training,
+    training_footprint,
+};
+pub use kernels::{checksum, dense, fast_tanh, rng, tensor};
+pub use ranking::{
+    any_ranker, landmarks, network, novelty, ranker, sample_encoder, set_encoder, task_embedding,
+    task_table, weights_format,
+};
+#[cfg(feature = "alloc")]
+pub use ranking::{fixture, quantize};
+pub use search::{report as search_report, shortlist};
+pub use space::{architecture, input_modules};
+pub use task::samples_format;
 
 pub use any_ranker::AnyRanker;
 pub use architecture::{Discrete, LayerChoice, SoftView, SpecError};
-pub use cost::{Budget, BudgetError, Cost, ExpectedCost, TaskShape, discrete_cost, widest_within};
+pub use cost::{Budget, BudgetError, Cost, ExpectedCost, discrete_cost, widest_within};
 pub use dims::{Paper, Preset, PresetId, Tiny};
 pub use error::{EncodeError, WeightsError};
 pub use inference::PredictError;
@@ -117,12 +107,13 @@ pub use sample_encoder::{
     Encoded, NumericEncoder, NumericStatsBuilder, TextEncoder, TextStatsBuilder,
 };
 pub use samples_format::{Samples, SamplesError, SamplesFile};
-pub use search::{Neighbour, SearchResult, Shortlist, Start};
+pub use search::climb::{Neighbour, SearchResult, Shortlist, Start};
 pub use set_encoder::{SetAccumulator, SetSummary};
 pub use shortlist::Candidate;
+pub use task::numeric_samples::NumericSamples;
+pub use task::shape::TaskShape;
 pub use task_embedding::{
-    Embedder, NumericSamples, assemble_embedding, embed_numeric, embed_text, encode_numeric,
-    encode_text,
+    Embedder, assemble_embedding, embed_numeric, embed_text, encode_numeric, encode_text,
 };
 pub use task_table::TaskTable;
 pub use tensor::{Quantization, Tensor};

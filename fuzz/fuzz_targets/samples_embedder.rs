@@ -3,7 +3,7 @@
 //! (any UTF-8). Each gives an embedding of finite values or an encoding error, never a panic.
 #![no_main]
 
-use archrank_core::task_embedding::NumericSamples;
+use archrank_core::NumericSamples;
 use archrank_core::{Ranker, SamplesFile, Tiny, embed_numeric, embed_text};
 use libfuzzer_sys::fuzz_target;
 

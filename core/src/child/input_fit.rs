@@ -1,0 +1,336 @@
+//! Fitting a numeric input module on training rows, into caller memory: the statistics (means
+//! and spreads, quantile edges, sorted values, ranges), the pairs and the fixed seeded projection
+//! that [`NumericInput`] reads. The trainer fits its children's modules with this code and a
+//! device fits the module it chose with it, so both store the same bytes for the same rows.
+//!
+//! Statistics are sums in f64 (the same on every target); sorting is by `f32::total_cmp`.
+
+use crate::child::numeric_input::{InputError, NumericInput, NumericInputFile, signed_log};
+use crate::dims::NUMERIC_WIDTH;
+use crate::kernels::rng::{Rng, derive_seed};
+use crate::space::input_modules::{BINS, MAX_PAIRS, NUMERIC_MODULES, NumericModule};
+
+/// Seed tag of the modules' projections and random features.
+const PROJECTION_TAG: u64 = 0x7072_6F6A;
+
+/// Byte lengths of a fitted module's sections (see [`NumericInputFile`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InputSections {
+    /// Per-feature statistics.
+    pub table: usize,
+    /// Feature pairs (the pairwise module's).
+    pub pairs: usize,
+    /// Projection (or the Fourier module's frequencies and phases).
+    pub matrix: usize,
+    /// Scratch fitting needs besides them: one feature's training values, or every feature
+    /// pair before the pairwise module draws its subset.
+    pub scratch: usize,
+}
+
+impl InputSections {
+    /// The sections of module `index` (an architecture's module index) on `features` features
+    /// fitted on `rows` training rows.
+    #[must_use]
+    pub const fn new(index: usize, features: usize, rows: usize) -> Self {
+        let module = module_at(index);
+        let per_feature = match module {
+            NumericModule::RankGauss => rows,
+            NumericModule::Binned => BINS - 1,
+            _ => 2,
+        };
+        let raw = module.raw_width(features);
+        let all_pairs = features.saturating_mul(features.saturating_add(1)) / 2;
+        let (pairs, matrix, pair_scratch) = match module {
+            NumericModule::Fourier => {
+                (0, NUMERIC_WIDTH.saturating_mul(features.saturating_add(1)), 0)
+            }
+            NumericModule::Pairwise => {
+                (raw.saturating_mul(2), raw.saturating_mul(NUMERIC_WIDTH), all_pairs)
+            }
+            _ => (0, raw.saturating_mul(NUMERIC_WIDTH), 0),
+        };
+        let column = if matches!(module, NumericModule::RankGauss) { 0 } else { rows };
+        let scratch = if column > pair_scratch { column } else { pair_scratch };
+        Self {
+            table: features.saturating_mul(per_feature).saturating_mul(4),
+            pairs: pairs.saturating_mul(2),
+            matrix: matrix.saturating_mul(4),
+            scratch: scratch.saturating_mul(4),
+        }
+    }
+
+    /// The three stored sections together.
+    #[must_use]
+    pub const fn stored(&self) -> usize {
+        self.table.saturating_add(self.pairs).saturating_add(self.matrix)
+    }
+}
+
+/// The numeric module an architecture's module index names.
+#[must_use]
+pub const fn module_at(index: usize) -> NumericModule {
+    NUMERIC_MODULES[index % NUMERIC_MODULES.len()]
+}
+
+/// Why a module cannot be fitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FitError {
+    /// No training row, or no feature.
+    Empty,
+    /// More features than the pairwise module's u16 indices address.
+    TooManyFeatures,
+    /// The memory given is shorter than [`InputSections`] states.
+    Memory,
+    /// The fitted parameters were refused (a non-finite training value).
+    Input(InputError),
+}
+
+impl core::fmt::Display for FitError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Empty => f.write_str("no training row or no feature"),
+            Self::TooManyFeatures => {
+                write!(f, "more than {} features (the pairwise module's indices)", u16::MAX)
+            }
+            Self::Memory => f.write_str("the memory given is smaller than the module's sections"),
+            Self::Input(InputError::Length(what)) => {
+                write!(f, "section `{what}` has the wrong length")
+            }
+            Self::Input(InputError::Value(what)) => {
+                write!(f, "section `{what}` holds a non-finite or out-of-order value")
+            }
+            Self::Input(InputError::Module) => f.write_str("not a numeric module"),
+        }
+    }
+}
+
+impl core::error::Error for FitError {}
+
+/// Training rows as a fitter reads them: `value(i, f)` is feature `f` of training row `i`.
+pub struct TrainingRows<V: Fn(usize, usize) -> f32> {
+    /// Training rows.
+    pub rows: usize,
+    /// Features per row.
+    pub features: usize,
+    /// Feature `f` of row `i`.
+    pub value: V,
+}
+
+/// Mean and 1/std (0 for a constant column), summed in f64.
+fn mean_inv_std(n: usize, value: impl Fn(usize) -> f32) -> (f32, f32) {
+    let count = n.max(1) as f64;
+    let mean = (0..n).map(|i| f64::from(value(i))).sum::<f64>() / count;
+    let var = (0..n)
+        .map(|i| {
+            let d = f64::from(value(i)) - mean;
+            d * d
+        })
+        .sum::<f64>()
+        / count;
+    let std = libm::sqrt(var);
+    let inv = if std > 1e-12 { 1.0 / std } else { 0.0 };
+    (mean as f32, inv as f32)
+}
+
+fn put(section: &mut [[u8; 4]], i: usize, v: f32) {
+    if let Some(slot) = section.get_mut(i) {
+        *slot = v.to_le_bytes();
+    }
+}
+
+fn sort_values(values: &mut [[u8; 4]]) {
+    values.sort_unstable_by(|a, b| f32::from_le_bytes(*a).total_cmp(&f32::from_le_bytes(*b)));
+}
+
+/// Fits module `index` (an architecture's module index) on `rows` into `memory` (at least
+/// [`InputSections::new`]'s `stored()` bytes) using `scratch` (at least its `scratch` bytes),
+/// with projections drawn from `seed`, and returns the module's parameters borrowing `memory`.
+///
+/// # Errors
+/// [`FitError`] for no rows or features, too little memory or a non-finite value.
+pub fn fit_input<'m, V: Fn(usize, usize) -> f32>(
+    index: usize,
+    rows: &TrainingRows<V>,
+    seed: u64,
+    memory: &'m mut [u8],
+    scratch: &mut [u8],
+) -> Result<NumericInputFile<'m>, FitError> {
+    let (n, d) = (rows.rows, rows.features);
+    if n == 0 || d == 0 {
+        return Err(FitError::Empty);
+    }
+    if d > usize::from(u16::MAX) {
+        return Err(FitError::TooManyFeatures);
+    }
+    let module = module_at(index);
+    let sizes = InputSections::new(index, d, n);
+    if memory.len() < sizes.stored() || scratch.len() < sizes.scratch {
+        return Err(FitError::Memory);
+    }
+    let (table_bytes, rest) = memory.split_at_mut_checked(sizes.table).ok_or(FitError::Memory)?;
+    let (pair_bytes, rest) = rest.split_at_mut_checked(sizes.pairs).ok_or(FitError::Memory)?;
+    let (matrix_bytes, _) = rest.split_at_mut_checked(sizes.matrix).ok_or(FitError::Memory)?;
+    let (table, _) = table_bytes.as_chunks_mut::<4>();
+    let (scratch, _) = scratch.as_chunks_mut::<4>();
+    fit_table(module, rows, table, scratch);
+
+    let mut rng = Rng::new(derive_seed(&[seed, PROJECTION_TAG, index as u64]));
+    let raw = module.raw_width(d);
+    if module == NumericModule::Pairwise {
+        draw_pairs(d, raw, &mut rng, scratch, pair_bytes);
+    }
+    let (matrix, _) = matrix_bytes.as_chunks_mut::<4>();
+    if module == NumericModule::Fourier {
+        // Frequencies N(0, 1/d) on the z-scored row (RBF length scale ~ sqrt(d)), then a phase,
+        // per output.
+        let scale = 1.0 / libm::sqrt(d as f64);
+        for (i, slot) in matrix.iter_mut().enumerate() {
+            let v = if i % (d + 1) == d {
+                rng.uniform() * core::f64::consts::TAU
+            } else {
+                rng.normal() * scale
+            };
+            *slot = (v as f32).to_le_bytes();
+        }
+    } else {
+        // Projection raw -> common width, scaled by the raw row's typical squared norm.
+        let norm = if module == NumericModule::Pairwise { raw } else { d };
+        let scale = 1.0 / libm::sqrt(norm.max(1) as f64);
+        for slot in matrix.iter_mut() {
+            *slot = ((rng.normal() * scale) as f32).to_le_bytes();
+        }
+    }
+    let per_feature = sizes.table / 4 / d;
+    let file = NumericInputFile {
+        module: (index % NUMERIC_MODULES.len()) as u8,
+        features: d as u32,
+        table: table_bytes,
+        per_feature: per_feature as u32,
+        pairs: pair_bytes,
+        matrix: matrix_bytes,
+    };
+    NumericInput::new(&file).map_err(FitError::Input)?;
+    Ok(file)
+}
+
+/// The module's per-feature statistics into `table`; `scratch` holds one feature's values.
+fn fit_table<V: Fn(usize, usize) -> f32>(
+    module: NumericModule,
+    rows: &TrainingRows<V>,
+    table: &mut [[u8; 4]],
+    scratch: &mut [[u8; 4]],
+) {
+    let n = rows.rows;
+    for f in 0..rows.features {
+        let x = |i: usize| (rows.value)(i, f);
+        match module {
+            NumericModule::RankGauss => {
+                let sorted = table.get_mut(f * n..(f + 1) * n).unwrap_or(&mut []);
+                for (i, slot) in sorted.iter_mut().enumerate() {
+                    *slot = x(i).to_le_bytes();
+                }
+                sort_values(sorted);
+            }
+            NumericModule::Binned | NumericModule::MinMax => {
+                let column = scratch.get_mut(..n).unwrap_or(&mut []);
+                for (i, slot) in column.iter_mut().enumerate() {
+                    *slot = x(i).to_le_bytes();
+                }
+                sort_values(column);
+                let at = |i: usize| column.get(i).map_or(0.0, |b| f32::from_le_bytes(*b));
+                if module == NumericModule::MinMax {
+                    put(table, 2 * f, at(0));
+                    put(table, 2 * f + 1, at(n - 1));
+                } else {
+                    for b in 0..BINS - 1 {
+                        put(table, f * (BINS - 1) + b, at(((b + 1) * n / BINS).min(n - 1)));
+                    }
+                }
+            }
+            NumericModule::SignedLog => {
+                let (m, s) = mean_inv_std(n, |i| signed_log(x(i)));
+                put(table, 2 * f, m);
+                put(table, 2 * f + 1, s);
+            }
+            _ => {
+                let (m, s) = mean_inv_std(n, x);
+                put(table, 2 * f, m);
+                put(table, 2 * f + 1, s);
+            }
+        }
+    }
+}
+
+/// The pairwise module's pairs `(i, j)`, `i <= j`: all of them, or a seeded draw of
+/// [`MAX_PAIRS`] kept in order; `scratch` holds every pair.
+fn draw_pairs(d: usize, raw: usize, rng: &mut Rng, scratch: &mut [[u8; 4]], out: &mut [u8]) {
+    let all = d * (d + 1) / 2;
+    let pairs = scratch.get_mut(..all).unwrap_or(&mut []);
+    let mut k = 0;
+    for i in 0..d {
+        for j in i..d {
+            if let Some(slot) = pairs.get_mut(k) {
+                // Big-endian (i, j): byte order is the pairs' lexicographic order.
+                let [a, b] = (i as u16).to_be_bytes();
+                let [c, e] = (j as u16).to_be_bytes();
+                *slot = [a, b, c, e];
+            }
+            k += 1;
+        }
+    }
+    if all > MAX_PAIRS {
+        rng.shuffle(pairs);
+        pairs.get_mut(..raw).unwrap_or(&mut []).sort_unstable();
+    }
+    for (dst, pair) in out.chunks_exact_mut(4).zip(pairs.iter()) {
+        let i = u16::from_be_bytes([pair[0], pair[1]]);
+        let j = u16::from_be_bytes([pair[2], pair[3]]);
+        dst[..2].copy_from_slice(&i.to_le_bytes());
+        dst[2..].copy_from_slice(&j.to_le_bytes());
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_module_fits_and_transforms_finitely() {
+        let data: std::vec::Vec<[f32; 3]> =
+            (0..40).map(|i| [i as f32, (i % 3) as f32, -(i as f32) * 100.0]).collect();
+        let rows = TrainingRows { rows: 30, features: 3, value: |i: usize, f: usize| data[i][f] };
+        for index in 0..NUMERIC_MODULES.len() {
+            let sizes = InputSections::new(index, 3, 30);
+            let mut memory = std::vec![0_u8; sizes.stored()];
+            let mut scratch = std::vec![0_u8; sizes.scratch];
+            let file = fit_input(index, &rows, 9, &mut memory, &mut scratch).unwrap();
+            let input = NumericInput::new(&file).unwrap();
+            let mut out = [0.0; NUMERIC_WIDTH];
+            input.transform(&data[35], &mut out);
+            assert!(out.iter().all(|v| v.is_finite()));
+            assert!(out.iter().any(|&v| v != 0.0), "module {index}");
+            let mut staged = [0.0; 64];
+            input.stage_with(&data[35], |r, v| staged[r] = v);
+            let mut projected = [0.0; NUMERIC_WIDTH];
+            input.project_from(|r| staged[r], &mut projected);
+            assert_eq!(out.map(f32::to_bits), projected.map(f32::to_bits));
+        }
+    }
+
+    #[test]
+    fn refuses_no_rows_and_short_memory() {
+        let rows = TrainingRows { rows: 0, features: 2, value: |_: usize, _: usize| 1.0 };
+        assert_eq!(fit_input(0, &rows, 1, &mut [0; 64], &mut []).unwrap_err(), FitError::Empty);
+        let rows = TrainingRows { rows: 5, features: 2, value: |_: usize, _: usize| 1.0 };
+        assert_eq!(
+            fit_input(0, &rows, 1, &mut [0; 8], &mut [0; 64]).unwrap_err(),
+            FitError::Memory
+        );
+        let bad = TrainingRows { rows: 5, features: 2, value: |_: usize, _: usize| f32::NAN };
+        let sizes = InputSections::new(0, 2, 5);
+        let (mut memory, mut scratch) = (std::vec![0_u8; sizes.stored()], std::vec![0; 64]);
+        let fitted = fit_input(0, &bad, 1, &mut memory, &mut scratch);
+        assert!(matches!(fitted, Err(FitError::Input(_))));
+    }
+}

@@ -1,0 +1,12 @@
+//! Kernels: the arithmetic every subsystem is built from. Dense layers over little-endian bytes
+//! (`dense`), f32 and int8 tensors read in place (`tensor`), the fast tanh (`fast_tanh`), the
+//! seeded generator (`rng`) and the files' CRC-32 (`checksum`).
+//!
+//! May import: `dims` and `error` (the crate's plain files). Nothing of the crate imports
+//! downward into here from a room below: this is the ground floor.
+
+pub mod checksum;
+pub mod dense;
+pub mod fast_tanh;
+pub mod rng;
+pub mod tensor;

@@ -1,0 +1,11 @@
+//! The search, on top of the house: gradient ascent on the ranker's score within a device's
+//! budget, from the nearest training tasks' top architectures (`climb`); a shortlist of distinct
+//! discrete candidates (`shortlist`); and the `result` lines a device and the host print
+//! (`report`).
+//!
+//! May import: everything below it (the ranking, the child's cost, task data, the space, the
+//! kernels).
+
+pub mod climb;
+pub mod report;
+pub mod shortlist;
