@@ -6,7 +6,6 @@ use archrank_core::{Discrete, Model, PresetId};
 use serde::Serialize;
 
 use crate::cli::ChooseArgs;
-use crate::commands::search::confidence_line;
 use crate::commands::task_source::{load_task, model_notes};
 use crate::deploy::delivered::{Delivered, train_delivered};
 use crate::deploy::{accuracy, predict_rows};
@@ -101,7 +100,7 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
     text.push_str(&table(&["#", "architecture", "score", "params", "val_acc"], &rows));
     if let Some(c) = &found.confidence {
         text.push('\n');
-        text.push_str(&confidence_line(c));
+        text.push_str(&c.sentence());
     }
     text.push_str(&format!(
         "\nkept {} by validation accuracy (trained by the {} engine); {}its test accuracy (the \

@@ -9,7 +9,6 @@ use archrank_core::{LossKind, PresetId};
 
 use crate::child::{ChildConfig, prepare};
 use crate::cli::DemoArgs;
-use crate::commands::search::confidence_line;
 use crate::database::Database;
 use crate::evaluation::RankerKind;
 use crate::evaluation::baselines::{baselines, run_table};
@@ -104,7 +103,7 @@ pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
             .join(", ")
     );
     if let Some(c) = &confidence {
-        text.push_str(&confidence_line(c));
+        text.push_str(&c.sentence());
     }
     let mut rows = vec![
         vec![

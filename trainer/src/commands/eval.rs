@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use archrank_core::training::TrainConfig;
 use archrank_core::{LossKind, PresetId};
 
@@ -95,14 +95,6 @@ fn engines(args: &EvalEnginesArgs, quiet: bool) -> Result<()> {
     ))?;
     print(&crate::output::table(&["module", "runs", "core - trainer"], &rows))?;
     Ok(())
-}
-
-/// Reads `eval loto --json` output.
-pub(crate) fn read_loto_json(path: &Path) -> Result<LotoReport> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("{} is not `eval loto --json` output", path.display()))
 }
 
 struct Loaded {
@@ -314,7 +306,7 @@ fn compare(args: &EvalCompareArgs) -> Result<()> {
     let label = |p: &Path| {
         p.file_stem().map_or_else(|| p.display().to_string(), |s| s.to_string_lossy().into_owned())
     };
-    let (before, after) = (read_loto_json(&args.before)?, read_loto_json(&args.after)?);
+    let (before, after) = (LotoReport::read(&args.before)?, LotoReport::read(&args.after)?);
     let comparison =
         compare_loto((&label(&args.before), &before), (&label(&args.after), &after), args.seed);
     if comparison.common_tasks == 0 {

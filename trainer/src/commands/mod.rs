@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns checked arguments into work and output.
 
 mod choose;
+mod column_plan_view;
 mod db;
 mod demo;
 mod eval;

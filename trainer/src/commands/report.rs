@@ -4,8 +4,8 @@ use anyhow::{Result, bail};
 use archrank_core::PresetId;
 
 use crate::cli::ReportArgs;
-use crate::commands::eval::read_loto_json;
 use crate::database::Database;
+use crate::evaluation::loto::LotoReport;
 use crate::evaluation::report::full_report;
 use crate::fit::load_fit_data;
 use crate::output::print;
@@ -19,7 +19,7 @@ pub(crate) fn run(args: &ReportArgs) -> Result<()> {
         bail!("{} has no task with {preset} runs", args.db.display());
     };
     let held = args.task.clone().unwrap_or_else(|| first.name.clone());
-    let loto = args.loto.as_deref().map(read_loto_json).transpose()?;
+    let loto = args.loto.as_deref().map(LotoReport::read).transpose()?;
     let report = full_report(&data, &held, &base, loto.as_ref())?;
     report.write(&args.output)?;
     print(&format!("wrote {}\n", args.output.join("report.md").display()))?;

@@ -4,12 +4,11 @@ use anyhow::{Context, Result, bail};
 use archrank_core::{AnyRanker, SamplesFile};
 
 use crate::cli::{ExportFormat, ExportSamplesArgs, InspectArgs, SearchArgs};
+use crate::commands::column_plan_view::{column_plan_table, csv_summary};
 use crate::commands::task_source::{csv_task, load_task, split_rows};
-use crate::commands::tasks::{column_plan_table, csv_summary};
 use crate::database::Database;
 use crate::output::{print, print_json, table};
 use crate::ranker_source::Weights;
-use crate::search::confidence::Confidence;
 use crate::search::{
     SampleSource, SearchOptions, SearchOutput, ShortlistRequest, search_with_options,
 };
@@ -94,7 +93,7 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
         output.nearest.iter().map(|n| vec![n.task.clone(), format!("{:.4}", n.distance)]).collect();
     text.push_str(&table(&["task", "distance"], &near));
     if let Some(c) = &output.confidence {
-        text.push_str(&confidence_line(c));
+        text.push_str(&c.sentence());
     }
     text.push_str(&format!(
         "started from {}'s #{} architecture (validation accuracy {:.4} there; score {:.4} here)\n",
@@ -113,19 +112,6 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
     }
     print(&text)?;
     Ok(())
-}
-
-/// The confidence as a person reads it.
-pub(crate) fn confidence_line(c: &Confidence) -> String {
-    let agreement = c.agreement.map_or(String::from("one ranker, no ensemble"), |a| {
-        format!("{} rankers agree at Spearman {a:.2}", c.members)
-    });
-    format!(
-        "confidence {:.2}: the ranker tells the training tasks' top architectures apart better here than on {:.0} % of its training tasks (the better, the more its ranking was worth when tasks were held out); novelty {:.2} (nearest training task over their typical spacing); {agreement}\n",
-        c.value,
-        100.0 * c.value,
-        c.novelty
-    )
 }
 
 /// The shortlist, one architecture a row.

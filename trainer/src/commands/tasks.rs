@@ -3,6 +3,7 @@
 use anyhow::{Context, Result, bail};
 
 use crate::cli::{KindArg, TasksAddArgs, TasksCommand, TasksListArgs};
+use crate::commands::column_plan_view::{column_plan_table, csv_summary};
 use crate::database::Database;
 use crate::output::{print, print_json, table};
 use crate::task::TaskKind;
@@ -79,35 +80,6 @@ fn plan_is_plain(plan: &ColumnPlan) -> bool {
                     ColumnKind::Label | ColumnKind::Numeric { .. } | ColumnKind::Text
                 )
         })
-}
-
-/// The dialect and dropped rows of a plan, as `--json` prints them beside its `columns`.
-pub(crate) fn csv_summary(plan: &ColumnPlan) -> serde_json::Value {
-    serde_json::json!({
-        "delimiter": plan.delimiter,
-        "decimal_comma": plan.decimal_comma,
-        "dropped_rows": plan.dropped_rows,
-        "dropped_by": plan.dropped_by,
-    })
-}
-
-/// The column plan as a table a person reads: each column, what it became and why.
-pub(crate) fn column_plan_table(plan: &ColumnPlan) -> String {
-    let rows: Vec<Vec<String>> = plan
-        .columns
-        .iter()
-        .map(|c| {
-            vec![c.name.clone(), c.kind.name().to_owned(), c.missing.to_string(), c.action.clone()]
-        })
-        .collect();
-    let mut text = format!(
-        "  delimiter `{}`, decimal mark `{}`{}\n",
-        plan.delimiter,
-        if plan.decimal_comma { "," } else { "." },
-        plan.dropped_note().map_or_else(String::new, |note| format!(", {note}"))
-    );
-    text.push_str(&table(&["column", "read as", "missing", "what was done"], &rows));
-    text
 }
 
 fn list(args: &TasksListArgs) -> Result<()> {

@@ -180,6 +180,20 @@ pub struct LotoReport {
     pub confidence_spearman: Option<f64>,
 }
 
+impl LotoReport {
+    /// Reads `eval loto --json` output.
+    ///
+    /// # Errors
+    /// An unreadable file, or one that is not such output, named.
+    pub fn read(path: &std::path::Path) -> anyhow::Result<Self> {
+        use anyhow::Context as _;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        serde_json::from_str(&text)
+            .with_context(|| format!("{} is not `eval loto --json` output", path.display()))
+    }
+}
+
 /// The storage of results written before quantization existed.
 pub(crate) fn f32_name() -> String {
     archrank_core::Quantization::F32.name().to_owned()

@@ -160,6 +160,22 @@ pub fn confidence(members: &[Member<'_>]) -> Option<Confidence> {
     })
 }
 
+impl Confidence {
+    /// The confidence as one sentence a person reads under a choice.
+    #[must_use]
+    pub fn sentence(&self) -> String {
+        let agreement = self.agreement.map_or(String::from("one ranker, no ensemble"), |a| {
+            format!("{} rankers agree at Spearman {a:.2}", self.members)
+        });
+        format!(
+            "confidence {:.2}: the ranker tells the training tasks' top architectures apart better here than on {:.0} % of its training tasks (the better, the more its ranking was worth when tasks were held out); novelty {:.2} (nearest training task over their typical spacing); {agreement}\n",
+            self.value,
+            100.0 * self.value,
+            self.novelty
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

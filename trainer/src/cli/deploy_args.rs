@@ -1,0 +1,227 @@
+//! A model for a task: `train`, `choose`, `predict`, `export-samples`, `upgrade`, and the
+//! delivered model's training recipe they share.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use crate::deploy::delivered::{Engine, Recipe};
+
+use super::ranker_args::{BudgetArgs, EnsembleArgs, PresetArg};
+use super::task_args::{CsvArgs, SplitArg, TaskOrSamplesArgs, TaskSourceArgs};
+
+/// Which code trains a child.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    /// The trainer's own child training (std, batched: what populates the database).
+    Trainer,
+    /// The core's (no_std, what a device runs): the same model bytes a device computes.
+    Core,
+}
+
+/// How a delivered model (`train`, `choose`) is trained; unset values take the measured
+/// defaults (`Recipe::default()`: the core for numeric tasks with a device's schedule, every
+/// training row, a refit on the training and validation rows).
+#[derive(Debug, Args, Clone)]
+pub struct RecipeArgs {
+    /// Which code trains the child (default: the core for numeric tasks, the trainer for text).
+    #[arg(long, value_enum)]
+    pub engine: Option<EngineArg>,
+    /// Cap on training rows (a stratified subsample beyond it; default: every training row).
+    #[arg(long, value_name = "ROWS")]
+    pub max_rows: Option<usize>,
+    /// Keep the kept seed as trained on the training rows (no refit on training + validation).
+    #[arg(long)]
+    pub no_refit: bool,
+    /// The core's step size.
+    #[arg(long, value_name = "LR")]
+    pub learning_rate: Option<f32>,
+    /// The core's L2 penalty on the weight matrices.
+    #[arg(long, value_name = "L2")]
+    pub weight_decay: Option<f32>,
+    /// Epochs of the budget (both engines; at least the step floor).
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Floor of optimizer steps (both engines).
+    #[arg(long)]
+    pub min_steps: Option<usize>,
+    /// Ceiling of optimizer steps (both engines).
+    #[arg(long)]
+    pub max_steps: Option<usize>,
+    /// Epochs without a better validation accuracy before stopping (both engines).
+    #[arg(long)]
+    pub patience: Option<usize>,
+}
+
+impl RecipeArgs {
+    /// The recipe these arguments set, over [`Recipe::default`].
+    #[must_use]
+    pub fn recipe(&self) -> Recipe {
+        let engine = self.engine.map(|e| match e {
+            EngineArg::Trainer => Engine::Trainer,
+            EngineArg::Core => Engine::Core,
+        });
+        let mut recipe = Recipe { engine, refit: !self.no_refit, ..Recipe::default() };
+        recipe.child.max_train_rows = self.max_rows;
+        let (child, schedule) = (&mut recipe.child, &mut recipe.schedule);
+        if let Some(v) = self.learning_rate {
+            schedule.learning_rate = v;
+        }
+        if let Some(v) = self.weight_decay {
+            schedule.weight_decay = v;
+        }
+        if let Some(v) = self.epochs {
+            (child.epochs, schedule.epochs) = (v, v);
+        }
+        if let Some(v) = self.min_steps {
+            (child.min_steps, schedule.min_steps) = (v, v);
+        }
+        if let Some(v) = self.max_steps {
+            (child.max_steps, schedule.max_steps) = (v, v);
+        }
+        if let Some(v) = self.patience {
+            (child.patience, schedule.patience) = (v, v);
+        }
+        recipe
+    }
+}
+
+/// `archrank train`
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// The task: a CSV or a task in a database (trained on its split), or a device's samples
+    /// (with --engine core: trained on as a device does, a seeded, stratified fifth watching early
+    /// stopping).
+    #[command(flatten)]
+    pub source: TaskOrSamplesArgs,
+    /// Held-out samples that measure the model's test accuracy (with --samples).
+    #[arg(long, requires = "samples")]
+    pub held_out: Option<PathBuf>,
+    /// Search-space preset of the architecture.
+    #[arg(long, value_enum, default_value = "tiny")]
+    pub preset: PresetArg,
+    /// The discrete architecture, such as `fourier/tanh64/skip/relu32` or `m2/tanh64/skip/relu32`.
+    #[arg(long)]
+    pub discrete: String,
+    /// Child seeds to train; the best by validation accuracy is kept.
+    #[arg(long, default_value_t = 3)]
+    pub seeds: u32,
+    /// How the model is trained.
+    #[command(flatten)]
+    pub recipe: RecipeArgs,
+    /// Where to write the model file.
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `archrank choose`
+#[derive(Debug, Args)]
+pub struct ChooseArgs {
+    /// The task to choose for (the search embeds its training split).
+    #[command(flatten)]
+    pub source: TaskSourceArgs,
+    /// Weights file written by `archrank fit` (either preset); default: the bundled ranker,
+    /// compiled into the binary.
+    #[arg(long)]
+    pub weights: Option<PathBuf>,
+    /// Rankers fitted with other seeds, for the confidence.
+    #[command(flatten)]
+    pub ensemble: EnsembleArgs,
+    /// Candidates to train: the search's shortlist of this many distinct architectures (1 to 8).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=8))]
+    pub trainings: u8,
+    /// Child seeds per candidate (each candidate keeps its best by validation accuracy).
+    #[arg(long, default_value_t = 1)]
+    pub seeds: u32,
+    /// The device's limits.
+    #[command(flatten)]
+    pub budget: BudgetArgs,
+    /// How each candidate is trained.
+    #[command(flatten)]
+    pub recipe: RecipeArgs,
+    /// Where to write the kept candidate's model file.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `archrank predict`
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// Model file written by `archrank train` or `archrank choose`.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// A CSV with the columns the model reads, in any order, with or without the label column
+    /// (`-` reads standard input). Read as the training CSV was: the model stores how.
+    #[arg(long, conflicts_with = "samples", required_unless_present = "samples")]
+    pub task: Option<PathBuf>,
+    /// How to read --task (each option overrides what the model stores).
+    #[command(flatten)]
+    pub csv: CsvArgs,
+    /// A samples file written by `archrank export-samples`.
+    #[arg(long)]
+    pub samples: Option<PathBuf>,
+    /// Which rows of --task to run: a part of the split of the data the model was trained on
+    /// (refused for other data), or every row.
+    #[arg(long, value_enum, default_value = "all")]
+    pub split: SplitArg,
+    /// Write every predicted row of --task as CSV: its cells, `predicted`, and one
+    /// `probability_<class>` column per class (atomically).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `archrank upgrade`
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// A weights, model or samples file written by the previous build's format.
+    pub file: PathBuf,
+    /// Where to write it in this build's format (atomically; may be the file itself).
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Print JSON instead of a sentence.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `archrank export-samples`
+#[derive(Debug, Args)]
+pub struct ExportSamplesArgs {
+    /// The task to draw samples from.
+    #[command(flatten)]
+    pub source: TaskSourceArgs,
+    /// At most this many samples (a stratified, seeded subsample; a device's flash is small).
+    #[arg(long, default_value_t = 200)]
+    pub max_samples: usize,
+    /// Seed of the subsample.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Which rows to draw from (the task's database split; `test`: rows a model trained on the
+    /// task never saw).
+    #[arg(long, value_enum, default_value = "all")]
+    pub split: SplitArg,
+    /// What to write: a samples file (postcard, for a device) or a CSV of the values the
+    /// product trains on (columns after the column plan, then `label`), in file order.
+    #[arg(long, value_enum, default_value = "samples")]
+    pub format: ExportFormat,
+    /// Output file.
+    #[arg(long, short)]
+    pub output: PathBuf,
+}
+
+/// What `export-samples` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// A samples file (postcard) for `include_bytes!` or `--samples`.
+    Samples,
+    /// A CSV of the encoded feature columns and the class name (for peers outside the product).
+    Csv,
+}
