@@ -143,23 +143,46 @@ pub enum WeightsError {
     },
 }
 
+/// Writes "KIND format version FOUND, this build reads version EXPECTED" and what to do with an
+/// older file: `archrank upgrade` rewrites the previous version; for an older one, `redo` says
+/// how to make it again.
+pub(crate) fn write_version_mismatch(
+    f: &mut fmt::Formatter<'_>,
+    kind: &str,
+    found: u16,
+    expected: u16,
+    redo: &str,
+) -> fmt::Result {
+    write!(f, "{kind} format version {found}, this build reads version {expected}")?;
+    if found + 1 == expected {
+        f.write_str("; `archrank upgrade FILE -o NEW` rewrites it")?;
+    } else if found < expected {
+        write!(f, "; {redo}")?;
+    }
+    Ok(())
+}
+
+/// Writes that a KIND file's checksum trailer does not match its payload.
+pub(crate) fn write_checksum_mismatch(f: &mut fmt::Formatter<'_>, kind: &str) -> fmt::Result {
+    write!(
+        f,
+        "the {kind} file's checksum does not match its contents: it was corrupted or cut short"
+    )
+}
+
 impl fmt::Display for WeightsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Self::Truncated => f.write_str("the weights file is truncated"),
             Self::BadMagic => f.write_str("not an archrank weights file (bad magic bytes)"),
-            Self::UnsupportedVersion { expected, found } => {
-                write!(f, "weights format version {found}, this build reads version {expected}")?;
-                if found + 1 == expected {
-                    f.write_str("; `archrank upgrade FILE -o NEW` rewrites it")?;
-                } else if found < expected {
-                    f.write_str("; fit it again with this build (`archrank fit`)")?;
-                }
-                Ok(())
-            }
-            Self::ChecksumMismatch => f.write_str(
-                "the weights file's checksum does not match its contents: it was corrupted or cut short",
+            Self::UnsupportedVersion { expected, found } => write_version_mismatch(
+                f,
+                "weights",
+                found,
+                expected,
+                "fit it again with this build (`archrank fit`)",
             ),
+            Self::ChecksumMismatch => write_checksum_mismatch(f, "weights"),
             Self::PresetMismatch { expected, found } => {
                 write!(f, "the weights are for the `{found}` preset, expected `{expected}`")
             }

@@ -12,11 +12,11 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::kernels::checksum;
-
 use crate::child::cost::{TaskShape, discrete_cost};
 use crate::child::numeric_input::{InputError, NumericInput, NumericInputFile};
 use crate::dims::{Activation, MAX_CLASSES, MAX_LAYERS, Preset, PresetId};
+use crate::error::{write_checksum_mismatch, write_version_mismatch};
+use crate::kernels::checksum;
 use crate::kernels::dense::LeSlice;
 use crate::space::architecture::{Discrete, LayerChoice};
 use crate::space::input_modules::{InputModule, TEXT_MODULES, TextModule};
@@ -148,18 +148,14 @@ impl fmt::Display for ModelError {
         match *self {
             Self::Truncated => f.write_str("the model file is truncated"),
             Self::BadMagic => f.write_str("not an archrank model file (bad magic bytes)"),
-            Self::UnsupportedVersion { expected, found } => {
-                write!(f, "model format version {found}, this build reads version {expected}")?;
-                if found + 1 == expected {
-                    f.write_str("; `archrank upgrade FILE -o NEW` rewrites it")?;
-                } else if found < expected {
-                    f.write_str("; train it again with this build (`archrank train`)")?;
-                }
-                Ok(())
-            }
-            Self::ChecksumMismatch => f.write_str(
-                "the model file's checksum does not match its contents: it was corrupted or cut short",
+            Self::UnsupportedVersion { expected, found } => write_version_mismatch(
+                f,
+                "model",
+                found,
+                expected,
+                "train it again with this build (`archrank train`)",
             ),
+            Self::ChecksumMismatch => write_checksum_mismatch(f, "model"),
             Self::Malformed => f.write_str("the model file is corrupted (invalid encoding)"),
             Self::TrailingBytes { count } => {
                 write!(f, "{count} unexpected bytes follow the end of the model")

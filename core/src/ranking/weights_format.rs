@@ -12,13 +12,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::kernels::checksum;
-
 use crate::dims::{
     EMBED_DIM, ENCODED_DIM, FEATURE_HIDDEN, Preset, PresetId, RHO_HIDDEN1, RHO_HIDDEN2, SET_EMBED,
     SET_FEATURES, SET_HIDDEN, TOP_K,
 };
 use crate::error::WeightsError;
+use crate::kernels::checksum;
 use crate::kernels::tensor::{MAX_MAGNITUDE, Quantization};
 use crate::ranking::network::RankerForm;
 

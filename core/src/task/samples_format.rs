@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{write_checksum_mismatch, write_version_mismatch};
 use crate::kernels::checksum;
 use crate::kernels::dense::LeSlice;
 use crate::task::numeric_samples::NumericSamples;
@@ -63,18 +64,14 @@ impl core::fmt::Display for SamplesError {
         match self {
             Self::Truncated => f.write_str("the samples file is truncated"),
             Self::BadMagic => f.write_str("not an archrank samples file"),
-            Self::ChecksumMismatch => f.write_str(
-                "the samples file's checksum does not match its contents: it was corrupted or cut short",
+            Self::ChecksumMismatch => write_checksum_mismatch(f, "samples"),
+            Self::UnsupportedVersion { found } => write_version_mismatch(
+                f,
+                "samples",
+                *found,
+                SAMPLES_VERSION,
+                "export it again with this build (`archrank export-samples`)",
             ),
-            Self::UnsupportedVersion { found } => {
-                write!(f, "samples format version {found}, this build reads {SAMPLES_VERSION}")?;
-                if found + 1 == SAMPLES_VERSION {
-                    f.write_str("; `archrank upgrade FILE -o NEW` rewrites it")?;
-                } else if *found < SAMPLES_VERSION {
-                    f.write_str("; export it again with this build (`archrank export-samples`)")?;
-                }
-                Ok(())
-            }
             Self::LengthMismatch => f.write_str("the samples file's sections disagree in length"),
             Self::Malformed => f.write_str("the samples file is corrupted"),
         }

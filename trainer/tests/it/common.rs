@@ -52,6 +52,14 @@ pub fn small_db(dir: &Path) -> String {
     db
 }
 
+/// [`small_db`] with `archs` quick runs per task (20 steps, one epoch).
+pub fn populated_db(dir: &Path, archs: &str) -> String {
+    let db = small_db(dir);
+    let args = ["populate", "--db", &db, "--archs-per-task", archs, "--min-steps", "20"];
+    ok(&[&args[..], &["--epochs", "1", "--quiet"]].concat());
+    db
+}
+
 /// Bytes of every file in `dir` whose name starts with `prefix` (a database and its WAL).
 pub fn snapshot(path: &str) -> Vec<u8> {
     std::fs::read(path).unwrap_or_default()

@@ -4,7 +4,7 @@
 
 use std::process::{Command, Stdio};
 
-use super::common::{ok, run_counts, small_db, tasks_dir};
+use super::common::{ok, populated_db, run_counts, small_db, tasks_dir};
 use archrank_core::{AnyRanker, SamplesFile};
 
 fn as_strs(v: &[String]) -> Vec<&str> {
@@ -86,19 +86,7 @@ fn two_populates_on_one_database_train_the_plan_once() {
 #[test]
 fn fit_reads_a_consistent_database_while_populate_writes() {
     let dir = tempfile::tempdir().unwrap();
-    let db = small_db(dir.path());
-    ok(&[
-        "populate",
-        "--db",
-        &db,
-        "--archs-per-task",
-        "3",
-        "--min-steps",
-        "20",
-        "--epochs",
-        "1",
-        "--quiet",
-    ]);
+    let db = populated_db(dir.path(), "3");
     let writer = spawn(&[
         "populate",
         "--db",

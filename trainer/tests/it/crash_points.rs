@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use super::common::{ok, run_counts, small_db, tasks_dir};
+use super::common::{ok, populated_db, run_counts, tasks_dir};
 use archrank_trainer::crash_point::{CRASH_AT, POINTS};
 
 /// The atomic file write's points.
@@ -16,7 +16,8 @@ const DB_POINTS: [&str; 2] = ["db:before-commit", "db:committed"];
 
 fn run(args: &[&str], crash_at: Option<&str>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_archrank"));
-    command.args(args).arg("--quiet");
+    // A fixed timestamp, so a ranker file's provenance is the same bytes on every run.
+    command.args(args).arg("--quiet").env("SOURCE_DATE_EPOCH", "1764547200");
     match crash_at {
         Some(point) => command.env(CRASH_AT, point),
         None => command.env_remove(CRASH_AT),
@@ -76,19 +77,7 @@ fn every_writing_command_killed_at_every_point_leaves_whole_files() {
         "-o",
         model.to_str().unwrap(),
     ]);
-    let db = small_db(d);
-    ok(&[
-        "populate",
-        "--db",
-        &db,
-        "--archs-per-task",
-        "3",
-        "--min-steps",
-        "20",
-        "--epochs",
-        "1",
-        "--quiet",
-    ]);
+    let db = populated_db(d, "3");
     let out = |name: &str| out_dir.join(name).to_string_lossy().into_owned();
     let file_commands: Vec<(&str, Vec<String>, String)> = vec![
         (
