@@ -116,8 +116,8 @@ impl Layout {
     #[must_use]
     pub fn base(&self, index: usize) -> Option<(Activation, usize)> {
         let sizes = self.base_sizes.len();
-        let act = *self.activations.get(index / sizes)?;
-        let width = *self.base_sizes.get(index % sizes)?;
+        let act = *self.activations.get(index.checked_div(sizes)?)?;
+        let width = *self.base_sizes.get(index.checked_rem(sizes)?)?;
         Some((act, width))
     }
 

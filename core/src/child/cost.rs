@@ -196,49 +196,67 @@ impl WidthStates {
     fn index(&self, width: usize) -> usize {
         self.widths.iter().position(|&w| w == width).unwrap_or(0)
     }
+
+    /// Width state `s`'s width (0 past the states).
+    fn width(&self, s: usize) -> usize {
+        self.widths.get(s).copied().unwrap_or(0)
+    }
 }
 
 /// Per quantity, the least the layers from `layer` on and the classifier can cost, given the
 /// width entering `layer` (a dynamic program over the width states).
 struct LeastRemaining {
     states: WidthStates,
-    least: [[[usize; MAX_BASE_SIZES + 2]; MAX_LAYERS + 1]; 3],
+    /// Per layer and width state: `[params, macs, ram]`.
+    least: [[[usize; 3]; MAX_BASE_SIZES + 2]; MAX_LAYERS + 1],
 }
 
 impl LeastRemaining {
     fn new(layout: &Layout, input: usize, classes: usize) -> Self {
         let states = WidthStates::new(layout, input);
-        let mut least = [[[0; MAX_BASE_SIZES + 2]; MAX_LAYERS + 1]; 3];
-        for (s, &k) in states.widths.iter().enumerate() {
-            let [p, m, r] = &mut least;
-            p[layout.layers][s] = k.saturating_mul(classes).saturating_add(classes);
-            m[layout.layers][s] = k.saturating_mul(classes);
-            r[layout.layers][s] = k.saturating_add(classes);
+        let mut table = Self { least: [[[0; 3]; MAX_BASE_SIZES + 2]; MAX_LAYERS + 1], states };
+        let widths = table.states.widths.len();
+        for s in 0..widths {
+            let k = table.states.width(s);
+            let classifier = [
+                k.saturating_mul(classes).saturating_add(classes),
+                k.saturating_mul(classes),
+                k.saturating_add(classes),
+            ];
+            table.set(layout.layers, s, classifier);
         }
         for l in (0..layout.layers).rev() {
-            for (s, &k) in states.widths.iter().enumerate() {
-                let skip = states.index(k.min(layout.max_width()));
-                let mut best =
-                    [least[PARAMS][l + 1][skip], least[MACS][l + 1][skip], least[RAM][l + 1][skip]];
+            for s in 0..widths {
+                let k = table.states.width(s);
+                let mut best = table.cell(l + 1, table.states.index(k.min(layout.max_width())));
                 for &w in layout.base_sizes {
-                    let next = states.index(w);
+                    let next = table.cell(l + 1, table.states.index(w));
                     let product = k.saturating_mul(w);
-                    best[PARAMS] = best[PARAMS]
-                        .min(product.saturating_add(w).saturating_add(least[PARAMS][l + 1][next]));
-                    best[MACS] = best[MACS].min(product.saturating_add(least[MACS][l + 1][next]));
-                    best[RAM] = best[RAM].min(k.saturating_add(w).max(least[RAM][l + 1][next]));
+                    best[PARAMS] =
+                        best[PARAMS].min(product.saturating_add(w).saturating_add(next[PARAMS]));
+                    best[MACS] = best[MACS].min(product.saturating_add(next[MACS]));
+                    best[RAM] = best[RAM].min(k.saturating_add(w).max(next[RAM]));
                 }
-                for (q, b) in best.iter().enumerate() {
-                    least[q][l][s] = *b;
-                }
+                table.set(l, s, best);
             }
         }
-        Self { states, least }
+        table
+    }
+
+    /// The least costs from `layer` on entering in width state `s` (zero past the table, where
+    /// no layer or state reaches).
+    fn cell(&self, layer: usize, s: usize) -> [usize; 3] {
+        self.least.get(layer).and_then(|row| row.get(s)).copied().unwrap_or([0; 3])
+    }
+
+    fn set(&mut self, layer: usize, s: usize, value: [usize; 3]) {
+        if let Some(cell) = self.least.get_mut(layer).and_then(|row| row.get_mut(s)) {
+            *cell = value;
+        }
     }
 
     fn at(&self, layer: usize, width: usize) -> [usize; 3] {
-        let s = self.states.index(width);
-        [self.least[PARAMS][layer][s], self.least[MACS][layer][s], self.least[RAM][layer][s]]
+        self.cell(layer, self.states.index(width))
     }
 }
 
@@ -408,18 +426,23 @@ impl ExpectedCost {
             let skip_width = width.min(layout.max_width() as f32);
             params += use_w * (width * base + base);
             macs += use_w * width * base;
-            stages[1 + l] = width + use_w * base;
+            if let Some(stage) = stages.get_mut(1 + l) {
+                *stage = width + use_w * base;
+            }
             *slot = (width, base, skip_width);
             width = use_w * base + skip_w * skip_width;
         }
         let classes = task.classes as f32;
         params += width * classes + classes;
         macs += width * classes;
-        stages[1 + count] = width + classes;
-        let mut peak_stage = 0;
+        if let Some(stage) = stages.get_mut(1 + count) {
+            *stage = width + classes;
+        }
+        // The largest stage, the first of equals.
+        let (mut peak_stage, mut peak) = (0, stages[0]);
         for (i, &s) in stages.iter().enumerate().take(count + 2) {
-            if s > stages[peak_stage] {
-                peak_stage = i;
+            if s > peak {
+                (peak_stage, peak) = (i, s);
             }
         }
         let mut train_ram_bytes = 0.0;
@@ -432,7 +455,7 @@ impl ExpectedCost {
         Self {
             params,
             macs,
-            ram_bytes: stages[peak_stage] * F32_BYTES as f32,
+            ram_bytes: peak * F32_BYTES as f32,
             train_ram_bytes,
             classes,
             layers,

@@ -141,19 +141,14 @@ impl<'a> Tensor<'a> {
         quantization: Quantization,
     ) -> Result<Self, WeightsError> {
         let len = quantization.tensor_bytes(rows, width);
-        if bytes.len() < len {
-            return Err(WeightsError::LengthMismatch {
-                what,
-                expected: len as u32,
-                found: bytes.len() as u32,
-            });
-        }
-        let (head, rest) = bytes.split_at(len);
+        let short =
+            WeightsError::LengthMismatch { what, expected: len as u32, found: bytes.len() as u32 };
+        let (head, rest) = bytes.split_at_checked(len).ok_or(short)?;
         *bytes = rest;
         match quantization {
             Quantization::F32 => f32_section(what, head, rows * width).map(Self::F32),
             Quantization::Int8 => {
-                let (scales, values) = head.split_at(width * 4);
+                let (scales, values) = head.split_at_checked(width * 4).ok_or(short)?;
                 let scales = f32_section(what, scales, width)?;
                 if let Some(i) = scales.iter().position(|b| {
                     let s = f32::from_le_bytes(*b);

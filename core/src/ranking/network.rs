@@ -431,8 +431,8 @@ impl Tower<'_> {
 impl<P: Preset> Scorer<'_, '_, P> {
     /// Layers 2 and 3 of tower `t`.
     fn tower(&self, t: TowerTensors) -> Tower<'_> {
-        let w = &self.net.t;
-        Tower { w2: w[t.w2], b2: w[t.b2], w3: w[t.w3], b3: w[t.b3] }
+        let at = |i: usize| self.net.t.get(i).copied().unwrap_or_default();
+        Tower { w2: at(t.w2), b2: at(t.b2), w3: at(t.w3), b3: at(t.b3) }
     }
 
     /// Score of an architecture given as per-group probabilities (the softmax of u).

@@ -35,7 +35,7 @@ pub fn task_scalars(x: &Encoded) -> [f32; TASK_SCALARS] {
     let mut out = [0.0; TASK_SCALARS];
     let shape = (SHAPE_AT..SHAPE_AT + SHAPE_DIM).filter(|&i| i != SHAPE_AT + PRIOR_SLOT);
     for (o, i) in out.iter_mut().zip(shape) {
-        *o = x[i];
+        *o = x.get(i).copied().unwrap_or(0.0);
     }
     out
 }
@@ -92,8 +92,11 @@ impl ClassCounts {
         for i in 1..MAX_CLASSES {
             let mut j = i;
             while j > 0 {
-                let (a, b) = (order[j - 1] as usize, order[j] as usize);
-                if self.counts[b] > self.counts[a] {
+                let count = |at: usize| {
+                    let class = order.get(at).map_or(0, |&c| usize::from(c));
+                    self.counts.get(class).copied().unwrap_or(0)
+                };
+                if count(j) > count(j - 1) {
                     order.swap(j - 1, j);
                     j -= 1;
                 } else {
@@ -103,7 +106,9 @@ impl ClassCounts {
         }
         let mut slot = [0u8; MAX_CLASSES];
         for (rank, &class) in order.iter().enumerate() {
-            slot[class as usize] = rank.min(LABEL_SLOTS - 1) as u8;
+            if let Some(s) = slot.get_mut(usize::from(class)) {
+                *s = rank.min(LABEL_SLOTS - 1) as u8;
+            }
         }
         let total = self.total as f32;
         let mut prior = [0.0f32; MAX_CLASSES];
@@ -132,8 +137,12 @@ impl ClassTable {
         let (Some(&slot), Some(&prior)) = (self.slot.get(index), self.prior.get(index)) else {
             return Err(EncodeError::LabelOutOfRange { max: MAX_CLASSES as u32, found: label });
         };
-        x[LABEL_AT + slot as usize] = 1.0;
-        x[SHAPE_AT + PRIOR_SLOT] = prior;
+        if let Some(v) = x.get_mut(LABEL_AT + usize::from(slot)) {
+            *v = 1.0;
+        }
+        if let Some(v) = x.get_mut(SHAPE_AT + PRIOR_SLOT) {
+            *v = prior;
+        }
         Ok(())
     }
 

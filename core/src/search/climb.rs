@@ -76,24 +76,31 @@ impl<'a, P: Preset> Ranker<'a, P> {
     #[must_use]
     pub fn nearest_tasks(&self, z: &TaskEmbedding) -> heapless::Vec<Neighbour<'a>, NEAREST_TASKS> {
         let tasks = self.tasks();
-        let mut best: heapless::Vec<(f32, usize), NEAREST_TASKS> = heapless::Vec::new();
+        // The nearest so far, sorted, empty slots (index `usize::MAX`) last: a new task moves in
+        // from the end past every farther one (ties keep the lower index first).
+        let mut best = [(f32::INFINITY, usize::MAX); NEAREST_TASKS];
         for i in 0..tasks.len() {
             let d = tasks.distance_sq(i, z);
-            let at = best.iter().position(|&(bd, _)| d < bd).unwrap_or(best.len());
-            if at < NEAREST_TASKS {
-                if best.is_full() {
-                    best.pop();
+            let mut at = NEAREST_TASKS;
+            while at > 0 && best.get(at - 1).is_some_and(|&(bd, j)| j == usize::MAX || d < bd) {
+                at -= 1;
+                if let Some(farther) = best.get(at).copied()
+                    && let Some(slot) = best.get_mut(at + 1)
+                {
+                    *slot = farther;
                 }
-                let _ = best.insert(at, (d, i));
+            }
+            if let Some(slot) = best.get_mut(at) {
+                *slot = (d, i);
             }
         }
-        best.iter()
-            .map(|&(d, i)| Neighbour {
-                index: i as u32,
-                name: tasks.name(i),
-                distance: libm::sqrtf(d),
-            })
-            .collect()
+        let mut out = heapless::Vec::new();
+        for &(d, i) in best.iter().take_while(|&&(_, i)| i < tasks.len()) {
+            let neighbour =
+                Neighbour { index: i as u32, name: tasks.name(i), distance: libm::sqrtf(d) };
+            let _ = out.push(neighbour);
+        }
+        out
     }
 
     /// Searches with the file's default settings.
@@ -156,20 +163,18 @@ impl<'a, P: Preset> Ranker<'a, P> {
         let result = self.climb(z, config, limit.as_ref(), Some(&mut pool));
         let scorer = self.network().scorer(z);
         let mut u = P::Arch::zeroed();
-        let candidates = pool
-            .select(k, min_distance)
-            .into_iter()
-            .map(|(discrete, score)| {
-                // As one-hot as the logits the ascent may reach.
-                discrete.write_logits(u.as_mut(), config.logit_bound);
-                Candidate {
-                    discrete_score: scorer.score(u.as_ref()),
-                    cost: discrete_cost(&discrete, task),
-                    discrete,
-                    score,
-                }
-            })
-            .collect();
+        let mut candidates = heapless::Vec::new();
+        for (discrete, score) in pool.select(k, min_distance) {
+            // As one-hot as the logits the ascent may reach.
+            discrete.write_logits(u.as_mut(), config.logit_bound);
+            let candidate = Candidate {
+                discrete_score: scorer.score(u.as_ref()),
+                cost: discrete_cost(&discrete, task),
+                discrete,
+                score,
+            };
+            let _ = candidates.push(candidate);
+        }
         Ok(Shortlist { result, candidates })
     }
 
