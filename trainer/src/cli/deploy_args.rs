@@ -160,7 +160,8 @@ pub struct PredictArgs {
     /// (`-` reads standard input). Read as the training CSV was: the model stores how.
     #[arg(long, conflicts_with = "samples", required_unless_present = "samples")]
     pub task: Option<PathBuf>,
-    /// How to read --task (each option overrides what the model stores).
+    /// How to read --task: the delimiter, decimal mark, label column and missing markers override
+    /// what the model stores; the columns' types are always the model's.
     #[command(flatten)]
     pub csv: CsvArgs,
     /// A samples file written by `archrank export-samples`.

@@ -43,7 +43,8 @@ pub enum Command {
     TrainChild(TrainChildArgs),
     /// Train a discrete architecture on a task and write it as a model file a device runs.
     Train(TrainArgs),
-    /// Run a model file on a task's rows: predictions, accuracy, confusion matrix.
+    /// Predict rows with a model file, labelled or not: each row's class and probabilities (table,
+    /// --json, or -o CSV); accuracy and a confusion matrix where rows carry labels.
     Predict(PredictArgs),
     /// Search a shortlist for a task, train each candidate, keep the best by validation
     /// accuracy and write it as a model file.
