@@ -66,87 +66,28 @@ fn every_writing_command_killed_at_every_point_leaves_whole_files() {
     let iris = tasks_dir().join("iris.csv");
     let iris = iris.to_str().unwrap();
     let model = d.join("model.postcard");
-    ok(&[
-        "train",
-        "--task",
-        iris,
-        "--discrete",
-        "zscore/tanh8/skip/skip",
-        "--epochs",
-        "2",
-        "-o",
-        model.to_str().unwrap(),
-    ]);
+    let model = model.to_str().unwrap();
+    let train = ["train", "--task", iris, "--discrete", "zscore/tanh8/skip/skip", "--epochs", "2"];
+    ok(&[&train[..], &["-o", model]].concat());
     let db = populated_db(d, "3");
-    let out = |name: &str| out_dir.join(name).to_string_lossy().into_owned();
-    let file_commands: Vec<(&str, Vec<String>, String)> = vec![
-        (
-            "train",
-            vec![
-                "train",
-                "--task",
-                iris,
-                "--discrete",
-                "zscore/tanh8/skip/skip",
-                "--epochs",
-                "2",
-                "-o",
-            ]
-            .into_iter()
-            .map(String::from)
-            .chain([out("train.postcard")])
-            .collect(),
-            out("train.postcard"),
-        ),
+    // Each writing command without its output, and the output it writes with `-o`.
+    let file_commands: Vec<(&str, Vec<&str>, &str)> = vec![
+        ("train", train.to_vec(), "train.postcard"),
         (
             "choose",
-            vec!["choose", "--task", iris, "--trainings", "1", "--epochs", "2", "-o"]
-                .into_iter()
-                .map(String::from)
-                .chain([out("choose.postcard")])
-                .collect(),
-            out("choose.postcard"),
+            vec!["choose", "--task", iris, "--trainings", "1", "--epochs", "2"],
+            "choose.postcard",
         ),
-        (
-            "quantize",
-            vec!["quantize".into(), "-o".into(), out("int8.postcard")],
-            out("int8.postcard"),
-        ),
-        (
-            "export-samples",
-            vec!["export-samples", "--task", iris, "-o"]
-                .into_iter()
-                .map(String::from)
-                .chain([out("samples.postcard")])
-                .collect(),
-            out("samples.postcard"),
-        ),
-        (
-            "predict",
-            vec!["predict", "--model", model.to_str().unwrap(), "--task", iris, "-o"]
-                .into_iter()
-                .map(String::from)
-                .chain([out("predictions.csv")])
-                .collect(),
-            out("predictions.csv"),
-        ),
-        (
-            "fit",
-            vec![
-                "fit".into(),
-                "--db".into(),
-                db.clone(),
-                "--steps".into(),
-                "5".into(),
-                "-o".into(),
-                out("ranker.postcard"),
-            ],
-            out("ranker.postcard"),
-        ),
+        ("quantize", vec!["quantize"], "int8.postcard"),
+        ("export-samples", vec!["export-samples", "--task", iris], "samples.postcard"),
+        ("predict", vec!["predict", "--model", model, "--task", iris], "predictions.csv"),
+        ("fit", vec!["fit", "--db", &db, "--steps", "5"], "ranker.postcard"),
     ];
     let mut killed = 0;
     for (command, args, output) in &file_commands {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = out_dir.join(output);
+        let output_path = output.to_string_lossy().into_owned();
+        let args = [&args[..], &["-o", &output_path]].concat();
         // The complete output, from an uninterrupted run (every command is deterministic).
         let run_clean = || {
             let o = run(&args, None);
@@ -154,12 +95,12 @@ fn every_writing_command_killed_at_every_point_leaves_whole_files() {
             o
         };
         run_clean();
-        let complete = std::fs::read(output).unwrap();
+        let complete = std::fs::read(&output).unwrap();
         for point in WRITE_POINTS {
-            std::fs::write(output, b"the previous output").unwrap();
+            std::fs::write(&output, b"the previous output").unwrap();
             crash(&args, point);
             killed += 1;
-            let left = std::fs::read(output).unwrap();
+            let left = std::fs::read(&output).unwrap();
             if point == "write:renamed" {
                 assert_eq!(left, complete, "{command} at {point}: the new output is whole");
             } else {
@@ -167,7 +108,7 @@ fn every_writing_command_killed_at_every_point_leaves_whole_files() {
                 assert_eq!(partials(&out_dir).len(), 1, "{command} at {point}");
             }
             let o = run_clean();
-            assert_eq!(std::fs::read(output).unwrap(), complete, "{command} after {point}");
+            assert_eq!(std::fs::read(&output).unwrap(), complete, "{command} after {point}");
             assert!(
                 partials(&out_dir).is_empty(),
                 "{command} after {point}: {:?}",
