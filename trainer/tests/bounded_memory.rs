@@ -15,8 +15,9 @@ use std::path::{Path, PathBuf};
 use archrank_core::{AnyRanker, Model, SamplesFile};
 use archrank_trainer::deploy::model_notes::ModelNotes;
 use archrank_trainer::search::{SampleSource, SearchOptions, search_with_options};
+use archrank_trainer::task::column_plan::ColumnPlan;
 use archrank_trainer::task::csv_input::max_decompressed_bytes;
-use archrank_trainer::task::task_csv::{CsvOptions, TaskCsvError, read_task_bytes};
+use archrank_trainer::task::task_csv::{CsvOptions, TaskCsvError, read_task_bytes, rows_with_plan};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
@@ -134,6 +135,21 @@ fn no_reader_allocates_much_more_than_its_input() {
         note(group, what, bytes.len(), used, factor);
     }
 
+    // Stored column plans with a CSV read through them (the column_plan target's inputs: the
+    // plan's JSON, a zero byte, the CSV).
+    for dir in ["fuzz/seeds/column_plan", "fuzz/corpus/column_plan"] {
+        for bytes in files(&repo().join(dir)) {
+            let used = allocated(|| {
+                let at = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+                if let Ok(plan) = serde_json::from_slice::<ColumnPlan>(&bytes[..at]) {
+                    let csv = String::from_utf8_lossy(bytes.get(at + 1..).unwrap_or_default());
+                    let _ = rows_with_plan(&csv, "fuzz.csv", &CsvOptions::default(), &plan);
+                }
+            });
+            note("fuzz corpus", dir, bytes.len(), used, FACTOR);
+        }
+    }
+
     // A gzip bomb: refused once it inflates past its cap, having allocated about the cap.
     let bomb = {
         use std::io::Write;
@@ -170,9 +186,15 @@ fn no_reader_allocates_much_more_than_its_input() {
         read_task_bytes(&csvs[0].1, "iris.csv", "iris", &CsvOptions::default()).unwrap().task;
     let rows: Vec<usize> = (0..task.rows()).collect();
     let mut binaries: Vec<(String, Vec<u8>)> = Vec::new();
-    for dir in
-        ["fuzz/seeds/weights_loader", "fuzz/corpus/weights_loader", "core/tests/fuzz_regressions"]
-    {
+    for dir in [
+        "fuzz/seeds/weights_loader",
+        "fuzz/corpus/weights_loader",
+        "fuzz/seeds/model_loader",
+        "fuzz/corpus/model_loader",
+        "fuzz/seeds/samples_embedder",
+        "fuzz/corpus/samples_embedder",
+        "core/tests/fuzz_regressions",
+    ] {
         binaries.extend(files(&repo().join(dir)).into_iter().map(|b| (dir.to_owned(), b)));
     }
     let int8 = std::fs::read(repo().join("data/default-ranker-int8.postcard")).unwrap();
