@@ -17,9 +17,11 @@ for target in "${targets[@]}"; do
   mkdir -p "corpus/$target"
   dirs=("corpus/$target" "seeds/$target")
   case $target in
-    weights_loader) dirs+=(../core/tests/fuzz_regressions) ;;
-    task_parser) dirs+=(../trainer/tests/fuzz_regressions) ;;
+    weights_loader) regressions=../core/tests/fuzz_regressions ;;
+    task_parser) regressions=../trainer/tests/fuzz_regressions ;;
+    *) regressions=../core/tests/fuzz_regressions/$target ;;
   esac
+  [ -d "$regressions" ] && dirs+=("$regressions")
   tally="deep-runs/$target.runs"
   touch "$tally"
   while :; do
