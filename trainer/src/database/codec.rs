@@ -91,12 +91,7 @@ fn canonical_blob(body: &[u8]) -> Vec<u8> {
 /// A task's blob as stored (deflated, format 2) and its content hash (of the format-1 blob).
 /// The name is stored beside the blob, not in it.
 pub(crate) fn encode_task(task: &Task) -> Result<(Vec<u8>, String), postcard::Error> {
-    let features = match &task.features {
-        Features::Numeric { columns, values } => FeaturesRef::Numeric { columns, values },
-        Features::Text(texts) => FeaturesRef::Text(texts),
-    };
-    let data = TaskDataRef { class_names: &task.class_names, labels: &task.labels, features };
-    let body = postcard::to_allocvec(&data)?;
+    let body = task_body(task)?;
     let sha256 = sha256_hex(&canonical_blob(&body));
     let mut blob = TASK_MAGIC.to_vec();
     blob.push(TASK_FORMAT_DEFLATE);
@@ -105,6 +100,21 @@ pub(crate) fn encode_task(task: &Task) -> Result<(Vec<u8>, String), postcard::Er
     // Writing into a Vec cannot fail.
     let _ = deflate.write_all(&body);
     Ok((deflate.finish().unwrap_or_default(), sha256))
+}
+
+/// A task's content hash, as [`encode_task`] gives it, without compressing the blob.
+pub(crate) fn task_sha256(task: &Task) -> Result<String, postcard::Error> {
+    Ok(sha256_hex(&canonical_blob(&task_body(task)?)))
+}
+
+/// The postcard body of a task's blob (class names, labels, features; not the name).
+fn task_body(task: &Task) -> Result<Vec<u8>, postcard::Error> {
+    let features = match &task.features {
+        Features::Numeric { columns, values } => FeaturesRef::Numeric { columns, values },
+        Features::Text(texts) => FeaturesRef::Text(texts),
+    };
+    let data = TaskDataRef { class_names: &task.class_names, labels: &task.labels, features };
+    postcard::to_allocvec(&data)
 }
 
 /// The postcard body of a stored blob, inflated if needed.

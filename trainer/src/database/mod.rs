@@ -396,7 +396,7 @@ pub fn unix_now() -> u64 {
 /// # Errors
 /// A task the stored form cannot encode.
 pub fn split_of(task: &Task) -> Result<Split> {
-    let (_, sha256) = codec::encode_task(task).map_err(|e| DatabaseError::InvalidTask {
+    let sha256 = codec::task_sha256(task).map_err(|e| DatabaseError::InvalidTask {
         path: PathBuf::from("(not stored)"),
         name: task.name.clone(),
         reason: e.to_string(),
