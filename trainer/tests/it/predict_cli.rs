@@ -212,3 +212,49 @@ fn labels_that_look_missing_are_classes_unless_named() {
     assert_eq!(json["classes"], serde_json::json!(["for", "against"]));
     assert_eq!(json["accuracy"], trained["accuracy"]);
 }
+
+#[test]
+fn new_text_rows_are_predicted_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("label,text\n");
+    for i in 0..60 {
+        let (label, words) = if i % 2 == 0 {
+            ("spam", "win a free prize now, call today")
+        } else {
+            ("ham", "see you at lunch tomorrow, ok")
+        };
+        text.push_str(&format!("{label},\"{words} {i}\"\n"));
+    }
+    let task = dir.path().join("texts.csv");
+    std::fs::write(&task, &text).unwrap();
+    let model = dir.path().join("m.postcard");
+    let model = model.to_str().unwrap();
+    ok(&[
+        "train",
+        "--task",
+        task.to_str().unwrap(),
+        "--discrete",
+        "m0/tanh8/skip/skip",
+        "--epochs",
+        "3",
+        "-o",
+        model,
+    ]);
+    let new_rows = dir.path().join("new.csv");
+    std::fs::write(&new_rows, "text\n\"a free prize, call now\"\n\"lunch tomorrow?\"\n").unwrap();
+    let out = dir.path().join("p.csv");
+    ok(&[
+        "predict",
+        "--model",
+        model,
+        "--task",
+        new_rows.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let written = std::fs::read_to_string(&out).unwrap();
+    let mut lines = written.lines();
+    assert_eq!(lines.next().unwrap(), "text,predicted,probability_spam,probability_ham");
+    assert!(lines.next().unwrap().starts_with("\"a free prize, call now\","), "{written}");
+    assert_eq!(lines.count(), 1);
+}
