@@ -217,13 +217,19 @@ impl<'a> NumericInput<'a> {
             NumericModule::Fourier => {
                 // Feature by feature, so each z is computed once; every output still adds its
                 // phase, then its terms in feature order.
-                for (o, w) in out.iter_mut().zip(self.matrix.chunks_exact(d + 1)) {
-                    *o = value(w, d);
+                // Output k's row of the matrix: its d weights, then its phase.
+                let row = |k: usize| self.matrix.get(k * (d + 1)..(k + 1) * (d + 1));
+                for (k, o) in out.iter_mut().enumerate() {
+                    if let Some(w) = row(k) {
+                        *o = value(w, d);
+                    }
                 }
                 for f in 0..d {
                     let z = raw(f);
-                    for (o, w) in out.iter_mut().zip(self.matrix.chunks_exact(d + 1)) {
-                        *o += value(w, f) * z;
+                    for (k, o) in out.iter_mut().enumerate() {
+                        if let Some(w) = row(k) {
+                            *o += value(w, f) * z;
+                        }
                     }
                 }
                 out.iter_mut().for_each(|o| *o = core::f32::consts::SQRT_2 * libm::cosf(*o));

@@ -76,7 +76,10 @@ impl Rng {
     pub fn shuffle<T>(&mut self, items: &mut [T]) {
         for i in (1..items.len()).rev() {
             let j = self.below(i + 1);
-            items.swap(i, j);
+            // `below` keeps j <= i < len; said, so that the swap's own checks fold away.
+            if i < items.len() && j <= i {
+                items.swap(i, j);
+            }
         }
     }
 }

@@ -42,7 +42,9 @@ impl Validation {
                     let Some(count) = seen.get_mut(label) else { continue };
                     *count = count.wrapping_add(1);
                     if usize::from(*count) % VALIDATION_EVERY != 0 {
-                        order.swap(train, p);
+                        if train <= p && p < order.len() {
+                            order.swap(train, p);
+                        }
                         train += 1;
                     }
                 }
