@@ -27,53 +27,64 @@ fn decode_whole<'a, T: Deserialize<'a>>(bytes: &'a [u8], what: &str) -> Result<T
 
 /// The version found, the version written, and the new bytes.
 fn upgrade(bytes: &[u8]) -> Result<(&'static str, u16, u16, Vec<u8>)> {
-    let from_previous = |found: u16, current: u16, what: &str| -> Result<()> {
-        if found + 1 != current {
-            bail!(
-                "a {what} file of format version {found}: this build upgrades version {} only",
-                current - 1
-            );
-        }
-        Ok(())
-    };
     if bytes.starts_with(&MAGIC) {
-        if AnyRanker::load(bytes).is_ok() {
-            return Ok(("weights", FORMAT_VERSION, FORMAT_VERSION, bytes.to_vec()));
-        }
-        let mut file: WeightsFile<'_> = decode_whole(bytes, "weights")?;
-        let found = file.format_version;
-        from_previous(found, FORMAT_VERSION, "weights")?;
-        file.format_version = FORMAT_VERSION;
-        let out = file.to_bytes()?;
-        AnyRanker::load(&out)
-            .map_err(|e| anyhow::anyhow!("the upgraded weights do not load: {e}"))?;
-        Ok(("weights", found, FORMAT_VERSION, out))
+        rewrite::<WeightsFile<'_>>(
+            bytes,
+            "weights",
+            FORMAT_VERSION,
+            |b| AnyRanker::load(b).map(drop).map_err(|e| e.to_string()),
+            |f| &mut f.format_version,
+            WeightsFile::to_bytes,
+        )
     } else if bytes.starts_with(&MODEL_MAGIC) {
-        if Model::load(bytes).is_ok() {
-            return Ok(("model", MODEL_FORMAT_VERSION, MODEL_FORMAT_VERSION, bytes.to_vec()));
-        }
-        let mut file: ModelFile<'_> = decode_whole(bytes, "model")?;
-        let found = file.format_version;
-        from_previous(found, MODEL_FORMAT_VERSION, "model")?;
-        file.format_version = MODEL_FORMAT_VERSION;
-        let out = file.to_bytes()?;
-        Model::load(&out).map_err(|e| anyhow::anyhow!("the upgraded model does not load: {e}"))?;
-        Ok(("model", found, MODEL_FORMAT_VERSION, out))
+        rewrite::<ModelFile<'_>>(
+            bytes,
+            "model",
+            MODEL_FORMAT_VERSION,
+            |b| Model::load(b).map(drop).map_err(|e| e.to_string()),
+            |f| &mut f.format_version,
+            ModelFile::to_bytes,
+        )
     } else if bytes.starts_with(&SAMPLES_MAGIC) {
-        if SamplesFile::load(bytes).is_ok() {
-            return Ok(("samples", SAMPLES_VERSION, SAMPLES_VERSION, bytes.to_vec()));
-        }
-        let mut file: SamplesFile<'_> = decode_whole(bytes, "samples")?;
-        let found = file.format_version;
-        from_previous(found, SAMPLES_VERSION, "samples")?;
-        file.format_version = SAMPLES_VERSION;
-        let out = file.to_bytes()?;
-        SamplesFile::load(&out)
-            .map_err(|e| anyhow::anyhow!("the upgraded samples do not load: {e}"))?;
-        Ok(("samples", found, SAMPLES_VERSION, out))
+        rewrite::<SamplesFile<'_>>(
+            bytes,
+            "samples",
+            SAMPLES_VERSION,
+            |b| SamplesFile::load(b).map(drop).map_err(|e| e.to_string()),
+            |f| &mut f.format_version,
+            SamplesFile::to_bytes,
+        )
     } else {
         bail!("not an archrank weights, model or samples file (unknown magic bytes)")
     }
+}
+
+/// One file kind's upgrade: a file that `loads` already is written unchanged; otherwise it is
+/// decoded whole, must be of the version before `current`, gets `current` and is encoded again
+/// (with the checksum trailer), and the result must load.
+fn rewrite<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+    kind: &'static str,
+    current: u16,
+    loads: fn(&[u8]) -> Result<(), String>,
+    version: fn(&mut T) -> &mut u16,
+    encode: fn(&T) -> Result<Vec<u8>, postcard::Error>,
+) -> Result<(&'static str, u16, u16, Vec<u8>)> {
+    if loads(bytes).is_ok() {
+        return Ok((kind, current, current, bytes.to_vec()));
+    }
+    let mut file: T = decode_whole(bytes, kind)?;
+    let found = *version(&mut file);
+    if found + 1 != current {
+        bail!(
+            "a {kind} file of format version {found}: this build upgrades version {} only",
+            current - 1
+        );
+    }
+    *version(&mut file) = current;
+    let out = encode(&file)?;
+    loads(&out).map_err(|e| anyhow::anyhow!("the upgraded {kind} file does not load: {e}"))?;
+    Ok((kind, found, current, out))
 }
 
 pub(crate) fn run(args: &UpgradeArgs) -> Result<()> {
