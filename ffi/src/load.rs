@@ -4,7 +4,7 @@
 use archrank_core::model_format::ModelInput;
 use archrank_core::{Model, Ranker, SamplesFile};
 
-use crate::handles::{self, ArchrankModel, ArchrankRanker, ArchrankSamples};
+use crate::handles::{self, ArchrankModel, ArchrankRanker, ArchrankSamples, Handle};
 use crate::raw;
 use crate::status::{ArchrankStatus, status_of};
 
@@ -51,15 +51,8 @@ pub unsafe extern "C" fn archrank_ranker_load(
     bytes: *const u8,
     len: usize,
 ) -> ArchrankStatus {
-    status_of((|| {
-        let out = raw::output(out)?;
-        // SAFETY: the caller keeps the bytes valid and unchanged while the handle is used.
-        let bytes: &'static [u8] = unsafe { raw::slice(bytes, len)? };
-        let ranker = Ranker::load(bytes)?;
-        // SAFETY: `out` is checked and points to ranker storage.
-        unsafe { handles::fill(out, ranker) };
-        Ok(())
-    })())
+    // SAFETY: the caller's contract is `load_into`'s.
+    unsafe { load_into(out, bytes, len, Ranker::load) }
 }
 
 /// Loads a samples file (as written by `archrank export-samples`) from `len` bytes at `bytes`
@@ -78,15 +71,8 @@ pub unsafe extern "C" fn archrank_samples_load(
     bytes: *const u8,
     len: usize,
 ) -> ArchrankStatus {
-    status_of((|| {
-        let out = raw::output(out)?;
-        // SAFETY: the caller keeps the bytes valid and unchanged while the handle is used.
-        let bytes: &'static [u8] = unsafe { raw::slice(bytes, len)? };
-        let samples = SamplesFile::load(bytes)?;
-        // SAFETY: `out` is checked and points to samples storage.
-        unsafe { handles::fill(out, samples) };
-        Ok(())
-    })())
+    // SAFETY: the caller's contract is `load_into`'s.
+    unsafe { load_into(out, bytes, len, SamplesFile::load) }
 }
 
 /// Writes what the samples file `samples` holds to `info`.
@@ -136,15 +122,8 @@ pub unsafe extern "C" fn archrank_model_load(
     bytes: *const u8,
     len: usize,
 ) -> ArchrankStatus {
-    status_of((|| {
-        let out = raw::output(out)?;
-        // SAFETY: the caller keeps the bytes valid and unchanged while the handle is used.
-        let bytes: &'static [u8] = unsafe { raw::slice(bytes, len)? };
-        let model = Model::load(bytes)?;
-        // SAFETY: `out` is checked and points to model storage.
-        unsafe { handles::fill(out, model) };
-        Ok(())
-    })())
+    // SAFETY: the caller's contract is `load_into`'s.
+    unsafe { load_into(out, bytes, len, Model::load) }
 }
 
 /// Writes what the model `model` takes and gives to `info`.
@@ -171,6 +150,32 @@ pub unsafe extern "C" fn archrank_model_describe(
         let value = ArchrankModelInfo { features, classes: model.classes, text };
         // SAFETY: `info` is checked and writable.
         unsafe { raw::write(info, value) };
+        Ok(())
+    })())
+}
+
+/// Loads `len` bytes at `bytes` with `load` into the handle at `out`: what every load function
+/// does. `out` is untouched on failure.
+///
+/// # Safety
+/// `bytes` must be readable for `len` bytes and stay valid and unchanged while `out` (and what is
+/// made from it) is used; `out` must point to writable storage of `H`.
+unsafe fn load_into<H: Handle, E>(
+    out: *mut H,
+    bytes: *const u8,
+    len: usize,
+    load: fn(&'static [u8]) -> Result<H::Value, E>,
+) -> ArchrankStatus
+where
+    ArchrankStatus: From<E>,
+{
+    status_of((|| {
+        let out = raw::output(out)?;
+        // SAFETY: the caller keeps the bytes valid and unchanged while the handle is used.
+        let bytes: &'static [u8] = unsafe { raw::slice(bytes, len)? };
+        let value = load(bytes)?;
+        // SAFETY: `out` is checked and points to `H`'s storage.
+        unsafe { handles::fill(out, value) };
         Ok(())
     })())
 }
