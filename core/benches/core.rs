@@ -1,5 +1,5 @@
 //! Criterion benchmarks of the core's hot paths, for both presets: score one architecture, score
-//! 1,000 in a batch, embed 256 samples, and a full search (10 starts, default steps); scoring and
+//! 1,000 in a batch, score every discrete architecture (tiny: 2,187), embed 256 samples, and a full search (10 starts, default steps); scoring and
 //! search again on the same ranker quantized to int8 (`*_int8`: the device's in-place kernels;
 //! `search_int8_widened`: a host's, integers converted to f32 once), in the same run; and a
 //! device's child training run on the host (`training/train_child`).
@@ -9,6 +9,7 @@ use std::hint::black_box;
 
 use archrank_core::dims::SET_FEATURES;
 use archrank_core::dims::{Paper, Preset, Tiny};
+use archrank_core::discrete_scoring::discrete_count;
 use archrank_core::fixture::{pseudo_random, random_weights};
 use archrank_core::quantize::{Scales, quantize_weights};
 use archrank_core::training::{TrainConfig, Validation, child_seed, train_child};
@@ -53,6 +54,17 @@ fn bench_preset<P: Preset>(c: &mut Criterion) {
             embedder.embedding(ranker.network())
         });
     });
+    let every = discrete_count(&P::LAYOUT);
+    if every <= 100_000 {
+        group.throughput(Throughput::Elements(every as u64));
+        group.bench_function(BenchmarkId::new("score_every_discrete", every), |b| {
+            b.iter(|| {
+                let mut best = f32::NEG_INFINITY;
+                scorer.for_each_discrete(|_| true, |_, s| best = best.max(s));
+                best
+            });
+        });
+    }
     group.throughput(Throughput::Elements(1));
     group.bench_function("search", |b| b.iter(|| ranker.search(black_box(&z)).score));
     let int8_bytes = quantize_weights(&bytes, Scales::Column, None).unwrap();

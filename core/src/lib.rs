@@ -83,12 +83,12 @@ pub use child::{
 };
 pub use kernels::{checksum, dense, fast_tanh, rng, tensor};
 pub use ranking::{
-    any_ranker, landmarks, network, novelty, ranker, sample_encoder, set_encoder, task_embedding,
-    task_table, weights_format,
+    any_ranker, discrete_scoring, landmarks, network, novelty, ranker, sample_encoder, set_encoder,
+    task_embedding, task_table, weights_format,
 };
 #[cfg(feature = "alloc")]
 pub use ranking::{fixture, quantize};
-pub use search::{report as search_report, shortlist};
+pub use search::{discrete_finish, exhaustive, report as search_report, shortlist};
 pub use space::{architecture, input_modules};
 pub use task::samples_format;
 

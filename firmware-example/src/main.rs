@@ -47,11 +47,11 @@ static MODEL: &[u8] = include_bytes!("../assets/paper-model.postcard");
 static HELD_OUT: &[u8] = include_bytes!("../assets/heldout.postcard");
 
 /// The device's own samples of a task the ranker was not fitted on (`archrank export-samples`):
-/// the task's training and validation rows, which it embeds and trains on.
-#[cfg(not(any(feature = "paper", feature = "small-part")))]
+/// the task's training and validation rows, which it embeds (and the default build trains on).
+#[cfg(not(feature = "paper"))]
 static SAMPLES: &[u8] = include_bytes!("../assets/train-samples.postcard");
 /// Samples of a task the ranker was not fitted on, which the device embeds.
-#[cfg(any(feature = "paper", feature = "small-part"))]
+#[cfg(feature = "paper")]
 static SAMPLES: &[u8] = include_bytes!("../assets/samples.postcard");
 
 /// Largest feature count this build encodes (bounds the encoder's stack use).
@@ -67,6 +67,19 @@ struct Choice {
     search_instructions: u64,
     /// Peak stack while embedding and searching.
     stack: usize,
+    /// The deployable space's checks on the answer (tiny: scored whole).
+    #[cfg(not(feature = "paper"))]
+    checks: DiscreteChecks,
+}
+
+/// The search's answer finished one choice at a time, and the exhaustive argmax within the same
+/// budget: printed and measured, not deployed.
+#[cfg(not(feature = "paper"))]
+struct DiscreteChecks {
+    finished: archrank_core::discrete_finish::Finished,
+    exhaustive: archrank_core::exhaustive::Exhaustive,
+    finish_instructions: u64,
+    exhaustive_instructions: u64,
 }
 
 #[entry]
@@ -81,6 +94,7 @@ fn main() -> ! {
     let ok = match &outcome {
         Ok((run, choice)) => {
             write_result(&mut out, &choice.request, &choice.result).is_ok()
+                && write_checks(&mut out, choice).is_ok()
                 && run.as_ref().is_none_or(|run| write_run(&mut out, run).is_ok())
         }
         Err(message) => {
@@ -91,6 +105,13 @@ fn main() -> ! {
     if let Ok((run, choice)) = &outcome {
         let _ = writeln!(out, "measure embed_instructions {}", choice.embed_instructions);
         let _ = writeln!(out, "measure search_instructions {}", choice.search_instructions);
+        #[cfg(not(feature = "paper"))]
+        {
+            let checks = &choice.checks;
+            let _ = writeln!(out, "measure finish_instructions {}", checks.finish_instructions);
+            let _ =
+                writeln!(out, "measure exhaustive_instructions {}", checks.exhaustive_instructions);
+        }
         let _ = writeln!(out, "measure choose_stack_bytes {}", choice.stack);
         let mut stack = choice.stack;
         if let Some(run) = run {
@@ -245,8 +266,41 @@ fn choose() -> Result<Choice, &'static str> {
         .search_within(&z, &ranker.search_config(), &request.shape, &request.budget)
         .map_err(|_| "no architecture fits the device's budget")?;
     let search_instructions = counter.elapsed();
+    #[cfg(not(feature = "paper"))]
+    let checks = {
+        let (shape, budget) = (&request.shape, &request.budget);
+        let counter = instruction_counter::Counter::now();
+        let finished = ranker.finish_within(&z, &result.discrete, shape, budget);
+        let finish_instructions = counter.elapsed();
+        let counter = instruction_counter::Counter::now();
+        let exhaustive = ranker
+            .argmax_within(&z, shape, budget)
+            .map_err(|_| "the space cannot be scored whole")?;
+        let exhaustive_instructions = counter.elapsed();
+        DiscreteChecks { finished, exhaustive, finish_instructions, exhaustive_instructions }
+    };
     let stack = stack_paint::high_water_bytes();
-    Ok(Choice { result, request, embed_instructions, search_instructions, stack })
+    Ok(Choice {
+        result,
+        request,
+        embed_instructions,
+        search_instructions,
+        stack,
+        #[cfg(not(feature = "paper"))]
+        checks,
+    })
+}
+
+/// The deployable space's checks (tiny builds; the paper space is too large to score whole).
+fn write_checks(out: &mut impl core::fmt::Write, choice: &Choice) -> core::fmt::Result {
+    #[cfg(not(feature = "paper"))]
+    archrank_core::search_report::write_discrete_checks(
+        out,
+        &choice.checks.finished,
+        &choice.checks.exhaustive,
+    )?;
+    let _ = (out, choice);
+    Ok(())
 }
 
 /// Text samples need Unicode case tables (about 13 KiB of flash): only with the `text` feature.

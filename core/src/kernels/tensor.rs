@@ -256,6 +256,50 @@ impl<'a> Tensor<'a> {
         }
     }
 
+    /// Starts a row-wise `out = base + W^T x` for an `x` that is zero but at a few rows (a
+    /// one-hot architecture's): `acc` becomes what [`Self::add_row`] adds onto, `base` for f32,
+    /// zeros for int8 (whose sums are scaled once, at [`Self::finish_rows`]). Added in increasing
+    /// row order, the result is [`Self::accumulate_into`]'s over `base`, bit for bit.
+    #[inline]
+    pub fn start_rows(&self, base: &[f32], acc: &mut [f32]) {
+        match self {
+            Self::F32(_) => acc.iter_mut().zip(base).for_each(|(a, b)| *a = *b),
+            _ => acc.iter_mut().for_each(|a| *a = 0.0),
+        }
+    }
+
+    /// `acc += x * W[row]` in the tensor's own sums (see [`Self::start_rows`]); nothing past
+    /// the end.
+    #[inline]
+    pub fn add_row(&self, row: usize, x: f32, acc: &mut [f32]) {
+        let width = acc.len();
+        let range = row * width..(row + 1) * width;
+        match self {
+            Self::F32(w) => add_scaled(w.get(range), x, acc, dense::le_f32),
+            Self::Int8 { values, .. } => add_scaled(values.get(range), x, acc, |&q| int8(q)),
+            #[cfg(feature = "widen")]
+            Self::Widened { values, .. } => add_scaled(values.get(range), x, acc, dense::le_f32),
+        }
+    }
+
+    /// Ends a row-wise product: `out = acc` for f32, `out = base + acc * scale` per column for
+    /// int8 (see [`Self::start_rows`]).
+    #[inline]
+    pub fn finish_rows(&self, base: &[f32], acc: &[f32], out: &mut [f32]) {
+        let scales = match self {
+            Self::F32(_) => {
+                out.iter_mut().zip(acc).for_each(|(o, a)| *o = *a);
+                return;
+            }
+            Self::Int8 { scales, .. } => *scales,
+            #[cfg(feature = "widen")]
+            Self::Widened { scales, .. } => *scales,
+        };
+        for (((o, b), a), s) in out.iter_mut().zip(base).zip(acc).zip(scales) {
+            *o = *b + *a * f32::from_le_bytes(*s);
+        }
+    }
+
     /// `grad_x = W grad_out` for `W` of shape `[grad_x.len()][grad_out.len()]`.
     #[inline]
     pub fn backward_input_into(&self, grad_out: &[f32], grad_x: &mut [f32]) {
@@ -269,6 +313,15 @@ impl<'a> Tensor<'a> {
                 scaled_backward_input_into(scales, values, grad_out, grad_x, dense::le_f32);
             }
         }
+    }
+}
+
+/// `acc += x * row`, each weight read by `weight`: the inner update of
+/// [`dense::accumulate_with`], so a row added alone gives the same bits. Nothing for a missing row.
+#[inline]
+fn add_scaled<T>(row: Option<&[T]>, x: f32, acc: &mut [f32], weight: impl Fn(&T) -> f32) {
+    for (a, w) in acc.iter_mut().zip(row.unwrap_or(&[])) {
+        *a += x * weight(w);
     }
 }
 

@@ -9,6 +9,7 @@
 //! May import: the kernels, the space, task data, `dims`, `error`; never the child.
 
 pub mod any_ranker;
+pub mod discrete_scoring;
 #[cfg(feature = "alloc")]
 pub mod fixture;
 pub mod landmarks;

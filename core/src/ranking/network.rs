@@ -387,14 +387,14 @@ impl<'a, P: Preset> Network<'a, P> {
 /// Scores architectures for one task.
 #[derive(Clone, Debug)]
 pub struct Scorer<'n, 'a, P: Preset> {
-    net: &'n Network<'a, P>,
+    pub(crate) net: &'n Network<'a, P>,
     /// rho's first-layer pre-activation from z and the bias, fixed for the task.
-    base: SVector<f32, RHO_HIDDEN1>,
+    pub(crate) base: SVector<f32, RHO_HIDDEN1>,
 }
 
 /// The three layers of a scoring tower: `relu(W1^T x + b1)`, `relu(W2^T a1 + b2)`, `w3 . a2 + b3`.
 #[derive(Clone, Copy)]
-struct Tower<'a> {
+pub(crate) struct Tower<'a> {
     w2: Tensor<'a>,
     b2: Tensor<'a>,
     w3: Tensor<'a>,
@@ -403,7 +403,7 @@ struct Tower<'a> {
 
 impl Tower<'_> {
     /// Layers 2 and 3 over `hidden1` (already through its ReLU), keeping `hidden2`.
-    fn finish(&self, hidden1: &[f32], hidden2: &mut SVector<f32, RHO_HIDDEN2>) -> f32 {
+    pub(crate) fn finish(&self, hidden1: &[f32], hidden2: &mut SVector<f32, RHO_HIDDEN2>) -> f32 {
         self.w2.affine_into(&self.b2, hidden1, hidden2.as_mut_slice());
         relu(hidden2.as_mut_slice());
         let mut out = self.b3.get(0);
@@ -430,7 +430,7 @@ impl Tower<'_> {
 
 impl<P: Preset> Scorer<'_, '_, P> {
     /// Layers 2 and 3 of tower `t`.
-    fn tower(&self, t: TowerTensors) -> Tower<'_> {
+    pub(crate) fn tower(&self, t: TowerTensors) -> Tower<'_> {
         let at = |i: usize| self.net.t.get(i).copied().unwrap_or_default();
         Tower { w2: at(t.w2), b2: at(t.b2), w3: at(t.w3), b3: at(t.b3) }
     }

@@ -8,7 +8,11 @@ use crate::child::model_format::Model;
 use crate::child::text_input::{FNV_OFFSET, fnv1a};
 use crate::child::training::TrainingReport;
 use crate::dims::Preset;
+use crate::ranking::network::TaskEmbedding;
+use crate::ranking::ranker::Ranker;
 use crate::search::climb::SearchResult;
+use crate::search::discrete_finish::Finished;
+use crate::search::exhaustive::Exhaustive;
 
 /// What a search was asked for: the task's shape (for the cost) and the device's budget.
 #[derive(Clone, Copy, Debug)]
@@ -86,6 +90,58 @@ pub fn write_result<P: Preset>(
         write!(out, " {:08x}", v.to_bits())?;
     }
     out.write_char('\n')
+}
+
+/// Writes the deployable space's checks on a search: its answer finished one choice at a time
+/// and the exhaustive argmax within the same budget, neither of which the device deploys
+/// (`result finish <discrete> score S bits B moves N`, `result exhaustive <discrete> score S
+/// bits B scored N`).
+///
+/// # Errors
+/// Whatever the writer returns.
+pub fn write_discrete_checks(
+    out: &mut impl Write,
+    finished: &Finished,
+    exhaustive: &Exhaustive,
+) -> fmt::Result {
+    writeln!(
+        out,
+        "result finish {} score {} bits {:08x} moves {}",
+        finished.discrete,
+        Fixed(finished.score),
+        finished.score.to_bits(),
+        finished.moves
+    )?;
+    if let Some(best) = exhaustive.best.first() {
+        writeln!(
+            out,
+            "result exhaustive {} score {} bits {:08x} scored {}",
+            best.discrete,
+            Fixed(best.score),
+            best.score.to_bits(),
+            exhaustive.scored
+        )?;
+    }
+    Ok(())
+}
+
+/// [`write_discrete_checks`] for a search of `request` with embedding `z` that answered
+/// `result`, when the preset's space can be scored whole (nothing otherwise, as a device of that
+/// preset prints).
+///
+/// # Errors
+/// Whatever the writer returns.
+pub fn write_discrete_checks_of<P: Preset>(
+    out: &mut impl Write,
+    ranker: &Ranker<'_, P>,
+    z: &TaskEmbedding,
+    request: &Request<'_>,
+    result: &SearchResult<'_, P>,
+) -> fmt::Result {
+    let (shape, budget) = (&request.shape, &request.budget);
+    let Ok(exhaustive) = ranker.argmax_within(z, shape, budget) else { return Ok(()) };
+    let finished = ranker.finish_within(z, &result.discrete, shape, budget);
+    write_discrete_checks(out, &finished, &exhaustive)
 }
 
 /// Writes how a model did on labelled samples: `result model <named> correct C of N accuracy A`.

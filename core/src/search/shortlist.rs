@@ -66,6 +66,14 @@ impl Pool {
         }
     }
 
+    /// Whether an architecture not yet in the pool, offered at `score`, would enter it: a cheap
+    /// check before [`Self::offer`] when each architecture is offered once.
+    #[must_use]
+    pub fn would_take(&self, score: f32) -> bool {
+        score.is_finite()
+            && (!self.entries.is_full() || self.entries.last().is_some_and(|e| score > e.1))
+    }
+
     /// Moves the entry at `at`, whose score rose, before every entry of a lower score: the pool
     /// stays best first, equal scores in order of arrival (a stable sort without an allocator).
     fn rise(&mut self, mut at: usize) {

@@ -146,6 +146,35 @@ impl Discrete {
         }
     }
 
+    /// Writes this architecture's probabilities into `soft` (length U): the limit of the
+    /// softmax of [`Self::write_logits`] as the strength grows, which is what a discrete network
+    /// computes. 1 on every chosen option and 0 elsewhere, except a skipped layer's base layers,
+    /// which it never reads: their logits are all equal, so each gets 1/B.
+    pub fn write_soft(&self, soft: &mut [f32]) {
+        let layout = self.preset.layout();
+        soft.iter_mut().for_each(|v| *v = 0.0);
+        let uniform = 1.0 / layout.bases() as f32;
+        let mut set = |i: usize, p: f32| {
+            if let Some(v) = soft.get_mut(i) {
+                *v = p;
+            }
+        };
+        set(usize::from(self.module), 1.0);
+        for (l, choice) in self.layers.iter().enumerate() {
+            let use_skip = layout.use_skip_offset(l);
+            match choice {
+                LayerChoice::Skip => {
+                    (0..layout.bases()).for_each(|b| set(layout.base_offset(l) + b, uniform));
+                    set(use_skip + 1, 1.0);
+                }
+                LayerChoice::Base(b) => {
+                    set(layout.base_offset(l) + usize::from(*b), 1.0);
+                    set(use_skip, 1.0);
+                }
+            }
+        }
+    }
+
     /// Parses a spec such as `m1/relu16/skip/tanh64` (what `Display` prints); the module may be
     /// named instead (`rank_gauss/relu16/skip/tanh64`, what [`Self::named`] prints).
     ///

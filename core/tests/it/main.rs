@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod corruption;
+mod discrete_scoring;
 mod encoder;
+mod exhaustive;
 mod gradient;
 mod landmarks;
 mod quantized;

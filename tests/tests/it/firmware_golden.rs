@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use archrank_core::dims::Preset;
 use archrank_core::quantize::{Scales, quantize_weights};
 use archrank_core::search_report::{
-    Request, write_model_result, write_result, write_training_result,
+    Request, write_discrete_checks_of, write_model_result, write_result, write_training_result,
 };
 use archrank_core::training::{
     TrainConfig, Validation, child_seed, class_ids, refit_child, train_child,
@@ -63,7 +63,7 @@ const BUILDS: [Build; 3] = [
     },
     Build {
         weights: "../data/default-ranker-int8.postcard",
-        samples: "assets/samples.postcard",
+        samples: "assets/train-samples.postcard",
         then: Then::Stops,
         layout: "layouts/small-part.x",
         golden: "small-part.txt",
@@ -183,6 +183,7 @@ fn host_lines<P: Preset>(build: &Build) -> String {
         ranker.search_within(&z, &ranker.search_config(), &request.shape, &request.budget).unwrap();
     let mut text = String::new();
     write_result(&mut text, &request, &result).unwrap();
+    write_discrete_checks_of(&mut text, &ranker, &z, &request, &result).unwrap();
     text + &match build.then {
         Then::Stops => String::new(),
         Then::Runs(model) => host_model_lines(&Model::load(&read(model)).unwrap()),

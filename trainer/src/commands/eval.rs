@@ -446,6 +446,26 @@ pub fn search_markdown(report: &SearchEvalReport) -> String {
         }
         md.push_str(&" |".repeat(names.len()));
     }
+    let checked = report.summary.found.values().any(|f| f.climb_is_argmax.is_finite());
+    if checked {
+        md.push_str(
+            "\n| deployable space: finished one choice at a time (argmax of the discrete score) |",
+        );
+        for f in report.summary.found.values() {
+            let _ = write!(md, " {:.3} ({:.3}) |", f.finished_test_mean, f.argmax_test_mean);
+        }
+        md.push_str(&" |".repeat(names.len()));
+        md.push_str("\n| the climb's answer is the argmax (the finished one is) |");
+        for f in report.summary.found.values() {
+            let _ = write!(
+                md,
+                " {:.0} % ({:.0} %) |",
+                100.0 * f.climb_is_argmax,
+                100.0 * f.finish_is_argmax
+            );
+        }
+        md.push_str(&" |".repeat(names.len()));
+    }
     md.push_str(
         "\n\nNormalized regret = (oracle - found) / (oracle - random), on test accuracy: 0 is the task's best database run, 1 a random architecture.\n",
     );

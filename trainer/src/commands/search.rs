@@ -10,7 +10,8 @@ use crate::database::Database;
 use crate::output::{print, print_json, table};
 use crate::ranker_source::Weights;
 use crate::search::{
-    SampleSource, SearchOptions, SearchOutput, ShortlistRequest, search_with_options,
+    DiscreteChecks, SampleSource, SearchOptions, SearchOutput, ShortlistRequest,
+    search_with_options,
 };
 use crate::task::column_plan::ColumnPlan;
 use crate::task::rows_csv::rows_csv_bytes;
@@ -102,6 +103,9 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
         output.start.accuracy,
         output.start.score
     ));
+    if let Some(c) = &output.checks {
+        text.push_str(&discrete_checks_note(c));
+    }
     if !output.shortlist.is_empty() {
         text.push_str("\nshortlist (train these and keep the best by validation accuracy):\n");
         text.push_str(&shortlist_table(&output));
@@ -112,6 +116,33 @@ pub(crate) fn run_search(args: &SearchArgs) -> Result<()> {
     }
     print(&text)?;
     Ok(())
+}
+
+/// What the deployable space says of the answer, scored whole: its finish and argmax, named as
+/// checks (the chosen architecture stays the search's).
+fn discrete_checks_note(c: &DiscreteChecks) -> String {
+    let mut note = format!(
+        "\ndeployable space: {} architectures within the budget scored; the chosen one scores \
+         {:.4} as it is deployed
+",
+        c.scored, c.answer_score
+    );
+    if c.finish_moves > 0 {
+        note.push_str(&format!(
+            "  one choice at a time from it: {} ({:.4}, {} changes)\n",
+            c.finished.named, c.finished.score, c.finish_moves
+        ));
+    }
+    if c.argmax.score > c.answer_score {
+        note.push_str(&format!(
+            "  best of them all: {} ({:.4}); not chosen: the ranker was fitted on soft mixtures, \
+             and its one-hot scores are not yet measured to pay (RESULTS.md)\n",
+            c.argmax.named, c.argmax.score
+        ));
+    } else {
+        note.push_str("  it is the best of them all\n");
+    }
+    note
 }
 
 /// The shortlist, one architecture a row.

@@ -22,7 +22,8 @@ use crate::fit::{FitConfig, FitData, FitError, Storage, WeightsMeta, fitted_weig
 use crate::rank_stats::{best_index, mean, median, std_dev};
 use crate::rng::derive_seed;
 use crate::search::{
-    SampleSource, SearchOptions, SearchOutput, ShortlistRequest, search, search_with_options,
+    DiscreteChecks, SampleSource, SearchOptions, SearchOutput, ShortlistRequest, search,
+    search_with_options,
 };
 use crate::task::Task;
 
@@ -98,6 +99,15 @@ pub struct Found {
     pub shortlist: Vec<ShortlistFound>,
     /// The shortlisted architectures, one list per repeat.
     pub shortlisted: Vec<Vec<String>>,
+    /// Mean test accuracy of the discretized u* finished one choice at a time on the discrete
+    /// score (null where the space is too large to check).
+    pub finished_test_mean: f64,
+    /// Mean test accuracy of the exhaustive argmax of the discrete score.
+    pub argmax_test_mean: f64,
+    /// Share of repeats whose discretized u* is the exhaustive argmax.
+    pub climb_is_argmax: f64,
+    /// Share of repeats whose finished u* is the exhaustive argmax.
+    pub finish_is_argmax: f64,
 }
 
 /// One held-out task.
@@ -129,6 +139,14 @@ pub struct FoundSummary {
     pub tasks_above_best_on_average: usize,
     /// Per shortlist size.
     pub shortlist: Vec<ShortlistSummary>,
+    /// Mean over tasks of [`Found::finished_test_mean`].
+    pub finished_test_mean: f64,
+    /// Mean over tasks of [`Found::argmax_test_mean`].
+    pub argmax_test_mean: f64,
+    /// Mean over tasks of [`Found::climb_is_argmax`]: how often the climb finds the argmax.
+    pub climb_is_argmax: f64,
+    /// Mean over tasks of [`Found::finish_is_argmax`].
+    pub finish_is_argmax: f64,
 }
 
 /// Averages over tasks.
@@ -198,6 +216,11 @@ pub struct Outcome {
     pub curve: Vec<(u32, f32)>,
     /// Per parameter budget, the budgeted search's discrete architecture and its training.
     pub budgeted: Vec<BudgetOutcome>,
+    /// Test accuracy per child seed of the finished u* (empty where the space is too large to
+    /// check).
+    pub finished_tests: Vec<f64>,
+    /// Test accuracy per child seed of the exhaustive argmax (empty likewise).
+    pub argmax_tests: Vec<f64>,
 }
 
 /// Fits a ranker with `loss` on `train_data`, searches for `held`, and trains the soft and the
@@ -250,6 +273,22 @@ pub fn find_and_measure(
         };
         shortlist.push((c.discrete.clone(), measured));
     }
+    // The deployable space's checks, trained like the answer (each architecture once).
+    let (mut finished_tests, mut argmax_tests) = (Vec::new(), Vec::new());
+    if let Some(checks) = &found.checks {
+        let mut trained: Vec<(String, Vec<f64>)> =
+            vec![(found.discrete.clone(), discrete_tests.clone())];
+        for (spec, out) in [
+            (&checks.finished.discrete, &mut finished_tests),
+            (&checks.argmax.discrete, &mut argmax_tests),
+        ] {
+            *out = match trained.iter().find(|(d, _)| d == spec) {
+                Some((_, t)) => t.clone(),
+                None => tests(&runs(&spec_to_logits(spec, train_data.preset)?)),
+            };
+            trained.push((spec.clone(), out.clone()));
+        }
+    }
     let mut budgeted = Vec::with_capacity(settings.budgets.len());
     for &max_params in &settings.budgets {
         let budget = archrank_core::Budget { max_params: Some(max_params), ..Default::default() };
@@ -269,6 +308,8 @@ pub fn find_and_measure(
     }
     Ok(Outcome {
         budgeted,
+        finished_tests,
+        argmax_tests,
         loss,
         weights,
         search: found,
@@ -363,6 +404,20 @@ pub fn run_search_eval(
                         .iter()
                         .map(|o| o.shortlist.iter().map(|(d, _)| d.clone()).collect())
                         .collect(),
+                    finished_test_mean: mean(
+                        &mine
+                            .iter()
+                            .flat_map(|o| o.finished_tests.iter().copied())
+                            .collect::<Vec<_>>(),
+                    ),
+                    argmax_test_mean: mean(
+                        &mine
+                            .iter()
+                            .flat_map(|o| o.argmax_tests.iter().copied())
+                            .collect::<Vec<_>>(),
+                    ),
+                    climb_is_argmax: share(&mine, |o, c| o.search.discrete == c.argmax.discrete),
+                    finish_is_argmax: share(&mine, |_, c| c.finished.discrete == c.argmax.discrete),
                 },
             );
         }
@@ -394,6 +449,16 @@ pub fn run_search_eval(
         summary: summarize(&tasks, settings.base.seed),
         tasks,
     })
+}
+
+/// Share of `outcomes` with the deployable space's checks for which `holds` holds (NaN when none
+/// has them).
+fn share(outcomes: &[&Outcome], holds: impl Fn(&Outcome, &DiscreteChecks) -> bool) -> f64 {
+    let checked: Vec<f64> = outcomes
+        .iter()
+        .filter_map(|o| o.search.checks.as_ref().map(|c| f64::from(u8::from(holds(o, c)))))
+        .collect();
+    mean(&checked)
 }
 
 /// Per child seed, the test accuracy of the candidate with the best validation accuracy among
@@ -436,6 +501,20 @@ fn summarize(tasks: &[TaskSearch], seed: u64) -> SearchSummary {
             tasks.iter().map(|t| t.found.get(loss).map_or(f64::NAN, |f| f.test_mean)).collect();
         for (key, baseline) in keys.iter().zip(&columns) {
             paired.push(Paired::new(loss, key, &found, baseline, seed));
+        }
+    }
+    // The deployable space's checks against the discretized answer they start from.
+    for loss in &losses {
+        let column = |f: fn(&Found) -> f64| -> Vec<f64> {
+            tasks.iter().map(|t| t.found.get(loss).map_or(f64::NAN, f)).collect()
+        };
+        let discrete = column(|f| f.discrete_test_mean);
+        let name = format!("{loss} discrete");
+        for (what, values) in [
+            ("finished", column(|f| f.finished_test_mean)),
+            ("argmax", column(|f| f.argmax_test_mean)),
+        ] {
+            paired.push(Paired::new(&format!("{loss} {what}"), &name, &values, &discrete, seed));
         }
     }
     // Each shortlist size against the best of K random trainings and the oracle.
@@ -505,6 +584,10 @@ fn summarize(tasks: &[TaskSearch], seed: u64) -> SearchSummary {
                         }
                     })
                     .collect(),
+                finished_test_mean: get(|f| f.finished_test_mean),
+                argmax_test_mean: get(|f| f.argmax_test_mean),
+                climb_is_argmax: get(|f| f.climb_is_argmax),
+                finish_is_argmax: get(|f| f.finish_is_argmax),
             };
             (loss, summary)
         })

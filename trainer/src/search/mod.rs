@@ -6,7 +6,7 @@ pub mod confidence;
 use confidence::{Confidence, Member, confidence};
 
 use archrank_core::architecture::{option_label, softmax};
-use archrank_core::search_report::{Request, write_result};
+use archrank_core::search_report::{Request, write_discrete_checks, write_result};
 use archrank_core::shortlist::SHORTLIST_MIN_DISTANCE;
 use archrank_core::{
     AnyRanker, Budget, BudgetError, Cost, EncodeError, InputModule, Network, Preset, PresetId,
@@ -83,6 +83,34 @@ pub struct ShortlistEntry {
     pub cost: Cost,
 }
 
+/// A discrete architecture with its discrete score (`Scorer::score_discrete`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScoredDiscrete {
+    /// Deployable form.
+    pub discrete: String,
+    /// The same with its input module named.
+    pub named: String,
+    /// Its discrete score.
+    pub score: f32,
+}
+
+/// The deployable space's checks on the answer, where the space is scored whole (tiny): the
+/// answer finished one choice at a time, and the exhaustive argmax within the same budget.
+/// Reported, not deployed: the rankers are fitted on soft mixtures (see `eval search`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DiscreteChecks {
+    /// The answer's discrete score.
+    pub answer_score: f32,
+    /// The answer finished one choice at a time.
+    pub finished: ScoredDiscrete,
+    /// How many changes the finish made.
+    pub finish_moves: u8,
+    /// The best discrete architecture within the budget.
+    pub argmax: ScoredDiscrete,
+    /// Architectures within the budget, each scored.
+    pub scored: u32,
+}
+
 /// Everything `archrank search` reports.
 #[derive(Clone, Debug, Serialize)]
 pub struct SearchOutput {
@@ -116,6 +144,8 @@ pub struct SearchOutput {
     /// How much to trust the choice (`null` unless asked for, or when the ensemble's presets
     /// differ).
     pub confidence: Option<Confidence>,
+    /// The deployable space's checks (`null` for a space too large to score whole).
+    pub checks: Option<DiscreteChecks>,
     /// The exact `result` lines the firmware prints for the same inputs.
     pub golden: String,
 }
@@ -249,6 +279,26 @@ fn search_with<P: Preset>(
     // Writing into a String cannot fail.
     let request = Request { task: source.name(), samples: source.count(), shape, budget: *budget };
     let _ = write_result(&mut golden, &request, &result);
+    let checks = ranker.argmax_within(&z, &shape, budget).ok().map(|exhaustive| {
+        let finished = ranker.finish_within(&z, &result.discrete, &shape, budget);
+        let _ = write_discrete_checks(&mut golden, &finished, &exhaustive);
+        let scored = |d: &archrank_core::Discrete, score| ScoredDiscrete {
+            discrete: d.to_string(),
+            named: d.named(shape.text).to_string(),
+            score,
+        };
+        let argmax = exhaustive.best.first().map_or_else(
+            || scored(&finished.discrete, finished.score),
+            |c| scored(&c.discrete, c.score),
+        );
+        DiscreteChecks {
+            answer_score: ranker.network().scorer(&z).score_discrete(&result.discrete),
+            finished: scored(&finished.discrete, finished.score),
+            finish_moves: finished.moves,
+            argmax,
+            scored: exhaustive.scored,
+        }
+    });
     let preset = P::LAYOUT.preset;
     let output = SearchOutput {
         preset: preset.name().into(),
@@ -283,6 +333,7 @@ fn search_with<P: Preset>(
             })
             .collect(),
         confidence: None,
+        checks,
         golden,
     };
     Ok((output, z))
