@@ -11,7 +11,7 @@ use archrank_trainer::evaluation::{LotoSettings, RankerKind, run_loto};
 use archrank_trainer::fit::{
     FitConfig, Metric, Storage, WeightsMeta, fit_preset, fitted_weights_bytes_for, load_fit_data,
 };
-use archrank_trainer::populate::{PopulateSettings, Shard, execute, pending, plan};
+use archrank_trainer::populate::{ArchSpace, PopulateSettings, Shard, execute, pending, plan};
 use archrank_trainer::search::{SampleSource, search};
 use archrank_trainer::task::task_csv::read_task_csv;
 
@@ -32,6 +32,7 @@ fn pipeline(preset: PresetId, names: &[&str], archs: u32) {
         preset,
         seed: 3,
         archs_per_task: archs,
+        space: ArchSpace::Soft,
         noise_archs: 0,
         noise_seeds: 0,
         shard: Shard::ALL,

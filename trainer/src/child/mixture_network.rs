@@ -15,6 +15,8 @@
 //!
 //! u is fixed while a child trains: only the weights receive gradients.
 
+use std::ops::Range;
+
 use archrank_core::dims::{Activation, Layout};
 
 use super::gemm::{GemmScratch, Strided, gemm, transpose_into};
@@ -138,6 +140,21 @@ impl Network {
         out
     }
 
+    /// The columns of layer `l`'s base outputs that reach its output under `mix`: the one
+    /// contributing base layer's segment when only one has a non-zero weight (an exactly one-hot
+    /// layer: the discrete network's), none when none has (a skipped layer), else all. Columns
+    /// outside it are multiplied by zero, so leaving them uncomputed changes no value.
+    fn live_columns(&self, mix: &Mixing, l: usize) -> Range<usize> {
+        let use_w = mix.use_weight.get(l).copied().unwrap_or(1.0);
+        let weights = mix.bases.get(l).map_or(&[][..], Vec::as_slice);
+        let mut live = self.bases.iter().zip(weights).filter(|&(_, &sw)| use_w * sw != 0.0);
+        match (live.next(), live.next()) {
+            (None, _) => 0..0,
+            (Some((b, _)), None) => b.offset..b.offset + b.width,
+            _ => 0..self.total,
+        }
+    }
+
     fn layer_in(&self, l: usize) -> usize {
         if l == 0 { self.in_width } else { self.max_width }
     }
@@ -216,7 +233,9 @@ impl Network {
         h0[..m * w].fill(0.0);
         match &prepared.features {
             ModuleFeatures::Dense(modules, _) => {
-                for (&weight, feats) in mix.modules.iter().zip(modules) {
+                // A module of weight 0 (not the discrete network's) adds nothing.
+                for (&weight, feats) in mix.modules.iter().zip(modules).filter(|(w, _)| **w != 0.0)
+                {
                     for (dst, &r) in h0.chunks_exact_mut(w).zip(&rows[..m]) {
                         let src = feats.get(r * w..(r + 1) * w).unwrap_or(&[]);
                         dst.iter_mut().zip(src).for_each(|(d, &s)| *d += weight * s);
@@ -228,7 +247,8 @@ impl Network {
                 ws.sparse_offsets.clear();
                 ws.sparse_offsets.push(0);
                 for (dst, &r) in h0.chunks_exact_mut(w).zip(&rows[..m]) {
-                    for (&weight, feats) in mix.modules.iter().zip(modules) {
+                    let live = mix.modules.iter().zip(modules).filter(|(w, _)| **w != 0.0);
+                    for (&weight, feats) in live {
                         for &(i, v) in feats.row(r) {
                             ws.sparse.push((i, weight * v));
                             if let Some(d) = dst.get_mut(i as usize) {
@@ -304,28 +324,31 @@ fn forward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_inp
             return;
         };
         let act = &mut act[..m * s];
+        let live = net.live_columns(mix, l);
         if l == 0 && sparse_input {
-            act.fill(0.0);
             for (b, arow) in act.chunks_exact_mut(s).enumerate() {
+                let arow = &mut arow[live.clone()];
+                arow.fill(0.0);
                 let (lo, hi) = (ws.sparse_offsets.get(b), ws.sparse_offsets.get(b + 1));
                 let entries = match (lo, hi) {
                     (Some(&lo), Some(&hi)) => ws.sparse.get(lo..hi).unwrap_or(&[]),
                     _ => &[],
                 };
                 for &(i, v) in entries {
-                    let wrow = weights.get(i as usize * s..(i as usize + 1) * s).unwrap_or(&[]);
+                    let from = i as usize * s;
+                    let wrow = weights.get(from + live.start..from + live.end).unwrap_or(&[]);
                     arow.iter_mut().zip(wrow).for_each(|(a, &w)| *a += v * w);
                 }
             }
-        } else {
+        } else if !live.is_empty() {
             gemm(
                 m,
                 k,
-                s,
+                live.len(),
                 Strided::rows(&x[..m * k], k),
-                weights,
+                weights.get(live.start..).unwrap_or(&[]),
                 s,
-                act,
+                &mut act[live.start..],
                 s,
                 false,
                 &mut ws.scratch,
@@ -338,7 +361,6 @@ fn forward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_inp
         for ((arow, hrow), xrow) in
             act.chunks_exact_mut(s).zip(h.chunks_exact_mut(mw)).zip(x.chunks_exact(k))
         {
-            arow.iter_mut().zip(bias).for_each(|(a, &b)| *a += b);
             hrow.fill(0.0);
             if k > mw {
                 // A text bag wider than the layers is folded onto them (bucket j adds to j mod
@@ -350,12 +372,18 @@ fn forward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_inp
                 hrow[..keep].iter_mut().zip(xrow).for_each(|(o, &v)| *o = skip_w * v);
             }
             for (base, &sw) in net.bases.iter().zip(weights_l) {
-                let seg = &mut arow[base.offset..base.offset + base.width];
+                let c = use_w * sw;
+                if c == 0.0 {
+                    // Outside the live columns: never computed, and worth nothing here.
+                    continue;
+                }
+                let range = base.offset..base.offset + base.width;
+                let seg = &mut arow[range.clone()];
+                seg.iter_mut().zip(&bias[range]).for_each(|(a, &b)| *a += b);
                 match base.activation {
                     Activation::Relu => seg.iter_mut().for_each(|a| *a = a.max(0.0)),
                     Activation::Tanh => seg.iter_mut().for_each(|a| *a = fast_tanh(*a)),
                 }
-                let c = use_w * sw;
                 hrow[..base.width].iter_mut().zip(seg.iter()).for_each(|(o, &a)| *o += c * a);
             }
         }
@@ -455,6 +483,11 @@ fn backward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_in
             for (base, &sw) in net.bases.iter().zip(weights_l) {
                 let cw = use_w * sw;
                 let range = base.offset..base.offset + base.width;
+                if cw == 0.0 {
+                    // Never activated in the forward pass: no gradient flows through it.
+                    zrow[range].fill(0.0);
+                    continue;
+                }
                 let it = zrow[range.clone()].iter_mut().zip(&arow[range]).zip(&hrow[..base.width]);
                 match base.activation {
                     Activation::Relu => {
@@ -465,6 +498,7 @@ fn backward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_in
             }
         }
         let gw = &mut g_layers[w_off..w_off + k * s];
+        let live = net.live_columns(mix, l);
         if l == 0 && sparse_input {
             gw.fill(0.0);
             for (b, zrow) in dz.chunks_exact(s).enumerate() {
@@ -472,14 +506,23 @@ fn backward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_in
                 else {
                     continue;
                 };
+                let zrow = &zrow[live.clone()];
                 for &(i, v) in sparse.get(lo..hi).unwrap_or(&[]) {
-                    if let Some(grow) = gw.get_mut(i as usize * s..(i as usize + 1) * s) {
+                    let from = i as usize * s;
+                    if let Some(grow) = gw.get_mut(from + live.start..from + live.end) {
                         grow.iter_mut().zip(zrow).for_each(|(g, &d)| *g += v * d);
                     }
                 }
             }
         } else {
-            gemm(k, m, s, Strided::transposed(&x[..m * k], k), dz, s, gw, s, false, scratch);
+            if live.len() < s {
+                gw.fill(0.0);
+            }
+            if !live.is_empty() {
+                let (dz_live, gw_live) = (&dz[live.start..], &mut gw[live.start..]);
+                let xt = Strided::transposed(&x[..m * k], k);
+                gemm(k, m, live.len(), xt, dz_live, s, gw_live, s, false, scratch);
+            }
         }
         let gb = &mut g_layers[b_off..b_off + s];
         gb.fill(0.0);
@@ -487,19 +530,18 @@ fn backward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_in
             gb.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
         }
         if l > 0 {
-            transpose_into(net.slice(w_off, k * s), k, s, transposed);
-            gemm(
-                m,
-                s,
-                k,
-                Strided::rows(dz, s),
-                transposed,
-                k,
-                &mut dh_prev[..m * k],
-                k,
-                false,
-                scratch,
-            );
+            // Wᵀ's rows of the live columns only: (live x k).
+            let n = live.len();
+            let w = net.slice(w_off, k * s);
+            for (j, col) in live.clone().enumerate() {
+                for i in 0..k {
+                    if let Some(t) = transposed.get_mut(j * k + i) {
+                        *t = w.get(i * s + col).copied().unwrap_or(0.0);
+                    }
+                }
+            }
+            let dz_live = Strided::rows(dz.get(live.start..).unwrap_or(&[]), s);
+            gemm(m, n, k, dz_live, transposed, k, &mut dh_prev[..m * k], k, false, scratch);
             for (p, &g) in dh_prev[..m * k].iter_mut().zip(&dh[..m * mw]) {
                 *p += skip_w * g;
             }

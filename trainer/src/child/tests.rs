@@ -73,8 +73,17 @@ fn quick() -> ChildConfig {
 
 /// Central finite differences of the batch loss against the analytic gradient.
 fn check_gradients(prepared: &PreparedTask, u: &[f32], seed: u64, samples: usize) {
+    check_mixing_gradients(prepared, &Mixing::from_logits(prepared.layout(), u), seed, samples);
+}
+
+/// [`check_gradients`] for any mixing; returns the gradient.
+fn check_mixing_gradients(
+    prepared: &PreparedTask,
+    mix: &Mixing,
+    seed: u64,
+    samples: usize,
+) -> Vec<f32> {
     let layout = prepared.layout();
-    let mix = Mixing::from_logits(layout, u);
     let mut net =
         Network::new(layout, prepared.input_width(), prepared.classes(), &mut Rng::new(seed));
     // Non-zero biases, so that their gradients and the activations' kinks are exercised.
@@ -84,7 +93,7 @@ fn check_gradients(prepared: &PreparedTask, u: &[f32], seed: u64, samples: usize
     }
     let rows: Vec<usize> = (0..9).collect();
     let mut ws = Workspace::new(&net, 16);
-    net.loss_and_gradient(&mut ws, prepared, &mix, &rows);
+    net.loss_and_gradient(&mut ws, prepared, mix, &rows);
     let grads = ws.grads.clone();
     let eps = 1e-2_f32;
     let mut checked = 0;
@@ -93,9 +102,9 @@ fn check_gradients(prepared: &PreparedTask, u: &[f32], seed: u64, samples: usize
         let i = rng.below(net.params.len());
         let orig = net.params[i];
         net.params[i] = orig + eps;
-        let up = net.loss_and_gradient(&mut ws, prepared, &mix, &rows);
+        let up = net.loss_and_gradient(&mut ws, prepared, mix, &rows);
         net.params[i] = orig - eps;
-        let down = net.loss_and_gradient(&mut ws, prepared, &mix, &rows);
+        let down = net.loss_and_gradient(&mut ws, prepared, mix, &rows);
         net.params[i] = orig;
         let fd = (up - down) / (2.0 * eps);
         checked += 1;
@@ -107,6 +116,59 @@ fn check_gradients(prepared: &PreparedTask, u: &[f32], seed: u64, samples: usize
     // A ReLU kink inside +-eps can spoil a rare difference quotient.
     assert!(bad * 100 <= checked * 2, "{bad} of {checked} gradients disagree");
     assert!(grads.iter().any(|&g| g != 0.0));
+    grads
+}
+
+/// A one-hot mixing computes only the discrete network's columns: its gradient still matches
+/// finite differences, and every weight outside the discrete network gets exactly zero.
+#[test]
+fn one_hot_gradients_match_finite_differences_and_vanish_outside() {
+    let layout = Tiny::LAYOUT;
+    for (task, seed) in [(blobs(60, 3, 2.0, 1), 7), (texts(60, 1), 8)] {
+        let prepared = prepare(&task, &split(60), &layout, &all_rows());
+        for spec in ["m1/relu16/skip/tanh64", "m0/skip/tanh8/relu32", "m2/skip/skip/skip"] {
+            let Ok(arch) = archrank_core::Discrete::parse(layout.preset, spec) else {
+                panic!("{spec} is a tiny architecture")
+            };
+            let mix = Mixing::one_hot(&layout, &arch);
+            let grads = check_mixing_gradients(&prepared, &mix, seed, 200);
+            let net = Network::new(
+                &layout,
+                prepared.input_width(),
+                prepared.classes(),
+                &mut Rng::new(seed),
+            );
+            let live: f64 = net.discrete_weights(&arch).len() as f64;
+            let nonzero = grads.iter().filter(|g| **g != 0.0).count() as f64;
+            assert!(nonzero <= live, "{spec}: {nonzero} non-zero gradients, {live} live weights");
+        }
+    }
+}
+
+/// The one-hot mixing's forward pass is the discrete network's, to float rounding (ReLU layers:
+/// no tanh approximation in the way).
+#[test]
+fn one_hot_mixing_is_the_discrete_network() {
+    let task = blobs(100, 6, 2.0, 5);
+    let layout = Tiny::LAYOUT;
+    let prepared = prepare(&task, &split(100), &layout, &all_rows());
+    let layers = [Some(2), None, Some(1)];
+    let Ok(arch) = archrank_core::Discrete::parse(layout.preset, "m1/relu32/skip/relu16") else {
+        panic!("a tiny architecture")
+    };
+    let mix = Mixing::one_hot(&layout, &arch);
+    let net = Network::new(&layout, prepared.input_width(), prepared.classes(), &mut Rng::new(3));
+    let mut ws = Workspace::new(&net, 64);
+    let rows: Vec<usize> = (0..20).collect();
+    assert_eq!(net.predict(&mut ws, &prepared, &mix, &rows), 20);
+    let ModuleFeatures::Dense(features, _) = prepared.features() else { panic!("numeric task") };
+    let w = prepared.input_width();
+    for (r, probs) in rows.iter().zip(ws.probs.chunks_exact(2)) {
+        let want = discrete_probs(&net, &layout, &features[1][r * w..(r + 1) * w], &layers);
+        for (p, q) in probs.iter().zip(&want) {
+            assert!((p - q).abs() < 1e-5, "row {r}: {probs:?} vs {want:?}");
+        }
+    }
 }
 
 #[test]

@@ -56,6 +56,15 @@ pub struct TasksListArgs {
     pub json: bool,
 }
 
+/// `--space` of `archrank populate`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SpaceArg {
+    /// Soft and near-discrete logits, each trained as its mixture.
+    Soft,
+    /// Discrete architectures, each trained as its discrete network with several seeds.
+    Discrete,
+}
+
 /// `archrank populate`
 #[derive(Debug, Args)]
 pub struct PopulateArgs {
@@ -68,6 +77,18 @@ pub struct PopulateArgs {
     /// Random architectures per task.
     #[arg(long, default_value_t = 100)]
     pub archs_per_task: u32,
+    /// Which architectures: `soft` (the paper's: logits shared by every task, each trained once
+    /// as its mixture) or `discrete` (each trained as its discrete network with
+    /// --seeds-per-arch seeds; the first --shared-archs the same on every task, the rest each
+    /// task's own draw).
+    #[arg(long, value_enum, default_value = "soft")]
+    pub space: SpaceArg,
+    /// Child seeds per discrete architecture, each a run.
+    #[arg(long, default_value_t = 3)]
+    pub seeds_per_arch: u32,
+    /// Discrete architecture indices shared by every task (the rest are each task's own draw).
+    #[arg(long, default_value_t = 16)]
+    pub shared_archs: u32,
     /// Only these tasks (comma-separated; default: all).
     #[arg(long, value_delimiter = ',')]
     pub tasks: Vec<String>,

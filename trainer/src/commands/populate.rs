@@ -5,10 +5,10 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 
 use crate::child::ChildConfig;
-use crate::cli::PopulateArgs;
+use crate::cli::{PopulateArgs, SpaceArg};
 use crate::database::Database;
 use crate::output::{print, progress_bar};
-use crate::populate::{PopulateSettings, execute, pending, plan};
+use crate::populate::{ArchSpace, PopulateSettings, execute, pending, plan};
 
 pub(crate) fn run(args: &PopulateArgs, quiet: bool) -> Result<()> {
     if args.archs_per_task == 0 {
@@ -20,10 +20,20 @@ pub(crate) fn run(args: &PopulateArgs, quiet: bool) -> Result<()> {
     if args.jobs == Some(0) {
         bail!("--jobs must be at least 1");
     }
+    let space = match args.space {
+        SpaceArg::Soft => ArchSpace::Soft,
+        SpaceArg::Discrete if args.seeds_per_arch == 0 => {
+            bail!("--seeds-per-arch must be at least 1")
+        }
+        SpaceArg::Discrete => {
+            ArchSpace::Discrete { seeds: args.seeds_per_arch, shared: args.shared_archs }
+        }
+    };
     let settings = PopulateSettings {
         preset: args.preset.into(),
         seed: args.seed,
         archs_per_task: args.archs_per_task,
+        space,
         noise_archs: args.noise_archs,
         noise_seeds: args.noise_seeds,
         shard: args.shard,

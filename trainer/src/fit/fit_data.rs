@@ -266,7 +266,9 @@ pub fn load_fit_task(
 }
 
 /// The population runs of task `name` and `preset` whose architecture has the preset's length
-/// and whose target is finite.
+/// and whose target is finite, one per architecture: the seeds of an architecture trained more
+/// than once (a discrete population's) averaged into their seed mean, so pairs compare
+/// architectures, not seeds. In the order of each architecture's first run.
 ///
 /// # Errors
 ///
@@ -279,11 +281,33 @@ pub fn fit_runs(
 ) -> Result<Vec<FitRun>> {
     let arch_dim = preset.layout().arch_dim();
     let records = db.runs_for_task(name, preset)?;
-    Ok(records
+    let usable = records
         .iter()
         .filter(|r| r.key.purpose == Purpose::Population && r.arch.len() == arch_dim)
-        .filter_map(|r| metric.target(r).map(|target| FitRun { arch: r.arch.clone(), target }))
-        .collect())
+        .filter_map(|r| metric.target(r).map(|target| (&r.arch, target)));
+    Ok(seed_means(usable))
+}
+
+/// One [`FitRun`] per distinct architecture (bit for bit), its target the mean over its runs
+/// (summed in f64: a lone run's target stays its own bits).
+fn seed_means<'a>(runs: impl Iterator<Item = (&'a Vec<f32>, f32)>) -> Vec<FitRun> {
+    let mut order: Vec<Vec<u32>> = Vec::new();
+    let mut sums: std::collections::HashMap<Vec<u32>, (Vec<f32>, f64, u32)> =
+        std::collections::HashMap::new();
+    for (arch, target) in runs {
+        let bits: Vec<u32> = arch.iter().map(|v| v.to_bits()).collect();
+        let entry = sums.entry(bits.clone()).or_insert_with(|| {
+            order.push(bits);
+            (arch.clone(), 0.0, 0)
+        });
+        entry.1 += f64::from(target);
+        entry.2 += 1;
+    }
+    order
+        .iter()
+        .filter_map(|bits| sums.remove(bits))
+        .map(|(arch, sum, n)| FitRun { arch, target: (sum / f64::from(n)) as f32 })
+        .collect()
 }
 
 /// Task `name`'s training rows (a seeded stratified subsample of at most [`MAX_FIT_ROWS`]),
@@ -364,6 +388,16 @@ mod tests {
         };
         assert_eq!(encode_rows(&task, &[0, 1, 2]).unwrap().len(), 3);
         assert_eq!(encode_rows(&task, &[]), Err(EncodeError::NoSamples));
+    }
+
+    #[test]
+    fn seeds_of_one_architecture_are_averaged_in_first_seen_order() {
+        let (a, b) = (vec![1.0_f32, 0.0], vec![0.0_f32, 1.0]);
+        let runs = [(&a, 0.5_f32), (&b, 0.9), (&a, 0.7), (&a, 0.6), (&b, 0.7)];
+        let means = seed_means(runs.iter().map(|(u, t)| (*u, *t)));
+        assert_eq!(means.len(), 2);
+        assert_eq!((means[0].arch.clone(), means[1].arch.clone()), (a, b));
+        assert!((means[0].target - 0.6).abs() < 1e-6 && (means[1].target - 0.8).abs() < 1e-6);
     }
 
     #[test]

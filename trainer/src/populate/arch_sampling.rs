@@ -8,6 +8,7 @@
 //! across architectures larger than the seed noise, which is what the ranker learns from.
 
 use archrank_core::dims::Layout;
+use archrank_core::{Discrete, LayerChoice};
 
 use crate::rng::Rng;
 
@@ -46,10 +47,59 @@ pub fn sample_architecture(layout: &Layout, rng: &mut Rng) -> Vec<f32> {
     }
 }
 
+/// Draws one discrete architecture, stratified by depth so that every size a device's budget may
+/// ask for is as well covered as the large ones: the number of used layers uniform in 0..=L,
+/// which layers they are uniform among the subsets of that size, each used layer's base layer
+/// uniform, and the input module uniform. (Uniform over the tiny space's 2,187 architectures,
+/// only 1 in 729 would have no hidden layer and 24 in 729 one.)
+#[must_use]
+pub fn sample_discrete(layout: &Layout, rng: &mut Rng) -> Discrete {
+    let module = rng.below(layout.modules) as u8;
+    let used = rng.below(layout.layers + 1);
+    // A uniform subset of `used` layers: a partial Fisher-Yates shuffle of the layer indices.
+    let mut order: Vec<usize> = (0..layout.layers).collect();
+    for i in 0..used {
+        let j = i + rng.below(layout.layers - i);
+        order.swap(i, j);
+    }
+    let mut layers = heapless::Vec::new();
+    for l in 0..layout.layers {
+        let choice = if order[..used].contains(&l) {
+            LayerChoice::Base(rng.below(layout.bases()) as u8)
+        } else {
+            LayerChoice::Skip
+        };
+        let _ = layers.push(choice);
+    }
+    Discrete { preset: layout.preset, module, layers }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use archrank_core::dims::{Paper, Preset, Tiny};
+
+    #[test]
+    fn discrete_samples_cover_every_depth_evenly() {
+        let layout = Tiny::LAYOUT;
+        let mut rng = Rng::new(5);
+        let mut depths = [0usize; 4];
+        let mut modules = [0usize; 3];
+        for _ in 0..4000 {
+            let d = sample_discrete(&layout, &mut rng);
+            depths[d.layers.iter().filter(|c| **c != LayerChoice::Skip).count()] += 1;
+            modules[usize::from(d.module)] += 1;
+            assert_eq!(d.layers.len(), layout.layers);
+        }
+        for n in depths {
+            assert!((850..1150).contains(&n), "{depths:?}");
+        }
+        for n in modules {
+            assert!((1150..1520).contains(&n), "{modules:?}");
+        }
+        let paper = sample_discrete(&Paper::LAYOUT, &mut rng);
+        assert_eq!(paper.layers.len(), 7);
+    }
 
     #[test]
     fn samples_have_the_layout_length_and_are_finite() {

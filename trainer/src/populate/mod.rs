@@ -6,17 +6,19 @@ pub mod arch_sampling;
 
 use std::sync::mpsc;
 
-use archrank_core::PresetId;
+use archrank_core::{Discrete, PresetId};
 use rayon::prelude::*;
 
-use crate::child::{ChildConfig, ChildOutcome, prepare, train_child};
+use crate::child::discrete_arch::DISCRETE_LOGIT;
+use crate::child::{ChildConfig, ChildOutcome, Mixing, prepare, train_child, train_mixed};
 use crate::database::{Database, DatabaseError, Purpose, RunKey, RunRecord};
-use crate::populate::arch_sampling::sample_architecture;
+use crate::populate::arch_sampling::{sample_architecture, sample_discrete};
 use crate::rng::{Rng, derive_seed, name_hash};
 
 const ARCH_TAG: u64 = 0x6172_6368;
 const CHILD_TAG: u64 = 0x6368_696C;
 const NOISE_TAG: u64 = 0x6E6F_6973;
+const DISCRETE_TAG: u64 = 0x6469_7363;
 
 /// Why a populate stopped.
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +75,34 @@ impl Shard {
     }
 }
 
+/// Which architectures a populate trains, and how.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArchSpace {
+    /// Soft and near-discrete logits shared by every task (architecture i is the same u on every
+    /// task), each trained once as its mixture ([`sample_architecture`]): the paper's database.
+    Soft,
+    /// Discrete architectures ([`sample_discrete`]), each trained as its discrete network
+    /// (one-hot mixing) with `seeds` child seeds, every seed a run: the first `shared` indices
+    /// are the same architecture on every task, the rest each task's own draw.
+    Discrete {
+        /// Child seeds per architecture.
+        seeds: u32,
+        /// Architecture indices shared by every task.
+        shared: u32,
+    },
+}
+
+impl ArchSpace {
+    /// Child seeds per architecture (1 for soft architectures, whose repeats are noise runs).
+    #[must_use]
+    pub const fn seeds(self) -> u32 {
+        match self {
+            Self::Soft => 1,
+            Self::Discrete { seeds, .. } => seeds,
+        }
+    }
+}
+
 /// What a populate should train.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PopulateSettings {
@@ -82,6 +112,8 @@ pub struct PopulateSettings {
     pub seed: u64,
     /// Random architectures per task.
     pub archs_per_task: u32,
+    /// Which architectures, trained how.
+    pub space: ArchSpace,
     /// Of those, how many (the first ones) are retrained with other seeds to measure noise.
     pub noise_archs: u32,
     /// Extra seeds per noise architecture.
@@ -126,6 +158,41 @@ pub fn planned_architecture(preset: PresetId, seed: u64, index: u32) -> Vec<f32>
     sample_architecture(&preset.layout(), &mut rng)
 }
 
+/// Discrete architecture `index` of `task` in the plan with `seed`: the first `shared` indices
+/// drawn alike for every task, the others from the task's own draw.
+#[must_use]
+pub fn planned_discrete(
+    preset: PresetId,
+    seed: u64,
+    task: &str,
+    index: u32,
+    shared: u32,
+) -> Discrete {
+    let parts = if index < shared {
+        derive_seed(&[seed, DISCRETE_TAG, u64::from(index)])
+    } else {
+        derive_seed(&[seed, DISCRETE_TAG, name_hash(task), u64::from(index)])
+    };
+    sample_discrete(&preset.layout(), &mut Rng::new(parts))
+}
+
+/// The architecture `run` trains, as the database stores it (logits; a discrete one's
+/// [`DISCRETE_LOGIT`] on every chosen option), and its discrete form if it has one.
+fn run_architecture(run: &PlannedRun, settings: &PopulateSettings) -> (Vec<f32>, Option<Discrete>) {
+    match settings.space {
+        ArchSpace::Soft => {
+            (planned_architecture(settings.preset, settings.seed, run.arch_index), None)
+        }
+        ArchSpace::Discrete { shared, .. } => {
+            let d =
+                planned_discrete(settings.preset, settings.seed, &run.task, run.arch_index, shared);
+            let mut u = vec![0.0; settings.preset.layout().arch_dim()];
+            d.write_logits(&mut u, DISCRETE_LOGIT);
+            (u, Some(d))
+        }
+    }
+}
+
 /// The full plan for `tasks`, in a fixed order, restricted to the settings' shard.
 #[must_use]
 pub fn plan(tasks: &[String], settings: &PopulateSettings) -> Vec<PlannedRun> {
@@ -133,13 +200,19 @@ pub fn plan(tasks: &[String], settings: &PopulateSettings) -> Vec<PlannedRun> {
     for task in tasks {
         let t = name_hash(task);
         for a in 0..settings.archs_per_task {
-            let child_seed = derive_seed(&[settings.seed, CHILD_TAG, t, u64::from(a)]);
-            runs.push(PlannedRun {
-                task: task.clone(),
-                arch_index: a,
-                child_seed,
-                purpose: Purpose::Population,
-            });
+            for s in 0..settings.space.seeds() {
+                // The first seed's derivation is the soft population's, whose plans stay as they were.
+                let child_seed = match s {
+                    0 => derive_seed(&[settings.seed, CHILD_TAG, t, u64::from(a)]),
+                    _ => derive_seed(&[settings.seed, CHILD_TAG, t, u64::from(a), u64::from(s)]),
+                };
+                runs.push(PlannedRun {
+                    task: task.clone(),
+                    arch_index: a,
+                    child_seed,
+                    purpose: Purpose::Population,
+                });
+            }
         }
         for a in 0..settings.noise_archs.min(settings.archs_per_task) {
             for s in 0..settings.noise_seeds {
@@ -201,9 +274,20 @@ pub fn execute(
             scope.spawn(|| {
                 pool.install(|| {
                     batch.par_iter().enumerate().for_each_with(tx, |tx, (i, run)| {
-                        let u =
-                            planned_architecture(settings.preset, settings.seed, run.arch_index);
-                        let outcome = train_child(&prepared, &u, child, run.child_seed);
+                        let (u, discrete) = run_architecture(run, settings);
+                        let outcome = match &discrete {
+                            // Exactly the discrete network (the delivered trainer's mixing).
+                            Some(d) => {
+                                train_mixed(
+                                    &prepared,
+                                    &Mixing::one_hot(&layout, d),
+                                    child,
+                                    run.child_seed,
+                                )
+                                .0
+                            }
+                            None => train_child(&prepared, &u, child, run.child_seed),
+                        };
                         // The receiver lives until every sender is gone.
                         let _ = tx.send((i, u, outcome));
                     });
@@ -256,6 +340,7 @@ mod tests {
             preset: PresetId::Tiny,
             seed: 1,
             archs_per_task: 5,
+            space: ArchSpace::Soft,
             noise_archs: 2,
             noise_seeds: 2,
             shard,
@@ -284,6 +369,42 @@ mod tests {
         assert_ne!(a, planned_architecture(PresetId::Tiny, 1, 1));
         assert_ne!(a, planned_architecture(PresetId::Tiny, 2, 0));
         assert_eq!(a.len(), 33);
+    }
+
+    #[test]
+    fn a_discrete_plan_trains_every_architecture_with_each_seed() {
+        let tasks = vec!["a".to_owned(), "b".to_owned()];
+        let discrete = PopulateSettings {
+            space: ArchSpace::Discrete { seeds: 3, shared: 2 },
+            noise_archs: 0,
+            ..settings(Shard::ALL)
+        };
+        let all = plan(&tasks, &discrete);
+        assert_eq!(all.len(), 2 * 5 * 3);
+        for task in &tasks {
+            for a in 0..5 {
+                let seeds: std::collections::BTreeSet<u64> = all
+                    .iter()
+                    .filter(|r| &r.task == task && r.arch_index == a)
+                    .map(|r| r.child_seed)
+                    .collect();
+                assert_eq!(seeds.len(), 3, "three distinct seeds of {task} #{a}");
+            }
+        }
+        // The soft plan's runs are the discrete plan's first seeds: resuming a soft plan's
+        // keys never collides with a seed it did not train.
+        let soft = plan(&tasks, &PopulateSettings { noise_archs: 0, ..settings(Shard::ALL) });
+        assert!(soft.iter().all(|r| all.contains(r)));
+        // Shared indices are the same architecture on every task; the others the task's own.
+        let d = |task: &str, i| planned_discrete(PresetId::Tiny, 1, task, i, 2);
+        assert_eq!(d("a", 0), d("b", 0));
+        assert_eq!(d("a", 1), d("b", 1));
+        let own = (2..40).filter(|&i| d("a", i) != d("b", i)).count();
+        assert!(own >= 30, "each task draws its own: {own} of 38 differ");
+        let run = &all[0];
+        let (u, arch) = run_architecture(run, &discrete);
+        assert_eq!(arch.as_ref(), Some(&d("a", 0)));
+        assert_eq!(Discrete::from_logits(&PresetId::Tiny.layout(), &u), d("a", 0));
     }
 
     #[test]
