@@ -73,6 +73,7 @@ fn pipeline(preset: PresetId, names: &[&str], archs: u32) {
             repeats: 1,
             base: FitConfig { steps: 50, ..config },
             storage: Storage { quantization, ..Storage::default() },
+            arch_folds: 0,
         };
         let report = run_loto(&data, &names, &loto, &BTreeMap::new(), &|| {}).unwrap();
         assert_eq!(report.tasks.len(), names.len());

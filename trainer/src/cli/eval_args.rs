@@ -22,6 +22,33 @@ pub enum EvalCommand {
     /// Train the same random architectures on every numeric task's split with the core's child
     /// training (what a device runs) and the trainer's: paired test accuracy with an interval.
     Engines(EvalEnginesArgs),
+    /// How much choosing an architecture per task can be worth in the database's space (no
+    /// training, no ranker): each task's best architecture by validation (the oracle) against
+    /// the constant default, random picks and the best of K, within each budget, on seed means.
+    Headroom(EvalHeadroomArgs),
+}
+
+/// `archrank eval headroom`
+#[derive(Debug, Args)]
+pub struct EvalHeadroomArgs {
+    /// Experiment database.
+    #[arg(long, default_value = DEFAULT_DB)]
+    pub db: PathBuf,
+    /// Search-space preset.
+    #[arg(long, value_enum, default_value = "tiny")]
+    pub preset: PresetArg,
+    /// Parameter budgets (comma-separated) to measure within, beside no budget.
+    #[arg(long, value_delimiter = ',', value_name = "N,..", default_value = "1000,3000")]
+    pub max_params: Vec<u32>,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Write the results as JSON here.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Write the results as a markdown table here.
+    #[arg(long)]
+    pub markdown: Option<PathBuf>,
 }
 
 /// `archrank eval engines`
@@ -131,6 +158,11 @@ pub struct EvalLotoArgs {
     /// Leave out the control rankers: task-agnostic, meta-features, meta-features + landmarkers.
     #[arg(long)]
     pub no_controls: bool,
+    /// Hold out architectures too, in K folds by architecture: each held-out task is scored on
+    /// its runs of one fold, and the rankers fit on the other folds' runs only, so no training
+    /// task ran an architecture it is scored on (0: score every run, architectures shared).
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub held_out_archs: u32,
 }
 
 /// `archrank eval search`

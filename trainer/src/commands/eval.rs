@@ -37,6 +37,7 @@ pub(crate) fn run(command: EvalCommand, quiet: bool) -> Result<()> {
         EvalCommand::Search(a) => search(&a, quiet),
         EvalCommand::Compare(a) => compare(&a),
         EvalCommand::Engines(a) => engines(&a, quiet),
+        EvalCommand::Headroom(a) => super::headroom::run(&a),
     }
 }
 
@@ -134,7 +135,7 @@ fn load(common: &EvalCommon, metric: Metric, seed: u64) -> Result<Loaded> {
     Ok(Loaded { db, data, held_out })
 }
 
-fn write_outputs(
+pub(super) fn write_outputs(
     (json_path, markdown_path): (Option<&Path>, Option<&Path>),
     json: &impl serde::Serialize,
     markdown: &str,
@@ -186,7 +187,7 @@ fn loto(args: &EvalLotoArgs, quiet: bool) -> Result<()> {
     });
     let noise: BTreeMap<String, f64> =
         task_noise(&runs).into_iter().map(|n| (n.task, n.noise_ceiling)).collect();
-    let settings = LotoSettings { kinds, repeats, base, storage };
+    let settings = LotoSettings { kinds, repeats, base, storage, arch_folds: args.held_out_archs };
     let total = loaded.held_out.len() * settings.kinds.len() * repeats as usize;
     let bar = progress_bar(total as u64, "eval loto", quiet);
     let report = run_loto(&loaded.data, &loaded.held_out, &settings, &noise, &|| bar.inc(1))?;
@@ -201,8 +202,14 @@ pub fn loto_markdown(report: &LotoReport) -> String {
         .iter()
         .filter_map(|o| report.summary.keys().find(|k| *k == o.name()))
         .collect();
+    let protocol = match report.arch_folds {
+        0 => String::new(),
+        k => format!(
+            " Architectures held out too ({k} folds): each task is scored on its runs of one fold, which no training task ran."
+        ),
+    };
     let mut md = format!(
-        "Leave-one-task-out Spearman (mean +- std over {} repeats) of predicted score against {}, preset {}, {} fit steps.\n\n| task | runs | noise ceiling |",
+        "Leave-one-task-out Spearman (mean +- std over {} repeats) of predicted score against {}, preset {}, {} fit steps.{protocol}\n\n| task | runs | noise ceiling |",
         report.repeats, report.metric, report.preset, report.steps
     );
     for k in &kinds {
@@ -281,7 +288,7 @@ fn confidence_markdown(ranker: &str, repeats: u32, c: &ConfidenceSummary) -> Str
 }
 
 /// A table of paired comparisons of `what` over `tasks` held-out tasks.
-fn paired_markdown(what: &str, paired: &[Paired], tasks: usize) -> String {
+pub(super) fn paired_markdown(what: &str, paired: &[Paired], tasks: usize) -> String {
     let mut md = format!(
         "Paired per-task differences of {what} ({tasks} tasks; 95 % bootstrap interval over tasks, {RESAMPLES} resamples; * when it excludes 0):\n\n| ranker | against | mean difference | 95 % interval | wins / losses |\n|---|---|---:|---:|---:|\n",
     );

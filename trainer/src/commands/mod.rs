@@ -6,6 +6,7 @@ mod db;
 mod demo;
 mod eval;
 mod fit;
+mod headroom;
 mod noise;
 mod populate;
 mod predict;

@@ -31,6 +31,9 @@ pub struct LotoSettings {
     pub base: FitConfig,
     /// How each ranker with a weights file is stored before it scores the held-out runs.
     pub storage: Storage,
+    /// Architecture folds held out with each task ([`FitData::holding_out`]): the held-out task
+    /// is scored on architectures no training task ran; 0 scores it on all its runs.
+    pub arch_folds: u32,
 }
 
 /// Rank correlations of predicted scores with measured performance.
@@ -165,6 +168,10 @@ pub struct LotoReport {
     /// How many values share an int8 scale (`column` or `tensor`; none for f32).
     #[serde(default)]
     pub scales: Option<String>,
+    /// Architecture folds held out with each task (0: every architecture shared; see
+    /// [`LotoSettings::arch_folds`]).
+    #[serde(default)]
+    pub arch_folds: u32,
     /// Per held-out task.
     pub tasks: Vec<TaskResult>,
     /// Per ranker, averaged over tasks.
@@ -228,7 +235,7 @@ pub fn run_loto(
         .par_iter()
         .map(|&(task, kind, repeat)| {
             let seed = settings.base.seed + u64::from(repeat);
-            let result = evaluate_one(data, task, kind, &settings.base, &settings.storage, seed);
+            let result = evaluate_one(data, task, kind, settings, seed);
             progress();
             result
         })
@@ -251,7 +258,7 @@ pub fn run_loto(
                 .collect::<Result<_>>()?;
             Ok(TaskResult {
                 task: t.clone(),
-                runs: data.task(t).map_or(0, |ft| ft.runs.len()),
+                runs: data.holding_out(t, settings.arch_folds).map_or(0, |(_, h)| h.runs.len()),
                 noise_ceiling: noise.get(t).copied(),
                 results: kinds
                     .into_iter()
@@ -281,6 +288,7 @@ pub fn run_loto(
         steps: settings.base.steps,
         quantization: settings.storage.quantization.name().to_owned(),
         scales: settings.storage.scales_name().map(str::to_owned),
+        arch_folds: settings.arch_folds,
         summary,
         confidence_spearman,
         paired: paired_comparisons(&tasks, &settings.kinds, settings.base.seed),
@@ -398,9 +406,11 @@ fn confidence_summary(tasks: &[TaskResult], name: &str) -> ConfidenceSummary {
     }
 }
 
-/// Fits `kind` without `task` on `data` and correlates its scores of `task`'s runs with their
-/// targets. A ranker reading what a device reads is scored through its weights file, stored as
-/// `storage` says (exactly what a device computes); the controls through their parameters.
+/// Fits `kind` without `task` (and without its architecture fold, when `settings` holds
+/// architectures out) on `data` and correlates its scores of `task`'s runs (of that fold) with
+/// their targets. A ranker reading what a device reads is scored through its weights file,
+/// stored as `settings` says (exactly what a device computes); the controls through their
+/// parameters.
 ///
 /// # Errors
 /// The fit's errors.
@@ -408,12 +418,14 @@ pub fn evaluate_one(
     data: &FitData,
     task: &str,
     kind: RankerKind,
-    base: &FitConfig,
-    storage: &Storage,
+    settings: &LotoSettings,
     seed: u64,
 ) -> Result<Evaluated> {
-    let train = data.without(task);
-    let held = data.task(task).ok_or_else(|| EvalError::UnknownTask(task.to_owned()))?;
+    let (base, storage) = (&settings.base, &settings.storage);
+    let (train, held) = data
+        .holding_out(task, settings.arch_folds)
+        .ok_or_else(|| EvalError::UnknownTask(task.to_owned()))?;
+    let held = &held;
     let fitted = kind.fit(&train, base, seed)?;
     let config = &fitted.config;
     let (scores, member) = if matches!(kind, RankerKind::Loss(_))

@@ -91,6 +91,7 @@ mod tests {
             steps: 1,
             quantization: "f32".into(),
             scales: None,
+            arch_folds: 0,
             tasks: tasks
                 .iter()
                 .map(|&(task, s)| TaskResult {

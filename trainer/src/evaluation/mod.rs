@@ -7,6 +7,7 @@ pub mod engine_eval;
 pub mod error;
 #[cfg(test)]
 mod fit_defaults;
+pub mod headroom;
 pub mod loto;
 pub mod loto_comparison;
 pub mod paired;

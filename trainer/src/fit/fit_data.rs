@@ -11,7 +11,7 @@ use archrank_core::{EncodeError, Encoded, Landmarks, PresetId};
 
 use super::error::{FitError, Result};
 use crate::database::{Database, Purpose, RunRecord};
-use crate::rng::{derive_seed, name_hash};
+use crate::rng::{FNV_OFFSET, derive_seed, fnv1a, name_hash};
 use crate::task::Task;
 use crate::task::split::stratified_subsample;
 use crate::task::task_samples::encode_task;
@@ -69,6 +69,16 @@ pub struct FitRun {
     pub arch: Vec<f32>,
     /// The metric's value for this run (higher is better).
     pub target: f32,
+}
+
+impl FitRun {
+    /// Which of `folds` (at least 1) folds the architecture falls in: by a hash of its bits, so
+    /// the same architecture is in the same fold on every task.
+    #[must_use]
+    pub fn fold(&self, folds: u32) -> u32 {
+        let bytes: Vec<u8> = self.arch.iter().flat_map(|v| v.to_le_bytes()).collect();
+        (fnv1a(FNV_OFFSET, &bytes) % u64::from(folds.max(1))) as u32
+    }
 }
 
 /// A task's samples as the core's encoder hands them over: each encoded sample and its set
@@ -193,6 +203,29 @@ impl FitData {
             tasks: self.tasks.iter().filter(|t| t.name != task).cloned().collect(),
             skipped: self.skipped.clone(),
         }
+    }
+
+    /// The data to fit without `task` and without the architectures of `task`'s fold (one of
+    /// `folds` by the architecture's bits, the fold by the task's name): a training task keeps
+    /// its other runs (tasks left with fewer than two are dropped), so no training task has run
+    /// an architecture the held-out task is scored on; and `task` with only that fold's runs.
+    /// `folds` 0 holds out the task alone (every architecture shared). `None` when `task` is not
+    /// in the data.
+    #[must_use]
+    pub fn holding_out(&self, task: &str, folds: u32) -> Option<(Self, FitTask)> {
+        let held = self.task(task)?;
+        let mut train = self.without(task);
+        if folds == 0 {
+            return Some((train, held.clone()));
+        }
+        let fold = (name_hash(task) % u64::from(folds)) as u32;
+        for t in &mut train.tasks {
+            t.runs.retain(|r| r.fold(folds) != fold);
+        }
+        train.tasks.retain(|t| t.runs.len() >= 2);
+        let mut held = held.clone();
+        held.runs.retain(|r| r.fold(folds) == fold);
+        Some((train, held))
     }
 
     /// The task named `name`, if it is a training task.
@@ -388,6 +421,35 @@ mod tests {
         };
         assert_eq!(encode_rows(&task, &[0, 1, 2]).unwrap().len(), 3);
         assert_eq!(encode_rows(&task, &[]), Err(EncodeError::NoSamples));
+    }
+
+    #[test]
+    fn holding_out_architectures_leaves_no_scored_one_in_training() {
+        let run = |i: usize| FitRun { arch: vec![i as f32, 0.5], target: i as f32 / 40.0 };
+        let task = |name: &str, range: std::ops::Range<usize>| {
+            FitTask::new(name.into(), EncodedSamples::default(), range.map(run).collect())
+        };
+        let data = FitData {
+            preset: PresetId::Tiny,
+            metric: Metric::ValAcc,
+            tasks: vec![task("a", 0..40), task("b", 10..50), task("c", 20..60)],
+            skipped: Vec::new(),
+        };
+        let (train, held) = data.holding_out("a", 0).unwrap();
+        assert_eq!((train.tasks.len(), held.runs.len()), (2, 40));
+        let (train, held) = data.holding_out("a", 4).unwrap();
+        assert!(
+            !held.runs.is_empty() && held.runs.len() < 40,
+            "one fold of 40: {}",
+            held.runs.len()
+        );
+        for t in &train.tasks {
+            assert!(t.runs.iter().all(|r| !held.runs.iter().any(|h| h.arch == r.arch)));
+            assert!(t.name != "a");
+        }
+        let kept: usize = train.tasks.iter().map(|t| t.runs.len()).sum();
+        assert!(kept > 40, "the other folds stay: {kept}");
+        assert!(data.holding_out("z", 4).is_none());
     }
 
     #[test]

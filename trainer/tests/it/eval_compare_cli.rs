@@ -16,6 +16,7 @@ fn loto_json(dir: &std::path::Path, name: &str, tasks: &[(&str, f64)]) -> String
         steps: 10,
         quantization: "f32".into(),
         scales: None,
+        arch_folds: 0,
         tasks: tasks
             .iter()
             .map(|&(task, s)| TaskResult {
