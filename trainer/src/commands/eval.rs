@@ -15,7 +15,7 @@ use crate::cli::{
     OptimizerArg,
 };
 use crate::database::{Database, Purpose};
-use crate::evaluation::baselines::{Baselines, arch_table, run_table};
+use crate::evaluation::baselines::{Baselines, run_table};
 use crate::evaluation::budget_eval::BudgetSummary;
 use crate::evaluation::engine_eval::{EngineEvalSettings, EngineRow, run_engine_eval};
 use crate::evaluation::loto::ConfidenceSummary;
@@ -361,18 +361,12 @@ fn search(args: &EvalSearchArgs, quiet: bool) -> Result<()> {
     };
     let runs = loaded.db.all_runs()?;
     let table = run_table(&runs, loaded.data.preset);
-    let archs = arch_table(&runs, loaded.data.preset);
     let total = loaded.held_out.len() * settings.losses.len() * repeats as usize;
     let bar = progress_bar(total as u64, "eval search", quiet);
-    let report = run_search_eval(
-        &loaded.db,
-        &loaded.data,
-        &table,
-        &archs,
-        &loaded.held_out,
-        &settings,
-        &|| bar.inc(1),
-    )?;
+    let report =
+        run_search_eval(&loaded.db, &loaded.data, &table, &loaded.held_out, &settings, &|| {
+            bar.inc(1)
+        })?;
     bar.finish_and_clear();
     write_outputs(common.outputs(), &report, &search_markdown(&report))
 }

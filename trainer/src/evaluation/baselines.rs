@@ -1,6 +1,7 @@
-//! Baselines of the search evaluation that need no extra training: they read the held-out
-//! task's database runs, which share their architectures with every other task (architecture
-//! index i is the same u on every task).
+//! Baselines that need no extra training: they read the held-out task's database runs. An
+//! architecture is told apart by its bits (a soft database shares every architecture between
+//! tasks; a discrete one shares some and draws the rest per task), and an architecture trained
+//! with several seeds counts once, at its seed means.
 
 use std::collections::BTreeMap;
 
@@ -19,30 +20,93 @@ pub struct Measured {
     pub test: f64,
 }
 
-/// Population runs by task, then by architecture index.
-pub type RunTable = BTreeMap<String, BTreeMap<u32, Measured>>;
+/// An architecture's identity: the bits of its logits.
+pub type ArchKey = Vec<u32>;
 
-/// Indexes the population runs of `preset`.
+/// One architecture's runs on one task, averaged over its seeds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeedMean {
+    /// Its logits u.
+    pub arch: Vec<f32>,
+    /// Seed means of its accuracies.
+    pub measured: Measured,
+    /// Runs averaged.
+    pub seeds: usize,
+    /// The least plan index it was run under (ties between architectures go to the lower).
+    pub index: u32,
+}
+
+/// Population runs by task, then by architecture, at seed means.
+pub type RunTable = BTreeMap<String, BTreeMap<ArchKey, SeedMean>>;
+
+/// The key of an architecture's logits.
+#[must_use]
+pub fn arch_key(arch: &[f32]) -> ArchKey {
+    arch.iter().map(|v| v.to_bits()).collect()
+}
+
+/// Indexes the population runs of `preset`, each architecture's seeds averaged.
 #[must_use]
 pub fn run_table(runs: &[RunRecord], preset: PresetId) -> RunTable {
     let mut table = RunTable::new();
     for r in runs.iter().filter(|r| r.key.purpose == Purpose::Population && r.key.preset == preset)
     {
-        table
-            .entry(r.key.task.clone())
-            .or_default()
-            .insert(r.key.arch_index, Measured { val: r.val_acc, test: r.test_acc });
+        let e =
+            table.entry(r.key.task.clone()).or_default().entry(arch_key(&r.arch)).or_insert_with(
+                || SeedMean {
+                    arch: r.arch.clone(),
+                    measured: Measured { val: 0.0, test: 0.0 },
+                    seeds: 0,
+                    index: r.key.arch_index,
+                },
+            );
+        e.measured.val += r.val_acc;
+        e.measured.test += r.test_acc;
+        e.seeds += 1;
+        e.index = e.index.min(r.key.arch_index);
+    }
+    for m in table.values_mut().flat_map(BTreeMap::values_mut) {
+        m.measured.val /= m.seeds as f64;
+        m.measured.test /= m.seeds as f64;
     }
     table
 }
 
-/// The architecture u of every population run's architecture index (the same on every task).
+/// The seed means of `runs` in plan order (the order [`best_of_k`] breaks ties of validation
+/// accuracy in).
 #[must_use]
-pub fn arch_table(runs: &[RunRecord], preset: PresetId) -> BTreeMap<u32, Vec<f32>> {
-    runs.iter()
-        .filter(|r| r.key.purpose == Purpose::Population && r.key.preset == preset)
-        .map(|r| (r.key.arch_index, r.arch.clone()))
-        .collect()
+pub fn in_plan_order(runs: &BTreeMap<ArchKey, SeedMean>) -> Vec<Measured> {
+    let mut ordered: Vec<&SeedMean> = runs.values().collect();
+    ordered.sort_by_key(|m| m.index);
+    ordered.into_iter().map(|m| m.measured).collect()
+}
+
+/// A constant default is chosen among the architectures at least this share of the training
+/// tasks ran (every one, in a database whose architectures are shared).
+pub const CONSTANT_COVERAGE: f64 = 0.9;
+
+/// The architectures at least [`CONSTANT_COVERAGE`] of `training` ran, best first by their mean
+/// validation accuracy over those tasks (ties: the lower plan index): a constant default takes
+/// the first one it may.
+#[must_use]
+pub fn constant_order<'a>(table: &'a RunTable, training: &[String]) -> Vec<&'a ArchKey> {
+    let mut sums: BTreeMap<&ArchKey, (f64, usize, u32)> = BTreeMap::new();
+    for archs in training.iter().filter_map(|t| table.get(t)) {
+        for (key, m) in archs {
+            let e = sums.entry(key).or_insert((0.0, 0, m.index));
+            e.0 += m.measured.val;
+            e.1 += 1;
+            e.2 = e.2.min(m.index);
+        }
+    }
+    let tasks = training.iter().filter(|t| table.contains_key(*t)).count();
+    let mut order: Vec<(&ArchKey, f64, u32)> = sums
+        .into_iter()
+        .filter(|(_, (_, n, _))| *n as f64 >= CONSTANT_COVERAGE * tasks as f64)
+        .map(|(k, (sum, n, index))| (k, sum / n as f64, index))
+        .collect();
+    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
+    order.into_iter().map(|(k, _, _)| k).collect()
 }
 
 /// The baselines of one held-out task.
@@ -58,8 +122,8 @@ pub struct Baselines {
     pub best_of_25: f64,
     /// Test accuracy of the nearest training task's best architecture (transfer, no ascent).
     pub nearest_task: f64,
-    /// Test accuracy of the architecture with the best mean validation accuracy over the
-    /// training tasks.
+    /// Test accuracy of the constant default: the architecture with the best mean validation
+    /// accuracy over the training tasks ([`constant_order`]) that this task ran.
     pub best_on_average: f64,
     /// Test accuracy of the task's best database run by validation accuracy (all runs tried).
     pub oracle: f64,
@@ -138,10 +202,11 @@ pub fn best_of_k(runs: &[Measured], k: usize) -> f64 {
     expected
 }
 
-/// The arch index with the best validation accuracy on `task`'s runs.
+/// The architecture with the best validation accuracy among `runs` (ties: the lower plan index).
 #[must_use]
-pub fn best_arch(runs: &BTreeMap<u32, Measured>) -> Option<u32> {
-    runs.iter().max_by(|a, b| a.1.val.total_cmp(&b.1.val).then(b.0.cmp(a.0))).map(|(&i, _)| i)
+pub fn best_arch(runs: &BTreeMap<ArchKey, SeedMean>) -> Option<&SeedMean> {
+    runs.values()
+        .max_by(|a, b| a.measured.val.total_cmp(&b.measured.val).then(b.index.cmp(&a.index)))
 }
 
 /// The baselines for `held_out`, given the training tasks and the nearest one.
@@ -153,54 +218,18 @@ pub fn baselines(
     nearest: Option<&str>,
 ) -> Baselines {
     let Some(own) = table.get(held_out) else { return Baselines::default() };
-    let runs: Vec<Measured> = own.values().copied().collect();
-    let test_of = |arch: Option<u32>| arch.and_then(|a| own.get(&a)).map_or(f64::NAN, |m| m.test);
-    let mut sums: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
-    for t in training {
-        for (&a, m) in table.get(t).into_iter().flatten() {
-            let e = sums.entry(a).or_default();
-            e.0 += m.val;
-            e.1 += 1;
-        }
-    }
-    let on_average = sums
-        .iter()
-        .max_by(|a, b| (a.1.0 / a.1.1 as f64).total_cmp(&(b.1.0 / b.1.1 as f64)).then(b.0.cmp(a.0)))
-        .map(|(&a, _)| a);
+    let runs = in_plan_order(own);
+    let test_of = |arch: Option<&SeedMean>| {
+        arch.and_then(|a| own.get(&arch_key(&a.arch))).map_or(f64::NAN, |m| m.measured.test)
+    };
+    let constant = constant_order(table, training).into_iter().find_map(|k| own.get(k));
     Baselines {
         random: mean(&runs.iter().map(|m| m.test).collect::<Vec<_>>()),
         best_of_5: best_of_k(&runs, 5),
         best_of_10: best_of_k(&runs, 10),
         best_of_25: best_of_k(&runs, 25),
         nearest_task: test_of(nearest.and_then(|n| table.get(n)).and_then(best_arch)),
-        best_on_average: test_of(on_average),
-        oracle: test_of(best_arch(own)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn m(val: f64, test: f64) -> Measured {
-        Measured { val, test }
-    }
-
-    #[test]
-    fn best_of_k_matches_enumeration() {
-        let runs = [m(0.9, 0.8), m(0.5, 0.4), m(0.7, 0.9), m(0.6, 0.1)];
-        // Enumerate every 2-subset: best-by-val's test accuracy, averaged.
-        let mut total = 0.0;
-        let mut count = 0.0;
-        for i in 0..4 {
-            for j in i + 1..4 {
-                let best = if runs[i].val > runs[j].val { runs[i] } else { runs[j] };
-                total += best.test;
-                count += 1.0;
-            }
-        }
-        assert!((best_of_k(&runs, 2) - total / count).abs() < 1e-12);
-        assert!((best_of_k(&runs, 1) - 0.55).abs() < 1e-12);
-        assert!((best_of_k(&runs, 4) - 0.8).abs() < 1e-12);
+        best_on_average: constant.map_or(f64::NAN, |m| m.measured.test),
+        oracle: best_arch(own).map_or(f64::NAN, |m| m.measured.test),
     }
 }

@@ -14,7 +14,7 @@ use archrank_core::dims::Layout;
 use archrank_core::{Budget, Discrete, TaskShape, discrete_cost};
 use serde::Serialize;
 
-use super::baselines::{Measured, best_arch, best_of_k};
+use super::baselines::{ArchKey, SeedMean, best_arch, best_of_k, in_plan_order};
 use super::paired::Paired;
 use crate::rank_stats::mean;
 
@@ -88,34 +88,30 @@ pub fn near_discrete(layout: &Layout, u: &[f32]) -> bool {
         })
 }
 
-/// The baselines within `budget` of a task of shape `shape` whose runs are `own`; `archs` maps
-/// an architecture index to its u.
+/// The baselines within `budget` of a task of shape `shape` whose runs are `own`.
 #[must_use]
 pub fn budget_baselines(
-    own: &BTreeMap<u32, Measured>,
-    archs: &BTreeMap<u32, Vec<f32>>,
+    own: &BTreeMap<ArchKey, SeedMean>,
     layout: &Layout,
     shape: &TaskShape,
     budget: &Budget,
 ) -> BudgetBaselines {
-    let within: BTreeMap<u32, Measured> = own
+    let within: BTreeMap<ArchKey, SeedMean> = own
         .iter()
-        .filter(|(a, _)| {
-            archs.get(a).is_some_and(|u| {
-                near_discrete(layout, u)
-                    && budget.allows(&discrete_cost(&Discrete::from_logits(layout, u), shape))
-            })
+        .filter(|(_, m)| {
+            near_discrete(layout, &m.arch)
+                && budget.allows(&discrete_cost(&Discrete::from_logits(layout, &m.arch), shape))
         })
-        .map(|(&a, &m)| (a, m))
+        .map(|(k, m)| (k.clone(), m.clone()))
         .collect();
-    let runs: Vec<Measured> = within.values().copied().collect();
+    let runs = in_plan_order(&within);
     BudgetBaselines {
         candidates: runs.len(),
         random: mean(&runs.iter().map(|m| m.test).collect::<Vec<_>>()),
         best_of_5: best_of_k(&runs, 5),
         best_of_10: best_of_k(&runs, 10),
         best_of_25: best_of_k(&runs, 25),
-        oracle: best_arch(&within).and_then(|a| within.get(&a)).map_or(f64::NAN, |m| m.test),
+        oracle: best_arch(&within).map_or(f64::NAN, |m| m.measured.test),
     }
 }
 
@@ -254,24 +250,30 @@ mod tests {
             Discrete::parse(layout.preset, spec).unwrap().write_logits(&mut u, strength);
             u
         };
-        let archs: BTreeMap<u32, Vec<f32>> = [
-            (0, logits("m0/skip/skip/skip", 10.0)), // 4 x 3 + 3... small
-            (1, logits("m0/relu64/relu64/relu64", 10.0)), // large
-            (2, logits("m0/skip/skip/skip", 0.5)),  // soft: not a candidate
-        ]
-        .into_iter()
-        .collect();
-        let own: BTreeMap<u32, Measured> = (0..3)
-            .map(|a| {
-                (a, Measured { val: 0.5 + f64::from(a) * 0.1, test: 0.4 + f64::from(a) * 0.1 })
+        let archs = [
+            logits("m0/skip/skip/skip", 10.0),       // small
+            logits("m0/relu64/relu64/relu64", 10.0), // large
+            logits("m0/skip/skip/skip", 0.5),        // soft: not a candidate
+        ];
+        let own: BTreeMap<ArchKey, SeedMean> = archs
+            .iter()
+            .enumerate()
+            .map(|(a, u)| {
+                let m = super::super::baselines::Measured {
+                    val: 0.5 + a as f64 * 0.1,
+                    test: 0.4 + a as f64 * 0.1,
+                };
+                let seed_mean =
+                    SeedMean { arch: u.clone(), measured: m, seeds: 1, index: a as u32 };
+                (super::super::baselines::arch_key(u), seed_mean)
             })
             .collect();
         let shape = TaskShape { features: 4, classes: 3, text: false, samples: 100 };
         let budget = Budget { max_params: Some(1000), ..Budget::UNLIMITED };
-        let b = budget_baselines(&own, &archs, &layout, &shape, &budget);
+        let b = budget_baselines(&own, &layout, &shape, &budget);
         assert_eq!(b.candidates, 1);
         assert!((b.oracle - 0.4).abs() < 1e-12);
         assert!((b.best_of_25 - 0.4).abs() < 1e-12);
-        assert!(near_discrete(&layout, &archs[&1]) && !near_discrete(&layout, &archs[&2]));
+        assert!(near_discrete(&layout, &archs[1]) && !near_discrete(&layout, &archs[2]));
     }
 }

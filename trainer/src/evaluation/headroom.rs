@@ -1,9 +1,9 @@
 //! How much choosing an architecture per task can be worth in a database's space (no training,
 //! no ranker): on each task, within a budget, the oracle (the task's best architecture by
-//! validation accuracy, scored on test) against the constant default (the architecture best on
-//! average over the other tasks' validation accuracy, among those nearly every task ran, the
-//! first of that order within the budget), random picks and the best of K random trainings; all
-//! on seed means (an architecture's runs averaged), architectures told apart by their bits.
+//! validation accuracy, scored on test) against the constant default (the first architecture of
+//! [`constant_order`] over the other tasks within the budget), random picks and the best of K
+//! random trainings; all on seed means, architectures told apart by their bits
+//! ([`run_table`]).
 //!
 //! A ranker can only be worth what this headroom (oracle minus constant) lets a choice be worth.
 
@@ -12,26 +12,16 @@ use std::collections::BTreeMap;
 use archrank_core::{Budget, Discrete, PresetId, TaskShape, discrete_cost};
 use serde::Serialize;
 
-use super::baselines::{Measured, best_of_k};
+use super::baselines::{
+    ArchKey, RunTable, SeedMean, best_arch, best_of_k, constant_order, in_plan_order, run_table,
+};
 use super::paired::Paired;
-use crate::database::{Purpose, RunRecord, TaskSummary};
+use crate::database::{RunRecord, TaskSummary};
 use crate::rank_stats::mean;
 use crate::task::TaskKind;
 
-/// A constant default is chosen among the architectures at least this share of the other
-/// tasks ran (every one, in a database whose architectures are shared).
-pub const CONSTANT_COVERAGE: f64 = 0.9;
-
 /// Headroom that counts as a choice worth making on a task: 2 points of test accuracy.
 pub const WORTH_A_CHOICE: f64 = 0.02;
-
-/// One architecture's seed means on one task.
-#[derive(Clone, Debug)]
-struct SeedMean {
-    arch: Vec<f32>,
-    measured: Measured,
-    seeds: usize,
-}
 
 /// One task within one budget.
 #[derive(Clone, Debug, Serialize)]
@@ -114,15 +104,15 @@ pub fn headroom(
     budgets: &[Option<u32>],
     seed: u64,
 ) -> HeadroomReport {
-    let means = seed_means(runs, preset);
+    let table = run_table(runs, preset);
     let budgets = budgets
         .iter()
         .map(|&max_params| {
             let budget = Budget { max_params, ..Budget::UNLIMITED };
             let per_task: Vec<TaskHeadroom> = tasks
                 .iter()
-                .filter(|t| means.contains_key(&t.name))
-                .map(|t| task_headroom(&means, t, preset, &budget))
+                .filter(|t| table.contains_key(&t.name))
+                .map(|t| task_headroom(&table, t, preset, &budget))
                 .collect();
             summarize(max_params, per_task, seed)
         })
@@ -130,35 +120,8 @@ pub fn headroom(
     HeadroomReport { preset: preset.name().to_owned(), tasks: tasks.len(), budgets }
 }
 
-/// Per task, per architecture (by its bits): seed means of the population runs.
-fn seed_means(
-    runs: &[RunRecord],
-    preset: PresetId,
-) -> BTreeMap<String, BTreeMap<Vec<u32>, SeedMean>> {
-    let mut out: BTreeMap<String, BTreeMap<Vec<u32>, SeedMean>> = BTreeMap::new();
-    for r in runs.iter().filter(|r| r.key.purpose == Purpose::Population && r.key.preset == preset)
-    {
-        let key: Vec<u32> = r.arch.iter().map(|v| v.to_bits()).collect();
-        let e = out.entry(r.key.task.clone()).or_default().entry(key).or_insert_with(|| SeedMean {
-            arch: r.arch.clone(),
-            measured: Measured { val: 0.0, test: 0.0 },
-            seeds: 0,
-        });
-        e.measured.val += r.val_acc;
-        e.measured.test += r.test_acc;
-        e.seeds += 1;
-    }
-    for archs in out.values_mut() {
-        for m in archs.values_mut() {
-            m.measured.val /= m.seeds as f64;
-            m.measured.test /= m.seeds as f64;
-        }
-    }
-    out
-}
-
 fn task_headroom(
-    means: &BTreeMap<String, BTreeMap<Vec<u32>, SeedMean>>,
+    table: &RunTable,
     task: &TaskSummary,
     preset: PresetId,
     budget: &Budget,
@@ -170,43 +133,28 @@ fn task_headroom(
         text: task.kind == TaskKind::Text,
         samples: task.rows,
     };
-    let fits = |m: &SeedMean| {
-        budget.allows(&discrete_cost(&Discrete::from_logits(&layout, &m.arch), &shape))
-    };
-    let spec = |m: &SeedMean| Discrete::from_logits(&layout, &m.arch).named(shape.text).to_string();
-    let own: Vec<(&Vec<u32>, &SeedMean)> =
-        means.get(&task.name).into_iter().flatten().filter(|(_, m)| fits(m)).collect();
-    let measured: Vec<Measured> = own.iter().map(|(_, m)| m.measured).collect();
-    let oracle =
-        own.iter().max_by(|a, b| a.1.measured.val.total_cmp(&b.1.measured.val).then(b.0.cmp(a.0)));
-    // The constant default: the other tasks' mean validation, over architectures nearly all of
-    // them ran, best first; the first this task ran within the budget.
-    let others = means.len().saturating_sub(1);
-    let mut sums: BTreeMap<&Vec<u32>, (f64, usize)> = BTreeMap::new();
-    for archs in means.iter().filter(|(n, _)| **n != task.name).map(|(_, a)| a) {
-        for (key, m) in archs {
-            let e = sums.entry(key).or_default();
-            e.0 += m.measured.val;
-            e.1 += 1;
-        }
-    }
-    let mut order: Vec<(&Vec<u32>, f64)> = sums
+    let discrete = |m: &SeedMean| Discrete::from_logits(&layout, &m.arch);
+    let fits = |m: &SeedMean| budget.allows(&discrete_cost(&discrete(m), &shape));
+    let spec = |m: &SeedMean| discrete(m).named(shape.text).to_string();
+    let own: BTreeMap<ArchKey, SeedMean> = table
+        .get(&task.name)
         .into_iter()
-        .filter(|(_, (_, n))| *n as f64 >= CONSTANT_COVERAGE * others as f64)
-        .map(|(k, (s, n))| (k, s / n as f64))
+        .flatten()
+        .filter(|(_, m)| fits(m))
+        .map(|(k, m)| (k.clone(), m.clone()))
         .collect();
-    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-    let constant =
-        order.iter().find_map(|(k, _)| own.iter().find(|(o, _)| o == k).map(|(_, m)| *m));
+    let measured = in_plan_order(&own);
+    let training: Vec<String> = table.keys().filter(|t| **t != task.name).cloned().collect();
+    let constant = constant_order(table, &training).into_iter().find_map(|k| own.get(k));
     let (oracle_test, oracle_arch) =
-        oracle.map_or((f64::NAN, String::new()), |(_, m)| (m.measured.test, spec(m)));
+        best_arch(&own).map_or((f64::NAN, String::new()), |m| (m.measured.test, spec(m)));
     let (constant_test, constant_arch) =
         constant.map_or((f64::NAN, String::new()), |m| (m.measured.test, spec(m)));
     TaskHeadroom {
         task: task.name.clone(),
         kind: task.kind.name().to_owned(),
         archs: own.len(),
-        seeds: mean(&own.iter().map(|(_, m)| m.seeds as f64).collect::<Vec<_>>()),
+        seeds: mean(&own.values().map(|m| m.seeds as f64).collect::<Vec<_>>()),
         oracle: oracle_test,
         oracle_arch,
         constant: constant_test,
@@ -258,7 +206,7 @@ fn summarize(max_params: Option<u32>, tasks: Vec<TaskHeadroom>, seed: u64) -> Bu
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::database::{RunKey, TaskId};
+    use crate::database::{Purpose, RunKey, TaskId};
 
     fn summary(name: &str) -> TaskSummary {
         TaskSummary {

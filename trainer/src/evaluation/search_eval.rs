@@ -330,7 +330,6 @@ pub fn run_search_eval(
     db: &Database,
     data: &FitData,
     table: &RunTable,
-    archs: &BTreeMap<u32, Vec<f32>>,
     held_out: &[String],
     settings: &SearchEvalSettings,
     progress: &(dyn Fn() + Sync),
@@ -433,7 +432,7 @@ pub fn run_search_eval(
                 let budget =
                     archrank_core::Budget { max_params: Some(max_params), ..Default::default() };
                 let own = table.get(name).cloned().unwrap_or_default();
-                let b = budget_baselines(&own, archs, &layout, &task.shape(), &budget);
+                let b = budget_baselines(&own, &layout, &task.shape(), &budget);
                 task_budget(max_params, &labelled, b)
             })
             .collect();
