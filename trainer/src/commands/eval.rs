@@ -80,7 +80,8 @@ fn engines(args: &EvalEnginesArgs, quiet: bool) -> Result<()> {
     print(&format!(
         "{} numeric tasks x {} architectures, best of {} seeds per engine (test accuracy)\n\
          core {:.4}, trainer {:.4}: core - trainer {:+.4} [{:+.4}, {:+.4}] (95 % bootstrap over \
-         tasks; core higher on {}, lower on {})\ntraining seconds: core {:.1}, trainer {:.1}\n\n",
+         tasks; core higher on {}, lower on {})\nthe engines rank a task's architectures alike: \
+         mean Spearman {:.3}\ntraining seconds: core {:.1}, trainer {:.1}\n\n",
         p.tasks,
         report.architectures,
         report.seeds,
@@ -91,6 +92,7 @@ fn engines(args: &EvalEnginesArgs, quiet: bool) -> Result<()> {
         p.ci95[1],
         p.wins,
         p.losses,
+        report.rank_agreement,
         seconds(|r| r.core_seconds),
         seconds(|r| r.trainer_seconds),
     ))?;

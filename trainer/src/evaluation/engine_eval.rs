@@ -15,7 +15,7 @@ use crate::database::Database;
 use crate::deploy::core_engine::train_task_core;
 use crate::deploy::train_model;
 use crate::evaluation::paired::Paired;
-use crate::rank_stats::mean;
+use crate::rank_stats::{mean, spearman};
 use crate::rng::{Rng, derive_seed, name_hash};
 use crate::task::TaskKind;
 
@@ -52,6 +52,11 @@ pub struct EngineReport {
     pub core_mean: f64,
     /// Mean test accuracy of the trainer over tasks.
     pub trainer_mean: f64,
+    /// Mean over tasks of the Spearman between the two engines' test accuracies of the task's
+    /// architectures: whether a database trained by one engine ranks architectures as models
+    /// delivered by the other would (NaN with fewer than two architectures a task).
+    #[serde(default)]
+    pub rank_agreement: f64,
     /// Architectures per task, seeds per engine, preset and seed of the draw.
     pub architectures: usize,
     /// Child seeds per engine.
@@ -180,7 +185,16 @@ pub fn run_engine_eval(
     };
     let core = task_mean(|r| r.core);
     let trainer = task_mean(|r| r.trainer);
+    let agreement: Vec<f64> = per_task
+        .iter()
+        .map(|rows| {
+            let (c, t): (Vec<f64>, Vec<f64>) = rows.iter().map(|r| (r.core, r.trainer)).unzip();
+            spearman(&c, &t)
+        })
+        .filter(|r| r.is_finite())
+        .collect();
     Ok(EngineReport {
+        rank_agreement: mean(&agreement),
         paired: Paired::new("core", "trainer", &core, &trainer, seed),
         core_mean: mean(&core),
         trainer_mean: mean(&trainer),
