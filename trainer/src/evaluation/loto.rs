@@ -14,7 +14,7 @@ use super::error::{EvalError, Result};
 use super::paired::Paired;
 use crate::fit::{
     FitConfig, FitData, FitError, Storage, TaskInputs, WeightsMeta, fitted_weights_bytes_for,
-    score_task_runs, scores_for, task_embedding,
+    score_task_runs, scores_for, task_embedding, task_fold,
 };
 use crate::rank_stats::{kendall, mean, pearson, spearman, std_dev};
 use crate::search::SearchError;
@@ -206,6 +206,9 @@ pub(crate) fn f32_name() -> String {
     archrank_core::Quantization::F32.name().to_owned()
 }
 
+/// Fewest runs a held-out task is ranked on (a rank correlation over fewer says nothing).
+pub const MIN_SCORED_RUNS: usize = 5;
+
 /// The rankers every other ranker is compared with, task by task.
 pub const PAIRED_BASELINES: [RankerKind; 3] =
     [RankerKind::MetaFeatures, RankerKind::Agnostic, RankerKind::Loss(LossKind::L2)];
@@ -225,6 +228,17 @@ pub fn run_loto(
     if let Some(t) = held_out.iter().find(|t| data.task(t).is_none()) {
         return Err(EvalError::UnknownTask(t.clone()));
     }
+    // Held-out architectures: a task whose fold holds too few of its runs to rank is left out.
+    let scorable = |t: &&String| {
+        settings.arch_folds == 0
+            || data.task(t).is_some_and(|ft| {
+                let fold = task_fold(t, settings.arch_folds);
+                ft.runs.iter().filter(|r| r.fold(settings.arch_folds) == fold).count()
+                    >= MIN_SCORED_RUNS
+            })
+    };
+    let held_out: Vec<String> = held_out.iter().filter(scorable).cloned().collect();
+    let held_out = held_out.as_slice();
     let jobs: Vec<(&String, RankerKind, u32)> = held_out
         .iter()
         .flat_map(|t| {

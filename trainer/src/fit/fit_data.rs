@@ -77,8 +77,16 @@ impl FitRun {
     #[must_use]
     pub fn fold(&self, folds: u32) -> u32 {
         let bytes: Vec<u8> = self.arch.iter().flat_map(|v| v.to_le_bytes()).collect();
-        (fnv1a(FNV_OFFSET, &bytes) % u64::from(folds.max(1))) as u32
+        // FNV-1a's low bits depend only on the bytes' low bits (a discrete architecture's
+        // logits are 0 or 10, so they would follow its depth alone): mixed before the modulo.
+        (derive_seed(&[fnv1a(FNV_OFFSET, &bytes)]) % u64::from(folds.max(1))) as u32
     }
+}
+
+/// The architecture fold held out with `task` (of `folds`, at least 1).
+#[must_use]
+pub fn task_fold(task: &str, folds: u32) -> u32 {
+    (derive_seed(&[name_hash(task)]) % u64::from(folds.max(1))) as u32
 }
 
 /// A task's samples as the core's encoder hands them over: each encoded sample and its set
@@ -218,7 +226,7 @@ impl FitData {
         if folds == 0 {
             return Some((train, held.clone()));
         }
-        let fold = (name_hash(task) % u64::from(folds)) as u32;
+        let fold = task_fold(task, folds);
         for t in &mut train.tasks {
             t.runs.retain(|r| r.fold(folds) != fold);
         }
@@ -450,6 +458,28 @@ mod tests {
         let kept: usize = train.tasks.iter().map(|t| t.runs.len()).sum();
         assert!(kept > 40, "the other folds stay: {kept}");
         assert!(data.holding_out("z", 4).is_none());
+    }
+
+    #[test]
+    fn discrete_architectures_spread_over_every_fold() {
+        let layout = PresetId::Tiny.layout();
+        let mut counts = [0usize; 4];
+        for spec in ["m0", "m1", "m2"] {
+            for a in ["skip", "relu8", "tanh64", "relu32"] {
+                for b in ["skip", "relu16", "tanh8"] {
+                    let d = archrank_core::Discrete::parse(
+                        PresetId::Tiny,
+                        &format!("{spec}/{a}/{b}/skip"),
+                    )
+                    .unwrap();
+                    let mut arch = vec![0.0; layout.arch_dim()];
+                    d.write_logits(&mut arch, 10.0);
+                    counts[FitRun { arch, target: 0.0 }.fold(4) as usize] += 1;
+                }
+            }
+        }
+        // 36 architectures, whatever their depth: every fold gets some.
+        assert!(counts.iter().all(|&n| n >= 4), "{counts:?}");
     }
 
     #[test]
