@@ -43,12 +43,9 @@ pub struct EvalHeadroomArgs {
     /// Seed of the bootstrap.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Write the results as JSON here.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
-    /// Write the results as a markdown table here.
-    #[arg(long)]
-    pub markdown: Option<PathBuf>,
+    /// Where to write the results.
+    #[command(flatten)]
+    pub files: ResultFiles,
 }
 
 /// `archrank eval engines`
@@ -96,12 +93,9 @@ pub struct EvalCompareArgs {
     /// Seed of the bootstrap.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Write the comparison as JSON here.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
-    /// Write the comparison as a markdown table here.
-    #[arg(long)]
-    pub markdown: Option<PathBuf>,
+    /// Where to write the results.
+    #[command(flatten)]
+    pub files: ResultFiles,
 }
 
 /// Options shared by both evaluations.
@@ -133,6 +127,14 @@ pub struct EvalCommon {
     /// controls, which have none, stay f32).
     #[command(flatten)]
     pub storage: StorageArgs,
+    /// Where to write the results.
+    #[command(flatten)]
+    pub files: ResultFiles,
+}
+
+/// Where an evaluation writes its results besides printing them.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ResultFiles {
     /// Write the results as JSON here.
     #[arg(long)]
     pub json: Option<PathBuf>,
@@ -141,10 +143,10 @@ pub struct EvalCommon {
     pub markdown: Option<PathBuf>,
 }
 
-impl EvalCommon {
-    /// Where to write the JSON and the markdown, if anywhere.
+impl ResultFiles {
+    /// The JSON and markdown paths, if any.
     #[must_use]
-    pub fn outputs(&self) -> (Option<&std::path::Path>, Option<&std::path::Path>) {
+    pub fn paths(&self) -> (Option<&std::path::Path>, Option<&std::path::Path>) {
         (self.json.as_deref(), self.markdown.as_deref())
     }
 }

@@ -194,7 +194,7 @@ fn loto(args: &EvalLotoArgs, quiet: bool) -> Result<()> {
     let bar = progress_bar(total as u64, "eval loto", quiet);
     let report = run_loto(&loaded.data, &loaded.held_out, &settings, &noise, &|| bar.inc(1))?;
     bar.finish_and_clear();
-    write_outputs(common.outputs(), &report, &loto_markdown(&report))
+    write_outputs(common.files.paths(), &report, &loto_markdown(&report))
 }
 
 /// The leave-one-task-out table: Spearman mean +- std per task and ranker.
@@ -325,7 +325,7 @@ fn compare(args: &EvalCompareArgs) -> Result<()> {
             args.after.display()
         );
     }
-    let outputs = (args.json.as_deref(), args.markdown.as_deref());
+    let outputs = args.files.paths();
     write_outputs(outputs, &comparison, &comparison_markdown(&comparison))
 }
 
@@ -370,7 +370,7 @@ fn search(args: &EvalSearchArgs, quiet: bool) -> Result<()> {
             bar.inc(1)
         })?;
     bar.finish_and_clear();
-    write_outputs(common.outputs(), &report, &search_markdown(&report))
+    write_outputs(common.files.paths(), &report, &search_markdown(&report))
 }
 
 /// The search table: test accuracy of what was found beside the baselines.

@@ -19,7 +19,7 @@ pub(crate) fn run(args: &EvalHeadroomArgs) -> Result<()> {
     if report.budgets.first().is_none_or(|b| b.tasks.is_empty()) {
         bail!("{} has no population runs of the {} preset", args.db.display(), report.preset);
     }
-    write_outputs((args.json.as_deref(), args.markdown.as_deref()), &report, &markdown(&report))
+    write_outputs(args.files.paths(), &report, &markdown(&report))
 }
 
 /// The summary per budget, then every pair.
