@@ -9,6 +9,7 @@ use anyhow::{Result, bail};
 use archrank_core::training::TrainConfig;
 use archrank_core::{LossKind, PresetId};
 
+use super::eval_output::{paired_markdown, write_outputs};
 use crate::child::ChildConfig;
 use crate::cli::{
     EvalCommand, EvalCommon, EvalCompareArgs, EvalEnginesArgs, EvalLotoArgs, EvalSearchArgs,
@@ -20,7 +21,6 @@ use crate::evaluation::budget_eval::BudgetSummary;
 use crate::evaluation::engine_eval::{EngineEvalSettings, EngineRow, run_engine_eval};
 use crate::evaluation::loto::ConfidenceSummary;
 use crate::evaluation::loto_comparison::{LotoComparison, compare_loto};
-use crate::evaluation::paired::{Paired, RESAMPLES};
 use crate::evaluation::task_noise::task_noise;
 use crate::evaluation::{
     LotoReport, LotoSettings, RankerKind, SearchEvalReport, SearchEvalSettings, run_loto,
@@ -135,22 +135,6 @@ fn load(common: &EvalCommon, metric: Metric, seed: u64) -> Result<Loaded> {
         common.tasks.clone()
     };
     Ok(Loaded { db, data, held_out })
-}
-
-pub(super) fn write_outputs(
-    (json_path, markdown_path): (Option<&Path>, Option<&Path>),
-    json: &impl serde::Serialize,
-    markdown: &str,
-) -> Result<()> {
-    if let Some(path) = json_path {
-        let text = serde_json::to_string_pretty(json)?;
-        crate::atomic_file::write(path, text.as_bytes())?;
-    }
-    if let Some(path) = markdown_path {
-        crate::atomic_file::write(path, markdown.as_bytes())?;
-    }
-    print(markdown)?;
-    Ok(())
 }
 
 /// How an evaluation stores its rankers, refusing options it would ignore.
@@ -284,28 +268,6 @@ fn confidence_markdown(ranker: &str, repeats: u32, c: &ConfidenceSummary) -> Str
             md,
             "| {} | {:.2} to {:.2} | {} | {:.3} |",
             q.quartile, q.low, q.high, q.tasks, q.spearman_mean
-        );
-    }
-    md
-}
-
-/// A table of paired comparisons of `what` over `tasks` held-out tasks.
-pub(super) fn paired_markdown(what: &str, paired: &[Paired], tasks: usize) -> String {
-    let mut md = format!(
-        "Paired per-task differences of {what} ({tasks} tasks; 95 % bootstrap interval over tasks, {RESAMPLES} resamples; * when it excludes 0):\n\n| ranker | against | mean difference | 95 % interval | wins / losses |\n|---|---|---:|---:|---:|\n",
-    );
-    for p in paired {
-        let _ = writeln!(
-            md,
-            "| {} | {} | {:+.3}{} | [{:+.3}, {:+.3}] | {} / {} |",
-            p.a,
-            p.b,
-            p.mean_diff,
-            if p.is_clear() { " *" } else { "" },
-            p.ci95[0],
-            p.ci95[1],
-            p.wins,
-            p.losses
         );
     }
     md

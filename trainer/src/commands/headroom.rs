@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
 
-use super::eval::{paired_markdown, write_outputs};
+use super::eval_output::{paired_markdown, write_outputs};
 use crate::cli::EvalHeadroomArgs;
 use crate::database::Database;
 use crate::evaluation::headroom::{HeadroomReport, WORTH_A_CHOICE, headroom};

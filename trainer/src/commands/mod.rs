@@ -5,6 +5,7 @@ mod column_plan_view;
 mod db;
 mod demo;
 mod eval;
+mod eval_output;
 mod fit;
 mod headroom;
 mod noise;
