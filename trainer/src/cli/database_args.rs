@@ -8,6 +8,7 @@ use crate::child::DEFAULT_MAX_ROWS;
 use crate::populate::Shard;
 
 use super::DEFAULT_DB;
+use super::deploy_args::EngineArg;
 use super::ranker_args::PresetArg;
 use super::task_args::{CsvArgs, KindArg};
 
@@ -89,6 +90,11 @@ pub struct PopulateArgs {
     /// Discrete architecture indices shared by every task (the rest are each task's own draw).
     #[arg(long, default_value_t = 16)]
     pub shared_archs: u32,
+    /// Which code trains discrete children (default: the core, as delivered numeric models
+    /// are, with a device's schedule; text tasks are trained by the trainer either way). Soft
+    /// children are mixtures: the trainer's only.
+    #[arg(long, value_enum)]
+    pub engine: Option<EngineArg>,
     /// Only these tasks (comma-separated; default: all).
     #[arg(long, value_delimiter = ',')]
     pub tasks: Vec<String>,

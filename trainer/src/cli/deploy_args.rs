@@ -19,6 +19,15 @@ pub enum EngineArg {
     Core,
 }
 
+impl From<EngineArg> for Engine {
+    fn from(arg: EngineArg) -> Self {
+        match arg {
+            EngineArg::Trainer => Self::Trainer,
+            EngineArg::Core => Self::Core,
+        }
+    }
+}
+
 /// How a delivered model (`train`, `choose`) is trained; unset values take the measured
 /// defaults (`Recipe::default()`: the core for numeric tasks with a device's schedule, every
 /// training row, a refit on the training and validation rows).
@@ -57,10 +66,7 @@ impl RecipeArgs {
     /// The recipe these arguments set, over [`Recipe::default`].
     #[must_use]
     pub fn recipe(&self) -> Recipe {
-        let engine = self.engine.map(|e| match e {
-            EngineArg::Trainer => Engine::Trainer,
-            EngineArg::Core => Engine::Core,
-        });
+        let engine = self.engine.map(Engine::from);
         let mut recipe = Recipe { engine, refit: !self.no_refit, ..Recipe::default() };
         recipe.child.max_train_rows = self.max_rows;
         let (child, schedule) = (&mut recipe.child, &mut recipe.schedule);

@@ -192,6 +192,12 @@ pub struct EvalSearchArgs {
     /// Least number of differing choices between shortlisted architectures, when enough differ so.
     #[arg(long, value_name = "N", default_value_t = archrank_core::shortlist::SHORTLIST_MIN_DISTANCE)]
     pub shortlist_distance: usize,
+    /// Hold out architectures too, in K folds by architecture (as `eval loto`): each held-out
+    /// task's ranker fits on the other tasks' runs of every fold but the task's own, and the
+    /// report says how often the answer is in that fold, an architecture no training run had
+    /// (0: every architecture shared).
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub held_out_archs: u32,
 }
 
 /// `archrank report`

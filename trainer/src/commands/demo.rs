@@ -10,6 +10,7 @@ use archrank_core::{LossKind, PresetId};
 use crate::child::{ChildConfig, prepare};
 use crate::cli::DemoArgs;
 use crate::database::Database;
+use crate::deploy::discrete_child::ChildRows;
 use crate::evaluation::RankerKind;
 use crate::evaluation::baselines::{baselines, run_table};
 use crate::evaluation::report::{Report, held_out_scores, predicted_vs_actual};
@@ -17,6 +18,7 @@ use crate::evaluation::search_eval::{HeldOut, SearchEvalSettings, find_and_measu
 use crate::evaluation::svg_plot::histogram;
 use crate::fit::{Storage, WeightsMeta, fitted_weights_bytes_for, load_fit_data};
 use crate::output::{note, print, table};
+use crate::populate::recorded_engine;
 use crate::rank_stats::{mean, std_dev};
 use crate::search::{SampleSource, confidence_for};
 
@@ -49,10 +51,12 @@ pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
         child_seeds: args.child_seeds,
         base,
         child,
+        engine: recorded_engine(&db, PresetId::Tiny)?,
         budgets: Vec::new(),
         shortlist: vec![DEMO_SHORTLIST],
         shortlist_distance: SHORTLIST_MIN_DISTANCE,
         storage: Storage::default(),
+        held_out_archs: 0,
     };
     note(
         &format!(
@@ -62,7 +66,9 @@ pub(crate) fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
         ),
         quiet,
     );
-    let held = HeldOut { task: &task, rows: &split.train, prepared: &prepared };
+    let child_rows = ChildRows::new(settings.engine, &task, &split, &prepared, &settings.child)?;
+    let held =
+        HeldOut { task: &task, rows: &split.train, prepared: &prepared, child_rows: &child_rows };
     let hash = db.database_hash()?;
     let note = format!("demo, {} held out", args.task);
     let outcome = find_and_measure(&held, &train, base.loss, base.seed, &settings, &hash, &note)?;

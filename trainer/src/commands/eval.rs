@@ -28,6 +28,7 @@ use crate::evaluation::{
 };
 use crate::fit::{FitConfig, FitData, Metric, Storage, TaskInputs, load_fit_data};
 use crate::output::{print, progress_bar};
+use crate::populate::recorded_engine;
 use crate::rank_stats::mean;
 use crate::task::TaskKind;
 
@@ -318,10 +319,12 @@ fn search(args: &EvalSearchArgs, quiet: bool) -> Result<()> {
         child_seeds: args.child_seeds,
         base,
         child: ChildConfig { max_train_rows: Some(args.max_rows), ..ChildConfig::default() },
+        engine: recorded_engine(&loaded.db, loaded.data.preset)?,
         budgets: args.max_params.clone(),
         shortlist: args.shortlist.iter().filter(|&&k| k > 0).map(|&k| usize::from(k)).collect(),
         shortlist_distance: args.shortlist_distance,
         storage,
+        held_out_archs: args.held_out_archs,
     };
     let runs = loaded.db.all_runs()?;
     let table = run_table(&runs, loaded.data.preset);
@@ -431,9 +434,23 @@ pub fn search_markdown(report: &SearchEvalReport) -> String {
         }
         md.push_str(&" |".repeat(names.len()));
     }
+    if report.held_out_archs > 0 {
+        md.push_str("\n| the discretized answer is a held-out architecture (no training run had it) |");
+        for f in report.summary.found.values() {
+            let _ = write!(md, " {:.0} % |", 100.0 * f.novel_share);
+        }
+        md.push_str(&" |".repeat(names.len()));
+    }
     md.push_str(
         "\n\nNormalized regret = (oracle - found) / (oracle - random), on test accuracy: 0 is the task's best database run, 1 a random architecture.\n",
     );
+    if report.held_out_archs > 0 {
+        let _ = writeln!(
+            md,
+            "\nArchitectures held out in {} folds: each task's ranker fitted on the other tasks' runs of the other folds only.",
+            report.held_out_archs
+        );
+    }
     if !report.summary.paired.is_empty() {
         md.push('\n');
         md.push_str(&paired_markdown(

@@ -5,10 +5,11 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 
 use crate::child::ChildConfig;
-use crate::cli::{PopulateArgs, SpaceArg};
+use crate::cli::{EngineArg, PopulateArgs, SpaceArg};
 use crate::database::Database;
 use crate::output::{print, progress_bar};
-use crate::populate::{ArchSpace, PopulateSettings, execute, pending, plan};
+use crate::deploy::delivered::Engine;
+use crate::populate::{ArchSpace, PopulateSettings, claim_engine, execute, pending, plan};
 
 pub(crate) fn run(args: &PopulateArgs, quiet: bool) -> Result<()> {
     if args.archs_per_task == 0 {
@@ -21,12 +22,16 @@ pub(crate) fn run(args: &PopulateArgs, quiet: bool) -> Result<()> {
         bail!("--jobs must be at least 1");
     }
     let space = match args.space {
+        SpaceArg::Soft if args.engine == Some(EngineArg::Core) => {
+            bail!("--engine core trains discrete children only: add --space discrete")
+        }
         SpaceArg::Soft => ArchSpace::Soft,
         SpaceArg::Discrete if args.seeds_per_arch == 0 => {
             bail!("--seeds-per-arch must be at least 1")
         }
         SpaceArg::Discrete => {
-            ArchSpace::Discrete { seeds: args.seeds_per_arch, shared: args.shared_archs }
+            let engine = args.engine.map_or(Engine::Core, Engine::from);
+            ArchSpace::Discrete { seeds: args.seeds_per_arch, shared: args.shared_archs, engine }
         }
     };
     let settings = PopulateSettings {
@@ -45,6 +50,7 @@ pub(crate) fn run(args: &PopulateArgs, quiet: bool) -> Result<()> {
         ..ChildConfig::default()
     };
     let db = Database::open_existing(&args.db)?;
+    claim_engine(&db, &settings)?;
     let known: Vec<String> = db.list_tasks()?.into_iter().map(|t| t.name).collect();
     let tasks = if args.tasks.is_empty() {
         known

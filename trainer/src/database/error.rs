@@ -72,6 +72,25 @@ pub enum DatabaseError {
         /// The task's name.
         name: String,
     },
+    /// Merging found a preset's runs trained by another engine; nothing was merged.
+    #[error(
+        "{}: the {preset} runs here were trained by the {here} engine, those of {} by the \
+         {there} engine; nothing was merged (one database holds one engine's runs per preset)",
+        path.display(),
+        other.display()
+    )]
+    EngineConflict {
+        /// The database merged into.
+        path: PathBuf,
+        /// The database merged from.
+        other: PathBuf,
+        /// The preset.
+        preset: String,
+        /// The engine of the runs here.
+        here: String,
+        /// The engine of the source's runs.
+        there: String,
+    },
     /// A task to add is inconsistent (labels out of range, wrong number of values, ...).
     #[error("{}: task `{name}` is invalid: {reason}", path.display())]
     InvalidTask {

@@ -1,12 +1,17 @@
 //! Combining databases: shard files of a distributed populate, or databases of two machines.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use archrank_core::PresetId;
 use rusqlite::{OptionalExtension, TransactionBehavior};
 
 use super::error::{DatabaseError, Result, SqlContext};
 use super::runs::insert_run_row;
-use super::{Database, MergeReport, RunRecord, StoredTask, codec, insert_task_row};
+use super::{
+    Database, LEGACY_ENGINE, MergeReport, RunRecord, StoredTask, codec, insert_task_row,
+    run_engine_key,
+};
 
 impl Database {
     /// Merges the tasks and runs of the databases at `paths` into this one, in one transaction.
@@ -17,17 +22,60 @@ impl Database {
     /// # Errors
     ///
     /// [`DatabaseError::TaskConflict`] when a task has the same name but different content here,
+    /// [`DatabaseError::EngineConflict`] when a preset's runs here and in a source were trained
+    /// by different engines,
     /// any error opening a source (missing, not a database, other schema version), or
     /// [`DatabaseError::Corrupt`] for a source row whose data does not match its hash. Nothing
     /// is merged then.
     pub fn merge_from<P: AsRef<Path>>(&mut self, paths: &[P]) -> Result<MergeReport> {
         let mut sources: Vec<(PathBuf, Vec<StoredTask>, Vec<RunRecord>)> = Vec::new();
+        let mut engines: Vec<(PathBuf, PresetId, String)> = Vec::new();
         for source in paths {
             let other = Self::open_read_only(source)?;
-            sources.push((other.path.clone(), other.stored_tasks()?, other.all_runs()?));
+            let runs = other.all_runs()?;
+            let presets: BTreeSet<&'static str> = runs.iter().map(|r| r.key.preset.name()).collect();
+            for preset in presets.into_iter().filter_map(PresetId::from_name) {
+                engines.push((other.path.clone(), preset, other.run_engine(preset)?));
+            }
+            sources.push((other.path.clone(), other.stored_tasks()?, runs));
         }
         let path = self.path.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).at(&path)?;
+        // One engine's runs per preset: a source's engine must be the one here, if runs are.
+        for (other, preset, there) in &engines {
+            let key = run_engine_key(*preset);
+            let recorded: Option<String> = tx
+                .query_row("SELECT value FROM meta WHERE key = ?1", [&key], |row| row.get(0))
+                .optional()
+                .at(&path)?;
+            let has_runs = tx
+                .query_row("SELECT 1 FROM runs WHERE preset = ?1 LIMIT 1", [preset.name()], |_| {
+                    Ok(())
+                })
+                .optional()
+                .at(&path)?
+                .is_some();
+            let here = recorded.or_else(|| has_runs.then(|| LEGACY_ENGINE.to_owned()));
+            match here {
+                Some(here) if here != *there => {
+                    return Err(DatabaseError::EngineConflict {
+                        path,
+                        other: other.clone(),
+                        preset: preset.name().to_owned(),
+                        here,
+                        there: there.clone(),
+                    });
+                }
+                _ => {
+                    tx.execute(
+                        "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        (&key, there),
+                    )
+                    .at(&path)?;
+                }
+            }
+        }
         let mut report = MergeReport::default();
         for (other, tasks, runs) in &sources {
             for task in tasks {

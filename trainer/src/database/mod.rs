@@ -19,6 +19,7 @@ mod tests;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use archrank_core::PresetId;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 pub use error::{DatabaseError, Result};
@@ -271,6 +272,26 @@ impl Database {
         Ok((task, split))
     }
 
+    /// The name of the engine that trained this database's runs of `preset` (`trainer` or
+    /// `core`): the one recorded by [`Self::set_run_engine`], else `trainer`, the only engine
+    /// before engines were recorded.
+    ///
+    /// # Errors
+    ///
+    /// An SQLite error.
+    pub fn run_engine(&self, preset: PresetId) -> Result<String> {
+        Ok(self.meta(&run_engine_key(preset))?.unwrap_or_else(|| LEGACY_ENGINE.to_owned()))
+    }
+
+    /// Records `engine` as the engine of this database's runs of `preset`.
+    ///
+    /// # Errors
+    ///
+    /// An SQLite error.
+    pub fn set_run_engine(&self, preset: PresetId, engine: &str) -> Result<()> {
+        self.set_meta(&run_engine_key(preset), engine)
+    }
+
     /// The metadata value stored under `key`, if any.
     ///
     /// # Errors
@@ -402,4 +423,12 @@ pub fn split_of(task: &Task) -> Result<Split> {
         reason: e.to_string(),
     })?;
     Ok(stratified_split(&task.labels, task.classes(), codec::split_seed_from_hash(&sha256)))
+}
+
+/// The engine of runs whose database recorded none.
+pub(crate) const LEGACY_ENGINE: &str = "trainer";
+
+/// The metadata key naming the engine of a database's runs of `preset`.
+pub(crate) fn run_engine_key(preset: PresetId) -> String {
+    format!("child_engine.{}", preset.name())
 }

@@ -428,3 +428,30 @@ fn column_plans_are_stored_and_merged() {
         assert_eq!(tasks[0].plan.as_ref(), Some(&read.plan));
     }
 }
+
+#[test]
+fn merge_refuses_runs_of_another_engine_and_carries_the_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut core = new_db(dir.path(), "core.sqlite");
+    core.add_tasks(&[numeric_task("iris", 30, 0.0)]).unwrap();
+    core.insert_run(&run("iris", 0, 0)).unwrap();
+    core.set_run_engine(PresetId::Paper, "core").unwrap();
+    // A database from before engines were recorded: its runs are the trainer's.
+    let mut legacy = new_db(dir.path(), "legacy.sqlite");
+    legacy.add_tasks(&[numeric_task("iris", 30, 0.0)]).unwrap();
+    legacy.insert_run(&run("iris", 1, 0)).unwrap();
+    assert_eq!(legacy.run_engine(PresetId::Paper).unwrap(), "trainer");
+
+    let e = legacy.merge_from(&[core.path()]).unwrap_err();
+    assert!(
+        matches!(e, DatabaseError::EngineConflict { ref here, ref there, .. } if here == "trainer" && there == "core"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("core.sqlite"), "{e}");
+    assert_eq!(legacy.all_runs().unwrap().len(), 1, "nothing was merged");
+
+    let mut empty = new_db(dir.path(), "empty.sqlite");
+    empty.merge_from(&[core.path()]).unwrap();
+    assert_eq!(empty.run_engine(PresetId::Paper).unwrap(), "core", "the engine came along");
+    assert!(empty.merge_from(&[legacy.path()]).is_err(), "and is kept to");
+}

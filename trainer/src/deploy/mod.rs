@@ -18,6 +18,7 @@ use crate::task::{Features, Split, Task};
 
 pub mod core_engine;
 pub mod delivered;
+pub mod discrete_child;
 pub mod model_notes;
 
 pub use archrank_core::training::child_seed;

@@ -85,3 +85,41 @@ proptest! {
         }
     }
 }
+
+/// A database run by the core ([`ChildRows::train`]) is measured as `train --engine core`
+/// measures its seed: the same validation and test accuracy (counts, one division apart); by
+/// the trainer, it is
+/// the trainer's exact discrete network.
+#[test]
+fn a_core_run_is_measured_as_the_delivered_core_model() {
+    use crate::deploy::core_engine::{SplitSamples, train_split_core};
+    use crate::deploy::delivered::Engine;
+    use crate::deploy::discrete_child::ChildRows;
+
+    let task = random_task(240, 4, 3, 9);
+    let split = Split { train: (0..140).collect(), validation: (140..190).collect(), test: (190..240).collect() };
+    let config = ChildConfig { max_train_rows: Some(100), ..ChildConfig::default() };
+    let layout = PresetId::Tiny.layout();
+    let prepared = prepare(&task, &split, &layout, &config);
+    let arch = random_arch(PresetId::Tiny, &[1, 0, 3, 2]);
+    let core = ChildRows::new(Engine::Core, &task, &split, &prepared, &config).unwrap();
+    let run = core.train(&arch, &config, child_seed(0)).unwrap();
+    let delivered = train_split_core(
+        &SplitSamples::new(&task, &split, &config).unwrap(),
+        &arch,
+        &config.device_schedule(),
+        1,
+    )
+    .unwrap();
+    let seed = &delivered.runs[0];
+    assert!((run.validation_accuracy - seed.validation_accuracy).abs() < 1e-6);
+    assert!((run.test_accuracy - seed.test_accuracy.unwrap()).abs() < 1e-6);
+    assert_eq!(run.train_rows, 100, "the cap holds");
+    assert!(run.test_balanced_accuracy.is_finite() && run.validation_cross_entropy > 0.0);
+    let again = core.train(&arch, &config, child_seed(0)).unwrap();
+    assert_eq!(run.test_accuracy.to_bits(), again.test_accuracy.to_bits());
+
+    let trainer = ChildRows::new(Engine::Trainer, &task, &split, &prepared, &config).unwrap();
+    let mixed = train_mixed(&prepared, &Mixing::one_hot(&layout, &arch), &config, 3).0;
+    assert_eq!(trainer.train(&arch, &config, 3).unwrap().test_accuracy, mixed.test_accuracy);
+}

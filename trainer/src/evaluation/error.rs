@@ -24,6 +24,9 @@ pub enum EvalError {
     /// Reading the database failed.
     #[error(transparent)]
     Database(#[from] DatabaseError),
+    /// A child could not be trained (the core's reason, located).
+    #[error("{0:#}")]
+    Child(anyhow::Error),
     /// Writing a report failed.
     #[error("while writing the report: {0}")]
     Io(#[from] std::io::Error),

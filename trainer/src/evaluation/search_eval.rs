@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use archrank_core::LossKind;
+use archrank_core::{Discrete, LossKind};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -13,12 +13,17 @@ use super::baselines::{Baselines, RunTable, baselines};
 use super::budget_eval::{
     BudgetOutcome, BudgetSummary, TaskBudget, budget_baselines, summarize_budgets, task_budget,
 };
-use super::error::Result;
+use super::error::{EvalError, Result};
 use super::paired::Paired;
 use crate::child::discrete_arch::spec_to_logits;
 use crate::child::{ChildConfig, PreparedTask, prepare, train_child};
 use crate::database::Database;
-use crate::fit::{FitConfig, FitData, FitError, Storage, WeightsMeta, fitted_weights_bytes_for};
+use crate::deploy::delivered::Engine;
+use crate::deploy::discrete_child::ChildRows;
+use crate::fit::{
+    FitConfig, FitData, FitError, Storage, WeightsMeta, arch_fold, fitted_weights_bytes_for,
+    task_fold,
+};
 use crate::rank_stats::{best_index, mean, median, std_dev};
 use crate::rng::derive_seed;
 use crate::search::{
@@ -40,6 +45,8 @@ pub struct SearchEvalSettings {
     pub base: FitConfig,
     /// How children are trained (as in the database).
     pub child: ChildConfig,
+    /// Which code trains the discrete answers (the database's runs' engine).
+    pub engine: Engine,
     /// Parameter budgets to search within as well (each measured apart).
     pub budgets: Vec<u32>,
     /// Shortlist sizes K to measure: the test accuracy of the candidate kept by validation
@@ -49,6 +56,9 @@ pub struct SearchEvalSettings {
     pub shortlist_distance: usize,
     /// How each fitted ranker is stored before it searches.
     pub storage: Storage,
+    /// Architecture folds held out with each task (0: architectures shared; see
+    /// [`FitData::holding_out`]).
+    pub held_out_archs: u32,
 }
 
 /// The candidate kept by validation among the first K of a shortlist.
@@ -108,6 +118,9 @@ pub struct Found {
     pub climb_is_argmax: f64,
     /// Share of repeats whose finished u* is the exhaustive argmax.
     pub finish_is_argmax: f64,
+    /// Share of repeats whose discretized u* is in the task's held-out architecture fold (no
+    /// training run had it); NaN with architectures shared.
+    pub novel_share: f64,
 }
 
 /// One held-out task.
@@ -147,6 +160,8 @@ pub struct FoundSummary {
     pub climb_is_argmax: f64,
     /// Mean over tasks of [`Found::finish_is_argmax`].
     pub finish_is_argmax: f64,
+    /// Mean over tasks of [`Found::novel_share`].
+    pub novel_share: f64,
 }
 
 /// Averages over tasks.
@@ -168,6 +183,8 @@ pub struct SearchSummary {
 pub struct SearchEvalReport {
     /// Search space.
     pub preset: String,
+    /// Architecture folds held out with each task (0: architectures shared).
+    pub held_out_archs: u32,
     /// Fits per (task, loss).
     pub repeats: u32,
     /// Child seeds per found architecture.
@@ -191,8 +208,10 @@ pub struct HeldOut<'a> {
     pub task: &'a Task,
     /// Rows the search embeds (the training split).
     pub rows: &'a [usize],
-    /// Its features for child training.
+    /// Its features for the soft u*'s training (a mixture).
     pub prepared: &'a PreparedTask,
+    /// Its rows as the engine that trains the discrete answers reads them.
+    pub child_rows: &'a ChildRows<'a>,
 }
 
 /// One fit, search and measurement of what was found.
@@ -249,27 +268,39 @@ pub fn find_and_measure(
     };
     let options = SearchOptions { shortlist: request, ..SearchOptions::default() };
     let found = search_with_options(&weights, SampleSource::Task(held.task, held.rows), &options)?;
-    let discrete = spec_to_logits(&found.discrete, train_data.preset)?;
-    let runs = |u: &[f32]| -> Vec<(f64, f64)> {
+    let child_seed = |s: u32| derive_seed(&[0x6576_616C, seed, u64::from(s)]);
+    let soft_runs = |u: &[f32]| -> Vec<(f64, f64)> {
         (0..settings.child_seeds)
             .into_par_iter()
             .map(|s| {
-                let child_seed = derive_seed(&[0x6576_616C, seed, u64::from(s)]);
-                let o = train_child(held.prepared, u, &settings.child, child_seed);
+                let o = train_child(held.prepared, u, &settings.child, child_seed(s));
                 (o.validation_accuracy, o.test_accuracy)
             })
             .collect()
     };
+    // A discrete answer is trained as the database's runs were: exactly its network, by their
+    // engine.
+    let runs = |spec: &str| -> Result<Vec<(f64, f64)>> {
+        let layout = train_data.preset.layout();
+        let arch = Discrete::from_logits(&layout, &spec_to_logits(spec, train_data.preset)?);
+        (0..settings.child_seeds)
+            .into_par_iter()
+            .map(|s| {
+                let o = held.child_rows.train(&arch, &settings.child, child_seed(s));
+                o.map(|o| (o.validation_accuracy, o.test_accuracy)).map_err(EvalError::Child)
+            })
+            .collect()
+    };
     let tests = |r: &[(f64, f64)]| r.iter().map(|&(_, t)| t).collect::<Vec<f64>>();
-    let soft_tests = tests(&runs(&found.arch));
-    let discrete_runs = runs(&discrete);
+    let soft_tests = tests(&soft_runs(&found.arch));
+    let discrete_runs = runs(&found.discrete)?;
     let discrete_tests = tests(&discrete_runs);
     let mut shortlist = Vec::with_capacity(found.shortlist.len());
     for c in &found.shortlist {
         let measured = if c.discrete == found.discrete {
             discrete_runs.clone()
         } else {
-            runs(&spec_to_logits(&c.discrete, train_data.preset)?)
+            runs(&c.discrete)?
         };
         shortlist.push((c.discrete.clone(), measured));
     }
@@ -284,7 +315,7 @@ pub fn find_and_measure(
         ] {
             *out = match trained.iter().find(|(d, _)| d == spec) {
                 Some((_, t)) => t.clone(),
-                None => tests(&runs(&spec_to_logits(spec, train_data.preset)?)),
+                None => tests(&runs(spec)?),
             };
             trained.push((spec.clone(), out.clone()));
         }
@@ -298,12 +329,11 @@ pub fn find_and_measure(
             Err(crate::search::SearchError::Budget(_)) => continue,
             Err(e) => return Err(e.into()),
         };
-        let u = spec_to_logits(&within.discrete, train_data.preset)?;
         budgeted.push(BudgetOutcome {
             max_params,
             discrete: within.discrete.clone(),
             params: within.cost.params,
-            tests: tests(&runs(&u)),
+            tests: tests(&runs(&within.discrete)?),
         });
     }
     Ok(Outcome {
@@ -339,7 +369,18 @@ pub fn run_search_eval(
     for name in held_out {
         let (task, split) = db.task_split(name)?;
         let prepared = prepare(&task, &split, &data.preset.layout(), &settings.child);
-        let train_data = data.without(name);
+        let child_rows = ChildRows::new(settings.engine, &task, &split, &prepared, &settings.child)
+            .map_err(EvalError::Child)?;
+        let train_data = data
+            .holding_out(name, settings.held_out_archs)
+            .ok_or_else(|| EvalError::UnknownTask(name.clone()))?
+            .0;
+        let held_fold = task_fold(name, settings.held_out_archs);
+        // Whether a discrete answer is in the held-out fold: no training run had it.
+        let novel = |spec: &str| -> f64 {
+            let u = spec_to_logits(spec, data.preset).unwrap_or_default();
+            f64::from(u8::from(arch_fold(&u, settings.held_out_archs) == held_fold))
+        };
         let jobs: Vec<(LossKind, u32)> = settings
             .losses
             .iter()
@@ -350,7 +391,12 @@ pub fn run_search_eval(
             .map(|&(loss, repeat)| {
                 let seed = settings.base.seed + u64::from(repeat);
                 let note = format!("search evaluation, {name} held out");
-                let held = HeldOut { task: &task, rows: &split.train, prepared: &prepared };
+                let held = HeldOut {
+                    task: &task,
+                    rows: &split.train,
+                    prepared: &prepared,
+                    child_rows: &child_rows,
+                };
                 let outcome =
                     find_and_measure(&held, &train_data, loss, seed, settings, &hash, &note)?;
                 progress();
@@ -415,6 +461,11 @@ pub fn run_search_eval(
                             .flat_map(|o| o.argmax_tests.iter().copied())
                             .collect::<Vec<_>>(),
                     ),
+                    novel_share: if settings.held_out_archs == 0 {
+                        f64::NAN
+                    } else {
+                        mean(&mine.iter().map(|o| novel(&o.search.discrete)).collect::<Vec<_>>())
+                    },
                     climb_is_argmax: share(&mine, |o, c| o.search.discrete == c.argmax.discrete),
                     finish_is_argmax: share(&mine, |_, c| c.finished.discrete == c.argmax.discrete),
                 },
@@ -439,6 +490,7 @@ pub fn run_search_eval(
         tasks.push(TaskSearch { task: name.clone(), found, baselines, budgets });
     }
     Ok(SearchEvalReport {
+        held_out_archs: settings.held_out_archs,
         preset: data.preset.name().to_owned(),
         repeats: settings.repeats,
         child_seeds: settings.child_seeds,
@@ -587,6 +639,7 @@ fn summarize(tasks: &[TaskSearch], seed: u64) -> SearchSummary {
                 argmax_test_mean: get(|f| f.argmax_test_mean),
                 climb_is_argmax: get(|f| f.climb_is_argmax),
                 finish_is_argmax: get(|f| f.finish_is_argmax),
+                novel_share: get(|f| f.novel_share),
             };
             (loss, summary)
         })

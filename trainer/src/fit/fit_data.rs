@@ -76,11 +76,18 @@ impl FitRun {
     /// the same architecture is in the same fold on every task.
     #[must_use]
     pub fn fold(&self, folds: u32) -> u32 {
-        let bytes: Vec<u8> = self.arch.iter().flat_map(|v| v.to_le_bytes()).collect();
-        // FNV-1a's low bits depend only on the bytes' low bits (a discrete architecture's
-        // logits are 0 or 10, so they would follow its depth alone): mixed before the modulo.
-        (derive_seed(&[fnv1a(FNV_OFFSET, &bytes)]) % u64::from(folds.max(1))) as u32
+        arch_fold(&self.arch, folds)
     }
+}
+
+/// Which of `folds` (at least 1) folds the architecture with logits `arch` falls in, by a hash
+/// of its bits.
+#[must_use]
+pub fn arch_fold(arch: &[f32], folds: u32) -> u32 {
+    let bytes: Vec<u8> = arch.iter().flat_map(|v| v.to_le_bytes()).collect();
+    // FNV-1a's low bits depend only on the bytes' low bits (a discrete architecture's logits
+    // are 0 or 10, so they would follow its depth alone): mixed before the modulo.
+    (derive_seed(&[fnv1a(FNV_OFFSET, &bytes)]) % u64::from(folds.max(1))) as u32
 }
 
 /// The architecture fold held out with `task` (of `folds`, at least 1).

@@ -10,8 +10,10 @@ use archrank_core::{Discrete, PresetId};
 use rayon::prelude::*;
 
 use crate::child::discrete_arch::DISCRETE_LOGIT;
-use crate::child::{ChildConfig, ChildOutcome, Mixing, prepare, train_child, train_mixed};
+use crate::child::{ChildConfig, ChildOutcome, prepare, train_child};
 use crate::database::{Database, DatabaseError, Purpose, RunKey, RunRecord};
+use crate::deploy::delivered::Engine;
+use crate::deploy::discrete_child::ChildRows;
 use crate::populate::arch_sampling::{sample_architecture, sample_discrete};
 use crate::rng::{Rng, derive_seed, name_hash};
 
@@ -34,6 +36,22 @@ pub enum PopulateError {
     /// Reading a task or storing a run failed.
     #[error(transparent)]
     Database(#[from] DatabaseError),
+    /// The database's runs of this preset were trained by another engine.
+    #[error(
+        "{db}: its {preset} runs were trained by the {recorded} engine; populate them with \
+         `--engine {recorded}` (one database holds one engine's runs per preset)"
+    )]
+    EngineMismatch {
+        /// The database.
+        db: String,
+        /// The preset.
+        preset: &'static str,
+        /// The engine its runs name.
+        recorded: &'static str,
+    },
+    /// The core could not train a task's child (its reason, located).
+    #[error("{0:#}")]
+    Child(anyhow::Error),
 }
 
 /// A `--shard K/N` spec that is not one.
@@ -82,13 +100,16 @@ pub enum ArchSpace {
     /// task), each trained once as its mixture ([`sample_architecture`]): the paper's database.
     Soft,
     /// Discrete architectures ([`sample_discrete`]), each trained as its discrete network
-    /// (one-hot mixing) with `seeds` child seeds, every seed a run: the first `shared` indices
+    /// (exactly its chosen layers) by `engine` with `seeds` child seeds, every seed a run: the first `shared` indices
     /// are the same architecture on every task, the rest each task's own draw.
     Discrete {
         /// Child seeds per architecture.
         seeds: u32,
         /// Architecture indices shared by every task.
         shared: u32,
+        /// Which code trains the children (the core: numeric tasks only, text ones by the
+        /// trainer either way).
+        engine: Engine,
     },
 }
 
@@ -101,6 +122,44 @@ impl ArchSpace {
             Self::Discrete { seeds, .. } => seeds,
         }
     }
+
+    /// The engine that trains the children (the trainer's mixtures for soft ones).
+    #[must_use]
+    pub const fn engine(self) -> Engine {
+        match self {
+            Self::Soft => Engine::Trainer,
+            Self::Discrete { engine, .. } => engine,
+        }
+    }
+}
+
+/// The engine that trained `db`'s runs of `preset` (the trainer for a database populated
+/// before engines were recorded).
+///
+/// # Errors
+/// Database errors.
+pub fn recorded_engine(db: &Database, preset: PresetId) -> Result<Engine, DatabaseError> {
+    Ok(if db.run_engine(preset)? == Engine::Core.name() { Engine::Core } else { Engine::Trainer })
+}
+
+/// Records `settings`' engine for its preset, refused when the database already holds runs of
+/// the preset trained by another engine.
+///
+/// # Errors
+/// [`PopulateError::EngineMismatch`], or database errors.
+pub fn claim_engine(db: &Database, settings: &PopulateSettings) -> Result<(), PopulateError> {
+    let (preset, engine) = (settings.preset, settings.space.engine());
+    let recorded = recorded_engine(db, preset)?;
+    let has_runs = !db.completed_keys(preset)?.is_empty();
+    if has_runs && recorded != engine {
+        return Err(PopulateError::EngineMismatch {
+            db: db.path().display().to_string(),
+            preset: preset.name(),
+            recorded: recorded.name(),
+        });
+    }
+    db.set_run_engine(preset, engine.name())?;
+    Ok(())
 }
 
 /// What a populate should train.
@@ -268,25 +327,18 @@ pub fn execute(
         let end = start + runs[start..].iter().take_while(|r| &r.task == task_name).count();
         let (task, split) = db.task_split(task_name)?;
         let prepared = pool.install(|| prepare(&task, &split, &layout, child));
+        let rows = ChildRows::new(settings.space.engine(), &task, &split, &prepared, child)
+            .map_err(PopulateError::Child)?;
         let batch = &runs[start..end];
-        let (tx, rx) = mpsc::channel::<(usize, Vec<f32>, ChildOutcome)>();
-        std::thread::scope(|scope| -> Result<(), DatabaseError> {
+        let (tx, rx) = mpsc::channel::<(usize, Vec<f32>, anyhow::Result<ChildOutcome>)>();
+        std::thread::scope(|scope| -> Result<(), PopulateError> {
             scope.spawn(|| {
                 pool.install(|| {
                     batch.par_iter().enumerate().for_each_with(tx, |tx, (i, run)| {
                         let (u, discrete) = run_architecture(run, settings);
                         let outcome = match &discrete {
-                            // Exactly the discrete network (the delivered trainer's mixing).
-                            Some(d) => {
-                                train_mixed(
-                                    &prepared,
-                                    &Mixing::one_hot(&layout, d),
-                                    child,
-                                    run.child_seed,
-                                )
-                                .0
-                            }
-                            None => train_child(&prepared, &u, child, run.child_seed),
+                            Some(d) => rows.train(d, child, run.child_seed),
+                            None => Ok(train_child(&prepared, &u, child, run.child_seed)),
                         };
                         // The receiver lives until every sender is gone.
                         let _ = tx.send((i, u, outcome));
@@ -295,6 +347,8 @@ pub fn execute(
             });
             for (i, arch, outcome) in rx {
                 let run = &batch[i];
+                // The runs stored so far stay: a populate resumes after the cause is mended.
+                let outcome = outcome.map_err(PopulateError::Child)?;
                 let record = record(run, settings, arch, &outcome);
                 if db.insert_run(&record)? {
                     inserted += 1;
@@ -375,7 +429,7 @@ mod tests {
     fn a_discrete_plan_trains_every_architecture_with_each_seed() {
         let tasks = vec!["a".to_owned(), "b".to_owned()];
         let discrete = PopulateSettings {
-            space: ArchSpace::Discrete { seeds: 3, shared: 2 },
+            space: ArchSpace::Discrete { seeds: 3, shared: 2, engine: Engine::Core },
             noise_archs: 0,
             ..settings(Shard::ALL)
         };

@@ -4,7 +4,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::common::{ok, run_counts, small_db};
+use super::common::{fails, ok, run_counts, small_db};
 use archrank_trainer::database::Database;
 
 #[test]
@@ -40,6 +40,29 @@ fn populate_trains_the_plan_once() {
     let out = ok(&args);
     assert!(out.contains("populate: 0 runs trained"), "{out}");
     assert_eq!(run_counts(&db), (10, 10));
+}
+
+/// A discrete population is trained by the core (as delivered numeric models are) unless told
+/// otherwise; the database records the engine and refuses to mix another's runs in.
+#[test]
+fn discrete_children_are_the_cores_and_engines_are_not_mixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = small_db(dir.path());
+    let discrete = ["populate", "--db", &db, "--space", "discrete", "--archs-per-task", "2"];
+    let quick = ["--seeds-per-arch", "2", "--shared-archs", "1", "--min-steps", "30", "--quiet"];
+    ok(&[&discrete[..], &quick[..]].concat());
+    let database = Database::open_read_only(&db).unwrap();
+    assert_eq!(database.run_engine(archrank_core::PresetId::Tiny).unwrap(), "core");
+    let runs = database.all_runs().unwrap();
+    assert_eq!(runs.len(), 2 * 2 * 2);
+    for r in &runs {
+        assert!(r.val_acc > 0.0 && r.test_balanced_acc > 0.0 && r.val_xent.is_finite(), "{r:?}");
+    }
+    let e = fails(&[&discrete[..], &quick[..], &["--engine", "trainer"]].concat());
+    assert!(e.contains("trained by the core engine") && e.contains("--engine core"), "{e}");
+    let e = fails(&["populate", "--db", &db, "--engine", "core", "--quiet"]);
+    assert!(e.contains("discrete children only"), "{e}");
+    assert_eq!(Database::open_read_only(&db).unwrap().all_runs().unwrap().len(), 8, "nothing added");
 }
 
 #[test]
