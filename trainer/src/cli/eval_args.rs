@@ -22,6 +22,10 @@ pub enum EvalCommand {
     /// Train the same random architectures on every numeric task's split with the core's child
     /// training (what a device runs) and the trainer's: paired test accuracy with an interval.
     Engines(EvalEnginesArgs),
+    /// Does the database rank architectures as delivered models would? Some of each task's
+    /// database architectures trained as `train` delivers them (every row, best seed, refit):
+    /// the Spearman per task against the database's accuracies, beside its seed-to-seed one.
+    Delivered(EvalDeliveredArgs),
     /// How much choosing an architecture per task can be worth in the database's space (no
     /// training, no ranker): each task's best architecture by validation (the oracle) against
     /// the constant default, random picks and the best of K, within each budget, on seed means.
@@ -41,6 +45,29 @@ pub struct EvalHeadroomArgs {
     #[arg(long, value_delimiter = ',', value_name = "N,..", default_value = "1000,3000")]
     pub max_params: Vec<u32>,
     /// Seed of the bootstrap.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Where to write the results.
+    #[command(flatten)]
+    pub files: ResultFiles,
+}
+
+/// `archrank eval delivered`
+#[derive(Debug, Args)]
+pub struct EvalDeliveredArgs {
+    /// Experiment database (its tasks, splits and runs).
+    #[arg(long, default_value = DEFAULT_DB)]
+    pub db: PathBuf,
+    /// Search-space preset of the runs.
+    #[arg(long, value_enum, default_value = "tiny")]
+    pub preset: PresetArg,
+    /// Architectures per task, drawn among those the database ran with two seeds or more.
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(2..=100))]
+    pub architectures: u32,
+    /// Seeds of each delivered training (as `train --seeds`).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub seeds: u32,
+    /// Seed of the draw and of the bootstrap.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Where to write the results.

@@ -280,6 +280,10 @@ pub struct FitArgs {
     /// Weight of the residual's penalty mean(h^2): how strongly scores keep to the backbone.
     #[arg(long)]
     pub residual_penalty: Option<f32>,
+    /// L2 regresses the raw target, as the paper's `(v - p)^2` (default: each run's target
+    /// minus its task's mean, a task's level being no function of the architecture).
+    #[arg(long)]
+    pub l2_raw: bool,
     /// Weight of the auxiliary "same task?" loss on the set summaries (0 turns it off).
     #[arg(long)]
     pub same_task_weight: Option<f32>,
@@ -312,6 +316,7 @@ impl FitArgs {
             inputs: TaskInputs { landmarks: self.landmarks, ..d.inputs },
             residual_penalty: self.residual_penalty.unwrap_or(d.residual_penalty),
             same_task_weight: self.same_task_weight.unwrap_or(d.same_task_weight),
+            l2_centered: !self.l2_raw,
             margin: self.margin.unwrap_or(d.margin),
             gap: self.gap.unwrap_or(d.gap),
             optimizer: self.optimizer.unwrap_or(d.optimizer),

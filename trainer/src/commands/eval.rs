@@ -12,12 +12,14 @@ use archrank_core::{LossKind, PresetId};
 use super::eval_output::{paired_markdown, write_outputs};
 use crate::child::ChildConfig;
 use crate::cli::{
-    EvalCommand, EvalCommon, EvalCompareArgs, EvalEnginesArgs, EvalLotoArgs, EvalSearchArgs,
-    OptimizerArg,
+    EvalCommand, EvalCommon, EvalCompareArgs, EvalDeliveredArgs, EvalEnginesArgs, EvalLotoArgs,
+    EvalSearchArgs, OptimizerArg,
 };
 use crate::database::{Database, Purpose};
+use crate::deploy::delivered::Recipe;
 use crate::evaluation::baselines::{Baselines, run_table};
 use crate::evaluation::budget_eval::BudgetSummary;
+use crate::evaluation::delivered_agreement::{DeliveredSettings, run_delivered_eval};
 use crate::evaluation::engine_eval::{EngineEvalSettings, EngineRow, run_engine_eval};
 use crate::evaluation::loto::ConfidenceSummary;
 use crate::evaluation::loto_comparison::{LotoComparison, compare_loto};
@@ -38,8 +40,55 @@ pub(crate) fn run(command: EvalCommand, quiet: bool) -> Result<()> {
         EvalCommand::Search(a) => search(&a, quiet),
         EvalCommand::Compare(a) => compare(&a),
         EvalCommand::Engines(a) => engines(&a, quiet),
+        EvalCommand::Delivered(a) => delivered(&a, quiet),
         EvalCommand::Headroom(a) => super::headroom::run(&a),
     }
+}
+
+fn delivered(args: &EvalDeliveredArgs, quiet: bool) -> Result<()> {
+    let db = Database::open_read_only(&args.db)?;
+    let bar = progress_bar(db.list_tasks()?.len() as u64, "tasks", quiet);
+    let settings = DeliveredSettings {
+        preset: args.preset.into(),
+        architectures: args.architectures as usize,
+        seeds: args.seeds,
+        recipe: Recipe::default(),
+        seed: args.seed,
+    };
+    let report = run_delivered_eval(&db, &settings, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    let rows: Vec<Vec<String>> = report
+        .agreement
+        .iter()
+        .map(|a| {
+            vec![
+                a.kind.clone(),
+                a.tasks.to_string(),
+                format!("{:.3}", a.database_vs_delivered),
+                format!("{:.3}", a.seed_vs_seed),
+            ]
+        })
+        .collect();
+    let p = &report.paired;
+    let mut md = format!(
+        "The database ({} engine) against delivered models: {} of each task's architectures, \
+         delivered as `train` does (best of {} seeds, every training row, refit); mean Spearman \
+         per task of their test accuracies, beside the database's seed-to-seed one.\n\n",
+        report.database_engine, report.architectures, report.seeds
+    );
+    md.push_str(
+        "| tasks | count | database vs delivered | database seed vs seed |\n|---|---:|---:|---:|\n",
+    );
+    for row in &rows {
+        let _ = writeln!(md, "| {} |", row.join(" | "));
+    }
+    let _ = writeln!(
+        md,
+        "\nDelivered - database test accuracy: {:+.4} [{:+.4}, {:+.4}] (95 % bootstrap over {} \
+         tasks; higher on {}, lower on {}).",
+        p.mean_diff, p.ci95[0], p.ci95[1], p.tasks, p.wins, p.losses
+    );
+    write_outputs(args.files.paths(), &report, &md)
 }
 
 fn engines(args: &EvalEnginesArgs, quiet: bool) -> Result<()> {
@@ -435,7 +484,9 @@ pub fn search_markdown(report: &SearchEvalReport) -> String {
         md.push_str(&" |".repeat(names.len()));
     }
     if report.held_out_archs > 0 {
-        md.push_str("\n| the discretized answer is a held-out architecture (no training run had it) |");
+        md.push_str(
+            "\n| the discretized answer is a held-out architecture (no training run had it) |",
+        );
         for f in report.summary.found.values() {
             let _ = write!(md, " {:.0} % |", 100.0 * f.novel_share);
         }

@@ -7,8 +7,8 @@ use anyhow::{Result, bail};
 use crate::child::ChildConfig;
 use crate::cli::{EngineArg, PopulateArgs, SpaceArg};
 use crate::database::Database;
-use crate::output::{print, progress_bar};
 use crate::deploy::delivered::Engine;
+use crate::output::{print, progress_bar};
 use crate::populate::{ArchSpace, PopulateSettings, claim_engine, execute, pending, plan};
 
 pub(crate) fn run(args: &PopulateArgs, quiet: bool) -> Result<()> {

@@ -33,7 +33,8 @@ impl Database {
         for source in paths {
             let other = Self::open_read_only(source)?;
             let runs = other.all_runs()?;
-            let presets: BTreeSet<&'static str> = runs.iter().map(|r| r.key.preset.name()).collect();
+            let presets: BTreeSet<&'static str> =
+                runs.iter().map(|r| r.key.preset.name()).collect();
             for preset in presets.into_iter().filter_map(PresetId::from_name) {
                 engines.push((other.path.clone(), preset, other.run_engine(preset)?));
             }

@@ -35,7 +35,9 @@ impl<'a> ChildRows<'a> {
         config: &ChildConfig,
     ) -> Result<Self> {
         Ok(match (engine, task.kind()) {
-            (Engine::Core, TaskKind::Numeric) => Self::Core(SplitSamples::new(task, split, config)?),
+            (Engine::Core, TaskKind::Numeric) => {
+                Self::Core(SplitSamples::new(task, split, config)?)
+            }
             _ => Self::Trainer(prepared),
         })
     }
@@ -87,7 +89,9 @@ fn train_core_run(
     let validation = metrics(&model, &samples, first_validation)?;
     let test = match split.test()? {
         Some(test) => metrics(&model, &test, 0)?,
-        None => Metrics { accuracy: f64::NAN, balanced_accuracy: f64::NAN, cross_entropy: f64::NAN },
+        None => {
+            Metrics { accuracy: f64::NAN, balanced_accuracy: f64::NAN, cross_entropy: f64::NAN }
+        }
     };
     let report = child.report;
     Ok(ChildOutcome {

@@ -97,7 +97,11 @@ fn a_core_run_is_measured_as_the_delivered_core_model() {
     use crate::deploy::discrete_child::ChildRows;
 
     let task = random_task(240, 4, 3, 9);
-    let split = Split { train: (0..140).collect(), validation: (140..190).collect(), test: (190..240).collect() };
+    let split = Split {
+        train: (0..140).collect(),
+        validation: (140..190).collect(),
+        test: (190..240).collect(),
+    };
     let config = ChildConfig { max_train_rows: Some(100), ..ChildConfig::default() };
     let layout = PresetId::Tiny.layout();
     let prepared = prepare(&task, &split, &layout, &config);

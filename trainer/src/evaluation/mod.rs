@@ -3,6 +3,7 @@
 
 pub mod baselines;
 pub mod budget_eval;
+pub mod delivered_agreement;
 pub mod engine_eval;
 pub mod error;
 #[cfg(test)]

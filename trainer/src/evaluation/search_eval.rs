@@ -297,11 +297,8 @@ pub fn find_and_measure(
     let discrete_tests = tests(&discrete_runs);
     let mut shortlist = Vec::with_capacity(found.shortlist.len());
     for c in &found.shortlist {
-        let measured = if c.discrete == found.discrete {
-            discrete_runs.clone()
-        } else {
-            runs(&c.discrete)?
-        };
+        let measured =
+            if c.discrete == found.discrete { discrete_runs.clone() } else { runs(&c.discrete)? };
         shortlist.push((c.discrete.clone(), measured));
     }
     // The deployable space's checks, trained like the answer (each architecture once).

@@ -48,6 +48,10 @@ pub struct FitConfig {
     /// Weight of the auxiliary "same task?" loss: two sample batches of one task should have
     /// closer set summaries than batches of two tasks (0 turns it off).
     pub same_task_weight: f32,
+    /// L2 regresses each run's target minus its task's mean target (the ranking losses are
+    /// unchanged by it): a task's level is no function of the architecture, and regressing it
+    /// spends the network on task difficulty. `false` is the paper's raw `(v - p)^2`.
+    pub l2_centered: bool,
     /// Ranking margin m.
     pub margin: f32,
     /// Uncertainty gap: pairs whose targets differ by no more than this cost nothing.
@@ -108,6 +112,7 @@ impl Default for FitConfig {
             inputs: TaskInputs::PRODUCT,
             residual_penalty: 0.1,
             same_task_weight: 0.0,
+            l2_centered: true,
             margin: 0.3,
             gap: 0.01,
             optimizer: Optimizer::Adam,

@@ -72,6 +72,21 @@ pub fn fit<P: Preset>(
     let mut curve = Vec::new();
     let (mut window, mut window_steps) = (0.0f64, 0u32);
     let same_task = config.inputs.set && config.same_task_weight > 0.0 && data.tasks.len() > 1;
+    // What each task's targets are measured from: L2 (centered) regresses a run's standing
+    // within its task; the ranking losses read differences, which no offset changes.
+    let offsets: Vec<f32> = data
+        .tasks
+        .iter()
+        .map(|t| {
+            let centered = config.loss == LossKind::L2 && config.l2_centered;
+            let n = t.runs.len().max(1) as f64;
+            if centered {
+                (t.runs.iter().map(|r| f64::from(r.target)).sum::<f64>() / n) as f32
+            } else {
+                0.0
+            }
+        })
+        .collect();
     for step in 0..config.steps {
         let t = rng.below(data.tasks.len());
         let (Some(task), Some(rows)) = (data.tasks.get(t), order.get_mut(t)) else {
@@ -104,10 +119,11 @@ pub fn fit<P: Preset>(
         let mut batch =
             StepBatch { samples, archs: Vec::new(), targets: Vec::new(), same_task: pair };
         let runs = &task.runs;
+        let offset = offsets.get(t).copied().unwrap_or(0.0);
         let mut push = |i: usize| {
             if let Some(r) = runs.get(i) {
                 batch.archs.push(r.arch.as_slice());
-                batch.targets.push(r.target);
+                batch.targets.push(r.target - offset);
             }
         };
         for _ in 0..config.pairs {

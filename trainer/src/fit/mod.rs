@@ -39,8 +39,8 @@ pub use backprop::{
 pub use error::FitError;
 pub use fit_config::{FitConfig, TaskInputs};
 pub use fit_data::{
-    EncodedSamples, FitData, FitRun, FitTask, MAX_FIT_ROWS, Metric, SkippedTask, encode_rows,
-    arch_fold, fit_encoded, fit_rows, fit_runs, load_fit_data, load_fit_task, task_fold,
+    EncodedSamples, FitData, FitRun, FitTask, MAX_FIT_ROWS, Metric, SkippedTask, arch_fold,
+    encode_rows, fit_encoded, fit_rows, fit_runs, load_fit_data, load_fit_task, task_fold,
 };
 pub use fit_loop::{FitResult, LossPoint, fit, fit_preset};
 pub use network_params::{init_params, le_params, tensor_ranges};

@@ -449,6 +449,26 @@ fn fits_are_seeded_and_reduce_the_loss() {
     );
 }
 
+/// Centered L2 reads a run's standing within its task: shifting a task's every target by one
+/// amount changes nothing, where the paper's raw L2 must learn the shift.
+#[test]
+fn centered_l2_ignores_a_tasks_level() {
+    let mut synth = Synth::new::<Tiny>(8);
+    let data = synth.data::<Tiny>(4, 32, 20);
+    let mut shifted = data.clone();
+    for (k, task) in shifted.tasks.iter_mut().enumerate() {
+        task.runs.iter_mut().for_each(|r| r.target -= 0.125 * k as f32);
+    }
+    let fitted = |d: &FitData, centered: bool| {
+        let config = FitConfig { l2_centered: centered, ..short_config(LossKind::L2, 40) };
+        fit::<Tiny>(d, &config, &|_, _| {}).unwrap().params
+    };
+    let gap =
+        |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max);
+    assert!(gap(&fitted(&data, true), &fitted(&shifted, true)) < 1e-4);
+    assert!(gap(&fitted(&data, false), &fitted(&shifted, false)) > 1e-3);
+}
+
 #[test]
 fn bad_settings_and_data_are_refused() {
     let mut synth = Synth::new::<Tiny>(6);

@@ -13,6 +13,7 @@ mod crash_points;
 mod csv_shapes_cli;
 mod delivered_cli;
 mod eval_compare_cli;
+mod eval_deployable_cli;
 mod interruption;
 mod model_cli;
 mod populate_cli;

@@ -62,7 +62,11 @@ fn discrete_children_are_the_cores_and_engines_are_not_mixed() {
     assert!(e.contains("trained by the core engine") && e.contains("--engine core"), "{e}");
     let e = fails(&["populate", "--db", &db, "--engine", "core", "--quiet"]);
     assert!(e.contains("discrete children only"), "{e}");
-    assert_eq!(Database::open_read_only(&db).unwrap().all_runs().unwrap().len(), 8, "nothing added");
+    assert_eq!(
+        Database::open_read_only(&db).unwrap().all_runs().unwrap().len(),
+        8,
+        "nothing added"
+    );
 }
 
 #[test]
