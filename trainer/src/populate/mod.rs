@@ -100,8 +100,9 @@ pub enum ArchSpace {
     /// task), each trained once as its mixture ([`sample_architecture`]): the paper's database.
     Soft,
     /// Discrete architectures ([`sample_discrete`]), each trained as its discrete network
-    /// (exactly its chosen layers) by `engine` with `seeds` child seeds, every seed a run: the first `shared` indices
-    /// are the same architecture on every task, the rest each task's own draw.
+    /// (exactly its chosen layers) by `engine` with `seeds` child seeds, every seed a run: the
+    /// first `shared` indices are the same architecture on every task, the rest each task's own
+    /// draw.
     Discrete {
         /// Child seeds per architecture.
         seeds: u32,
