@@ -432,9 +432,9 @@ pub fn search_markdown(report: &SearchEvalReport) -> String {
         let _ = write!(md, " {:.3} |", f.median_normalized_regret);
     }
     md.push_str(&" |".repeat(names.len()));
-    md.push_str("\n| tasks above best on average |");
+    md.push_str("\n| tasks above the constant default |");
     for f in report.summary.found.values() {
-        let _ = write!(md, " {}/{} |", f.tasks_above_best_on_average, report.tasks.len());
+        let _ = write!(md, " {}/{} |", f.tasks_above_constant_default, report.tasks.len());
     }
     md.push_str(&" |".repeat(names.len()));
     let sizes: Vec<usize> = report

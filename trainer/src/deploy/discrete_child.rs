@@ -51,7 +51,7 @@ impl<'a> ChildRows<'a> {
     pub fn train(&self, arch: &Discrete, config: &ChildConfig, seed: u64) -> Result<ChildOutcome> {
         match self {
             Self::Trainer(prepared) => {
-                let mix = Mixing::one_hot(&prepared.layout(), arch);
+                let mix = Mixing::one_hot(prepared.layout(), arch);
                 Ok(train_mixed(prepared, &mix, config, seed).0)
             }
             Self::Core(split) => train_core_run(split, arch, &config.device_schedule(), seed),

@@ -124,7 +124,7 @@ pub struct Baselines {
     pub nearest_task: f64,
     /// Test accuracy of the constant default: the architecture with the best mean validation
     /// accuracy over the training tasks ([`constant_order`]) that this task ran.
-    pub best_on_average: f64,
+    pub constant_default: f64,
     /// Test accuracy of the task's best database run by validation accuracy (all runs tried).
     pub oracle: f64,
 }
@@ -153,7 +153,7 @@ impl Baselines {
             b("best_of_10", "best of 10 random", "10", self.best_of_10),
             b("best_of_25", "best of 25 random", "25", self.best_of_25),
             b("nearest_task", "nearest task's best", "0", self.nearest_task),
-            b("best_on_average", "best on average", "0", self.best_on_average),
+            b("constant_default", "constant default (best on average)", "0", self.constant_default),
             b("oracle", "oracle (best database run)", "all", self.oracle),
         ]
     }
@@ -170,7 +170,7 @@ impl Baselines {
             best_of_10: m(|b| b.best_of_10),
             best_of_25: m(|b| b.best_of_25),
             nearest_task: m(|b| b.nearest_task),
-            best_on_average: m(|b| b.best_on_average),
+            constant_default: m(|b| b.constant_default),
             oracle: m(|b| b.oracle),
         }
     }
@@ -229,7 +229,7 @@ pub fn baselines(
         best_of_10: best_of_k(&runs, 10),
         best_of_25: best_of_k(&runs, 25),
         nearest_task: test_of(nearest.and_then(|n| table.get(n)).and_then(best_arch)),
-        best_on_average: constant.map_or(f64::NAN, |m| m.measured.test),
+        constant_default: constant.map_or(f64::NAN, |m| m.measured.test),
         oracle: best_arch(own).map_or(f64::NAN, |m| m.measured.test),
     }
 }

@@ -149,7 +149,7 @@ pub struct FoundSummary {
     pub median_normalized_regret: f64,
     /// Tasks where the found architecture's test accuracy beats the architecture best on
     /// average over the training tasks.
-    pub tasks_above_best_on_average: usize,
+    pub tasks_above_constant_default: usize,
     /// Per shortlist size.
     pub shortlist: Vec<ShortlistSummary>,
     /// Mean over tasks of [`Found::finished_test_mean`].
@@ -605,12 +605,12 @@ fn summarize(tasks: &[TaskSearch], seed: u64) -> SearchSummary {
                 discrete_test_mean: get(|f| f.discrete_test_mean),
                 predicted_score: get(|f| f.predicted_score),
                 median_normalized_regret: median(&regrets),
-                tasks_above_best_on_average: tasks
+                tasks_above_constant_default: tasks
                     .iter()
                     .filter(|t| {
                         t.found
                             .get(&loss)
-                            .is_some_and(|f| f.test_mean > t.baselines.best_on_average)
+                            .is_some_and(|f| f.test_mean > t.baselines.constant_default)
                     })
                     .count(),
                 shortlist: sizes
