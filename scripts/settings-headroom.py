@@ -29,17 +29,16 @@ ARCHS = [
     "rank_gauss/tanh32/skip/skip",
     "zscore/relu64/relu32/skip",
     "fourier/tanh16/relu16/skip",
-    "rank_gauss/relu32/tanh16/relu8",
 ]
 # (name, extra `train` arguments); the first is the device's default.
 SETTINGS = [
     ("lr0.05", []),
     ("lr0.02", ["--learning-rate", "0.02"]),
     ("lr0.1", ["--learning-rate", "0.1"]),
-    ("lr0.05_wd1e-3", ["--weight-decay", "1e-3"]),
     ("lr0.05_wd1e-2", ["--weight-decay", "1e-2"]),
-    ("lr0.05_long", ["--epochs", "60", "--min-steps", "1000", "--max-steps", "10000", "--patience", "10"]),
 ]
+# Longer training (up to 10,000 steps) was measured as a constant recipe (RESULTS.md, "The
+# recipe, measured": +0.002, not told apart) and costs up to 8 times the others; left out here.
 
 
 def train(binary, db, task, arch, extra, seeds, max_rows):
