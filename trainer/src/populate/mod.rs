@@ -143,23 +143,21 @@ pub fn recorded_engine(db: &Database, preset: PresetId) -> Result<Engine, Databa
     Ok(if db.run_engine(preset)? == Engine::Core.name() { Engine::Core } else { Engine::Trainer })
 }
 
-/// Records `settings`' engine for its preset, refused when the database already holds runs of
-/// the preset trained by another engine.
+/// Refuses `settings` when the database already holds runs of its preset trained by another
+/// engine (reads only: [`execute`] records the engine with the first run it stores).
 ///
 /// # Errors
 /// [`PopulateError::EngineMismatch`], or database errors.
-pub fn claim_engine(db: &Database, settings: &PopulateSettings) -> Result<(), PopulateError> {
+pub fn check_engine(db: &Database, settings: &PopulateSettings) -> Result<(), PopulateError> {
     let (preset, engine) = (settings.preset, settings.space.engine());
     let recorded = recorded_engine(db, preset)?;
-    let has_runs = !db.completed_keys(preset)?.is_empty();
-    if has_runs && recorded != engine {
+    if recorded != engine && !db.completed_keys(preset)?.is_empty() {
         return Err(PopulateError::EngineMismatch {
             db: db.path().display().to_string(),
             preset: preset.name(),
             recorded: recorded.name(),
         });
     }
-    db.set_run_engine(preset, engine.name())?;
     Ok(())
 }
 
@@ -320,6 +318,10 @@ pub fn execute(
         .num_threads(jobs.max(1))
         .build()
         .map_err(|source| PopulateError::Threads { jobs, source })?;
+    check_engine(db, settings)?;
+    if !runs.is_empty() {
+        db.set_run_engine(settings.preset, settings.space.engine().name())?;
+    }
     let layout = settings.preset.layout();
     let mut inserted = 0;
     let mut start = 0;
