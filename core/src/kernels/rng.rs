@@ -72,6 +72,15 @@ impl Rng {
         libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(core::f64::consts::TAU * u2)
     }
 
+    /// Moves a uniform draw of `n` of `items`, without replacement, to its front (a partial
+    /// Fisher-Yates shuffle; the rest keep no particular order).
+    pub fn shuffle_front<T>(&mut self, items: &mut [T], n: usize) {
+        for i in 0..n.min(items.len()) {
+            let j = i + self.below(items.len() - i);
+            items.swap(i, j);
+        }
+    }
+
     /// Shuffles a slice in place (Fisher-Yates).
     pub fn shuffle<T>(&mut self, items: &mut [T]) {
         for i in (1..items.len()).rev() {
@@ -107,5 +116,23 @@ mod tests {
             seen[v] = true;
         }
         assert!(seen.iter().all(|&s| s));
+    }
+
+    #[test]
+    fn shuffle_front_draws_without_replacement_and_keeps_every_item() {
+        let mut firsts = [0_u32; 6];
+        for seed in 0..600 {
+            let mut items = [0, 1, 2, 3, 4, 5];
+            Rng::new(seed).shuffle_front(&mut items, 2);
+            assert_ne!(items[0], items[1]);
+            let mut sorted = items;
+            sorted.sort_unstable();
+            assert_eq!(sorted, [0, 1, 2, 3, 4, 5]);
+            firsts[items[0]] += 1;
+        }
+        assert!(firsts.iter().all(|&n| n > 60), "every item comes first: {firsts:?}");
+        let mut short = [1, 2];
+        Rng::new(3).shuffle_front(&mut short, 10);
+        assert!(short == [1, 2] || short == [2, 1]);
     }
 }

@@ -57,18 +57,6 @@ fn delivered(args: &EvalDeliveredArgs, quiet: bool) -> Result<()> {
     };
     let report = run_delivered_eval(&db, &settings, &|| bar.inc(1))?;
     bar.finish_and_clear();
-    let rows: Vec<Vec<String>> = report
-        .agreement
-        .iter()
-        .map(|a| {
-            vec![
-                a.kind.clone(),
-                a.tasks.to_string(),
-                format!("{:.3}", a.database_vs_delivered),
-                format!("{:.3}", a.seed_vs_seed),
-            ]
-        })
-        .collect();
     let p = &report.paired;
     let mut md = format!(
         "The database ({} engine) against delivered models: {} of each task's architectures, \
@@ -79,8 +67,10 @@ fn delivered(args: &EvalDeliveredArgs, quiet: bool) -> Result<()> {
     md.push_str(
         "| tasks | count | database vs delivered | database seed vs seed |\n|---|---:|---:|---:|\n",
     );
-    for row in &rows {
-        let _ = writeln!(md, "| {} |", row.join(" | "));
+    for a in &report.agreement {
+        let (kind, tasks) = (&a.kind, a.tasks);
+        let (delivered, seeds) = (a.database_vs_delivered, a.seed_vs_seed);
+        let _ = writeln!(md, "| {kind} | {tasks} | {delivered:.3} | {seeds:.3} |");
     }
     let _ = writeln!(
         md,

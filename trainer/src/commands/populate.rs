@@ -9,7 +9,7 @@ use crate::cli::{EngineArg, PopulateArgs, SpaceArg};
 use crate::database::Database;
 use crate::deploy::delivered::Engine;
 use crate::output::{print, progress_bar};
-use crate::populate::{ArchSpace, PopulateSettings, check_engine, execute, pending, plan};
+use crate::populate::{ArchSpace, PopulateSettings, execute, pending, plan};
 
 pub(crate) fn run(args: &PopulateArgs, quiet: bool) -> Result<()> {
     if args.archs_per_task == 0 {
@@ -50,7 +50,6 @@ pub(crate) fn run(args: &PopulateArgs, quiet: bool) -> Result<()> {
         ..ChildConfig::default()
     };
     let db = Database::open_existing(&args.db)?;
-    check_engine(&db, &settings)?;
     let known: Vec<String> = db.list_tasks()?.into_iter().map(|t| t.name).collect();
     let tasks = if args.tasks.is_empty() {
         known

@@ -9,8 +9,8 @@ use rusqlite::{OptionalExtension, TransactionBehavior};
 use super::error::{DatabaseError, Result, SqlContext};
 use super::runs::insert_run_row;
 use super::{
-    Database, LEGACY_ENGINE, MergeReport, RunRecord, StoredTask, codec, insert_task_row,
-    run_engine_key,
+    Database, LEGACY_ENGINE, MergeReport, RunRecord, StoredTask, codec, insert_task_row, read_meta,
+    run_engine_key, write_meta,
 };
 
 impl Database {
@@ -33,9 +33,8 @@ impl Database {
         for source in paths {
             let other = Self::open_read_only(source)?;
             let runs = other.all_runs()?;
-            let presets: BTreeSet<&'static str> =
-                runs.iter().map(|r| r.key.preset.name()).collect();
-            for preset in presets.into_iter().filter_map(PresetId::from_name) {
+            let presets: BTreeSet<PresetId> = runs.iter().map(|r| r.key.preset).collect();
+            for preset in presets {
                 engines.push((other.path.clone(), preset, other.run_engine(preset)?));
             }
             sources.push((other.path.clone(), other.stored_tasks()?, runs));
@@ -45,10 +44,7 @@ impl Database {
         // One engine's runs per preset: a source's engine must be the one here, if runs are.
         for (other, preset, there) in &engines {
             let key = run_engine_key(*preset);
-            let recorded: Option<String> = tx
-                .query_row("SELECT value FROM meta WHERE key = ?1", [&key], |row| row.get(0))
-                .optional()
-                .at(&path)?;
+            let recorded = read_meta(&tx, &key).at(&path)?;
             let has_runs = tx
                 .query_row("SELECT 1 FROM runs WHERE preset = ?1 LIMIT 1", [preset.name()], |_| {
                     Ok(())
@@ -67,14 +63,7 @@ impl Database {
                         there: there.clone(),
                     });
                 }
-                _ => {
-                    tx.execute(
-                        "INSERT INTO meta (key, value) VALUES (?1, ?2) \
-                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                        (&key, there),
-                    )
-                    .at(&path)?;
-                }
+                _ => write_meta(&tx, &key, there).at(&path)?,
             }
         }
         let mut report = MergeReport::default();

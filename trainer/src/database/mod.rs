@@ -298,10 +298,7 @@ impl Database {
     ///
     /// An SQLite error.
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
-        self.conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0))
-            .optional()
-            .at(&self.path)
+        read_meta(&self.conn, key).at(&self.path)
     }
 
     /// Stores `value` under the metadata `key`, replacing any previous value.
@@ -310,14 +307,7 @@ impl Database {
     ///
     /// An SQLite error.
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
-        self.conn
-            .execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
-            .at(&self.path)
-            .map(|_| ())
+        write_meta(&self.conn, key, value).at(&self.path)
     }
 
     /// The stored form of `task`, or why it cannot be stored.
@@ -431,4 +421,19 @@ pub(crate) const LEGACY_ENGINE: &str = "trainer";
 /// The metadata key naming the engine of a database's runs of `preset`.
 pub(crate) fn run_engine_key(preset: PresetId) -> String {
     format!("child_engine.{}", preset.name())
+}
+
+/// The metadata value stored under `key` in `conn` (a database or one of its transactions).
+pub(crate) fn read_meta(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()
+}
+
+/// Stores `value` under the metadata `key` in `conn`, replacing any previous value.
+pub(crate) fn write_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+    .map(|_| ())
 }

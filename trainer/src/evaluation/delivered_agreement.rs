@@ -109,11 +109,7 @@ fn picks(db: &Database, task: &str, preset: PresetId, count: usize, seed: u64) -
     }
     let mut many: Vec<(Vec<f32>, Vec<f64>)> =
         by_arch.into_values().filter(|(_, tests)| tests.len() >= 2).collect();
-    let mut rng = Rng::new(derive_seed(&[seed, PICK_TAG, name_hash(task)]));
-    for i in 0..many.len().min(count) {
-        let j = i + rng.below(many.len() - i);
-        many.swap(i, j);
-    }
+    Rng::new(derive_seed(&[seed, PICK_TAG, name_hash(task)])).shuffle_front(&mut many, count);
     many.truncate(count);
     Ok(many
         .into_iter()
@@ -122,7 +118,8 @@ fn picks(db: &Database, task: &str, preset: PresetId, count: usize, seed: u64) -
 }
 
 /// Trains, for every task of `db`, `settings.architectures` of the architectures its database
-/// ran as `train` delivers them, and compares the two rankings.
+/// ran as `train` delivers them, and compares the two rankings; `progress` is called once per
+/// task of the database.
 ///
 /// # Errors
 /// When the database cannot be read or a task cannot be trained.
@@ -138,6 +135,9 @@ pub fn run_delivered_eval(
         let picked = picks(db, name, settings.preset, settings.architectures, settings.seed)?;
         if picked.len() >= 2 {
             jobs.push((task, split, picked));
+        } else {
+            // Fewer than two architectures rank nothing: counted as done.
+            progress();
         }
     }
     let per_task: Vec<Vec<DeliveredRow>> = jobs

@@ -74,17 +74,13 @@ pub fn fit<P: Preset>(
     let same_task = config.inputs.set && config.same_task_weight > 0.0 && data.tasks.len() > 1;
     // What each task's targets are measured from: L2 (centered) regresses a run's standing
     // within its task; the ranking losses read differences, which no offset changes.
+    let centered = config.loss == LossKind::L2 && config.l2_centered;
     let offsets: Vec<f32> = data
         .tasks
         .iter()
         .map(|t| {
-            let centered = config.loss == LossKind::L2 && config.l2_centered;
-            let n = t.runs.len().max(1) as f64;
-            if centered {
-                (t.runs.iter().map(|r| f64::from(r.target)).sum::<f64>() / n) as f32
-            } else {
-                0.0
-            }
+            let sum: f64 = t.runs.iter().map(|r| f64::from(r.target)).sum();
+            if centered { (sum / t.runs.len().max(1) as f64) as f32 } else { 0.0 }
         })
         .collect();
     for step in 0..config.steps {
@@ -96,7 +92,7 @@ pub fn fit<P: Preset>(
         // loss's second batch is the next draw, disjoint from the first where the task allows.
         let b = config.batch_samples.min(rows.len());
         let drawn = if same_task { (2 * b).min(rows.len()) } else { b };
-        shuffle_front(&mut rng, rows, drawn);
+        rng.shuffle_front(rows, drawn);
         let samples = SampleBatch { task, rows: rows[..b].to_vec() };
         let mut pair = None;
         if same_task {
@@ -109,7 +105,7 @@ pub fn fit<P: Preset>(
                 (data.tasks.get(other_index), order.get_mut(other_index))
             {
                 let ob = config.batch_samples.min(other_rows.len());
-                shuffle_front(&mut rng, other_rows, ob);
+                rng.shuffle_front(other_rows, ob);
                 pair = Some((
                     SampleBatch { task, rows: rest },
                     SampleBatch { task: other, rows: other_rows[..ob].to_vec() },
@@ -157,15 +153,6 @@ pub fn fit<P: Preset>(
         tasks: data.task_names(),
         seconds: start.elapsed().as_secs_f64(),
     })
-}
-
-/// Moves a uniform draw of `n` of `rows`, without replacement, to its front (a partial
-/// Fisher-Yates shuffle).
-fn shuffle_front(rng: &mut Rng, rows: &mut [usize], n: usize) {
-    for i in 0..n.min(rows.len()) {
-        let j = i + rng.below(rows.len() - i);
-        rows.swap(i, j);
-    }
 }
 
 /// [`fit`] for the data's preset.

@@ -56,12 +56,9 @@ pub fn sample_architecture(layout: &Layout, rng: &mut Rng) -> Vec<f32> {
 pub fn sample_discrete(layout: &Layout, rng: &mut Rng) -> Discrete {
     let module = rng.below(layout.modules) as u8;
     let used = rng.below(layout.layers + 1);
-    // A uniform subset of `used` layers: a partial Fisher-Yates shuffle of the layer indices.
+    // A uniform subset of `used` layers.
     let mut order: Vec<usize> = (0..layout.layers).collect();
-    for i in 0..used {
-        let j = i + rng.below(layout.layers - i);
-        order.swap(i, j);
-    }
+    rng.shuffle_front(&mut order, used);
     let mut layers = heapless::Vec::new();
     for l in 0..layout.layers {
         let choice = if order[..used].contains(&l) {

@@ -144,11 +144,8 @@ pub fn recorded_engine(db: &Database, preset: PresetId) -> Result<Engine, Databa
 }
 
 /// Refuses `settings` when the database already holds runs of its preset trained by another
-/// engine (reads only: [`execute`] records the engine with the first run it stores).
-///
-/// # Errors
-/// [`PopulateError::EngineMismatch`], or database errors.
-pub fn check_engine(db: &Database, settings: &PopulateSettings) -> Result<(), PopulateError> {
+/// engine (reads only: [`execute`] records the engine before it trains anything).
+fn check_engine(db: &Database, settings: &PopulateSettings) -> Result<(), PopulateError> {
     let (preset, engine) = (settings.preset, settings.space.engine());
     let recorded = recorded_engine(db, preset)?;
     if recorded != engine && !db.completed_keys(preset)?.is_empty() {
@@ -302,10 +299,12 @@ pub fn pending(
 }
 
 /// Trains `runs` on `jobs` threads and inserts each finished run in its own transaction;
-/// `on_done` sees every inserted run (for progress). Returns how many were inserted.
+/// `on_done` sees every inserted run (for progress). Returns how many were inserted. The
+/// database records the settings' engine first, refused when its runs are another engine's.
 ///
 /// # Errors
-/// Database errors, or a task missing from the database.
+/// [`PopulateError::EngineMismatch`], database errors, a task missing from the database, or
+/// the core's reason for a child it cannot train.
 pub fn execute(
     db: &Database,
     settings: &PopulateSettings,
@@ -319,6 +318,7 @@ pub fn execute(
         .build()
         .map_err(|source| PopulateError::Threads { jobs, source })?;
     check_engine(db, settings)?;
+    // Only with runs to store: a populate with nothing to do leaves the file as it was.
     if !runs.is_empty() {
         db.set_run_engine(settings.preset, settings.space.engine().name())?;
     }
