@@ -87,7 +87,7 @@ pub use ranking::{
     task_embedding, task_table, weights_format,
 };
 #[cfg(feature = "alloc")]
-pub use ranking::{fixture, quantize};
+pub use ranking::{fixture, quantize, top_archs_trim};
 pub use search::{discrete_finish, exhaustive, report as search_report, shortlist};
 pub use space::{architecture, input_modules};
 pub use task::samples_format;

@@ -11,5 +11,6 @@ mod landmarks;
 mod quantized;
 mod search;
 mod set_encoder;
+mod top_archs_trim;
 mod training;
 mod weights;

@@ -15,7 +15,7 @@ use super::task_args::TaskOrSamplesArgs;
 /// Search-space preset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum PresetArg {
-    /// U = 33: 3 modules, 3 layers of 8 base layers.
+    /// U = 35: 5 modules, 3 layers of 8 base layers.
     Tiny,
     /// U = 105: the paper's 7 modules, 7 layers of 12 base layers.
     Paper,
@@ -100,6 +100,10 @@ pub struct StorageArgs {
     /// Store this many search steps instead of the default (a small device's cheaper search).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=10_000))]
     pub search_steps: Option<u16>,
+    /// Keep each training task's best N stored architectures instead of 5 (the search climbs
+    /// from fewer of the nearest tasks'; a smaller task table, for a small part's flash).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=5))]
+    pub top_archs: Option<u16>,
 }
 
 impl StorageArgs {
@@ -116,6 +120,7 @@ impl StorageArgs {
             quantization,
             scales: self.scales.map_or(Scales::Column, Into::into),
             search_steps: self.search_steps,
+            top_archs: self.top_archs.map(usize::from),
         })
     }
 }
@@ -239,6 +244,10 @@ pub struct QuantizeArgs {
     /// Store this many search steps instead of the file's (a small device's cheaper search).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=10_000))]
     pub search_steps: Option<u16>,
+    /// Keep each training task's best N stored architectures instead of 5 (the search climbs
+    /// from fewer of the nearest tasks'; a smaller task table, for a small part's flash).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=5))]
+    pub top_archs: Option<u16>,
     /// Where to write the int8 file (atomically).
     #[arg(long, short)]
     pub output: PathBuf,

@@ -16,6 +16,7 @@ pub(crate) fn run(args: &QuantizeArgs) -> Result<()> {
         quantization: Quantization::Int8,
         scales: args.scales.into(),
         search_steps: args.search_steps,
+        top_archs: args.top_archs.map(usize::from),
     };
     let out = storage.apply(bytes).map_err(|e| anyhow!("{}: {e}", weights.name))?;
     crate::atomic_file::write(&args.output, &out)?;
@@ -27,6 +28,7 @@ pub(crate) fn run(args: &QuantizeArgs) -> Result<()> {
             "bytes": out.len(),
             "scales": storage.scales.name(),
             "search_steps": args.search_steps,
+            "top_archs": args.top_archs,
         }));
     }
     print(&format!(

@@ -196,6 +196,9 @@ pub struct SearchEvalReport {
     /// Search steps stored in each ranker (the default unless a device's cheaper search was
     /// asked for).
     pub search_steps: Option<u16>,
+    /// Top architectures kept per training task (all 5 unless fewer were asked for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_archs: Option<usize>,
     /// Per task.
     pub tasks: Vec<TaskSearch>,
     /// Averages over tasks.
@@ -494,6 +497,7 @@ pub fn run_search_eval(
         quantization: settings.storage.quantization.name().to_owned(),
         scales: settings.storage.scales_name().map(str::to_owned),
         search_steps: settings.storage.search_steps,
+        top_archs: settings.storage.top_archs,
         summary: summarize(&tasks, settings.base.seed),
         tasks,
     })

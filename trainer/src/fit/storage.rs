@@ -1,8 +1,10 @@
 //! How a ranker's weights file stores its numbers and which search it carries: f32 as fitted,
 //! or int8 through the core's quantizer; optionally fewer search steps, for a device that
-//! affords less search.
+//! affords less search, and fewer of each training task's top architectures, for a device with
+//! less flash.
 
 use archrank_core::quantize::{Scales, quantize_weights};
+use archrank_core::top_archs_trim::keep_top_archs;
 use archrank_core::{AnyRanker, Quantization, SearchConfig, WeightsError, WeightsFile};
 
 /// What to store of a fitted (f32) weights file.
@@ -14,13 +16,17 @@ pub struct Storage {
     pub scales: Scales,
     /// Search steps to store instead of the file's.
     pub search_steps: Option<u16>,
+    /// How many of each training task's top architectures to keep (all of them when `None`).
+    pub top_archs: Option<usize>,
 }
 
 impl Storage {
     /// Whether this stores the file as it is.
     #[must_use]
     pub fn is_identity(&self) -> bool {
-        self.quantization == Quantization::F32 && self.search_steps.is_none()
+        self.quantization == Quantization::F32
+            && self.search_steps.is_none()
+            && self.top_archs.is_none()
     }
 
     /// The int8 scales' name (`column`, `tensor`), or `None` for f32.
@@ -38,6 +44,10 @@ impl Storage {
         if self.is_identity() {
             return Ok(bytes);
         }
+        let bytes = match self.top_archs {
+            Some(keep) => keep_top_archs(&bytes, keep)?,
+            None => bytes,
+        };
         let file = WeightsFile::decode(&bytes)?;
         let search = self.search_steps.map(|steps| SearchConfig { steps, ..file.search });
         match self.quantization {
