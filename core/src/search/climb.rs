@@ -140,8 +140,11 @@ impl<'a, P: Preset> Ranker<'a, P> {
     /// [`Self::search_within`], and up to `k` (at most [`MAX_SHORTLIST`]) distinct discrete
     /// architectures within the budget: every iterate's discretization is remembered with its
     /// best score, and the shortlist takes them best first, each differing from those taken in at
-    /// least `min_distance` choices when enough do ([`Pool::select`]). The search's path and
-    /// answer are the same bits as without a shortlist.
+    /// least `min_distance` choices when enough do ([`Pool::select`]). When the climb reached
+    /// fewer than `k` (a budget leaves few iterates within it) and the space is small enough to
+    /// score whole, its best architectures by discrete score not yet listed fill the list, after
+    /// the climb's ([`Self::exhaustive_within`]): k distinct architectures on the tiny preset.
+    /// The search's path and answer are the same bits as without a shortlist.
     ///
     /// # Errors
     /// [`BudgetError`] when no architecture of the preset fits the budget on this task.
@@ -172,8 +175,24 @@ impl<'a, P: Preset> Ranker<'a, P> {
                 cost: discrete_cost(&discrete, task),
                 discrete,
                 score,
+                climbed: true,
             };
             let _ = candidates.push(candidate);
+        }
+        let k = k.min(MAX_SHORTLIST);
+        if candidates.len() < k
+            && let Ok(space) = self.exhaustive_within(z, task, budget, MAX_SHORTLIST, min_distance)
+        {
+            // At most `candidates.len()` of the space's best are listed already, so the rest fill
+            // the list.
+            for c in space.best {
+                if candidates.len() >= k {
+                    break;
+                }
+                if candidates.iter().all(|o| o.discrete != c.discrete) {
+                    let _ = candidates.push(c);
+                }
+            }
         }
         Ok(Shortlist { result, candidates })
     }

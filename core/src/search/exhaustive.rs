@@ -1,4 +1,4 @@
-//! The deployable space scored whole: where the space is small enough (the tiny preset's 2,187
+//! The deployable space scored whole: where the space is small enough (the tiny preset's 3,645
 //! architectures), every discrete architecture within the budget is scored
 //! ([`crate::Scorer::for_each_discrete`]) and the best kept. It is the exact argmax the climb
 //! approximates, and what tells how often the climb finds it.
@@ -11,7 +11,7 @@ use crate::ranking::ranker::Ranker;
 use crate::search::shortlist::{Candidate, MAX_SHORTLIST, Pool};
 use crate::space::architecture::Discrete;
 
-/// Most architectures a space may have to be scored whole: the tiny preset's 2,187 are, the
+/// Most architectures a space may have to be scored whole: the tiny preset's 3,645 are, the
 /// paper preset's 440 million are not.
 pub const EXHAUSTIVE_LIMIT: usize = 100_000;
 
@@ -133,5 +133,5 @@ impl<P: Preset> Ranker<'_, P> {
 /// A scored architecture as a [`Candidate`] (its score is its discrete score).
 fn candidate(discrete: Discrete, score: f32, task: &TaskShape) -> Candidate {
     let cost = discrete_cost(&discrete, task);
-    Candidate { discrete, score, discrete_score: score, cost }
+    Candidate { discrete, score, discrete_score: score, cost, climbed: false }
 }

@@ -23,12 +23,16 @@ pub struct Candidate {
     /// The deployable architecture.
     pub discrete: Discrete,
     /// The best predicted score of an iterate of the search that discretizes to it: the order
-    /// of the shortlist (the first is the search's own answer).
+    /// of the shortlist (the first is the search's own answer); for an architecture no iterate
+    /// reached (`climbed` false), its discrete score.
     pub score: f32,
     /// The predicted score of the discrete architecture itself (its one-hot logits).
     pub discrete_score: f32,
     /// Its cost on the task.
     pub cost: Cost,
+    /// Whether an iterate of the climb discretized to it; `false` for one taken from the space
+    /// scored whole ([`crate::Ranker::exhaustive_within`]), listed after the climb's.
+    pub climbed: bool,
 }
 
 /// The distinct discretizations seen during a search, best first, at most [`SHORTLIST_POOL`].

@@ -154,7 +154,7 @@ pub(crate) fn shortlist_table(output: &SearchOutput) -> String {
         .map(|(i, c)| {
             vec![
                 (i + 1).to_string(),
-                c.named.clone(),
+                if c.climbed { c.named.clone() } else { format!("{} *", c.named) },
                 format!("{:.4}", c.score),
                 format!("{:.4}", c.discrete_score),
                 c.cost.params.to_string(),
@@ -163,7 +163,17 @@ pub(crate) fn shortlist_table(output: &SearchOutput) -> String {
             ]
         })
         .collect();
-    table(&["#", "architecture", "score", "discrete score", "params", "MACs", "RAM bytes"], &rows)
+    let mut text = table(
+        &["#", "architecture", "score", "discrete score", "params", "MACs", "RAM bytes"],
+        &rows,
+    );
+    if output.shortlist.iter().any(|c| !c.climbed) {
+        text.push_str(
+            "* not reached by the climb within the budget: the best by discrete score of the \
+             space scored whole\n",
+        );
+    }
+    text
 }
 
 /// `" (budget: at most ...)"`, or nothing without limits.

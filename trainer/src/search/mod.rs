@@ -75,12 +75,16 @@ pub struct ShortlistEntry {
     pub discrete: String,
     /// The same with its input module named.
     pub named: String,
-    /// The best predicted score of a search iterate that discretizes to it (the list's order).
+    /// The best predicted score of a search iterate that discretizes to it (the list's order);
+    /// its discrete score when no iterate reached it.
     pub score: f32,
     /// The predicted score of the discrete architecture itself.
     pub discrete_score: f32,
     /// Its inference cost on the task.
     pub cost: Cost,
+    /// Whether the climb reached it; `false` for one taken from the space scored whole (the
+    /// climb reached too few within the budget), listed after the climb's.
+    pub climbed: bool,
 }
 
 /// A discrete architecture with its discrete score (`Scorer::score_discrete`).
@@ -168,7 +172,7 @@ fn soft_groups(preset: PresetId, u: &[f32], text: bool) -> Vec<SoftGroup> {
             };
             let names = (0..len).map(|i| {
                 if g == 0 {
-                    InputModule::at(i, text).name().to_owned()
+                    InputModule::at(layout.preset, i, text).name().to_owned()
                 } else {
                     option_label(&layout, g, i).to_string()
                 }
@@ -330,6 +334,7 @@ fn search_with<P: Preset>(
                 score: c.score,
                 discrete_score: c.discrete_score,
                 cost: c.cost,
+                climbed: c.climbed,
             })
             .collect(),
         confidence: None,

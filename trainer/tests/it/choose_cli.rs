@@ -31,8 +31,18 @@ fn a_shortlist_lists_distinct_architectures_best_first_within_the_budget() {
             }
             for (j, other) in specs.iter().enumerate().skip(i + 1) {
                 assert!(specs[i].differing_choices(other) >= 1, "{i} and {j} are the same");
-                assert!(c["score"].as_f64() >= list[j]["score"].as_f64(), "best first");
+                // The climb's first, best first by score; then any taken from the space scored
+                // whole, best first by their discrete score.
+                let (climbed, next) = (c["climbed"].as_bool(), list[j]["climbed"].as_bool());
+                assert!(climbed >= next, "the climb's first");
+                let key = if next == Some(true) { "score" } else { "discrete_score" };
+                if climbed == next {
+                    assert!(c[key].as_f64() >= list[j][key].as_f64(), "best first");
+                }
             }
+        }
+        if budget.is_none() {
+            assert!(list.iter().all(|c| c["climbed"] == true), "unlimited, the climb finds 5");
         }
     }
     let err = fails(&["search", "--weights", &weights, "--task", wine, "--shortlist", "9"]);
