@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Which search space a ranker, a database run or a weights file belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum PresetId {
-    /// 3 input modules, 3 layers of 8 base layers: U = 33. Fits a microcontroller.
+    /// 5 input modules, 3 layers of 8 base layers: U = 35. Fits a microcontroller.
     Tiny,
     /// The paper's space: 7 input modules, 7 layers of 12 base layers: U = 105.
     Paper,
@@ -189,20 +189,20 @@ impl<const N: usize> ArchBuffer for [f32; N] {
     }
 }
 
-/// The microcontroller-sized preset: U = 33.
+/// The microcontroller-sized preset: U = 35.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tiny;
 
 impl Preset for Tiny {
     const LAYOUT: Layout = Layout {
         preset: PresetId::Tiny,
-        modules: 3,
+        modules: 5,
         layers: 3,
         base_sizes: &[8, 16, 32, 64],
         activations: &[Activation::Relu, Activation::Tanh],
     };
-    const ARCH_DIM: usize = 33;
-    type Arch = [f32; 33];
+    const ARCH_DIM: usize = 35;
+    type Arch = [f32; 35];
 }
 
 /// The paper's preset: U = 105.

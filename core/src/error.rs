@@ -187,7 +187,11 @@ impl fmt::Display for WeightsError {
                 write!(f, "the weights are for the `{found}` preset, expected `{expected}`")
             }
             Self::DimensionMismatch { what, expected, found } => {
-                write!(f, "dimension `{what}` is {found} in the file, {expected} in this build")
+                write!(
+                    f,
+                    "dimension `{what}` is {found} in the file, {expected} in this build: fit it \
+                     again with this build (`archrank fit`)"
+                )
             }
             Self::LengthMismatch { what, expected, found } => {
                 write!(f, "section `{what}` holds {found} bytes, the header implies {expected}")

@@ -61,7 +61,7 @@ fn saturate(x: usize) -> u32 {
 #[must_use]
 pub fn discrete_cost(arch: &Discrete, task: &TaskShape) -> Cost {
     let layout = arch.preset.layout();
-    let module = task.module(usize::from(arch.module));
+    let module = task.module(arch.preset, usize::from(arch.module));
     let shape = module_shape(module, task.features);
     let mut width = module.width();
     let mut params = 0_usize;
@@ -282,12 +282,12 @@ pub fn widest_within(
 ) -> Result<Discrete, BudgetError> {
     let limits = budget.limits().map(|l| l.map(|v| v as usize));
     let ram_limit = limits[RAM].map(|bytes| bytes / F32_BYTES);
-    let input = task.module(0).width();
+    let input = task.module(layout.preset, 0).width();
     let least = LeastRemaining::new(layout, input, task.classes);
     let mut overall = [usize::MAX; 3];
     let mut least_train = usize::MAX;
     for m in 0..layout.modules {
-        let shape = module_shape(task.module(m), task.features);
+        let shape = module_shape(task.module(layout.preset, m), task.features);
         let start =
             Partial { params: 0, macs: shape.macs, peak: shape.scratch.saturating_add(input) };
         let rest = least.at(0, input);
@@ -402,11 +402,11 @@ impl ExpectedCost {
     #[must_use]
     pub fn new(layout: &Layout, soft: &[f32], task: &TaskShape) -> Self {
         let at = |i: usize| soft.get(i).copied().unwrap_or(0.0);
-        let input = task.module(0).width() as f32;
+        let input = task.module(layout.preset, 0).width() as f32;
         let mut macs = 0.0;
         let mut scratch = 0.0;
         for m in 0..layout.modules {
-            let shape = module_shape(task.module(m), task.features);
+            let shape = module_shape(task.module(layout.preset, m), task.features);
             macs += at(m) * shape.macs as f32;
             scratch += at(m) * shape.scratch as f32;
         }
@@ -488,7 +488,7 @@ impl ExpectedCost {
         let count = layout.layers.min(MAX_LAYERS);
         let stage_weight = |stage: usize| if stage == self.peak_stage { wr * bytes } else { 0.0 };
         for m in 0..layout.modules {
-            let shape = module_shape(task.module(m), task.features);
+            let shape = module_shape(task.module(layout.preset, m), task.features);
             let fixed = if wt == 0.0 { 0.0 } else { train_ram(task, layout, m, 0) as f32 };
             add(m, wm * shape.macs as f32 + stage_weight(0) * shape.scratch as f32 + wt * fixed);
         }

@@ -8,7 +8,7 @@
 use crate::child::numeric_input::{InputError, NumericInput, NumericInputFile, signed_log};
 use crate::dims::NUMERIC_WIDTH;
 use crate::kernels::rng::{Rng, derive_seed};
-use crate::space::input_modules::{BINS, MAX_PAIRS, NUMERIC_MODULES, NumericModule};
+use crate::space::input_modules::{BINS, MAX_PAIRS, NumericModule};
 
 /// Seed tag of the modules' projections and random features.
 const PROJECTION_TAG: u64 = 0x7072_6F6A;
@@ -28,11 +28,9 @@ pub struct InputSections {
 }
 
 impl InputSections {
-    /// The sections of module `index` (an architecture's module index) on `features` features
-    /// fitted on `rows` training rows.
+    /// The sections of `module` on `features` features fitted on `rows` training rows.
     #[must_use]
-    pub const fn new(index: usize, features: usize, rows: usize) -> Self {
-        let module = module_at(index);
+    pub const fn new(module: NumericModule, features: usize, rows: usize) -> Self {
         let per_feature = match module {
             NumericModule::RankGauss => rows,
             NumericModule::Binned => BINS - 1,
@@ -64,12 +62,6 @@ impl InputSections {
     pub const fn stored(&self) -> usize {
         self.table.saturating_add(self.pairs).saturating_add(self.matrix)
     }
-}
-
-/// The numeric module an architecture's module index names.
-#[must_use]
-pub const fn module_at(index: usize) -> NumericModule {
-    NUMERIC_MODULES[index % NUMERIC_MODULES.len()]
 }
 
 /// Why a module cannot be fitted.
@@ -142,14 +134,14 @@ fn sort_values(values: &mut [[u8; 4]]) {
     values.sort_unstable_by(|a, b| f32::from_le_bytes(*a).total_cmp(&f32::from_le_bytes(*b)));
 }
 
-/// Fits module `index` (an architecture's module index) on `rows` into `memory` (at least
+/// Fits `module` on `rows` into `memory` (at least
 /// [`InputSections::new`]'s `stored()` bytes) using `scratch` (at least its `scratch` bytes),
 /// with projections drawn from `seed`, and returns the module's parameters borrowing `memory`.
 ///
 /// # Errors
 /// [`FitError`] for no rows or features, too little memory or a non-finite value.
 pub fn fit_input<'m, V: Fn(usize, usize) -> f32>(
-    index: usize,
+    module: NumericModule,
     rows: &TrainingRows<V>,
     seed: u64,
     memory: &'m mut [u8],
@@ -162,8 +154,7 @@ pub fn fit_input<'m, V: Fn(usize, usize) -> f32>(
     if d > usize::from(u16::MAX) {
         return Err(FitError::TooManyFeatures);
     }
-    let module = module_at(index);
-    let sizes = InputSections::new(index, d, n);
+    let sizes = InputSections::new(module, d, n);
     if memory.len() < sizes.stored() || scratch.len() < sizes.scratch {
         return Err(FitError::Memory);
     }
@@ -174,7 +165,7 @@ pub fn fit_input<'m, V: Fn(usize, usize) -> f32>(
     let (scratch, _) = scratch.as_chunks_mut::<4>();
     fit_table(module, rows, table, scratch);
 
-    let mut rng = Rng::new(derive_seed(&[seed, PROJECTION_TAG, index as u64]));
+    let mut rng = Rng::new(derive_seed(&[seed, PROJECTION_TAG, u64::from(module.catalog_index())]));
     let raw = module.raw_width(d);
     if module == NumericModule::Pairwise {
         draw_pairs(d, raw, &mut rng, scratch, pair_bytes);
@@ -202,7 +193,7 @@ pub fn fit_input<'m, V: Fn(usize, usize) -> f32>(
     }
     let per_feature = sizes.table / 4 / d;
     let file = NumericInputFile {
-        module: (index % NUMERIC_MODULES.len()) as u8,
+        module: module.catalog_index(),
         features: d as u32,
         table: table_bytes,
         per_feature: per_feature as u32,
@@ -294,22 +285,23 @@ fn draw_pairs(d: usize, raw: usize, rng: &mut Rng, scratch: &mut [[u8; 4]], out:
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::space::input_modules::NUMERIC_MODULES;
 
     #[test]
     fn every_module_fits_and_transforms_finitely() {
         let data: std::vec::Vec<[f32; 3]> =
             (0..40).map(|i| [i as f32, (i % 3) as f32, -(i as f32) * 100.0]).collect();
         let rows = TrainingRows { rows: 30, features: 3, value: |i: usize, f: usize| data[i][f] };
-        for index in 0..NUMERIC_MODULES.len() {
-            let sizes = InputSections::new(index, 3, 30);
+        for module in NUMERIC_MODULES {
+            let sizes = InputSections::new(module, 3, 30);
             let mut memory = std::vec![0_u8; sizes.stored()];
             let mut scratch = std::vec![0_u8; sizes.scratch];
-            let file = fit_input(index, &rows, 9, &mut memory, &mut scratch).unwrap();
+            let file = fit_input(module, &rows, 9, &mut memory, &mut scratch).unwrap();
             let input = NumericInput::new(&file).unwrap();
             let mut out = [0.0; NUMERIC_WIDTH];
             input.transform(&data[35], &mut out);
             assert!(out.iter().all(|v| v.is_finite()));
-            assert!(out.iter().any(|&v| v != 0.0), "module {index}");
+            assert!(out.iter().any(|&v| v != 0.0), "{}", module.name());
             let mut staged = [0.0; 64];
             input.stage_with(&data[35], |r, v| staged[r] = v);
             let mut projected = [0.0; NUMERIC_WIDTH];
@@ -321,16 +313,19 @@ mod tests {
     #[test]
     fn refuses_no_rows_and_short_memory() {
         let rows = TrainingRows { rows: 0, features: 2, value: |_: usize, _: usize| 1.0 };
-        assert_eq!(fit_input(0, &rows, 1, &mut [0; 64], &mut []).unwrap_err(), FitError::Empty);
+        assert_eq!(
+            fit_input(NumericModule::ZScore, &rows, 1, &mut [0; 64], &mut []).unwrap_err(),
+            FitError::Empty
+        );
         let rows = TrainingRows { rows: 5, features: 2, value: |_: usize, _: usize| 1.0 };
         assert_eq!(
-            fit_input(0, &rows, 1, &mut [0; 8], &mut [0; 64]).unwrap_err(),
+            fit_input(NumericModule::ZScore, &rows, 1, &mut [0; 8], &mut [0; 64]).unwrap_err(),
             FitError::Memory
         );
         let bad = TrainingRows { rows: 5, features: 2, value: |_: usize, _: usize| f32::NAN };
-        let sizes = InputSections::new(0, 2, 5);
+        let sizes = InputSections::new(NumericModule::ZScore, 2, 5);
         let (mut memory, mut scratch) = (std::vec![0_u8; sizes.stored()], std::vec![0; 64]);
-        let fitted = fit_input(0, &bad, 1, &mut memory, &mut scratch);
+        let fitted = fit_input(NumericModule::ZScore, &bad, 1, &mut memory, &mut scratch);
         assert!(matches!(fitted, Err(FitError::Input(_))));
     }
 }

@@ -330,7 +330,7 @@ impl<'a> Model<'a> {
         let input = match &file.input {
             InputFile::Numeric(n) => {
                 let input = NumericInput::new(n).map_err(ModelError::BadInput)?;
-                if InputModule::at(usize::from(file.module), false)
+                if InputModule::at(file.preset, usize::from(file.module), false)
                     != InputModule::Numeric(input.module())
                 {
                     return Err(ModelError::BadInput(InputError::Module));
@@ -340,7 +340,9 @@ impl<'a> Model<'a> {
             InputFile::Text { module } => {
                 let m =
                     *TEXT_MODULES.get(usize::from(*module)).ok_or(ModelError::BadArchitecture)?;
-                if InputModule::at(usize::from(file.module), true) != InputModule::Text(m) {
+                if InputModule::at(file.preset, usize::from(file.module), true)
+                    != InputModule::Text(m)
+                {
                     return Err(ModelError::BadInput(InputError::Module));
                 }
                 ModelInput::Text(m)
@@ -375,7 +377,7 @@ impl<'a> Model<'a> {
         }
         let mut weights: LeSlice<'a> = all;
         let mut layers = heapless::Vec::new();
-        let mut width = shape.module(usize::from(discrete.module)).width();
+        let mut width = shape.module(discrete.preset, usize::from(discrete.module)).width();
         for choice in &discrete.layers {
             let layer = match *choice {
                 LayerChoice::Skip => {

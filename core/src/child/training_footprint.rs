@@ -2,10 +2,10 @@
 //! what the cost model states ([`crate::child::cost::Cost::train_ram_bytes`], with the device's
 //! optimizer) and what [`crate::child::training::train_child`] carves up, so the two cannot disagree.
 
-use crate::child::input_fit::{InputSections, module_at};
+use crate::child::input_fit::InputSections;
 use crate::child::optimizer::{DEVICE_OPTIMIZER, Optimizer};
 use crate::dims::{Layout, NUMERIC_WIDTH};
-use crate::space::input_modules::NumericModule;
+use crate::space::input_modules::{NumericModule, numeric_module_at};
 
 /// Copies of the parameters a device's training keeps (with [`DEVICE_OPTIMIZER`]): what the cost
 /// model states.
@@ -45,6 +45,7 @@ impl Footprint {
         samples: usize,
         optimizer: Optimizer,
     ) -> Self {
+        let module = numeric_module_at(layout.preset, module);
         let input = InputSections::new(module, features, samples);
         let staged = samples.saturating_mul(staged_width(module, features)).saturating_mul(4);
         let row = activation_width(layout, classes);
@@ -71,8 +72,8 @@ impl Footprint {
 /// Values a sample is staged as for module `module` (see
 /// [`crate::child::numeric_input::NumericInput::staged_width`]).
 #[must_use]
-pub const fn staged_width(module: usize, features: usize) -> usize {
-    match module_at(module) {
+pub const fn staged_width(module: NumericModule, features: usize) -> usize {
+    match module {
         NumericModule::Pairwise => NumericModule::Pairwise.raw_width(features),
         _ => features,
     }

@@ -188,7 +188,7 @@ impl Discrete {
             .strip_prefix('m')
             .and_then(|n| n.parse::<usize>().ok())
             .filter(|&m| m < layout.modules)
-            .or_else(|| module_index(module_part, layout.modules))
+            .or_else(|| module_index(module_part, preset))
             .and_then(|m| u8::try_from(m).ok())
             .ok_or(SpecError::BadModule { max: layout.modules })?;
         let mut layers = heapless::Vec::new();
@@ -245,7 +245,8 @@ pub struct Named<'a> {
 
 impl fmt::Display for Named<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(InputModule::at(usize::from(self.arch.module), self.text).name())?;
+        let module = InputModule::at(self.arch.preset, usize::from(self.arch.module), self.text);
+        f.write_str(module.name())?;
         self.arch.write_layers(f)
     }
 }
@@ -406,9 +407,15 @@ mod tests {
         assert_eq!(Discrete::parse(PresetId::Tiny, "char_3grams/tanh64/skip/relu32"), Ok(d));
         assert_eq!(
             Discrete::parse(PresetId::Tiny, "pairwise/tanh64/skip/relu32"),
-            Err(SpecError::BadModule { max: 3 }),
-            "the tiny preset has three modules"
+            Err(SpecError::BadModule { max: 5 }),
+            "the tiny preset has no pairwise module"
         );
+        let minmax = Discrete::parse(PresetId::Tiny, "minmax/skip/skip/relu8").unwrap();
+        assert_eq!(
+            (minmax.module, minmax.named(false).to_string()),
+            (3, "minmax/skip/skip/relu8".into())
+        );
+        assert_eq!(minmax.named(true).to_string(), "char_4grams/skip/skip/relu8");
         let paper =
             Discrete::parse(PresetId::Paper, "minmax/skip/skip/skip/skip/skip/skip/relu256");
         assert_eq!(paper.map(|d| d.module), Ok(6));

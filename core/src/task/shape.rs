@@ -1,6 +1,7 @@
 //! The facts about a task that an architecture's cost and a search depend on: what every
 //! subsystem knows of a task before it sees a sample.
 
+use crate::dims::PresetId;
 use crate::space::input_modules::InputModule;
 
 /// The facts about a task that an architecture's cost depends on.
@@ -17,9 +18,9 @@ pub struct TaskShape {
 }
 
 impl TaskShape {
-    /// Input module `index` of this task's modality.
+    /// Input module `index` of `preset` for this task's modality.
     #[must_use]
-    pub const fn module(&self, index: usize) -> InputModule {
-        InputModule::at(index, self.text)
+    pub const fn module(&self, preset: PresetId, index: usize) -> InputModule {
+        InputModule::at(preset, index, self.text)
     }
 }

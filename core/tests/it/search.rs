@@ -67,7 +67,7 @@ fn discrete_spec_round_trips() {
         d.write_logits(&mut u, 10.0);
         assert_eq!(Discrete::from_logits(&layout, &u), d);
     }
-    assert!(Discrete::parse(PresetId::Tiny, "m3/relu16/skip/tanh64").is_err());
+    assert!(Discrete::parse(PresetId::Tiny, "m5/relu16/skip/tanh64").is_err());
     assert!(Discrete::parse(PresetId::Tiny, "m0/relu17/skip/tanh64").is_err());
     assert!(Discrete::parse(PresetId::Tiny, "m0/relu16/skip").is_err());
     assert!(Discrete::parse(PresetId::Tiny, "m0/relu16/skip/skip/skip").is_err());

@@ -210,7 +210,11 @@ fn trailing_bytes() {
 #[test]
 fn errors_display_a_message() {
     let err = WeightsError::DimensionMismatch { what: "arch_dim", expected: 33, found: 105 };
-    assert_eq!(err.to_string(), "dimension `arch_dim` is 105 in the file, 33 in this build");
+    assert_eq!(
+        err.to_string(),
+        "dimension `arch_dim` is 105 in the file, 33 in this build: fit it again with this build \
+         (`archrank fit`)"
+    );
 }
 
 /// A random tiny weights file, f32 or int8.

@@ -10,6 +10,7 @@ use archrank_core::quantize::{Scales, quantize_weights};
 use archrank_core::search_report::{
     Request, write_discrete_checks_of, write_model_result, write_result, write_training_result,
 };
+use archrank_core::top_archs_trim::keep_top_archs;
 use archrank_core::training::{
     TrainConfig, Validation, child_seed, class_ids, refit_child, train_child,
 };
@@ -82,6 +83,10 @@ const TINY_F32: Build = Build {
 
 /// The search steps the int8 tiny ranker stores (`archrank quantize --search-steps`).
 const SMALL_PART_SEARCH_STEPS: u16 = 15;
+
+/// The top architectures per training task the int8 tiny ranker keeps (`archrank quantize
+/// --top-archs`): what the small part's 64 KiB of flash holds beside its code.
+const SMALL_PART_TOP_ARCHS: usize = 1;
 
 /// Must match the firmware's `MAX_FEATURES`.
 const MAX_FEATURES: usize = 64;
@@ -269,16 +274,20 @@ fn model_assets_are_of_the_chosen_architectures() {
 }
 
 /// The int8 rankers are their f32 originals quantized (the README's `archrank quantize`
-/// commands), with every training task: the paper build's with the file's search, the small
-/// part's with the search its instruction budget affords.
+/// commands), with every training task: the paper build's with the file's search and every top
+/// architecture, the small part's with the search its instruction budget affords and the top
+/// architectures its flash holds.
 #[test]
 fn the_int8_rankers_are_their_f32_originals_quantized() {
     let dir = firmware_dir();
-    for (original, build, steps) in [
-        ("assets/paper-ranker.postcard", &BUILDS[1], None),
-        (TINY_F32.weights, &BUILDS[2], Some(SMALL_PART_SEARCH_STEPS)),
+    for (original, build, steps, top_archs) in [
+        ("assets/paper-ranker.postcard", &BUILDS[1], None, None),
+        (TINY_F32.weights, &BUILDS[2], Some(SMALL_PART_SEARCH_STEPS), Some(SMALL_PART_TOP_ARCHS)),
     ] {
-        let f32_bytes = std::fs::read(dir.join(original)).unwrap();
+        let mut f32_bytes = std::fs::read(dir.join(original)).unwrap();
+        if let Some(keep) = top_archs {
+            f32_bytes = keep_top_archs(&f32_bytes, keep).unwrap();
+        }
         let int8_bytes = std::fs::read(dir.join(build.weights)).unwrap();
         let (f, q) = (AnyRanker::load(&f32_bytes).unwrap(), AnyRanker::load(&int8_bytes).unwrap());
         assert_eq!(q.header().quantization, archrank_core::Quantization::Int8);

@@ -46,7 +46,7 @@ mod tests {
         let layout = Tiny::LAYOUT;
         let layers = vec![Some(3), None, Some(7)];
         let u = discrete_to_logits(&layout, 2, &layers);
-        assert_eq!(u.len(), 33);
+        assert_eq!(u.len(), 35);
         assert_eq!(u.iter().filter(|&&x| x == 10.0).count(), 1 + 2 + 3);
         assert_eq!(Discrete::from_logits(&layout, &u).to_string(), "m2/relu64/skip/tanh64");
     }

@@ -55,7 +55,7 @@ impl NumericInputParams {
     }
 }
 
-/// Fits the first `modules` numeric modules on the `train` rows (the core's [`fit_input`], which
+/// Fits `modules` on the `train` rows (the core's [`fit_input`], which
 /// a device runs too): statistics, pairs and projections; `row(i)` returns the task's row i,
 /// `seed` fixes the projections and random features.
 #[must_use]
@@ -63,7 +63,7 @@ pub fn fit_numeric_inputs<'a>(
     row: &dyn Fn(usize) -> &'a [f32],
     d: usize,
     train: &[usize],
-    modules: usize,
+    modules: &[NumericModule],
     seed: u64,
 ) -> Vec<NumericInputParams> {
     let rows = TrainingRows {
@@ -71,13 +71,14 @@ pub fn fit_numeric_inputs<'a>(
         features: d,
         value: |i: usize, f: usize| row(train[i]).get(f).copied().unwrap_or(0.0),
     };
-    (0..modules)
-        .map(|index| {
-            let sizes = InputSections::new(index, d, train.len());
+    modules
+        .iter()
+        .map(|&module| {
+            let sizes = InputSections::new(module, d, train.len());
             let (mut memory, mut scratch) = (vec![0_u8; sizes.stored()], vec![0_u8; sizes.scratch]);
             // A task's values are finite (the task readers refuse others) and it has training
             // rows; anything else leaves the module empty, which the core refuses to run.
-            match fit_input(index, &rows, seed, &mut memory, &mut scratch) {
+            match fit_input(module, &rows, seed, &mut memory, &mut scratch) {
                 Ok(file) => NumericInputParams {
                     module: file.module,
                     features: file.features,
@@ -87,7 +88,7 @@ pub fn fit_numeric_inputs<'a>(
                     matrix: file.matrix.to_vec(),
                 },
                 Err(_) => NumericInputParams {
-                    module: (index % NUMERIC_MODULES.len()) as u8,
+                    module: module.catalog_index(),
                     features: d as u32,
                     per_feature: 0,
                     table: Vec::new(),
@@ -99,7 +100,7 @@ pub fn fit_numeric_inputs<'a>(
         .collect()
 }
 
-/// The features of `rows` for the first `modules` numeric modules: one row-major
+/// The features of `rows` for each of `modules`: one row-major
 /// `rows.len() x NUMERIC_WIDTH` matrix per module, with the fitted modules. `row(i)` returns the
 /// task's row i; statistics are fitted on the `train` rows; `seed` fixes the projections and
 /// random features.
@@ -109,7 +110,7 @@ pub fn numeric_features<'a>(
     d: usize,
     train: &[usize],
     rows: &[usize],
-    modules: usize,
+    modules: &[NumericModule],
     seed: u64,
 ) -> (Vec<Vec<f32>>, Vec<NumericInputParams>) {
     let inputs = fit_numeric_inputs(row, d, train, modules, seed);
@@ -128,7 +129,7 @@ mod tests {
         let row = |i: usize| data[i].as_slice();
         let train: Vec<usize> = (0..30).collect();
         let rows: Vec<usize> = (0..40).collect();
-        let (feats, inputs) = numeric_features(&row, 3, &train, &rows, 7, 9);
+        let (feats, inputs) = numeric_features(&row, 3, &train, &rows, &NUMERIC_MODULES, 9);
         assert_eq!(inputs.len(), 7);
         assert_eq!(feats.len(), 7);
         for f in &feats {
@@ -140,7 +141,7 @@ mod tests {
         let mut data2 = data.clone();
         data2[35] = vec![1e6, 5.0, 3.0];
         let row2 = |i: usize| data2[i].as_slice();
-        let (feats2, _) = numeric_features(&row2, 3, &train, &rows, 7, 9);
+        let (feats2, _) = numeric_features(&row2, 3, &train, &rows, &NUMERIC_MODULES, 9);
         for (a, b) in feats.iter().zip(&feats2) {
             assert_eq!(a[..30 * NUMERIC_WIDTH], b[..30 * NUMERIC_WIDTH]);
         }

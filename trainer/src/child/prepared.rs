@@ -7,6 +7,7 @@
 use std::ops::Range;
 
 use archrank_core::dims::Layout;
+use archrank_core::input_modules::{numeric_modules, text_modules};
 
 use super::child_config::ChildConfig;
 use super::numeric_modules::{NUMERIC_WIDTH, NumericInputParams, numeric_features};
@@ -131,14 +132,17 @@ pub fn prepare(task: &Task, split: &Split, layout: &Layout, config: &ChildConfig
                 task.feature_count(),
                 &full_train,
                 &rows,
-                layout.modules,
+                numeric_modules(layout.preset),
                 seed,
             );
             (ModuleFeatures::Dense(feats, inputs), NUMERIC_WIDTH)
         }
         Features::Text(_) => {
             let text = |i: usize| task.text_row(i);
-            (ModuleFeatures::Sparse(text_features(&text, &rows, layout.modules)), TEXT_WIDTH)
+            (
+                ModuleFeatures::Sparse(text_features(&text, &rows, text_modules(layout.preset))),
+                TEXT_WIDTH,
+            )
         }
     };
     let a = train.len();

@@ -41,19 +41,17 @@ impl SparseRows {
     }
 }
 
-/// The sparse, L2-normalized bags of `rows` for the first `modules` text modules.
+/// The sparse, L2-normalized bags of `rows` for each of `modules`.
 /// `text(i)` returns the task's row i. A row with no tokens is an empty (all-zero) row.
 #[must_use]
 pub fn text_features<'a>(
     text: &dyn Fn(usize) -> &'a str,
     rows: &[usize],
-    modules: usize,
+    modules: &[TextModule],
 ) -> Vec<SparseRows> {
     let mut counts = [0.0_f32; TEXT_WIDTH];
-    TEXT_MODULES
+    modules
         .iter()
-        .cycle()
-        .take(modules)
         .map(|&module| {
             let mut out =
                 SparseRows { offsets: Vec::with_capacity(rows.len() + 1), entries: Vec::new() };
@@ -80,7 +78,7 @@ mod tests {
     fn bags_are_unit_norm_sorted_and_in_range() {
         let texts = ["The cat sat on the mat", "", "Dogs! dogs, DOGS."];
         let text = |i: usize| texts[i];
-        let feats = text_features(&text, &[0, 1, 2], 7);
+        let feats = text_features(&text, &[0, 1, 2], &TEXT_MODULES);
         assert_eq!(feats.len(), 7);
         for (m, f) in feats.iter().enumerate() {
             assert_eq!(f.len(), 3);
@@ -102,7 +100,7 @@ mod tests {
     fn different_modules_give_different_bags() {
         let texts = ["alpha beta gamma delta"];
         let text = |i: usize| texts[i];
-        let feats = text_features(&text, &[0], 3);
+        let feats = text_features(&text, &[0], &TEXT_MODULES[..3]);
         assert_ne!(feats[0].row(0), feats[1].row(0));
         assert_ne!(feats[0].row(0), feats[2].row(0));
     }

@@ -165,19 +165,24 @@ impl RawRun {
         let [val_acc, test_acc, val_balanced_acc, test_balanced_acc, val_xent] =
             self.metrics.map(|m| m.unwrap_or(f64::NAN));
         let small = |what: &str, v: i64| u32::try_from(v).map_err(|_| format!("{what} {v}"));
+        let preset =
+            PresetId::from_name(&self.preset).ok_or_else(|| format!("preset {:?}", self.preset))?;
+        let arch = codec::decode_arch(&self.arch)
+            .ok_or_else(|| format!("architecture blob of {} bytes", self.arch.len()))?;
+        if let Some(problem) = layout_problem(preset, &arch) {
+            return Err(problem);
+        }
         Ok(RunRecord {
             key: RunKey {
                 purpose: Purpose::from_name(&self.purpose)
                     .ok_or_else(|| format!("purpose {:?}", self.purpose))?,
                 arch_index: small("arch index", self.arch_index)?,
-                preset: PresetId::from_name(&self.preset)
-                    .ok_or_else(|| format!("preset {:?}", self.preset))?,
+                preset,
                 task: self.task,
                 plan_seed: from_sql_u64(self.plan_seed),
                 child_seed: from_sql_u64(self.child_seed),
             },
-            arch: codec::decode_arch(&self.arch)
-                .ok_or_else(|| format!("architecture blob of {} bytes", self.arch.len()))?,
+            arch,
             epochs: small("epochs", self.epochs)?,
             train_rows: small("train rows", self.train_rows)?,
             steps: u64::try_from(self.steps).map_err(|_| format!("steps {}", self.steps))?,
@@ -191,6 +196,20 @@ impl RawRun {
     }
 }
 
+/// Why `arch` is not an architecture vector of `preset` as this build lays it out, if it is not
+/// (a database populated when the preset had another layout: tiny had 3 input modules, U = 33,
+/// before it had 5).
+fn layout_problem(preset: PresetId, arch: &[f32]) -> Option<String> {
+    let expected = preset.layout().arch_dim();
+    (arch.len() != expected).then(|| {
+        format!(
+            "an architecture of {} values where this build's {preset} preset has {expected} (a \
+             database populated with another layout of the preset: populate a new one)",
+            arch.len()
+        )
+    })
+}
+
 /// Why `run` cannot be stored, if it is inconsistent.
 fn run_problem(run: &RunRecord) -> Option<String> {
     let accuracies = [
@@ -202,8 +221,11 @@ fn run_problem(run: &RunRecord) -> Option<String> {
     if let Some((name, v)) = accuracies.iter().find(|(_, v)| !(0.0..=1.0).contains(v)) {
         return Some(format!("{name} = {v} is outside [0, 1]"));
     }
-    if run.arch.is_empty() || run.arch.iter().any(|x| !x.is_finite()) {
-        return Some("the architecture is empty or not finite".into());
+    if let Some(problem) = layout_problem(run.key.preset, &run.arch) {
+        return Some(problem);
+    }
+    if run.arch.iter().any(|x| !x.is_finite()) {
+        return Some("the architecture is not finite".into());
     }
     if !(run.seconds.is_finite() && run.seconds >= 0.0) {
         return Some(format!("seconds = {}", run.seconds));

@@ -39,7 +39,7 @@ fn run(task: &str, arch_index: u32, child_seed: u64) -> RunRecord {
             child_seed,
             purpose: Purpose::Population,
         },
-        arch: vec![0.25, -1.5, f32::MIN_POSITIVE, arch_index as f32],
+        arch: arch(PresetId::Paper, &[0.25, -1.5, f32::MIN_POSITIVE, arch_index as f32]),
         val_acc: 0.5 + f64::from(arch_index) * 0.01,
         test_acc: 0.75,
         val_balanced_acc: 0.5,
@@ -50,6 +50,13 @@ fn run(task: &str, arch_index: u32, child_seed: u64) -> RunRecord {
         train_rows: 120,
         seconds: 1.25,
     }
+}
+
+/// An architecture vector of `preset`'s length that starts with `head`, zeros after.
+fn arch(preset: PresetId, head: &[f32]) -> Vec<f32> {
+    let mut u = vec![0.0; preset.layout().arch_dim()];
+    u[..head.len()].copy_from_slice(head);
+    u
 }
 
 fn new_db(dir: &Path, file: &str) -> Database {
@@ -161,7 +168,7 @@ fn invalid_run_is_refused() {
     let bad = [
         RunRecord { val_acc: 1.5, ..run("iris", 0, 0) },
         RunRecord { test_acc: f64::NAN, ..run("iris", 0, 0) },
-        RunRecord { arch: vec![1.0, f32::INFINITY], ..run("iris", 0, 0) },
+        RunRecord { arch: arch(PresetId::Paper, &[1.0, f32::INFINITY]), ..run("iris", 0, 0) },
         RunRecord { seconds: -1.0, ..run("iris", 0, 0) },
     ];
     for r in &bad {
@@ -343,22 +350,25 @@ fn export_writes_tasks_and_runs() {
     let mut db = new_db(dir.path(), "db.sqlite");
     db.add_tasks(&[numeric_task("iris", 30, 0.0), text_task("sms")]).unwrap();
     db.insert_run(&run("iris", 0, 0)).unwrap();
-    db.insert_run(&RunRecord { arch: vec![0.5, 0.25], ..run("sms", 1, 0) }).unwrap();
+    let mut tiny = RunRecord { arch: arch(PresetId::Tiny, &[0.5, 0.25]), ..run("sms", 1, 0) };
+    tiny.key.preset = PresetId::Tiny;
+    db.insert_run(&tiny).unwrap();
     let out = dir.path().join("export");
     let report = db.export_csv(&out).unwrap();
-    assert_eq!(report, ExportReport { tasks: 2, runs: 2, arch_columns: 4 });
+    assert_eq!(report, ExportReport { tasks: 2, runs: 2, arch_columns: 105 });
     let mut tasks = csv::Reader::from_path(out.join("tasks.csv")).unwrap();
     assert_eq!(&tasks.headers().unwrap()[1], "name");
     assert_eq!(tasks.records().count(), 2);
     let mut runs = csv::Reader::from_path(out.join("runs.csv")).unwrap();
     let header = runs.headers().unwrap().clone();
-    assert_eq!(header.iter().next_back(), Some("u3"));
+    assert_eq!(header.iter().next_back(), Some("u104"));
     let rows: Vec<csv::StringRecord> = runs.records().map(Result::unwrap).collect();
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     assert_eq!(&rows[0][col("task")], "iris");
     assert_eq!(&rows[0][col("plan_seed")], (u64::MAX - 1).to_string());
     assert_eq!(&rows[0][col("u1")], "-1.5");
-    assert_eq!(&rows[1][col("u3")], "", "shorter architectures are padded");
+    assert_eq!(&rows[1][col("u34")], "0");
+    assert_eq!(&rows[1][col("u35")], "", "shorter architectures are padded");
     assert!(!out.join("runs.csv.tmp").exists());
 }
 
@@ -370,6 +380,26 @@ fn corrupt_task_blob_is_reported() {
     db.conn.execute("UPDATE tasks SET data = x'41525453' WHERE name = 'iris'", []).unwrap();
     let e = db.load_task("iris").unwrap_err();
     assert!(matches!(e, DatabaseError::Corrupt { .. }), "{e}");
+}
+
+#[test]
+fn runs_of_another_layout_are_refused_on_the_way_in_and_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = new_db(dir.path(), "db.sqlite");
+    db.add_tasks(&[numeric_task("iris", 30, 0.0)]).unwrap();
+    let mut old = run("iris", 0, 0);
+    old.key.preset = PresetId::Tiny;
+    old.arch = vec![0.0; 33];
+    let e = db.insert_run(&old).unwrap_err().to_string();
+    assert!(e.contains("33 values") && e.contains("tiny preset has 35"), "{e}");
+    // A database populated before tiny had five modules: its runs are refused when read, saying
+    // why, instead of being fitted on shifted columns.
+    old.arch = vec![0.0; 35];
+    db.insert_run(&old).unwrap();
+    db.conn.execute("UPDATE runs SET arch = substr(arch, 1, 132)", []).unwrap();
+    let e = db.all_runs().unwrap_err();
+    assert!(matches!(e, DatabaseError::Corrupt { .. }), "{e}");
+    assert!(e.to_string().contains("populate a new one"), "{e}");
 }
 
 /// Stores every bundled task and reads it back (`$ARCHRANK_TASKS_DIR`, by default

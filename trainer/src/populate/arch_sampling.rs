@@ -50,7 +50,7 @@ pub fn sample_architecture(layout: &Layout, rng: &mut Rng) -> Vec<f32> {
 /// Draws one discrete architecture, stratified by depth so that every size a device's budget may
 /// ask for is as well covered as the large ones: the number of used layers uniform in 0..=L,
 /// which layers they are uniform among the subsets of that size, each used layer's base layer
-/// uniform, and the input module uniform. (Uniform over the tiny space's 2,187 architectures,
+/// uniform, and the input module uniform. (Uniform over the tiny space's 3,645 architectures,
 /// only 1 in 729 would have no hidden layer and 24 in 729 one.)
 #[must_use]
 pub fn sample_discrete(layout: &Layout, rng: &mut Rng) -> Discrete {
@@ -81,7 +81,7 @@ mod tests {
         let layout = Tiny::LAYOUT;
         let mut rng = Rng::new(5);
         let mut depths = [0usize; 4];
-        let mut modules = [0usize; 3];
+        let mut modules = [0usize; 5];
         for _ in 0..4000 {
             let d = sample_discrete(&layout, &mut rng);
             depths[d.layers.iter().filter(|c| **c != LayerChoice::Skip).count()] += 1;
@@ -92,7 +92,7 @@ mod tests {
             assert!((850..1150).contains(&n), "{depths:?}");
         }
         for n in modules {
-            assert!((1150..1520).contains(&n), "{modules:?}");
+            assert!((700..900).contains(&n), "{modules:?}");
         }
         let paper = sample_discrete(&Paper::LAYOUT, &mut rng);
         assert_eq!(paper.layers.len(), 7);

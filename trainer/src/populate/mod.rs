@@ -425,7 +425,7 @@ mod tests {
         assert_eq!(a, planned_architecture(PresetId::Tiny, 1, 0));
         assert_ne!(a, planned_architecture(PresetId::Tiny, 1, 1));
         assert_ne!(a, planned_architecture(PresetId::Tiny, 2, 0));
-        assert_eq!(a.len(), 33);
+        assert_eq!(a.len(), 35);
     }
 
     #[test]

@@ -152,7 +152,7 @@ fn out_of_range_options() {
         ),
         (
             vec!["train-child", "--db", &db, "--task", "iris", "--discrete", "m9/relu16/skip/skip"],
-            vec!["--discrete", "m0..m2"],
+            vec!["--discrete", "m0..m4"],
         ),
         (
             vec!["train-child", "--db", &db, "--task", "nope", "--discrete", "m0/skip/skip/skip"],

@@ -49,7 +49,7 @@ fn cli_search_prints_table_and_json() {
         "--json",
     ]))
     .unwrap();
-    assert_eq!(json["arch"].as_array().map(Vec::len), Some(33));
+    assert_eq!(json["arch"].as_array().map(Vec::len), Some(35));
     assert_eq!(json["samples"], 150);
     assert_eq!(json["nearest"].as_array().map(Vec::len), Some(2));
     // The printed discrete spec is one train-child accepts.
@@ -68,7 +68,7 @@ fn cli_search_prints_table_and_json() {
 fn inspect_prints_the_header() {
     let text = ok(&["inspect", &bundled_ranker()]);
     assert!(text.contains("preset") && text.contains("tiny"), "{text}");
-    assert!(text.contains("U=33"), "{text}");
+    assert!(text.contains("U=35"), "{text}");
     assert!(text.contains("residual form") && text.contains("set=64x16/32/16"), "{text}");
     assert!(text.contains("held out: wheat_seeds"), "{text}");
     assert!(text.contains("top architectures") && text.contains("5 per task"), "{text}");

@@ -37,6 +37,7 @@ use crate::dims::{Activation, MAX_CLASSES, MAX_LAYERS, NUMERIC_WIDTH};
 use crate::kernels::dense::{LeSlice, backward_input_into};
 use crate::kernels::rng::{Rng, derive_seed};
 use crate::space::architecture::{Discrete, LayerChoice, argmax};
+use crate::space::input_modules::numeric_module_at;
 use crate::task::samples_format::Samples;
 pub use split::{VALIDATION_EVERY, Validation};
 
@@ -531,7 +532,8 @@ pub fn train_child<'m, const F: usize>(
         value: |i: usize, f: usize| samples.value(index(order, i), f),
     };
     let input_file =
-        fit_input(module, &rows, seed, input_bytes, staged_bytes).map_err(TrainError::Input)?;
+        fit_input(numeric_module_at(layout.preset, module), &rows, seed, input_bytes, staged_bytes)
+            .map_err(TrainError::Input)?;
     let input =
         NumericInput::new(&input_file).map_err(|e| TrainError::Input(FitError::Input(e)))?;
     let width = input.staged_width();
