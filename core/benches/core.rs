@@ -1,5 +1,5 @@
 //! Criterion benchmarks of the core's hot paths, for both presets: score one architecture, score
-//! 1,000 in a batch, score every discrete architecture (tiny: 2,187), embed 256 samples, and a full search (10 starts, default steps); scoring and
+//! 1,000 in a batch, score every discrete architecture (tiny: 3,645), embed 256 samples, and a full search (10 starts, default steps); scoring and
 //! search again on the same ranker quantized to int8 (`*_int8`: the device's in-place kernels;
 //! `search_int8_widened`: a host's, integers converted to f32 once), in the same run; and a
 //! device's child training run on the host (`training/train_child`).

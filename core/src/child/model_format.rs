@@ -72,7 +72,8 @@ pub struct ModelFile<'a> {
     pub format_version: u16,
     /// The search space of the architecture.
     pub preset: PresetId,
-    /// The input module's index.
+    /// The input module's index in the preset's module logits (`m3`); the input section names it
+    /// by its place in the catalog.
     pub module: u8,
     /// Per layer, [`SKIP_LAYER`] or the base-layer index.
     pub layers: &'a [u8],

@@ -26,7 +26,14 @@ pub fn keep_top_archs(bytes: &[u8], keep: usize) -> Result<Vec<u8>, WeightsError
     if file.quantization != Quantization::F32 {
         return Err(WeightsError::AlreadyQuantized);
     }
-    let keep = keep.clamp(1, TOP_K);
+    // Not `clamp`: its panic path (min > max) would be linked into a device.
+    let keep = if keep == 0 {
+        1
+    } else if keep > TOP_K {
+        TOP_K
+    } else {
+        keep
+    };
     match file.preset {
         PresetId::Tiny => trim_for::<Tiny>(file, keep),
         PresetId::Paper => trim_for::<Paper>(file, keep),

@@ -143,7 +143,9 @@ impl<'a, P: Preset> Ranker<'a, P> {
     /// least `min_distance` choices when enough do ([`Pool::select`]). When the climb reached
     /// fewer than `k` (a budget leaves few iterates within it) and the space is small enough to
     /// score whole, its best architectures by discrete score not yet listed fill the list, after
-    /// the climb's ([`Self::exhaustive_within`]): k distinct architectures on the tiny preset.
+    /// the climb's ([`Self::exhaustive_within`]): k distinct architectures on the tiny preset
+    /// (apart from one another by `min_distance` when enough are, not necessarily from the
+    /// climb's).
     /// The search's path and answer are the same bits as without a shortlist.
     ///
     /// # Errors
@@ -185,11 +187,14 @@ impl<'a, P: Preset> Ranker<'a, P> {
         {
             // At most `candidates.len()` of the space's best are listed already, so the rest fill
             // the list.
-            for c in space.best {
+            for mut c in space.best {
                 if candidates.len() >= k {
                     break;
                 }
                 if candidates.iter().all(|o| o.discrete != c.discrete) {
+                    // Its discrete score as the climb's entries have theirs.
+                    c.discrete.write_logits(u.as_mut(), config.logit_bound);
+                    c.discrete_score = scorer.score(u.as_ref());
                     let _ = candidates.push(c);
                 }
             }

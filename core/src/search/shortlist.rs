@@ -24,9 +24,11 @@ pub struct Candidate {
     pub discrete: Discrete,
     /// The best predicted score of an iterate of the search that discretizes to it: the order
     /// of the shortlist (the first is the search's own answer); for an architecture no iterate
-    /// reached (`climbed` false), its discrete score.
+    /// reached (`climbed` false), its exact one-hot score.
     pub score: f32,
-    /// The predicted score of the discrete architecture itself (its one-hot logits).
+    /// The predicted score of the discrete architecture itself: in a search's shortlist, at the
+    /// most one-hot logits the ascent may reach (the search's logit bound); scored whole, exactly
+    /// one-hot.
     pub discrete_score: f32,
     /// Its cost on the task.
     pub cost: Cost,

@@ -4,13 +4,14 @@
 //! An architecture addresses its input module by index (`m0`, `m1`, ...); what index m means
 //! depends on the preset and the task's modality: numeric tasks read the preset's numeric
 //! modules, text tasks its text modules ([`numeric_modules`], [`text_modules`]). The paper preset
-//! has every module in the catalog's order below; the tiny preset five of each. A model file
-//! names its module by its place in the catalog, whatever the preset.
+//! has every module in the catalog's order below; the tiny preset five of each. A model file's
+//! architecture keeps the preset's index; its input section names the module by its place in the
+//! catalog ([`NumericModule::catalog_index`], [`TextModule::catalog_index`]), whatever the preset.
 
 pub use crate::dims::{BINS, MAX_PAIRS};
 use crate::dims::{NUMERIC_WIDTH, PresetId, TEXT_WIDTH};
 
-/// The numeric input modules, in the order the module logits address them.
+/// The numeric input modules, in the catalog's order (the paper preset's logit order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NumericModule {
     /// (x - mean) / std.
@@ -100,7 +101,7 @@ impl NumericModule {
     }
 }
 
-/// The text input modules, in the order the module logits address them.
+/// The text input modules, in the catalog's order (the paper preset's logit order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TextModule {
     /// Counts of lower-cased words.
@@ -142,6 +143,20 @@ const TINY_NUMERIC_MODULES: [NumericModule; 5] = [
     NumericModule::Binned,
 ];
 
+/// The tiny preset's text modules, in its logit order: the catalog's first five.
+const TINY_TEXT_MODULES: [TextModule; 5] = [
+    TextModule::WordUnigrams,
+    TextModule::WordBigrams,
+    TextModule::CharTrigrams,
+    TextModule::CharFourgrams,
+    TextModule::WordUniBigrams,
+];
+
+const _: () = assert!(TINY_NUMERIC_MODULES.len() == PresetId::Tiny.layout().modules);
+const _: () = assert!(TINY_TEXT_MODULES.len() == PresetId::Tiny.layout().modules);
+const _: () = assert!(NUMERIC_MODULES.len() == PresetId::Paper.layout().modules);
+const _: () = assert!(TEXT_MODULES.len() == PresetId::Paper.layout().modules);
+
 /// The modules of `preset` for numeric tasks, in its logit order.
 #[must_use]
 pub const fn numeric_modules(preset: PresetId) -> &'static [NumericModule] {
@@ -151,25 +166,49 @@ pub const fn numeric_modules(preset: PresetId) -> &'static [NumericModule] {
     }
 }
 
-/// Numeric module `index` of `preset`; indices beyond the preset's modules wrap.
-#[must_use]
-pub const fn numeric_module_at(preset: PresetId, index: usize) -> NumericModule {
-    let modules = numeric_modules(preset);
-    modules[index % modules.len()]
-}
-
-/// The modules of `preset` for text tasks, in its logit order: the catalog's first as many as
-/// the preset has module logits.
+/// The modules of `preset` for text tasks, in its logit order.
 #[must_use]
 pub const fn text_modules(preset: PresetId) -> &'static [TextModule] {
-    let (all, _) = TEXT_MODULES.split_at(preset.layout().modules);
-    all
+    match preset {
+        PresetId::Tiny => &TINY_TEXT_MODULES,
+        PresetId::Paper => &TEXT_MODULES,
+    }
 }
 
-const _: () = assert!(TINY_NUMERIC_MODULES.len() == PresetId::Tiny.layout().modules);
-const _: () = assert!(NUMERIC_MODULES.len() == PresetId::Paper.layout().modules);
+/// Numeric module `index` of `preset`; indices beyond the preset's modules wrap (indexing fixed
+/// arrays, so no bounds check is left to fail).
+#[must_use]
+pub const fn numeric_module_at(preset: PresetId, index: usize) -> NumericModule {
+    match preset {
+        PresetId::Tiny => TINY_NUMERIC_MODULES[index % TINY_NUMERIC_MODULES.len()],
+        PresetId::Paper => NUMERIC_MODULES[index % NUMERIC_MODULES.len()],
+    }
+}
+
+/// Text module `index` of `preset`; indices beyond the preset's modules wrap.
+#[must_use]
+pub const fn text_module_at(preset: PresetId, index: usize) -> TextModule {
+    match preset {
+        PresetId::Tiny => TINY_TEXT_MODULES[index % TINY_TEXT_MODULES.len()],
+        PresetId::Paper => TEXT_MODULES[index % TEXT_MODULES.len()],
+    }
+}
 
 impl TextModule {
+    /// The module's place in [`TEXT_MODULES`], as a model file stores it.
+    #[must_use]
+    pub const fn catalog_index(self) -> u8 {
+        match self {
+            Self::WordUnigrams => 0,
+            Self::WordBigrams => 1,
+            Self::CharTrigrams => 2,
+            Self::CharFourgrams => 3,
+            Self::WordUniBigrams => 4,
+            Self::CharBigrams => 5,
+            Self::WordPresence => 6,
+        }
+    }
+
     /// The name people read (`word_bigrams`), which a spec may use instead of `m1`.
     #[must_use]
     pub const fn name(self) -> &'static str {
@@ -196,12 +235,11 @@ pub enum InputModule {
 
 impl InputModule {
     /// Module `index` of `preset` for a numeric (`text == false`) or text task; indices beyond
-    /// the preset's modules wrap (as the trainer's children read them).
+    /// the preset's modules wrap.
     #[must_use]
     pub const fn at(preset: PresetId, index: usize, text: bool) -> Self {
         if text {
-            let modules = text_modules(preset);
-            Self::Text(modules[index % modules.len()])
+            Self::Text(text_module_at(preset, index))
         } else {
             Self::Numeric(numeric_module_at(preset, index))
         }
@@ -280,6 +318,9 @@ mod tests {
     #[test]
     fn catalog_index_is_the_place_in_the_catalog() {
         for (i, m) in NUMERIC_MODULES.iter().enumerate() {
+            assert_eq!(usize::from(m.catalog_index()), i);
+        }
+        for (i, m) in TEXT_MODULES.iter().enumerate() {
             assert_eq!(usize::from(m.catalog_index()), i);
         }
     }

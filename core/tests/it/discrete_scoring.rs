@@ -128,7 +128,8 @@ fn keep_chooses_which_are_scored() {
 fn probabilities_are_the_limit_of_strong_logits() {
     for spec in ["m1/relu16/skip/tanh64", "m0/skip/skip/skip", "m2/tanh8/relu64/relu8"] {
         let arch = Discrete::parse(Tiny::LAYOUT.preset, spec).unwrap();
-        let (mut u, mut limit, mut soft) = ([0.0; 33], [0.0; 33], [0.0; 33]);
+        let (mut u, mut limit, mut soft) =
+            ([0.0; Tiny::ARCH_DIM], [0.0; Tiny::ARCH_DIM], [0.0; Tiny::ARCH_DIM]);
         arch.write_logits(&mut u, 40.0);
         softmax_groups(&Tiny::LAYOUT, &u, &mut limit);
         arch.write_soft(&mut soft);

@@ -2,7 +2,7 @@
 //! features or the samples (beyond rounding), its layout, and the two ranker forms.
 
 use archrank_core::dims::{
-    EMBED_DIM, LANDMARKS_AT, SCALARS_AT, SET_EMBED, SET_FEATURES, TASK_SCALARS,
+    EMBED_DIM, LANDMARKS_AT, Preset, SCALARS_AT, SET_EMBED, SET_FEATURES, TASK_SCALARS,
 };
 use archrank_core::fixture::{OwnedSections, pseudo_random};
 use archrank_core::network::{tensor, tensor_sizes};
@@ -126,7 +126,7 @@ fn the_papers_form_has_no_backbone() {
     let residual = Ranker::<Tiny>::load(&bytes).unwrap();
     assert_eq!(residual.header().fit.form, RankerForm::Residual);
     let z = residual.tasks().embedding(0);
-    let u = pseudo_random(8, 33, 2.0);
+    let u = pseudo_random(8, Tiny::ARCH_DIM, 2.0);
     let with_backbone = residual.network().scorer(&z).score(&u);
     let paper_bytes = {
         let mut file = sections.file::<Tiny>();
@@ -137,7 +137,7 @@ fn the_papers_form_has_no_backbone() {
     let without = paper.network().scorer(&z).score(&u);
     assert_ne!(with_backbone, without);
     // Changing the backbone's weights changes nothing in the paper's form.
-    let sizes = tensor_sizes(33);
+    let sizes = tensor_sizes(Tiny::ARCH_DIM);
     let start: usize = sizes[..tensor::BACKBONE1_W].iter().sum::<usize>() * 4;
     sections.params[start..start + 4].copy_from_slice(&1.5f32.to_le_bytes());
     let mut file = sections.file::<Tiny>();
@@ -146,7 +146,7 @@ fn the_papers_form_has_no_backbone() {
     let paper2 = Ranker::<Tiny>::load(&changed).unwrap();
     assert_eq!(paper2.network().scorer(&z).score(&u).to_bits(), without.to_bits());
     // Its gradient is the residual's alone, and matches finite differences.
-    let mut grad = [0.0; 33];
+    let mut grad = [0.0; Tiny::ARCH_DIM];
     let scorer = paper.network().scorer(&z);
     scorer.score_with_gradient(&u, &mut grad);
     let h = 1e-2;

@@ -102,7 +102,8 @@ pub struct StorageArgs {
     pub search_steps: Option<u16>,
     /// Keep each training task's best N stored architectures instead of 5 (the search climbs
     /// from fewer of the nearest tasks'; a smaller task table, for a small part's flash).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=5))]
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=archrank_core::dims::TOP_K as i64))]
     pub top_archs: Option<u16>,
 }
 
@@ -246,7 +247,8 @@ pub struct QuantizeArgs {
     pub search_steps: Option<u16>,
     /// Keep each training task's best N stored architectures instead of 5 (the search climbs
     /// from fewer of the nearest tasks'; a smaller task table, for a small part's flash).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=5))]
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=archrank_core::dims::TOP_K as i64))]
     pub top_archs: Option<u16>,
     /// Where to write the int8 file (atomically).
     #[arg(long, short)]

@@ -285,7 +285,8 @@ pub(crate) fn run_inspect(args: &InspectArgs) -> Result<()> {
         vec![
             "top architectures".into(),
             format!(
-                "{} per task, {distinct_archs} distinct ({} bytes)",
+                "{} ranks per task (a trimmed file repeats its last kept), {distinct_archs} \
+                 distinct ({} bytes)",
                 d.top_k,
                 header.tasks.archs.len()
             ),

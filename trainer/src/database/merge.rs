@@ -39,6 +39,10 @@ impl Database {
             }
             sources.push((other.path.clone(), other.stored_tasks()?, runs));
         }
+        // Runs of another layout here would sit beside the sources' (read, they refuse).
+        for (_, preset, _) in &engines {
+            self.check_layout(*preset)?;
+        }
         let path = self.path.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).at(&path)?;
         // One engine's runs per preset: a source's engine must be the one here, if runs are.

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use archrank_core::PresetId;
-use rusqlite::{Connection, Row};
+use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::error::{DatabaseError, Result, SqlContext};
 use super::{
@@ -60,8 +60,10 @@ impl Database {
     ///
     /// # Errors
     ///
-    /// An SQLite error, or [`DatabaseError::Corrupt`].
+    /// An SQLite error, or [`DatabaseError::Corrupt`], also for runs of another layout of the
+    /// preset (a populate would otherwise skip their keys and add runs no fit can read with them).
     pub fn completed_keys(&self, preset: PresetId) -> Result<HashSet<RunKey>> {
+        self.check_layout(preset)?;
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -98,6 +100,29 @@ impl Database {
                 })
             })
             .collect()
+    }
+
+    /// Refuses a database holding runs of `preset` laid out otherwise than this build lays the
+    /// preset out (checked before anything adds runs of it).
+    ///
+    /// # Errors
+    ///
+    /// An SQLite error, or [`DatabaseError::Corrupt`] naming the first such run.
+    pub fn check_layout(&self, preset: PresetId) -> Result<()> {
+        let other_layout: Option<(i64, i64)> = self
+            .conn
+            .query_row(
+                "SELECT id, length(arch) FROM runs WHERE preset = ?1 AND length(arch) != ?2 LIMIT 1",
+                (preset.name(), 4 * preset.layout().arch_dim() as i64),
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()
+            .at(&self.path)?;
+        if let Some((id, bytes)) = other_layout {
+            let reason = layout_problem(preset, usize::try_from(bytes / 4).unwrap_or(0));
+            return Err(self.corrupt(format!("run {id}"), reason.unwrap_or_default()));
+        }
+        Ok(())
     }
 
     /// Runs matching `filter` (SQL after the join, may be empty) in canonical order.
@@ -169,7 +194,7 @@ impl RawRun {
             PresetId::from_name(&self.preset).ok_or_else(|| format!("preset {:?}", self.preset))?;
         let arch = codec::decode_arch(&self.arch)
             .ok_or_else(|| format!("architecture blob of {} bytes", self.arch.len()))?;
-        if let Some(problem) = layout_problem(preset, &arch) {
+        if let Some(problem) = layout_problem(preset, arch.len()) {
             return Err(problem);
         }
         Ok(RunRecord {
@@ -196,16 +221,15 @@ impl RawRun {
     }
 }
 
-/// Why `arch` is not an architecture vector of `preset` as this build lays it out, if it is not
-/// (a database populated when the preset had another layout: tiny had 3 input modules, U = 33,
-/// before it had 5).
-fn layout_problem(preset: PresetId, arch: &[f32]) -> Option<String> {
+/// Why an architecture vector of `values` values is not one of `preset` as this build lays it
+/// out, if it is not (a run of a database populated when the preset had another layout: tiny
+/// had 3 input modules, U = 33, before it had 5).
+fn layout_problem(preset: PresetId, values: usize) -> Option<String> {
     let expected = preset.layout().arch_dim();
-    (arch.len() != expected).then(|| {
+    (values != expected).then(|| {
         format!(
-            "an architecture of {} values where this build's {preset} preset has {expected} (a \
-             database populated with another layout of the preset: populate a new one)",
-            arch.len()
+            "an architecture of {values} values where this build's {preset} preset has \
+             {expected} (runs of another layout of the preset: populate a new database)"
         )
     })
 }
@@ -221,7 +245,7 @@ fn run_problem(run: &RunRecord) -> Option<String> {
     if let Some((name, v)) = accuracies.iter().find(|(_, v)| !(0.0..=1.0).contains(v)) {
         return Some(format!("{name} = {v} is outside [0, 1]"));
     }
-    if let Some(problem) = layout_problem(run.key.preset, &run.arch) {
+    if let Some(problem) = layout_problem(run.key.preset, run.arch.len()) {
         return Some(problem);
     }
     if run.arch.iter().any(|x| !x.is_finite()) {

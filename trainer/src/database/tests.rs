@@ -399,7 +399,11 @@ fn runs_of_another_layout_are_refused_on_the_way_in_and_out() {
     db.conn.execute("UPDATE runs SET arch = substr(arch, 1, 132)", []).unwrap();
     let e = db.all_runs().unwrap_err();
     assert!(matches!(e, DatabaseError::Corrupt { .. }), "{e}");
-    assert!(e.to_string().contains("populate a new one"), "{e}");
+    assert!(e.to_string().contains("populate a new database"), "{e}");
+    // A populate asks for the completed keys first: refused there, before it trains anything.
+    let e = db.completed_keys(PresetId::Tiny).unwrap_err().to_string();
+    assert!(e.contains("33 values") && e.contains("populate a new database"), "{e}");
+    assert!(db.completed_keys(PresetId::Paper).unwrap().is_empty());
 }
 
 /// Stores every bundled task and reads it back (`$ARCHRANK_TASKS_DIR`, by default

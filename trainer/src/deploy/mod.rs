@@ -4,6 +4,7 @@
 
 use anyhow::{Context, Result};
 use archrank_core::inference::Probabilities;
+use archrank_core::input_modules::text_module_at;
 use archrank_core::model_format::{
     InputFile, MODEL_FORMAT_VERSION, MODEL_MAGIC, ModelFile, ModelProvenance, SKIP_LAYER,
 };
@@ -134,7 +135,9 @@ fn model_bytes(
     };
     let input = match &numeric {
         Some(params) => InputFile::Numeric(params.file()),
-        None => InputFile::Text { module: arch.module },
+        None => InputFile::Text {
+            module: text_module_at(arch.preset, usize::from(arch.module)).catalog_index(),
+        },
     };
     let layers: Vec<u8> = arch
         .layers

@@ -71,7 +71,7 @@ fn inspect_prints_the_header() {
     assert!(text.contains("U=35"), "{text}");
     assert!(text.contains("residual form") && text.contains("set=64x16/32/16"), "{text}");
     assert!(text.contains("held out: wheat_seeds"), "{text}");
-    assert!(text.contains("top architectures") && text.contains("5 per task"), "{text}");
+    assert!(text.contains("top architectures") && text.contains("5 ranks per task"), "{text}");
     let json: serde_json::Value =
         serde_json::from_str(&ok(&["inspect", &bundled_ranker(), "--json"])).unwrap();
     let tasks = json["training_tasks"].as_array().unwrap().len();
