@@ -6,9 +6,11 @@ For each budget: the mean per-task difference of test accuracy between the found
 architecture and the constant default (95 % bootstrap interval over tasks, 10,000 resamples,
 seeded; wins / losses), the mean headroom (oracle - constant), the share of it captured
 (mean found - constant over mean headroom), and, over the tasks whose headroom is at least 2
-points, the share of their gap recovered (sum of found - constant over sum of headroom). The
-found architectures' accuracies come from the search evaluation's own trainings, the constant
-default's and the oracle's from the database's seed means. Standard library only.
+points, the share of their gap recovered (sum of found - constant over sum of headroom); then
+the found architecture against the best of 5, 10 and 25 random trainings (by validation, within
+the budget). The found architectures' accuracies come from the search evaluation's own
+trainings, the constant default's, the oracle's and the best of K's from the database's seed
+means. Standard library only.
 
 usage: scripts/pair-with-headroom.py SEARCH.json HEADROOM.json
 """
@@ -18,6 +20,7 @@ import sys
 
 RESAMPLES = 10_000
 WORTH_A_CHOICE = 0.02
+BEST_OF = ("best_of_5", "best_of_10", "best_of_25")
 
 
 def interval(diffs, seed=0):
@@ -44,12 +47,16 @@ def main(search_path, headroom_path):
         max_params = budget["max_params"]
         by_task = {t["task"]: t for t in budget["tasks"]}
         diffs, room, worth = [], [], []
+        against_best_of = {k: [] for k in BEST_OF}
         for task in search["tasks"]:
             found = found_within(task, max_params)
             h = by_task.get(task["task"])
             if found is None or h is None or h["constant"] is None or h["oracle"] is None:
                 continue
             diffs.append(found - h["constant"])
+            for k, best in against_best_of.items():
+                if h.get(k) is not None:
+                    best.append(found - h[k])
             room.append(h["oracle"] - h["constant"])
             if room[-1] >= WORTH_A_CHOICE:
                 worth.append((diffs[-1], room[-1]))
@@ -64,6 +71,13 @@ def main(search_path, headroom_path):
             f"headroom {mean_room:+.4f}, share captured {mean / mean_room:.2f}; "
             f"{len(worth)} tasks with >= 2 points of headroom, their gap recovered {recovered:.2f}"
         )
+        for k, d in against_best_of.items():
+            if d:
+                low, high = interval(d)
+                print(
+                    f"    found - {k}: {sum(d) / len(d):+.4f} [{low:+.4f}, {high:+.4f}] "
+                    f"{sum(x > 0 for x in d)}/{sum(x < 0 for x in d)} of {len(d)} tasks"
+                )
 
 
 if __name__ == "__main__":
