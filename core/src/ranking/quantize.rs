@@ -86,7 +86,13 @@ fn quantize_for<P: Preset>(
         },
         ..file
     };
-    let bytes = out.to_bytes().map_err(|_| WeightsError::Malformed)?;
+    loadable_bytes::<P>(&out)
+}
+
+/// `file` encoded, checked to load as a `P` ranker: a rewritten weights file is refused here
+/// rather than on a device.
+pub(crate) fn loadable_bytes<P: Preset>(file: &WeightsFile<'_>) -> Result<Vec<u8>, WeightsError> {
+    let bytes = file.to_bytes().map_err(|_| WeightsError::Malformed)?;
     Ranker::<P>::load(&bytes)?;
     Ok(bytes)
 }

@@ -11,6 +11,7 @@ use alloc::vec::Vec;
 use crate::dims::{Paper, Preset, PresetId, TOP_K, Tiny};
 use crate::error::WeightsError;
 use crate::kernels::tensor::Quantization;
+use crate::ranking::quantize::loadable_bytes;
 use crate::ranking::ranker::Ranker;
 use crate::ranking::weights_format::{TaskSection, WeightsFile};
 
@@ -87,7 +88,5 @@ fn trim_for<P: Preset>(file: WeightsFile<'_>, keep: usize) -> Result<Vec<u8>, We
         },
         ..file
     };
-    let bytes = out.to_bytes().map_err(|_| WeightsError::Malformed)?;
-    Ranker::<P>::load(&bytes)?;
-    Ok(bytes)
+    loadable_bytes::<P>(&out)
 }

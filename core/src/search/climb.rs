@@ -168,12 +168,15 @@ impl<'a, P: Preset> Ranker<'a, P> {
         let result = self.climb(z, config, limit.as_ref(), Some(&mut pool));
         let scorer = self.network().scorer(z);
         let mut u = P::Arch::zeroed();
+        // As one-hot as the logits the ascent may reach.
+        let mut discrete_score = |d: &Discrete| {
+            d.write_logits(u.as_mut(), config.logit_bound);
+            scorer.score(u.as_ref())
+        };
         let mut candidates = heapless::Vec::new();
         for (discrete, score) in pool.select(k, min_distance) {
-            // As one-hot as the logits the ascent may reach.
-            discrete.write_logits(u.as_mut(), config.logit_bound);
             let candidate = Candidate {
-                discrete_score: scorer.score(u.as_ref()),
+                discrete_score: discrete_score(&discrete),
                 cost: discrete_cost(&discrete, task),
                 discrete,
                 score,
@@ -193,8 +196,7 @@ impl<'a, P: Preset> Ranker<'a, P> {
                 }
                 if candidates.iter().all(|o| o.discrete != c.discrete) {
                     // Its discrete score as the climb's entries have theirs.
-                    c.discrete.write_logits(u.as_mut(), config.logit_bound);
-                    c.discrete_score = scorer.score(u.as_ref());
+                    c.discrete_score = discrete_score(&c.discrete);
                     let _ = candidates.push(c);
                 }
             }

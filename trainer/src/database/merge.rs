@@ -9,8 +9,8 @@ use rusqlite::{OptionalExtension, TransactionBehavior};
 use super::error::{DatabaseError, Result, SqlContext};
 use super::runs::insert_run_row;
 use super::{
-    Database, LEGACY_ENGINE, MergeReport, RunRecord, StoredTask, codec, insert_task_row, read_meta,
-    run_engine_key, write_meta,
+    Database, LEGACY_ENGINE, MergeReport, RunRecord, StoredTask, codec, has_runs, insert_task_row,
+    read_meta, run_engine_key, write_meta,
 };
 
 impl Database {
@@ -49,14 +49,8 @@ impl Database {
         for (other, preset, there) in &engines {
             let key = run_engine_key(*preset);
             let recorded = read_meta(&tx, &key).at(&path)?;
-            let has_runs = tx
-                .query_row("SELECT 1 FROM runs WHERE preset = ?1 LIMIT 1", [preset.name()], |_| {
-                    Ok(())
-                })
-                .optional()
-                .at(&path)?
-                .is_some();
-            let here = recorded.or_else(|| has_runs.then(|| LEGACY_ENGINE.to_owned()));
+            let runs_here = has_runs(&tx, *preset).at(&path)?;
+            let here = recorded.or_else(|| runs_here.then(|| LEGACY_ENGINE.to_owned()));
             match here {
                 Some(here) if here != *there => {
                     return Err(DatabaseError::EngineConflict {

@@ -272,6 +272,15 @@ impl Database {
         Ok((task, split))
     }
 
+    /// Whether the database holds any run of `preset`.
+    ///
+    /// # Errors
+    ///
+    /// An SQLite error.
+    pub fn has_runs(&self, preset: PresetId) -> Result<bool> {
+        has_runs(&self.conn, preset).at(&self.path)
+    }
+
     /// The name of the engine that trained this database's runs of `preset` (`trainer` or
     /// `core`): the one recorded by [`Self::set_run_engine`], else `trainer`, the only engine
     /// before engines were recorded.
@@ -424,6 +433,13 @@ pub(crate) fn run_engine_key(preset: PresetId) -> String {
 }
 
 /// The metadata value stored under `key` in `conn` (a database or one of its transactions).
+/// Whether `conn`'s database holds any run of `preset`.
+pub(crate) fn has_runs(conn: &Connection, preset: PresetId) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT 1 FROM runs WHERE preset = ?1 LIMIT 1", [preset.name()], |_| Ok(()))
+        .optional()
+        .map(|row| row.is_some())
+}
+
 pub(crate) fn read_meta(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
     conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()
 }

@@ -148,7 +148,7 @@ pub fn recorded_engine(db: &Database, preset: PresetId) -> Result<Engine, Databa
 fn check_engine(db: &Database, settings: &PopulateSettings) -> Result<(), PopulateError> {
     let (preset, engine) = (settings.preset, settings.space.engine());
     let recorded = recorded_engine(db, preset)?;
-    if recorded != engine && !db.completed_keys(preset)?.is_empty() {
+    if recorded != engine && db.has_runs(preset)? {
         return Err(PopulateError::EngineMismatch {
             db: db.path().display().to_string(),
             preset: preset.name(),
