@@ -49,6 +49,32 @@ pub fn accumulate_with<T>(weights: &[T], x: &[f32], out: &mut [f32], weight: imp
     }
 }
 
+/// [`accumulate_with`] for `N` inputs at once (lanes): `out[j][l] += sum_i x[i][l] W[i][j]`,
+/// each lane's sums in the same order as [`accumulate_with`]'s, so the same values (a zero
+/// input, which that kernel skips, adds `0 * w`: exact, but for the sign of a zero sum). The
+/// inner loop runs over the lanes, so it fills the host's vector registers whatever the layer's
+/// width.
+#[inline]
+pub fn accumulate_lanes_with<T, const N: usize>(
+    weights: &[T],
+    x: &[[f32; N]],
+    out: &mut [[f32; N]],
+    weight: impl Fn(&T) -> f32,
+) {
+    let width = out.len();
+    if width == 0 {
+        return;
+    }
+    for (xi, row) in x.iter().zip(weights.chunks_exact(width)) {
+        for (o, w) in out.iter_mut().zip(row) {
+            let w = weight(w);
+            for (o, x) in o.iter_mut().zip(xi) {
+                *o += x * w;
+            }
+        }
+    }
+}
+
 /// `grad_x = W grad_out` for `W` of shape `[grad_x.len()][grad_out.len()]`.
 ///
 /// Never inlined: inlined into the search's gradient, its four accumulators crowd out the

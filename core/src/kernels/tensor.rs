@@ -300,6 +300,53 @@ impl<'a> Tensor<'a> {
         }
     }
 
+    /// Starts [`Self::affine_into`] for `N` inputs at once (lanes, see
+    /// [`dense::accumulate_lanes_with`]): `acc` becomes the bias for f32, zeros for int8 (whose
+    /// sums are scaled once, at [`Self::finish_lanes`]).
+    #[inline]
+    pub fn start_lanes<const N: usize>(&self, bias: &Tensor<'_>, acc: &mut [[f32; N]]) {
+        let f32 = matches!(self, Self::F32(_));
+        for (k, a) in acc.iter_mut().enumerate() {
+            *a = [if f32 { bias.get(k) } else { 0.0 }; N];
+        }
+    }
+
+    /// `acc += W^T x` for `N` inputs at once, in the tensor's own sums (see
+    /// [`Self::start_lanes`]); nothing is added when `acc` is wider than
+    /// [`MAX_LAYER_WIDTH`] (no stored tensor is).
+    #[inline]
+    pub fn accumulate_lanes<const N: usize>(&self, x: &[[f32; N]], acc: &mut [[f32; N]]) {
+        if acc.len() > MAX_LAYER_WIDTH {
+            return;
+        }
+        match self {
+            Self::F32(w) => dense::accumulate_lanes_with(w, x, acc, dense::le_f32),
+            Self::Int8 { values, .. } => {
+                dense::accumulate_lanes_with(values, x, acc, |&q| int8(q));
+            }
+            #[cfg(feature = "widen")]
+            Self::Widened { values, .. } => {
+                dense::accumulate_lanes_with(values, x, acc, dense::le_f32);
+            }
+        }
+    }
+
+    /// Ends [`Self::affine_into`] for `N` inputs at once: nothing for f32, `bias + acc * scale`
+    /// per column for int8: each lane the same value as [`Self::affine_into`]'s.
+    #[inline]
+    pub fn finish_lanes<const N: usize>(&self, bias: &Tensor<'_>, acc: &mut [[f32; N]]) {
+        let scales = match self {
+            Self::F32(_) => return,
+            Self::Int8 { scales, .. } => *scales,
+            #[cfg(feature = "widen")]
+            Self::Widened { scales, .. } => *scales,
+        };
+        for (k, (a, s)) in acc.iter_mut().zip(scales).enumerate() {
+            let (b, s) = (bias.get(k), f32::from_le_bytes(*s));
+            a.iter_mut().for_each(|a| *a = b + *a * s);
+        }
+    }
+
     /// `grad_x = W grad_out` for `W` of shape `[grad_x.len()][grad_out.len()]`.
     #[inline]
     pub fn backward_input_into(&self, grad_out: &[f32], grad_x: &mut [f32]) {

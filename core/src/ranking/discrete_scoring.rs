@@ -21,6 +21,16 @@ use crate::kernels::tensor::Tensor;
 use crate::ranking::network::{RankerForm, Scorer, TowerTensors, tensor};
 use crate::space::architecture::{Discrete, LayerChoice};
 
+/// Architectures a host scores at once in [`Scorer::for_each_discrete`]: the towers' second
+/// layers then run over lanes of architectures, eight f32s, two SSE registers (the x86-64
+/// baseline) or one AVX register, whatever the layers' widths. A Cortex-M has no vector unit:
+/// there one lane, which skips ReLU's zeros instead.
+#[cfg(not(target_arch = "arm"))]
+pub const SCORE_LANES: usize = 8;
+/// Architectures a device scores at once: one (see the host's).
+#[cfg(target_arch = "arm")]
+pub const SCORE_LANES: usize = 8;
+
 /// The first layer's running sums of both towers (the backbone's unused in the paper's form).
 #[derive(Clone, Copy)]
 struct FirstLayers {
@@ -60,22 +70,126 @@ impl<P: Preset> Scorer<'_, '_, P> {
     /// Visits every discrete architecture of the preset, input module slowest and the last
     /// layer fastest (base layers in index order, then skip): `keep` says whether to score one
     /// (a budget's check; the sums of the first layer are shared whatever it says), `visit`
-    /// receives each kept one with its score, the same bits as [`Self::score_discrete`].
-    /// [`discrete_count`] architectures in all: call it on a space small enough.
+    /// receives each kept one with its score, the same value as [`Self::score_discrete`].
+    /// [`discrete_count`] architectures in all: call it on a space small enough. Scores
+    /// [`SCORE_LANES`] architectures at once.
     pub fn for_each_discrete(
+        &self,
+        keep: impl FnMut(&Discrete) -> bool,
+        visit: impl FnMut(&Discrete, f32),
+    ) {
+        // A device compiles the one-by-one path alone: with the lanes' code beside it, even
+        // unused, it ran 24 % slower (16.9 M instructions instead of 13.6 M for the default
+        // firmware's 751 architectures).
+        #[cfg(target_arch = "arm")]
+        self.score_one_by_one(keep, visit);
+        #[cfg(not(target_arch = "arm"))]
+        self.score_in_lanes::<SCORE_LANES>(keep, visit);
+    }
+
+    /// [`Self::for_each_discrete`] scoring `N` architectures at once: the same values for any
+    /// `N` (but for the sign of a zero score), visited in the same order, each after the
+    /// batch it belongs to is scored.
+    pub fn for_each_discrete_in_lanes<const N: usize>(
+        &self,
+        keep: impl FnMut(&Discrete) -> bool,
+        visit: impl FnMut(&Discrete, f32),
+    ) {
+        if N == 1 {
+            self.score_one_by_one(keep, visit);
+        } else {
+            self.score_in_lanes::<N>(keep, visit);
+        }
+    }
+
+    /// Each kept architecture scored where the enumeration stands.
+    fn score_one_by_one(
         &self,
         mut keep: impl FnMut(&Discrete) -> bool,
         mut visit: impl FnMut(&Discrete, f32),
     ) {
         let rows = Rows::new(self);
-        let layout = P::LAYOUT;
-        let mut arch = Discrete { preset: layout.preset, module: 0, layers: heapless::Vec::new() };
-        for m in 0..layout.modules {
-            let mut sums = rows.start();
-            rows.add(&mut sums, m, 1.0);
-            arch.module = m as u8;
-            rows.descend(&layout, &sums, &mut arch, &mut keep, &mut visit);
+        let mut take = |arch: &Discrete, sums: &FirstLayers| visit(arch, rows.finish(sums));
+        rows.enumerate(&mut keep, &mut take);
+    }
+
+    /// Kept architectures scored `N` at a time.
+    fn score_in_lanes<const N: usize>(
+        &self,
+        mut keep: impl FnMut(&Discrete) -> bool,
+        mut visit: impl FnMut(&Discrete, f32),
+    ) {
+        let rows = Rows::new(self);
+        let mut lanes = Lanes::<N>::new();
+        rows.enumerate(&mut keep, &mut |arch, sums| lanes.push(&rows, arch, sums, &mut visit));
+        lanes.flush(&rows, &mut visit);
+    }
+}
+
+/// Architectures waiting to be scored together: their towers' first layers after the ReLU,
+/// unit-major (`residual[i][l]` is unit i of architecture l).
+struct Lanes<const N: usize> {
+    residual: [[f32; N]; RHO_HIDDEN1],
+    backbone: [[f32; N]; RHO_HIDDEN1],
+    archs: heapless::Vec<Discrete, N>,
+}
+
+impl<const N: usize> Lanes<N> {
+    fn new() -> Self {
+        Self {
+            residual: [[0.0; N]; RHO_HIDDEN1],
+            backbone: [[0.0; N]; RHO_HIDDEN1],
+            archs: heapless::Vec::new(),
         }
+    }
+
+    /// Takes architecture `arch` with its first layers' sums; scores the lanes when full.
+    fn push<P: Preset>(
+        &mut self,
+        rows: &Rows<'_, '_, '_, P>,
+        arch: &Discrete,
+        sums: &FirstLayers,
+        visit: &mut impl FnMut(&Discrete, f32),
+    ) {
+        let lane = self.archs.len();
+        let mut hidden1 = [0.0; RHO_HIDDEN1];
+        rows.residual_w1.finish_rows(rows.scorer.base.as_slice(), &sums.residual, &mut hidden1);
+        for (unit, h) in self.residual.iter_mut().zip(hidden1) {
+            unit[lane] = h.max(0.0);
+        }
+        if rows.backbone {
+            rows.backbone_w1.finish_rows(&rows.backbone_bias, &sums.backbone, &mut hidden1);
+            for (unit, h) in self.backbone.iter_mut().zip(hidden1) {
+                unit[lane] = h.max(0.0);
+            }
+        }
+        if self.archs.push(arch.clone()).is_err() || self.archs.is_full() {
+            self.flush(rows, visit);
+        }
+    }
+
+    /// Scores the architectures taken and visits them in the order taken.
+    fn flush<P: Preset>(
+        &mut self,
+        rows: &Rows<'_, '_, '_, P>,
+        visit: &mut impl FnMut(&Discrete, f32),
+    ) {
+        if self.archs.is_empty() {
+            return;
+        }
+        let mut scores = [0.0; N];
+        rows.scorer.tower(TowerTensors::RESIDUAL).finish_lanes(&self.residual, &mut scores);
+        if rows.backbone {
+            let mut backbone = [0.0; N];
+            rows.scorer.tower(TowerTensors::BACKBONE).finish_lanes(&self.backbone, &mut backbone);
+            for (s, b) in scores.iter_mut().zip(backbone) {
+                *s += b;
+            }
+        }
+        for (arch, score) in self.archs.iter().zip(scores) {
+            visit(arch, score);
+        }
+        self.archs.clear();
     }
 }
 
@@ -106,15 +220,33 @@ impl<'s, 'n, 'a, P: Preset> Rows<'s, 'n, 'a, P> {
         }
     }
 
+    /// Hands every kept architecture of the preset with its first layers' sums to `take`, in
+    /// the enumeration's order.
+    fn enumerate(
+        &self,
+        keep: &mut impl FnMut(&Discrete) -> bool,
+        take: &mut impl FnMut(&Discrete, &FirstLayers),
+    ) {
+        let layout = P::LAYOUT;
+        let mut arch = Discrete { preset: layout.preset, module: 0, layers: heapless::Vec::new() };
+        for m in 0..layout.modules {
+            let mut sums = self.start();
+            self.add(&mut sums, m, 1.0);
+            arch.module = m as u8;
+            self.descend(&layout, &sums, &mut arch, keep, take);
+        }
+    }
+
     /// Chooses every option of layer `arch.layers.len()` on top of `sums`, recursing to the
-    /// last layer, then scores (a preset has at least one layer).
+    /// last layer, then hands each kept architecture with its first layers' sums to `take`
+    /// (a preset has at least one layer).
     fn descend(
         &self,
         layout: &Layout,
         sums: &FirstLayers,
         arch: &mut Discrete,
         keep: &mut impl FnMut(&Discrete) -> bool,
-        visit: &mut impl FnMut(&Discrete, f32),
+        take: &mut impl FnMut(&Discrete, &FirstLayers),
     ) {
         let l = arch.layers.len();
         let last = l + 1 >= layout.layers.min(MAX_LAYERS);
@@ -128,10 +260,9 @@ impl<'s, 'n, 'a, P: Preset> Rows<'s, 'n, 'a, P> {
                 let mut next = *sums;
                 self.add_layer(&mut next, layout, l, choice);
                 if last {
-                    let score = self.finish(&next);
-                    visit(arch, score);
+                    take(arch, &next);
                 } else {
-                    self.descend(layout, &next, arch, keep, visit);
+                    self.descend(layout, &next, arch, keep, take);
                 }
             }
             arch.layers.pop();

@@ -413,6 +413,33 @@ impl Tower<'_> {
         out
     }
 
+    /// [`Self::finish`] for `N` architectures at once (lanes: `hidden1[i][l]` is unit i of
+    /// architecture l), the same value per lane (see [`crate::kernels::dense::accumulate_lanes_with`]).
+    /// One lane is [`Self::finish`] itself, which skips ReLU's zeros: what a device without
+    /// vector registers saves most by.
+    pub(crate) fn finish_lanes<const N: usize>(
+        &self,
+        hidden1: &[[f32; N]; RHO_HIDDEN1],
+        out: &mut [f32; N],
+    ) {
+        if N == 1 {
+            let mut hidden2 = SVector::<f32, RHO_HIDDEN2>::zeros();
+            out[0] = self.finish(hidden1.as_flattened(), &mut hidden2);
+            return;
+        }
+        let mut hidden2 = [[0.0; N]; RHO_HIDDEN2];
+        self.w2.start_lanes(&self.b2, &mut hidden2);
+        self.w2.accumulate_lanes(hidden1, &mut hidden2);
+        self.w2.finish_lanes(&self.b2, &mut hidden2);
+        *out = [self.b3.get(0); N];
+        for (i, h) in hidden2.iter().enumerate() {
+            let w = self.w3.get(i);
+            for (o, h) in out.iter_mut().zip(h) {
+                *o += h.max(0.0) * w;
+            }
+        }
+    }
+
     /// d out / d hidden1 (before its ReLU), into `g1`.
     fn backward(&self, hidden1: &[f32], hidden2: &[f32], g1: &mut [f32; RHO_HIDDEN1]) {
         let mut g2 = [0.0; RHO_HIDDEN2];

@@ -72,6 +72,43 @@ fn every_tiny_architecture_scores_as_the_dense_pass_f32_and_int8() {
     assert_eq!(discrete_count(&Tiny::LAYOUT), 5 * 9 * 9 * 9);
 }
 
+/// Every architecture's score from lanes of `N`, in the enumeration's order, as bits.
+fn scores_in_lanes<const N: usize, P: Preset>(
+    scorer: &Scorer<'_, '_, P>,
+    keep: impl Fn(&Discrete) -> bool,
+) -> Vec<(String, u32)> {
+    let mut scores = Vec::new();
+    scorer.for_each_discrete_in_lanes::<N>(keep, |arch, s| {
+        scores.push((arch.to_string(), s.to_bits()))
+    });
+    scores
+}
+
+#[test]
+fn lanes_of_any_width_score_the_same_bits_in_the_same_order() {
+    let f32_bytes = random_weights::<Tiny>(5, 4);
+    let int8_bytes = quantize_weights(&f32_bytes, Scales::Column, None).unwrap();
+    let params: Vec<[u8; 4]> = pseudo_random(8, param_count(Tiny::ARCH_DIM), 0.3)
+        .iter()
+        .map(|v| v.to_le_bytes())
+        .collect();
+    let paper = Network::<Tiny>::from_params(&params, RankerForm::Paper).unwrap();
+    for bytes in [&f32_bytes, &int8_bytes] {
+        let ranker = Ranker::<Tiny>::load(bytes).unwrap();
+        for network in [ranker.network(), &paper] {
+            let scorer = network.scorer(&embedding(3));
+            // Some architectures left out, so that lanes fill across siblings' parents.
+            let keep = |a: &Discrete| a.layers.last() != Some(&LayerChoice::Base(2));
+            let one = scores_in_lanes::<1, _>(&scorer, keep);
+            assert_eq!(one.len(), 5 * 9 * 9 * 8);
+            assert_eq!(one, scores_in_lanes::<8, _>(&scorer, keep));
+            assert_eq!(one, scores_in_lanes::<3, _>(&scorer, keep));
+            let all = scores_in_lanes::<1, _>(&scorer, |_: &Discrete| true);
+            assert_eq!(all, scores_in_lanes::<16, _>(&scorer, |_: &Discrete| true));
+        }
+    }
+}
+
 #[test]
 fn the_papers_form_scores_as_its_dense_pass() {
     let params: Vec<[u8; 4]> = pseudo_random(8, param_count(Tiny::ARCH_DIM), 0.3)
