@@ -46,6 +46,12 @@ impl Adam {
 }
 
 impl AdamStep {
+    /// This step with its step size times `factor` (a decaying schedule's).
+    #[must_use]
+    pub fn scaled(self, factor: f32) -> Self {
+        Self { step: self.step * factor, ..self }
+    }
+
     /// Updates parameter `p` along its gradient `g`, with its moments `m` and `v`.
     #[inline]
     pub fn update(&self, p: &mut f32, g: f32, m: &mut f32, v: &mut f32) {

@@ -3,7 +3,9 @@
 //! a trained child always writes a model file the core loads.
 
 use archrank_core::optimizer::Optimizer;
-use archrank_core::training::{TrainConfig, Validation, arena_bytes, class_ids, train_child};
+use archrank_core::training::{
+    StepDecay, TrainConfig, Validation, arena_bytes, class_ids, train_child,
+};
 use archrank_core::{Discrete, LayerChoice, Model, PresetId, SamplesFile};
 use proptest::prelude::*;
 
@@ -28,6 +30,7 @@ const QUICK: TrainConfig = TrainConfig {
     patience: 1,
     optimizer: Optimizer::Adam,
     weight_decay: 0.0,
+    decay: StepDecay::Constant,
 };
 
 proptest! {

@@ -1,7 +1,7 @@
 //! How a child is trained: its budget, batch size, learning rate, patience and row cap.
 
 use archrank_core::optimizer::Optimizer;
-use archrank_core::training::TrainConfig;
+use archrank_core::training::{StepDecay, TrainConfig};
 
 /// Training rows a child is fitted on by default (a stratified subsample beyond it): large tasks
 /// cost no more than this to populate.
@@ -81,6 +81,7 @@ impl ChildConfig {
             learning_rate: self.learning_rate,
             patience: self.patience,
             weight_decay: 0.0,
+            decay: StepDecay::Constant,
         }
     }
 }

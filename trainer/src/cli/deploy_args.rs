@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use archrank_core::training::StepDecay;
 use clap::{Args, ValueEnum};
 
 use crate::deploy::delivered::{Engine, Recipe};
@@ -48,6 +49,9 @@ pub struct RecipeArgs {
     /// The core's L2 penalty on the weight matrices.
     #[arg(long, value_name = "L2")]
     pub weight_decay: Option<f32>,
+    /// How the core's step size changes over a run's planned steps.
+    #[arg(long, value_enum)]
+    pub step_decay: Option<StepDecayArg>,
     /// Epochs of the budget (both engines; at least the step floor).
     #[arg(long)]
     pub epochs: Option<usize>,
@@ -76,6 +80,9 @@ impl RecipeArgs {
         if let Some(v) = self.weight_decay {
             schedule.weight_decay = v;
         }
+        if let Some(v) = self.step_decay {
+            schedule.decay = v.into();
+        }
         if let Some(v) = self.epochs {
             (child.epochs, schedule.epochs) = (v, v);
         }
@@ -89,6 +96,24 @@ impl RecipeArgs {
             (child.patience, schedule.patience) = (v, v);
         }
         recipe
+    }
+}
+
+/// How the core's step size changes over a run (`--step-decay`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StepDecayArg {
+    /// The step size throughout.
+    Constant,
+    /// Half a cosine down to zero at the last planned step.
+    Cosine,
+}
+
+impl From<StepDecayArg> for StepDecay {
+    fn from(arg: StepDecayArg) -> Self {
+        match arg {
+            StepDecayArg::Constant => Self::Constant,
+            StepDecayArg::Cosine => Self::Cosine,
+        }
     }
 }
 

@@ -116,6 +116,9 @@ pub struct RefitRun {
     pub epochs: usize,
     /// Optimizer steps.
     pub steps: usize,
+    /// The epoch kept: the one that fits the rows best (the core's refit; the last in a sound
+    /// run, and always the last for the trainer's engine).
+    pub kept_epoch: usize,
     /// Its test accuracy on the task's test rows.
     pub test_accuracy: Option<f64>,
 }
@@ -126,6 +129,7 @@ impl From<CoreRun> for RefitRun {
             train_samples: r.train_samples,
             epochs: r.epochs,
             steps: r.steps,
+            kept_epoch: r.best_epoch,
             test_accuracy: r.test_accuracy,
         }
     }
@@ -150,11 +154,18 @@ impl Delivered {
     #[must_use]
     pub fn refit_line(&self) -> String {
         match &self.refit {
-            Some(r) => format!(
-                "the kept seed was trained again on {} training and validation rows for its {} \
-                 epochs ({} steps); ",
-                r.train_samples, r.epochs, r.steps
-            ),
+            Some(r) => {
+                let kept = if r.kept_epoch == r.epochs {
+                    String::new()
+                } else {
+                    format!(", keeping epoch {}, the one that fits them best", r.kept_epoch)
+                };
+                format!(
+                    "the kept seed was trained again on {} training and validation rows for its \
+                     {} epochs ({} steps){kept}; ",
+                    r.train_samples, r.epochs, r.steps
+                )
+            }
             None => format!("the model learned from {} training rows; ", self.trained_rows),
         }
     }
@@ -256,6 +267,7 @@ impl Delivered {
                     train_samples: outcome.train_rows,
                     epochs: outcome.epochs,
                     steps: outcome.steps,
+                    kept_epoch: outcome.epochs,
                     test_accuracy: (!split.test.is_empty()).then_some(outcome.test_accuracy),
                 });
             }

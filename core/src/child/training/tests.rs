@@ -50,6 +50,7 @@ const QUICK: TrainConfig = TrainConfig {
     patience: 3,
     optimizer: Optimizer::Adam,
     weight_decay: 0.0,
+    decay: StepDecay::Constant,
 };
 
 #[test]
@@ -350,7 +351,7 @@ fn a_dirty_arena_trains_as_a_fresh_one() {
 }
 
 #[test]
-fn a_refit_trains_every_sample_for_the_selected_epochs_and_keeps_the_last() {
+fn a_refit_trains_every_sample_for_the_selected_epochs_and_keeps_the_best_fit() {
     let (labels, values) = blobs(120, 4, 3, 5);
     let file = SamplesFile::new("blobs", 4, &labels, &values, "");
     let bytes = file.to_bytes().unwrap();
@@ -367,7 +368,7 @@ fn a_refit_trains_every_sample_for_the_selected_epochs_and_keeps_the_last() {
     let report = refit.report;
     assert_eq!(report.train_samples, 120, "every sample trains");
     assert_eq!(report.epochs, selected.best_epoch, "the selected run's epochs, no floor");
-    assert_eq!(report.best_epoch, report.epochs, "the last epoch is kept");
+    assert!(report.best_epoch <= report.epochs);
     assert_eq!(report.steps, selected.best_epoch * 120usize.div_ceil(QUICK.batch_size));
     assert_eq!(report.validation_accuracy(), selected.validation_accuracy(), "provenance");
     let weights = refit.weights.to_vec();
@@ -383,6 +384,64 @@ fn a_refit_trains_every_sample_for_the_selected_epochs_and_keeps_the_last() {
     let mut memory = arena_for(&a, &samples);
     let err = train_child::<4>(&a, &samples, Validation::Last(0), &config, 3, &mut memory);
     assert_eq!(err.err(), Some(TrainError::TooFewSamples));
+}
+
+#[test]
+fn a_refit_keeps_its_epoch_that_fits_the_samples_best() {
+    // A step size large enough that some epochs end worse than earlier ones.
+    let (labels, values) = blobs(120, 4, 3, 5);
+    let file = SamplesFile::new("blobs", 4, &labels, &values, "");
+    let bytes = file.to_bytes().unwrap();
+    let samples = SamplesFile::load(&bytes).unwrap();
+    let a = arch(PresetId::Tiny, "m0/relu16/skip/skip");
+    let config = TrainConfig { optimizer: DEVICE_OPTIMIZER, learning_rate: 0.5, ..QUICK };
+    let names = class_ids(3);
+    let fit = |epochs: usize| {
+        let mut memory = arena_for(&a, &samples);
+        let child =
+            train_child::<4>(&a, &samples, Validation::None, &config.refit(epochs), 3, &mut memory)
+                .unwrap();
+        let mut out = vec_of(child.model_bytes_bound(names.len(), 5));
+        let written = child.write_model::<4>("blobs", 0, &names, Some(&samples), &mut out).unwrap();
+        (written.held_out.0, child.report.best_epoch)
+    };
+    // Epoch k of a longer refit is where a refit of k epochs ends (the same seeded batches), so
+    // each refit's fit is the best of its epochs': never worse with more epochs, and the epoch
+    // kept is one whose fit no later epoch beats.
+    let fits: Vec<(usize, usize)> = (1..=12).map(fit).collect();
+    for (k, pair) in fits.windows(2).enumerate() {
+        assert!(pair[1].0 >= pair[0].0, "epoch {}: {:?}", k + 2, fits);
+    }
+    let (best, kept) = fits[11];
+    assert_eq!(fits[kept - 1].0, best, "{fits:?}");
+    assert!(kept < 12, "this step size ends below its best fit: {fits:?}");
+}
+
+#[test]
+fn the_cosine_step_decay_halves_midway_and_ends_at_zero() {
+    let cosine = StepDecay::Cosine;
+    assert_eq!(cosine.factor(0, 100), 1.0);
+    assert!((cosine.factor(50, 100) - 0.5).abs() < 1e-6);
+    assert!(cosine.factor(100, 100).abs() < 1e-6);
+    assert!(cosine.factor(200, 100).abs() < 1e-6, "past the plan, still zero");
+    assert_eq!(StepDecay::Constant.factor(70, 100), 1.0);
+    // A decaying run trains, deterministically, and differs from a constant one.
+    let (labels, values) = blobs(90, 3, 3, 9);
+    let file = SamplesFile::new("blobs", 3, &labels, &values, "");
+    let bytes = file.to_bytes().unwrap();
+    let samples = SamplesFile::load(&bytes).unwrap();
+    let a = arch(PresetId::Tiny, "m0/tanh8/skip/skip");
+    let train = |decay: StepDecay| {
+        let config = TrainConfig { decay, ..QUICK };
+        let mut memory = arena_for(&a, &samples);
+        let child =
+            train_child::<3>(&a, &samples, Validation::Last(18), &config, 1, &mut memory).unwrap();
+        (child.weights.to_vec(), child.report.validation_accuracy())
+    };
+    let (decayed, accuracy) = train(StepDecay::Cosine);
+    assert_eq!(decayed, train(StepDecay::Cosine).0);
+    assert_ne!(decayed, train(StepDecay::Constant).0);
+    assert!(accuracy > 0.8, "{accuracy}");
 }
 
 #[test]
