@@ -721,7 +721,10 @@ def main():
              "|---|---|---:|---:|---:|"]
     for (name, shapes, ar, torch_runs), w in zip(rows, report["workloads"]):
         ms = {r["variant"]: r.get("ms_per_step") for r in torch_runs}
-        best_variant = min((v for v in ms if ms[v] is not None), key=ms.get)
+        timed = [v for v in ms if ms[v] is not None]
+        if not timed:
+            sys.exit(f"{name}: no PyTorch optimizer variant could be timed")
+        best_variant = min(timed, key=ms.get)
         best = ms[best_variant]
         ratio = best / ar["ms_per_step"]
         w["torch_best_variant"], w["torch_best_ms_per_step"] = best_variant, best

@@ -305,9 +305,9 @@ impl<'a> Tensor<'a> {
     /// sums are scaled once, at [`Self::finish_lanes`]).
     #[inline]
     pub fn start_lanes<const N: usize>(&self, bias: &Tensor<'_>, acc: &mut [[f32; N]]) {
-        let f32 = matches!(self, Self::F32(_));
+        let is_f32 = matches!(self, Self::F32(_));
         for (k, a) in acc.iter_mut().enumerate() {
-            *a = [if f32 { bias.get(k) } else { 0.0 }; N];
+            *a = [if is_f32 { bias.get(k) } else { 0.0 }; N];
         }
     }
 

@@ -23,13 +23,13 @@ use crate::space::architecture::{Discrete, LayerChoice};
 
 /// Architectures a host scores at once in [`Scorer::for_each_discrete`]: the towers' second
 /// layers then run over lanes of architectures, eight f32s, two SSE registers (the x86-64
-/// baseline) or one AVX register, whatever the layers' widths. A Cortex-M has no vector unit:
-/// there one lane, which skips ReLU's zeros instead.
-#[cfg(not(target_arch = "arm"))]
+/// baseline) or one AVX register, whatever the layers' widths. A bare-metal part (a Cortex-M)
+/// has no vector unit: there one lane, which skips ReLU's zeros instead.
+#[cfg(not(target_os = "none"))]
 pub const SCORE_LANES: usize = 8;
 /// Architectures a device scores at once: one (see the host's).
-#[cfg(target_arch = "arm")]
-pub const SCORE_LANES: usize = 8;
+#[cfg(target_os = "none")]
+pub const SCORE_LANES: usize = 1;
 
 /// The first layer's running sums of both towers (the backbone's unused in the paper's form).
 #[derive(Clone, Copy)]
@@ -81,21 +81,21 @@ impl<P: Preset> Scorer<'_, '_, P> {
         // A device compiles the one-by-one path alone: with the lanes' code beside it, even
         // unused, it ran 24 % slower (16.9 M instructions instead of 13.6 M for the default
         // firmware's 751 architectures).
-        #[cfg(target_arch = "arm")]
+        #[cfg(target_os = "none")]
         self.score_one_by_one(keep, visit);
-        #[cfg(not(target_arch = "arm"))]
+        #[cfg(not(target_os = "none"))]
         self.score_in_lanes::<SCORE_LANES>(keep, visit);
     }
 
-    /// [`Self::for_each_discrete`] scoring `N` architectures at once: the same values for any
-    /// `N` (but for the sign of a zero score), visited in the same order, each after the
-    /// batch it belongs to is scored.
+    /// [`Self::for_each_discrete`] scoring `N` architectures at once: the same bits for any
+    /// `N` (0 and 1 score one by one), visited in the same order, each after the batch it
+    /// belongs to is scored.
     pub fn for_each_discrete_in_lanes<const N: usize>(
         &self,
         keep: impl FnMut(&Discrete) -> bool,
         visit: impl FnMut(&Discrete, f32),
     ) {
-        if N == 1 {
+        if N <= 1 {
             self.score_one_by_one(keep, visit);
         } else {
             self.score_in_lanes::<N>(keep, visit);
@@ -155,15 +155,21 @@ impl<const N: usize> Lanes<N> {
         let mut hidden1 = [0.0; RHO_HIDDEN1];
         rows.residual_w1.finish_rows(rows.scorer.base.as_slice(), &sums.residual, &mut hidden1);
         for (unit, h) in self.residual.iter_mut().zip(hidden1) {
-            unit[lane] = h.max(0.0);
+            if let Some(u) = unit.get_mut(lane) {
+                *u = h.max(0.0);
+            }
         }
         if rows.backbone {
             rows.backbone_w1.finish_rows(&rows.backbone_bias, &sums.backbone, &mut hidden1);
             for (unit, h) in self.backbone.iter_mut().zip(hidden1) {
-                unit[lane] = h.max(0.0);
+                if let Some(u) = unit.get_mut(lane) {
+                    *u = h.max(0.0);
+                }
             }
         }
-        if self.archs.push(arch.clone()).is_err() || self.archs.is_full() {
+        // Lanes are flushed when full, so there is always room (and N >= 2 here).
+        let _ = self.archs.push(arch.clone());
+        if self.archs.is_full() {
             self.flush(rows, visit);
         }
     }
@@ -187,7 +193,7 @@ impl<const N: usize> Lanes<N> {
             }
         }
         for (arch, score) in self.archs.iter().zip(scores) {
-            visit(arch, score);
+            visit(arch, score + 0.0);
         }
         self.archs.clear();
     }
@@ -309,7 +315,7 @@ impl<'s, 'n, 'a, P: Preset> Rows<'s, 'n, 'a, P> {
             TowerTensors::RESIDUAL,
         );
         if !self.backbone {
-            return residual;
+            return residual + 0.0;
         }
         let backbone = self.run_tower(
             self.backbone_w1,
@@ -317,7 +323,9 @@ impl<'s, 'n, 'a, P: Preset> Rows<'s, 'n, 'a, P> {
             &sums.backbone,
             TowerTensors::BACKBONE,
         );
-        backbone + residual
+        // + 0.0 makes a zero score +0 whichever path scored it (the lanes' sums add the zeros
+        // the one-by-one path skips, which can flip a zero's sign and nothing else).
+        backbone + residual + 0.0
     }
 
     /// One tower from its first layer's sums: the sums' end, ReLU, then layers 2 and 3.

@@ -414,19 +414,13 @@ impl Tower<'_> {
     }
 
     /// [`Self::finish`] for `N` architectures at once (lanes: `hidden1[i][l]` is unit i of
-    /// architecture l), the same value per lane (see [`crate::kernels::dense::accumulate_lanes_with`]).
-    /// One lane is [`Self::finish`] itself, which skips ReLU's zeros: what a device without
-    /// vector registers saves most by.
+    /// architecture l), the same value per lane (see
+    /// [`crate::kernels::dense::accumulate_lanes_with`]).
     pub(crate) fn finish_lanes<const N: usize>(
         &self,
         hidden1: &[[f32; N]; RHO_HIDDEN1],
         out: &mut [f32; N],
     ) {
-        if N == 1 {
-            let mut hidden2 = SVector::<f32, RHO_HIDDEN2>::zeros();
-            out[0] = self.finish(hidden1.as_flattened(), &mut hidden2);
-            return;
-        }
         let mut hidden2 = [[0.0; N]; RHO_HIDDEN2];
         self.w2.start_lanes(&self.b2, &mut hidden2);
         self.w2.accumulate_lanes(hidden1, &mut hidden2);

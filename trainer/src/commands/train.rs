@@ -8,7 +8,7 @@ use archrank_core::{Discrete, Model, SamplesFile, TaskShape, discrete_cost};
 use crate::cli::TrainArgs;
 use crate::commands::task_source::{load_task, model_notes};
 use crate::deploy::core_engine::{CoreModel, CoreRefit, refit_model_core, train_model_core};
-use crate::deploy::delivered::{Delivered, Engine, train_delivered};
+use crate::deploy::delivered::{Delivered, Engine, RefitRun, train_delivered};
 use crate::deploy::{accuracy, predict_rows};
 use crate::output::{print, print_json, table};
 
@@ -180,10 +180,11 @@ fn report_core(
     print(&table(&["seed", "val_acc", "test_acc", "best_epoch", "epochs", "steps"], &rows))?;
     if let Some(r) = refit {
         print(&format!(
-            "the kept seed was trained again on all {} samples for its {} epochs ({} steps){}\n",
+            "the kept seed was trained again on all {} samples for its {} epochs ({} steps){}{}\n",
             r.run.train_samples,
             r.run.epochs,
             r.run.steps,
+            RefitRun::from(r.run.clone()).kept_epoch_clause(),
             r.run.test_accuracy.map_or_else(String::new, |a| format!("; test accuracy {a:.4}")),
         ))?;
     }

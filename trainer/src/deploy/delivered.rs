@@ -123,6 +123,18 @@ pub struct RefitRun {
     pub test_accuracy: Option<f64>,
 }
 
+impl RefitRun {
+    /// ", keeping epoch k, ..." when the refit kept an epoch before its last; empty otherwise.
+    #[must_use]
+    pub fn kept_epoch_clause(&self) -> String {
+        if self.kept_epoch == self.epochs {
+            String::new()
+        } else {
+            format!(", keeping epoch {}, the one that fits them best", self.kept_epoch)
+        }
+    }
+}
+
 impl From<CoreRun> for RefitRun {
     fn from(r: CoreRun) -> Self {
         Self {
@@ -154,18 +166,14 @@ impl Delivered {
     #[must_use]
     pub fn refit_line(&self) -> String {
         match &self.refit {
-            Some(r) => {
-                let kept = if r.kept_epoch == r.epochs {
-                    String::new()
-                } else {
-                    format!(", keeping epoch {}, the one that fits them best", r.kept_epoch)
-                };
-                format!(
-                    "the kept seed was trained again on {} training and validation rows for its \
-                     {} epochs ({} steps){kept}; ",
-                    r.train_samples, r.epochs, r.steps
-                )
-            }
+            Some(r) => format!(
+                "the kept seed was trained again on {} training and validation rows for its {} \
+                 epochs ({} steps){}; ",
+                r.train_samples,
+                r.epochs,
+                r.steps,
+                r.kept_epoch_clause()
+            ),
             None => format!("the model learned from {} training rows; ", self.trained_rows),
         }
     }

@@ -63,7 +63,8 @@ pub struct TrainConfig {
     pub batch_size: usize,
     /// The optimizer's step size.
     pub learning_rate: f32,
-    /// Epochs without a better validation accuracy before stopping (once `min_steps` are done).
+    /// Epochs without a better validation accuracy (without validation samples, a better fit
+    /// of the training samples) before stopping, once `min_steps` are done.
     pub patience: usize,
     /// The optimizer.
     pub optimizer: Optimizer,
@@ -81,7 +82,9 @@ pub enum StepDecay {
     #[default]
     Constant,
     /// Half a cosine from the configured step size to zero at the last planned step
-    /// (`min(planned_epochs x steps_per_epoch, max_steps)`), so that a run ends settled.
+    /// (`min(planned_epochs x steps_per_epoch, max_steps)`), so that a run ends settled. A
+    /// refit plans only its own epochs, so its cosine is squeezed into them: not the schedule
+    /// that chose their number (measured and not adopted, RESULTS.md).
     Cosine,
 }
 
@@ -134,15 +137,19 @@ impl TrainConfig {
     /// Epochs of the budget for `train_rows` rows: `max(E, ceil(min_steps / steps_per_epoch))`.
     #[must_use]
     pub fn planned_epochs(&self, train_rows: usize) -> usize {
-        let per_epoch = train_rows.div_ceil(self.batch_size.max(1)).max(1);
-        self.epochs.max(self.min_steps.div_ceil(per_epoch)).max(1)
+        self.epochs.max(self.min_steps.div_ceil(self.steps_per_epoch(train_rows))).max(1)
     }
 
     /// Optimizer steps planned for `train_rows` rows: the planned epochs' within `max_steps`.
     #[must_use]
     pub fn planned_steps(&self, train_rows: usize) -> usize {
-        let per_epoch = train_rows.div_ceil(self.batch_size.max(1)).max(1);
-        (self.planned_epochs(train_rows) * per_epoch).min(self.max_steps)
+        let epochs = self.planned_epochs(train_rows);
+        epochs.saturating_mul(self.steps_per_epoch(train_rows)).min(self.max_steps)
+    }
+
+    /// Mini-batches of an epoch over `train_rows` rows (at least one).
+    fn steps_per_epoch(&self, train_rows: usize) -> usize {
+        train_rows.div_ceil(self.batch_size.max(1)).max(1)
     }
 }
 
@@ -215,7 +222,8 @@ pub struct TrainingReport {
     pub validation_samples: usize,
     /// Validation samples the kept weights classify right.
     pub validation_correct: usize,
-    /// The kept (best validation accuracy) epoch, 1-based; 0 if none completed.
+    /// The kept epoch (the best validation accuracy; without validation samples, the best fit
+    /// of the training samples, the later on ties), 1-based; 0 if none completed.
     pub best_epoch: usize,
     /// Epochs run.
     pub epochs: usize,
@@ -740,7 +748,8 @@ impl Child<'_> {
         match best {
             Some(correct) => {
                 arena.weights.copy_from_slice(arena.best);
-                report.validation_correct = correct;
+                // Without validation samples `correct` counted the training samples' fit.
+                report.validation_correct = if train_count == n { 0 } else { correct };
             }
             None => report.validation_correct = self.correct(arena, train_count..n),
         }

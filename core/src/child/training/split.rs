@@ -17,8 +17,9 @@ pub enum Validation {
     /// The last `count` samples (a host that trains on a task's own split passes its training
     /// rows, then its validation rows).
     Last(usize),
-    /// None: every sample trains, and the last epoch's weights are kept (a refit on all the
-    /// samples for the epochs a run that held some out chose, [`super::TrainConfig::refit`]).
+    /// None: every sample trains, and the epoch that fits them best is kept (the later on ties;
+    /// a refit on all the samples for the epochs a run that held some out chose,
+    /// [`super::TrainConfig::refit`]).
     None,
 }
 
