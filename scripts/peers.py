@@ -9,7 +9,7 @@ rows the product trains on (the task's training and validation rows) and the row
   HistGradientBoostingClassifier (defaults), all with random_state 0;
 - text tasks: tf-idf over word uni- and bigrams + LogisticRegression, and word counts +
   MultinomialNB (defaults otherwise);
-and runs `archrank choose --trainings 3` (and within 3,000 parameters: `--max-params 3000`) on the
+and runs `archrank choose --trainings 3` (`--trainings K` for another K; within 3,000 parameters: `--max-params 3000`) on the
 task, reading the delivered model's test accuracy on the same test rows.
 
 Writes JSON (`--out`, default results/peers.json):
@@ -108,9 +108,9 @@ def fit_peers(train: pd.DataFrame, test: pd.DataFrame, text: bool):
     return accuracy, params
 
 
-def choose(archrank: str, task: Path, extra: list[str]):
-    out = subprocess.run([archrank, "choose", "--task", str(task), "--trainings", "3", "--json",
-                          "--quiet", *extra], check=True, capture_output=True, text=True)
+def choose(archrank: str, task: Path, extra: list[str], trainings: int = 3):
+    out = subprocess.run([archrank, "choose", "--task", str(task), "--trainings", str(trainings),
+                          "--json", "--quiet", *extra], check=True, capture_output=True, text=True)
     result = json.loads(out.stdout)
     kept = result["candidates"][result["kept"]]
     return float(result["test_accuracy"]), int(kept["cost"]["params"]), int(result["test_rows"])
@@ -173,6 +173,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path("results/peers.json"))
     ap.add_argument("--reuse", type=Path, help="keep the scikit-learn columns of this earlier run")
     ap.add_argument("--choose-args", default="", help="extra arguments for archrank choose")
+    ap.add_argument("--trainings", type=int, default=3, help="candidates choose trains (default 3)")
     ap.add_argument("--label", default="choose", help="name of the product's columns")
     ap.add_argument("--only", default="", help="comma-separated task names (default: all)")
     ap.add_argument("--no-3000", action="store_true", help="skip the run within 3,000 parameters")
@@ -196,13 +197,13 @@ def main() -> None:
                 accuracy, params = fit_peers(train, test, kind == "text")
                 entry = {"task": path.stem, "kind": kind, "test_rows": len(test),
                          "test_accuracy": accuracy, "params": params}
-            acc, params, rows = choose(args.archrank, path, extra)
+            acc, params, rows = choose(args.archrank, path, extra, args.trainings)
             if rows != entry["test_rows"]:
                 sys.exit(f"{path.stem}: choose scored {rows} test rows, the export has {entry['test_rows']}")
             entry["test_accuracy"][args.label] = acc
             entry["params"][args.label] = params
             if not args.no_3000:
-                acc, params, _ = choose(args.archrank, path, [*extra, "--max-params", "3000"])
+                acc, params, _ = choose(args.archrank, path, [*extra, "--max-params", "3000"], args.trainings)
                 entry["test_accuracy"][f"{args.label}_3000"] = acc
                 entry["params"][f"{args.label}_3000"] = params
             tasks.append(entry)
