@@ -62,7 +62,8 @@
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
-#[cfg(test)]
+// Tests, and the run-time CPU feature detection of `runtime-dispatch` (a host's), use std.
+#[cfg(any(test, feature = "runtime-dispatch"))]
 extern crate std;
 
 pub mod dims;

@@ -53,8 +53,10 @@ pub fn accumulate_with<T>(weights: &[T], x: &[f32], out: &mut [f32], weight: imp
 /// each lane's sums in the same order as [`accumulate_with`]'s, so the same values (a zero
 /// input, which that kernel skips, adds `0 * w`: exact, but for the sign of a zero sum). The
 /// inner loop runs over the lanes, so it fills the host's vector registers whatever the layer's
-/// width.
-#[inline]
+/// width; with `runtime-dispatch`, AVX2's where the CPU has it (no fused multiply-add: the same
+/// bits).
+#[cfg_attr(feature = "runtime-dispatch", multiversion::multiversion(targets("x86_64+avx2")))]
+#[cfg_attr(not(feature = "runtime-dispatch"), inline)]
 pub fn accumulate_lanes_with<T, const N: usize>(
     weights: &[T],
     x: &[[f32; N]],
