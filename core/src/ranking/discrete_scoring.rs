@@ -153,19 +153,11 @@ impl<const N: usize> Lanes<N> {
     ) {
         let lane = self.archs.len();
         let mut hidden1 = [0.0; RHO_HIDDEN1];
-        rows.residual_w1.finish_rows(rows.scorer.base.as_slice(), &sums.residual, &mut hidden1);
-        for (unit, h) in self.residual.iter_mut().zip(hidden1) {
-            if let Some(u) = unit.get_mut(lane) {
-                *u = h.max(0.0);
-            }
-        }
+        rows.residual_hidden1(sums, &mut hidden1);
+        put_lane(&mut self.residual, lane, &hidden1);
         if rows.backbone {
-            rows.backbone_w1.finish_rows(&rows.backbone_bias, &sums.backbone, &mut hidden1);
-            for (unit, h) in self.backbone.iter_mut().zip(hidden1) {
-                if let Some(u) = unit.get_mut(lane) {
-                    *u = h.max(0.0);
-                }
-            }
+            rows.backbone_hidden1(sums, &mut hidden1);
+            put_lane(&mut self.backbone, lane, &hidden1);
         }
         // Lanes are flushed when full, so there is always room (and N >= 2 here).
         let _ = self.archs.push(arch.clone());
@@ -196,6 +188,15 @@ impl<const N: usize> Lanes<N> {
             visit(arch, score + 0.0);
         }
         self.archs.clear();
+    }
+}
+
+/// Writes one architecture's first layer into lane `lane` of unit-major `units`.
+fn put_lane<const N: usize>(units: &mut [[f32; N]; RHO_HIDDEN1], lane: usize, hidden1: &[f32]) {
+    for (unit, h) in units.iter_mut().zip(hidden1) {
+        if let Some(u) = unit.get_mut(lane) {
+            *u = *h;
+        }
     }
 }
 
@@ -308,32 +309,39 @@ impl<'s, 'n, 'a, P: Preset> Rows<'s, 'n, 'a, P> {
 
     /// Runs both towers from their first layers' sums.
     fn finish(&self, sums: &FirstLayers) -> f32 {
-        let residual = self.run_tower(
-            self.residual_w1,
-            self.scorer.base.as_slice(),
-            &sums.residual,
-            TowerTensors::RESIDUAL,
-        );
+        let mut hidden1 = [0.0; RHO_HIDDEN1];
+        self.residual_hidden1(sums, &mut hidden1);
+        let residual = self.tower_out(&hidden1, TowerTensors::RESIDUAL);
         if !self.backbone {
             return residual + 0.0;
         }
-        let backbone = self.run_tower(
-            self.backbone_w1,
-            &self.backbone_bias,
-            &sums.backbone,
-            TowerTensors::BACKBONE,
-        );
+        self.backbone_hidden1(sums, &mut hidden1);
+        let backbone = self.tower_out(&hidden1, TowerTensors::BACKBONE);
         // + 0.0 makes a zero score +0 whichever path scored it (the lanes' sums add the zeros
         // the one-by-one path skips, which can flip a zero's sign and nothing else).
         backbone + residual + 0.0
     }
 
-    /// One tower from its first layer's sums: the sums' end, ReLU, then layers 2 and 3.
-    fn run_tower(&self, w1: Tensor<'_>, base: &[f32], sums: &[f32], tower: TowerTensors) -> f32 {
-        let mut hidden1 = [0.0; RHO_HIDDEN1];
-        w1.finish_rows(base, sums, &mut hidden1);
-        relu(&mut hidden1);
-        let mut hidden2 = SVector::<f32, RHO_HIDDEN2>::zeros();
-        self.scorer.tower(tower).finish(&hidden1, &mut hidden2)
+    /// The residual tower's first layer after its ReLU, from its sums, into `out`.
+    fn residual_hidden1(&self, sums: &FirstLayers, out: &mut [f32; RHO_HIDDEN1]) {
+        hidden1(self.residual_w1, self.scorer.base.as_slice(), &sums.residual, out);
     }
+
+    /// The backbone's first layer after its ReLU, from its sums, into `out`.
+    fn backbone_hidden1(&self, sums: &FirstLayers, out: &mut [f32; RHO_HIDDEN1]) {
+        hidden1(self.backbone_w1, &self.backbone_bias, &sums.backbone, out);
+    }
+
+    /// Layers 2 and 3 of `tower` over its first layer `hidden1`.
+    fn tower_out(&self, hidden1: &[f32; RHO_HIDDEN1], tower: TowerTensors) -> f32 {
+        let mut hidden2 = SVector::<f32, RHO_HIDDEN2>::zeros();
+        self.scorer.tower(tower).finish(hidden1, &mut hidden2)
+    }
+}
+
+/// A tower's first layer from its running sums: the sums' end ([`Tensor::finish_rows`]), then
+/// the ReLU, into `out`.
+fn hidden1(w1: Tensor<'_>, base: &[f32], sums: &[f32], out: &mut [f32; RHO_HIDDEN1]) {
+    w1.finish_rows(base, sums, out);
+    relu(out);
 }

@@ -9,6 +9,12 @@ use crate::dims::PresetId;
 use crate::space::architecture::softmax;
 use crate::task::samples_format::SamplesFile;
 
+/// [`blobs`] as a samples file's bytes.
+fn blob_file(n: usize, features: usize, classes: usize, seed: u64) -> Vec<u8> {
+    let (labels, values) = blobs(n, features, classes, seed);
+    SamplesFile::new("blobs", features as u32, &labels, &values, "").to_bytes().unwrap()
+}
+
 /// Two noisy Gaussian blobs per class, `features` features, as a samples file.
 fn blobs(n: usize, features: usize, classes: usize, seed: u64) -> (Vec<u8>, Vec<u8>) {
     let mut rng = Rng::new(seed);
@@ -55,9 +61,7 @@ const QUICK: TrainConfig = TrainConfig {
 
 #[test]
 fn learns_separable_blobs_with_every_module_and_is_deterministic() {
-    let (labels, values) = blobs(150, 4, 3, 1);
-    let file = SamplesFile::new("blobs", 4, &labels, &values, "");
-    let bytes = file.to_bytes().unwrap();
+    let bytes = blob_file(150, 4, 3, 1);
     let samples = SamplesFile::load(&bytes).unwrap();
     for spec in ["m0/relu16/skip/tanh8", "m1/tanh32/relu8/skip", "m2/skip/skip/skip"] {
         let a = arch(PresetId::Tiny, spec);
@@ -160,9 +164,7 @@ fn loss(child: &Child<'_>, arena: &mut Arena<'_>, range: core::ops::Range<usize>
 
 #[test]
 fn back_propagation_matches_finite_differences() {
-    let (labels, values) = blobs(12, 3, 3, 9);
-    let file = SamplesFile::new("blobs", 3, &labels, &values, "");
-    let bytes = file.to_bytes().unwrap();
+    let bytes = blob_file(12, 3, 3, 9);
     let samples = SamplesFile::load(&bytes).unwrap();
     // Tanh layers (smooth), a skip that truncates, and every stage kind.
     for (preset, spec) in [
@@ -301,9 +303,7 @@ fn a_training_budget_bounds_the_choice() {
 
 #[test]
 fn momentum_learns_too_and_differs_from_adam() {
-    let (labels, values) = blobs(150, 4, 3, 1);
-    let file = SamplesFile::new("blobs", 4, &labels, &values, "");
-    let bytes = file.to_bytes().unwrap();
+    let bytes = blob_file(150, 4, 3, 1);
     let samples = SamplesFile::load(&bytes).unwrap();
     let a = arch(PresetId::Tiny, "m0/relu16/skip/tanh8");
     let momentum = TrainConfig {
@@ -325,9 +325,7 @@ fn momentum_learns_too_and_differs_from_adam() {
 
 #[test]
 fn a_dirty_arena_trains_as_a_fresh_one() {
-    let (labels, values) = blobs(60, 3, 2, 4);
-    let file = SamplesFile::new("blobs", 3, &labels, &values, "");
-    let bytes = file.to_bytes().unwrap();
+    let bytes = blob_file(60, 3, 2, 4);
     let samples = SamplesFile::load(&bytes).unwrap();
     let a = arch(PresetId::Tiny, "m2/tanh16/skip/relu8");
     for optimizer in [Optimizer::Adam, DEVICE_OPTIMIZER] {
@@ -352,9 +350,7 @@ fn a_dirty_arena_trains_as_a_fresh_one() {
 
 #[test]
 fn a_refit_trains_every_sample_for_the_selected_epochs_and_keeps_the_best_fit() {
-    let (labels, values) = blobs(120, 4, 3, 5);
-    let file = SamplesFile::new("blobs", 4, &labels, &values, "");
-    let bytes = file.to_bytes().unwrap();
+    let bytes = blob_file(120, 4, 3, 5);
     let samples = SamplesFile::load(&bytes).unwrap();
     let a = arch(PresetId::Tiny, "m0/relu16/skip/skip");
     let config = TrainConfig { epochs: 12, ..QUICK };
@@ -389,9 +385,7 @@ fn a_refit_trains_every_sample_for_the_selected_epochs_and_keeps_the_best_fit() 
 #[test]
 fn a_refit_keeps_its_epoch_that_fits_the_samples_best() {
     // A step size large enough that some epochs end worse than earlier ones.
-    let (labels, values) = blobs(120, 4, 3, 5);
-    let file = SamplesFile::new("blobs", 4, &labels, &values, "");
-    let bytes = file.to_bytes().unwrap();
+    let bytes = blob_file(120, 4, 3, 5);
     let samples = SamplesFile::load(&bytes).unwrap();
     let a = arch(PresetId::Tiny, "m0/relu16/skip/skip");
     let config = TrainConfig { optimizer: DEVICE_OPTIMIZER, learning_rate: 0.5, ..QUICK };
@@ -426,9 +420,7 @@ fn the_cosine_step_decay_halves_midway_and_ends_at_zero() {
     assert!(cosine.factor(200, 100).abs() < 1e-6, "past the plan, still zero");
     assert_eq!(StepDecay::Constant.factor(70, 100), 1.0);
     // A decaying run trains, deterministically, and differs from a constant one.
-    let (labels, values) = blobs(90, 3, 3, 9);
-    let file = SamplesFile::new("blobs", 3, &labels, &values, "");
-    let bytes = file.to_bytes().unwrap();
+    let bytes = blob_file(90, 3, 3, 9);
     let samples = SamplesFile::load(&bytes).unwrap();
     let a = arch(PresetId::Tiny, "m0/tanh8/skip/skip");
     let train = |decay: StepDecay| {
@@ -446,9 +438,7 @@ fn the_cosine_step_decay_halves_midway_and_ends_at_zero() {
 
 #[test]
 fn weight_decay_shrinks_the_weight_matrices_but_not_the_biases_alone() {
-    let (labels, values) = blobs(90, 3, 3, 9);
-    let file = SamplesFile::new("blobs", 3, &labels, &values, "");
-    let bytes = file.to_bytes().unwrap();
+    let bytes = blob_file(90, 3, 3, 9);
     let samples = SamplesFile::load(&bytes).unwrap();
     let a = arch(PresetId::Tiny, "m0/tanh8/skip/skip");
     let norm = |weight_decay: f32| {
