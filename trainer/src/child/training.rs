@@ -106,6 +106,7 @@ pub fn train_mixed(
     let mut shuffle_rng = Rng::new(derive_seed(&[seed, SHUFFLE_TAG]));
     let mut rows_buf: Vec<usize> = Vec::with_capacity(batch);
     let epochs = planned_epochs(config, order.len());
+    let refit = prepared.validation.is_empty();
     // Metrics of the current weights on a range of prepared rows (validation or test).
     let evaluate_on = |net: &Network, ws: &mut Workspace, rows, buf: &mut Vec<usize>| {
         evaluate(net, ws, prepared, mix, rows, batch, buf)
@@ -137,12 +138,16 @@ pub fn train_mixed(
             break;
         }
         epochs_run = epoch;
-        let val = evaluate_on(&net, &mut ws, prepared.validation.clone(), &mut rows_buf);
-        // Without validation rows (a refit) every epoch is the best so far: the last is kept.
+        // Without validation rows (a refit) the epoch that fits the training rows best is kept,
+        // the later on ties, as the core's refit does: at a constant step size an epoch can end
+        // far from where the run was.
+        let judged_on = if refit { prepared.train.clone() } else { prepared.validation.clone() };
+        let judged = evaluate_on(&net, &mut ws, judged_on, &mut rows_buf);
         match best {
-            Some((b, _)) if val.accuracy <= b.accuracy && !prepared.validation.is_empty() => {}
+            Some((b, _))
+                if judged.accuracy < b.accuracy || (judged.accuracy <= b.accuracy && !refit) => {}
             _ => {
-                best = Some((val, epoch));
+                best = Some((judged, epoch));
                 best_params.copy_from_slice(&net.params);
             }
         }
@@ -153,8 +158,11 @@ pub fn train_mixed(
     }
     net.params.copy_from_slice(&best_params);
     let (val, best_epoch) = match best {
-        Some(b) => b,
-        None => (evaluate_on(&net, &mut ws, prepared.validation.clone(), &mut rows_buf), 0),
+        Some(b) if !refit => b,
+        _ => {
+            let epoch = best.map_or(0, |(_, e)| e);
+            (evaluate_on(&net, &mut ws, prepared.validation.clone(), &mut rows_buf), epoch)
+        }
     };
     let test = evaluate_on(&net, &mut ws, prepared.test.clone(), &mut rows_buf);
     let outcome = ChildOutcome {
@@ -174,7 +182,54 @@ pub fn train_mixed(
 
 #[cfg(test)]
 mod tests {
+    use archrank_core::dims::{Preset, Tiny};
+
     use super::*;
+    use crate::child::prepared::prepare;
+    use crate::task::{Features, Split, Task};
+
+    /// The training-row accuracy of a refit (no validation rows) of `epochs` epochs at a step
+    /// size large enough for Adam to wander, and the epoch it kept.
+    fn refit_fit(epochs: usize) -> (f64, usize) {
+        let rows = 160;
+        let mut rng = Rng::new(5);
+        let labels: Vec<u32> = (0..rows).map(|i| (i % 3) as u32).collect();
+        let values =
+            labels.iter().flat_map(|&y| [y as f32 + rng.normal() as f32, rng.normal() as f32]);
+        let task = Task {
+            name: "overlapping".into(),
+            class_names: vec!["a".into(), "b".into(), "c".into()],
+            labels: labels.clone(),
+            features: Features::Numeric {
+                columns: vec!["x".into(), "y".into()],
+                values: values.collect(),
+            },
+        };
+        let split = Split { train: (0..rows).collect(), validation: Vec::new(), test: Vec::new() };
+        let config =
+            ChildConfig { learning_rate: 0.3, max_train_rows: None, ..ChildConfig::default() }
+                .refit(epochs);
+        let prepared = prepare(&task, &split, &Tiny::LAYOUT, &config);
+        let mix = Mixing::from_logits(prepared.layout(), &[0.0; Tiny::ARCH_DIM]);
+        let (outcome, net) = train_mixed(&prepared, &mix, &config, 11);
+        let mut ws = Workspace::new(&net, config.batch_size);
+        let fit =
+            evaluate(&net, &mut ws, &prepared, &mix, prepared.train.clone(), 64, &mut Vec::new());
+        (fit.accuracy, outcome.best_epoch)
+    }
+
+    #[test]
+    fn a_refit_keeps_its_epoch_that_fits_the_training_rows_best() {
+        let fits: Vec<(f64, usize)> = (1..=12).map(refit_fit).collect();
+        // A run of k epochs is the first k epochs of a longer one, so each refit's fit is the
+        // best of its epochs': never worse with more epochs, and the kept epoch's own fit.
+        assert!(fits.windows(2).all(|w| w[1].0 >= w[0].0), "{fits:?}");
+        for &(fit, kept) in &fits {
+            assert_eq!(fits[kept - 1].0, fit, "{fits:?}");
+        }
+        // Some epoch ended below an earlier one (keeping the last would fail the first check).
+        assert!(fits.iter().zip(1..).any(|(&(_, kept), k)| kept < k), "{fits:?}");
+    }
 
     #[test]
     fn budget_has_a_step_floor() {

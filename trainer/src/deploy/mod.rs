@@ -76,7 +76,7 @@ pub fn train_model(
 
 /// Child seed `kept` (trained by [`train_model`] on `split` with `config`, its outcome
 /// `selected`) trained again on the training and validation rows for its best epoch count, the
-/// last epoch kept; its model file and outcome (the test accuracy on `split`'s test rows; no
+/// epoch that fits them best kept (the later on ties); its model file and outcome (the test accuracy on `split`'s test rows; no
 /// validation rows).
 ///
 /// # Errors
