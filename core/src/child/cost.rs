@@ -60,6 +60,12 @@ fn saturate(x: usize) -> u32 {
 /// The exact cost of `arch` on a task of shape `task`.
 #[must_use]
 pub fn discrete_cost(arch: &Discrete, task: &TaskShape) -> Cost {
+    cost_of(arch, task, true)
+}
+
+/// [`discrete_cost`], its training memory reckoned only if `training` (else 0: the inference's
+/// cost, what most budget checks decide on).
+fn cost_of(arch: &Discrete, task: &TaskShape, training: bool) -> Cost {
     let layout = arch.preset.layout();
     let module = task.module(arch.preset, usize::from(arch.module));
     let shape = module_shape(module, task.features);
@@ -88,7 +94,11 @@ pub fn discrete_cost(arch: &Discrete, task: &TaskShape) -> Cost {
         params: saturate(params),
         macs: saturate(macs),
         ram_bytes: saturate(peak * F32_BYTES),
-        train_ram_bytes: saturate(train_ram(task, &layout, usize::from(arch.module), params)),
+        train_ram_bytes: if training {
+            saturate(train_ram(task, &layout, usize::from(arch.module), params))
+        } else {
+            0
+        },
     }
 }
 
@@ -127,6 +137,19 @@ impl Budget {
             && within(self.max_macs, cost.macs)
             && within(self.max_ram_bytes, cost.ram_bytes)
             && within(self.max_train_ram_bytes, cost.train_ram_bytes)
+    }
+
+    /// Whether discrete architecture `arch` on a task of shape `task` is within every limit:
+    /// [`Self::allows`] of its [`discrete_cost`], its training memory reckoned only where a
+    /// limit on it is set and the rest is within (a device's exhaustive scoring checks every
+    /// architecture of the space, most of them over a cheaper limit).
+    #[must_use]
+    pub fn allows_discrete(&self, arch: &Discrete, task: &TaskShape) -> bool {
+        if !self.is_limited() {
+            return true;
+        }
+        self.allows(&cost_of(arch, task, false))
+            && (self.max_train_ram_bytes.is_none() || self.allows(&discrete_cost(arch, task)))
     }
 
     fn limits(&self) -> [Option<u32>; 3] {

@@ -258,7 +258,7 @@ impl<'a> Tensor<'a> {
 
     /// Starts a row-wise `out = base + W^T x` for an `x` that is zero but at a few rows (a
     /// one-hot architecture's): `acc` becomes what [`Self::add_row`] adds onto, `base` for f32,
-    /// zeros for int8 (whose sums are scaled once, at [`Self::finish_rows`]). Added in increasing
+    /// zeros for int8 (whose sums are scaled once, at [`Self::finish_rows_with`]). Added in increasing
     /// row order, the result is [`Self::accumulate_into`]'s over `base`, bit for bit.
     #[inline]
     pub fn start_rows(&self, base: &[f32], acc: &mut [f32]) {
@@ -269,8 +269,8 @@ impl<'a> Tensor<'a> {
     }
 
     /// `acc += x * W[row]` in the tensor's own sums (see [`Self::start_rows`]); nothing past
-    /// the end.
-    #[inline]
+    /// the end. Never inlined, as [`Self::add_row_onto`]: a device's flash holds one copy.
+    #[inline(never)]
     pub fn add_row(&self, row: usize, x: f32, acc: &mut [f32]) {
         let width = acc.len();
         let range = row * width..(row + 1) * width;
@@ -282,21 +282,39 @@ impl<'a> Tensor<'a> {
         }
     }
 
-    /// Ends a row-wise product: `out = acc` for f32, `out = base + acc * scale` per column for
-    /// int8 (see [`Self::start_rows`]).
+    /// `acc = from + x * W[row]` in the tensor's own sums (see [`Self::start_rows`]); `from`
+    /// alone past the end.
     #[inline]
-    pub fn finish_rows(&self, base: &[f32], acc: &[f32], out: &mut [f32]) {
+    pub fn add_row_onto(&self, row: usize, x: f32, from: &[f32], acc: &mut [f32]) {
+        let width = acc.len();
+        let range = row * width..(row + 1) * width;
+        match self {
+            Self::F32(w) => add_scaled_onto(w.get(range), x, from, acc, dense::le_f32),
+            Self::Int8 { values, .. } => {
+                add_scaled_onto(values.get(range), x, from, acc, |&q| int8(q));
+            }
+            #[cfg(feature = "widen")]
+            Self::Widened { values, .. } => {
+                add_scaled_onto(values.get(range), x, from, acc, dense::le_f32);
+            }
+        }
+    }
+
+    /// Ends a row-wise product, value by value: `put(i, acc[i])` for f32,
+    /// `put(i, base[i] + acc[i] * scale[i])` for int8 (see [`Self::start_rows`]).
+    #[inline]
+    pub fn finish_rows_with(&self, base: &[f32], acc: &[f32], mut put: impl FnMut(usize, f32)) {
         let scales = match self {
             Self::F32(_) => {
-                out.iter_mut().zip(acc).for_each(|(o, a)| *o = *a);
+                acc.iter().enumerate().for_each(|(i, a)| put(i, *a));
                 return;
             }
             Self::Int8 { scales, .. } => *scales,
             #[cfg(feature = "widen")]
             Self::Widened { scales, .. } => *scales,
         };
-        for (((o, b), a), s) in out.iter_mut().zip(base).zip(acc).zip(scales) {
-            *o = *b + *a * f32::from_le_bytes(*s);
+        for (i, ((b, a), s)) in base.iter().zip(acc).zip(scales).enumerate() {
+            put(i, *b + *a * f32::from_le_bytes(*s));
         }
     }
 
@@ -369,6 +387,25 @@ impl<'a> Tensor<'a> {
 fn add_scaled<T>(row: Option<&[T]>, x: f32, acc: &mut [f32], weight: impl Fn(&T) -> f32) {
     for (a, w) in acc.iter_mut().zip(row.unwrap_or(&[])) {
         *a += x * weight(w);
+    }
+}
+
+/// [`add_scaled`] onto a copy of `from` in one pass: `acc = from + x * row`; `from` alone for a
+/// missing row.
+#[inline]
+fn add_scaled_onto<T>(
+    row: Option<&[T]>,
+    x: f32,
+    from: &[f32],
+    acc: &mut [f32],
+    weight: impl Fn(&T) -> f32,
+) {
+    let Some(row) = row else {
+        acc.iter_mut().zip(from).for_each(|(a, f)| *a = *f);
+        return;
+    };
+    for ((a, f), w) in acc.iter_mut().zip(from).zip(row) {
+        *a = *f + x * weight(w);
     }
 }
 

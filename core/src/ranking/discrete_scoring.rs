@@ -4,10 +4,12 @@
 //! architecture of the space shares its first rows' sums with its siblings, so enumerating the
 //! space adds each row once per prefix rather than once per architecture.
 //!
-//! Each layer adds its base-layer rows and its use or skip row together, so that a prefix's sums
-//! hold everything its layers contribute (measured on the firmware: 9.7 M instructions for the
+//! Each layer adds its use or skip row, then its base-layer rows, so that a prefix's sums hold
+//! everything its layers contribute (measured on the firmware: 9.7 M instructions for the
 //! default build's 515 architectures within its budget when the use/skip rows came last, in the
-//! dense product's order; 8.8 M so). With int8 weights (a device's) the sums are of integers
+//! dense product's order; 8.8 M with each layer's rows together), and a layer's base-layer
+//! choices share its use row's sums: an architecture ending in a base layer costs one row of
+//! its own, not two. With int8 weights (a device's) the sums are of integers
 //! times 1 or 1/B, exact in any order: every score is the same bits as
 //! [`Scorer::score_soft_traced`] over [`Discrete::write_soft`]. With f32 weights the order of
 //! the additions differs from the dense product's, and so may the last bits (the tests bound it:
@@ -16,7 +18,6 @@
 use nalgebra::SVector;
 
 use crate::dims::{Layout, MAX_LAYERS, Preset, RHO_HIDDEN1, RHO_HIDDEN2};
-use crate::kernels::dense::relu;
 use crate::kernels::tensor::Tensor;
 use crate::ranking::network::{RankerForm, Scorer, TowerTensors, tensor};
 use crate::space::architecture::{Discrete, LayerChoice};
@@ -36,6 +37,10 @@ pub const SCORE_LANES: usize = 1;
 struct FirstLayers {
     residual: [f32; RHO_HIDDEN1],
     backbone: [f32; RHO_HIDDEN1],
+}
+
+impl FirstLayers {
+    const ZERO: Self = Self { residual: [0.0; RHO_HIDDEN1], backbone: [0.0; RHO_HIDDEN1] };
 }
 
 /// Number of discrete architectures of `layout`: M x (B + 1)^L (each layer a base layer or
@@ -59,8 +64,7 @@ impl<P: Preset> Scorer<'_, '_, P> {
     pub fn score_discrete(&self, arch: &Discrete) -> f32 {
         let rows = Rows::new(self);
         let layout = P::LAYOUT;
-        let mut sums = rows.start();
-        rows.add(&mut sums, usize::from(arch.module), 1.0);
+        let mut sums = rows.start(usize::from(arch.module));
         for (l, choice) in arch.layers.iter().enumerate() {
             rows.add_layer(&mut sums, &layout, l, *choice);
         }
@@ -152,12 +156,9 @@ impl<const N: usize> Lanes<N> {
         visit: &mut impl FnMut(&Discrete, f32),
     ) {
         let lane = self.archs.len();
-        let mut hidden1 = [0.0; RHO_HIDDEN1];
-        rows.residual_hidden1(sums, &mut hidden1);
-        put_lane(&mut self.residual, lane, &hidden1);
+        rows.residual_hidden1(sums, lane_writer(&mut self.residual, lane));
         if rows.backbone {
-            rows.backbone_hidden1(sums, &mut hidden1);
-            put_lane(&mut self.backbone, lane, &hidden1);
+            rows.backbone_hidden1(sums, lane_writer(&mut self.backbone, lane));
         }
         // Lanes are flushed when full, so there is always room (and N >= 2 here).
         let _ = self.archs.push(arch.clone());
@@ -191,11 +192,23 @@ impl<const N: usize> Lanes<N> {
     }
 }
 
-/// Writes one architecture's first layer into lane `lane` of unit-major `units`.
-fn put_lane<const N: usize>(units: &mut [[f32; N]; RHO_HIDDEN1], lane: usize, hidden1: &[f32]) {
-    for (unit, h) in units.iter_mut().zip(hidden1) {
-        if let Some(u) = unit.get_mut(lane) {
-            *u = *h;
+/// Writes unit `i` of one architecture's first layer into lane `lane` of unit-major `units`.
+fn lane_writer<const N: usize>(
+    units: &mut [[f32; N]; RHO_HIDDEN1],
+    lane: usize,
+) -> impl FnMut(usize, f32) + '_ {
+    move |i, value| {
+        if let Some(u) = units.get_mut(i).and_then(|unit| unit.get_mut(lane)) {
+            *u = value;
+        }
+    }
+}
+
+/// Writes unit `i` of a first layer into `out`.
+fn unit_writer(out: &mut [f32; RHO_HIDDEN1]) -> impl FnMut(usize, f32) + '_ {
+    move |i, value| {
+        if let Some(o) = out.get_mut(i) {
+            *o = value;
         }
     }
 }
@@ -237,8 +250,7 @@ impl<'s, 'n, 'a, P: Preset> Rows<'s, 'n, 'a, P> {
         let layout = P::LAYOUT;
         let mut arch = Discrete { preset: layout.preset, module: 0, layers: heapless::Vec::new() };
         for m in 0..layout.modules {
-            let mut sums = self.start();
-            self.add(&mut sums, m, 1.0);
+            let sums = self.start(m);
             arch.module = m as u8;
             self.descend(&layout, &sums, &mut arch, keep, take);
         }
@@ -257,6 +269,11 @@ impl<'s, 'n, 'a, P: Preset> Rows<'s, 'n, 'a, P> {
     ) {
         let l = arch.layers.len();
         let last = l + 1 >= layout.layers.min(MAX_LAYERS);
+        // The use row's sums, once for every base-layer choice of this layer (the order of
+        // [`Self::add_layer`]).
+        let mut used = FirstLayers::ZERO;
+        self.add_onto(sums, layout.use_skip_offset(l), &mut used);
+        let mut next = FirstLayers::ZERO;
         let options = (0..layout.bases()).map(|b| LayerChoice::Base(b as u8));
         for choice in options.chain([LayerChoice::Skip]) {
             if arch.layers.push(choice).is_err() {
@@ -264,8 +281,15 @@ impl<'s, 'n, 'a, P: Preset> Rows<'s, 'n, 'a, P> {
             }
             // The last layer's rows only for the architectures kept.
             if !last || keep(arch) {
-                let mut next = *sums;
-                self.add_layer(&mut next, layout, l, choice);
+                match choice {
+                    LayerChoice::Base(b) => {
+                        self.add_onto(&used, layout.base_offset(l) + usize::from(b), &mut next);
+                    }
+                    LayerChoice::Skip => {
+                        self.add_onto(sums, layout.use_skip_offset(l) + 1, &mut next);
+                        self.add_uniform(&mut next, layout, l);
+                    }
+                }
                 if last {
                     take(arch, &next);
                 } else {
@@ -276,11 +300,12 @@ impl<'s, 'n, 'a, P: Preset> Rows<'s, 'n, 'a, P> {
         }
     }
 
-    /// The first layers' sums before any row.
-    fn start(&self) -> FirstLayers {
-        let mut sums = FirstLayers { residual: [0.0; RHO_HIDDEN1], backbone: [0.0; RHO_HIDDEN1] };
+    /// The first layers' sums of input module `module`'s row.
+    fn start(&self, module: usize) -> FirstLayers {
+        let mut sums = FirstLayers::ZERO;
         self.residual_w1.start_rows(self.scorer.base.as_slice(), &mut sums.residual);
         self.backbone_w1.start_rows(&self.backbone_bias, &mut sums.backbone);
+        self.add(&mut sums, module, 1.0);
         sums
     }
 
@@ -292,44 +317,70 @@ impl<'s, 'n, 'a, P: Preset> Rows<'s, 'n, 'a, P> {
         }
     }
 
-    /// Adds layer `l`'s rows for `choice`: the chosen base layer's and the use row, or every base
-    /// layer's at 1/B (a skipped layer's probabilities) and the skip row.
-    fn add_layer(&self, sums: &mut FirstLayers, layout: &Layout, l: usize, choice: LayerChoice) {
-        let offset = layout.base_offset(l);
-        match choice {
-            LayerChoice::Base(b) => self.add(sums, offset + usize::from(b), 1.0),
-            LayerChoice::Skip => {
-                let uniform = 1.0 / layout.bases() as f32;
-                (0..layout.bases()).for_each(|b| self.add(sums, offset + b, uniform));
+    /// `to = from` plus row `row` of both towers' first layers: a copy and [`Self::add`], the
+    /// same bits. A host does both in one pass ([`Tensor::add_row_onto`]: every tiny discrete
+    /// architecture in 0.36 ms instead of 0.47); a device copies, then adds, so that its flash
+    /// holds one kernel (the second cost the small part 156 B it does not have).
+    fn add_onto(&self, from: &FirstLayers, row: usize, to: &mut FirstLayers) {
+        #[cfg(not(target_os = "none"))]
+        {
+            self.residual_w1.add_row_onto(row, 1.0, &from.residual, &mut to.residual);
+            if self.backbone {
+                self.backbone_w1.add_row_onto(row, 1.0, &from.backbone, &mut to.backbone);
             }
         }
-        let skip = usize::from(choice == LayerChoice::Skip);
-        self.add(sums, layout.use_skip_offset(l) + skip, 1.0);
+        #[cfg(target_os = "none")]
+        {
+            *to = *from;
+            self.add(to, row, 1.0);
+        }
+    }
+
+    /// Adds layer `l`'s rows for `choice`: the use row, then the chosen base layer's; or the skip
+    /// row, then every base layer's at 1/B (a skipped layer's probabilities). What
+    /// [`Self::descend`] adds, in the same order.
+    fn add_layer(&self, sums: &mut FirstLayers, layout: &Layout, l: usize, choice: LayerChoice) {
+        match choice {
+            LayerChoice::Base(b) => {
+                self.add(sums, layout.use_skip_offset(l), 1.0);
+                self.add(sums, layout.base_offset(l) + usize::from(b), 1.0);
+            }
+            LayerChoice::Skip => {
+                self.add(sums, layout.use_skip_offset(l) + 1, 1.0);
+                self.add_uniform(sums, layout, l);
+            }
+        }
+    }
+
+    /// Adds every base layer's row of layer `l` at 1/B.
+    fn add_uniform(&self, sums: &mut FirstLayers, layout: &Layout, l: usize) {
+        let (offset, uniform) = (layout.base_offset(l), 1.0 / layout.bases() as f32);
+        (0..layout.bases()).for_each(|b| self.add(sums, offset + b, uniform));
     }
 
     /// Runs both towers from their first layers' sums.
     fn finish(&self, sums: &FirstLayers) -> f32 {
         let mut hidden1 = [0.0; RHO_HIDDEN1];
-        self.residual_hidden1(sums, &mut hidden1);
+        self.residual_hidden1(sums, unit_writer(&mut hidden1));
         let residual = self.tower_out(&hidden1, TowerTensors::RESIDUAL);
         if !self.backbone {
             return residual + 0.0;
         }
-        self.backbone_hidden1(sums, &mut hidden1);
+        self.backbone_hidden1(sums, unit_writer(&mut hidden1));
         let backbone = self.tower_out(&hidden1, TowerTensors::BACKBONE);
         // + 0.0 makes a zero score +0 whichever path scored it (the lanes' sums add the zeros
         // the one-by-one path skips, which can flip a zero's sign and nothing else).
         backbone + residual + 0.0
     }
 
-    /// The residual tower's first layer after its ReLU, from its sums, into `out`.
-    fn residual_hidden1(&self, sums: &FirstLayers, out: &mut [f32; RHO_HIDDEN1]) {
-        hidden1(self.residual_w1, self.scorer.base.as_slice(), &sums.residual, out);
+    /// The residual tower's first layer after its ReLU, from its sums, unit by unit to `put`.
+    fn residual_hidden1(&self, sums: &FirstLayers, put: impl FnMut(usize, f32)) {
+        hidden1(self.residual_w1, self.scorer.base.as_slice(), &sums.residual, put);
     }
 
-    /// The backbone's first layer after its ReLU, from its sums, into `out`.
-    fn backbone_hidden1(&self, sums: &FirstLayers, out: &mut [f32; RHO_HIDDEN1]) {
-        hidden1(self.backbone_w1, &self.backbone_bias, &sums.backbone, out);
+    /// The backbone's first layer after its ReLU, from its sums, unit by unit to `put`.
+    fn backbone_hidden1(&self, sums: &FirstLayers, put: impl FnMut(usize, f32)) {
+        hidden1(self.backbone_w1, &self.backbone_bias, &sums.backbone, put);
     }
 
     /// Layers 2 and 3 of `tower` over its first layer `hidden1`.
@@ -339,9 +390,8 @@ impl<'s, 'n, 'a, P: Preset> Rows<'s, 'n, 'a, P> {
     }
 }
 
-/// A tower's first layer from its running sums: the sums' end ([`Tensor::finish_rows`]), then
-/// the ReLU, into `out`.
-fn hidden1(w1: Tensor<'_>, base: &[f32], sums: &[f32], out: &mut [f32; RHO_HIDDEN1]) {
-    w1.finish_rows(base, sums, out);
-    relu(out);
+/// A tower's first layer from its running sums: the sums' end
+/// ([`Tensor::finish_rows_with`]), then the ReLU, unit by unit to `put`.
+fn hidden1(w1: Tensor<'_>, base: &[f32], sums: &[f32], mut put: impl FnMut(usize, f32)) {
+    w1.finish_rows_with(base, sums, |i, v| put(i, v.max(0.0)));
 }

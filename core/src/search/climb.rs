@@ -293,7 +293,7 @@ struct Limit<'b> {
 impl Limit<'_> {
     /// Whether `discrete` is within the budget.
     fn allows(&self, discrete: &Discrete) -> bool {
-        self.budget.allows(&discrete_cost(discrete, self.task))
+        self.budget.allows_discrete(discrete, self.task)
     }
 
     /// Subtracts the gradient of the budget penalty at `u` from `grad`.

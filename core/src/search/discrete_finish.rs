@@ -10,7 +10,7 @@
 //! `eval search` trains the finished architecture and the exhaustive argmax
 //! ([`crate::exhaustive`]) beside the discretized answer and reports the paired differences.
 
-use crate::child::cost::{Budget, TaskShape, discrete_cost};
+use crate::child::cost::{Budget, TaskShape};
 use crate::dims::Preset;
 use crate::ranking::network::{Scorer, TaskEmbedding};
 use crate::ranking::ranker::Ranker;
@@ -85,7 +85,7 @@ impl<P: Preset> Ranker<'_, P> {
         task: &TaskShape,
         budget: &Budget,
     ) -> Finished {
-        let allows = |d: &Discrete| !budget.is_limited() || budget.allows(&discrete_cost(d, task));
+        let allows = |d: &Discrete| budget.allows_discrete(d, task);
         finish(&self.network().scorer(z), start.clone(), allows)
     }
 }

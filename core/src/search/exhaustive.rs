@@ -121,7 +121,7 @@ impl<P: Preset> Ranker<'_, P> {
             widest_within(&P::LAYOUT, task, budget).map_err(ExhaustiveError::Budget)?;
         }
         let mut scored = 0;
-        let keep = |arch: &_| !budget.is_limited() || budget.allows(&discrete_cost(arch, task));
+        let keep = |arch: &_| budget.allows_discrete(arch, task);
         self.network().scorer(z).for_each_discrete(keep, |arch, score| {
             scored += 1;
             visit(arch, score);

@@ -190,3 +190,35 @@ fn widest_within_fits_exactly_when_some_architecture_fits() {
     let unlimited = widest_within(&layout, &NUMERIC, &Budget::UNLIMITED).unwrap();
     assert_eq!(unlimited.to_string(), "m0/relu64/relu64/relu64");
 }
+
+#[test]
+fn a_budget_allows_a_discrete_architecture_exactly_when_it_allows_its_cost() {
+    let archs = all_tiny();
+    for task in [NUMERIC, TaskShape { features: 0, classes: 5, text: true, samples: 100 }] {
+        let costs: Vec<Cost> = archs.iter().map(|a| discrete_cost(a, &task)).collect();
+        let mut train_ram: Vec<u32> = costs.iter().map(|c| c.train_ram_bytes).collect();
+        train_ram.sort_unstable();
+        let (mut allowed, mut refused) = (0, 0);
+        for budget in [
+            Budget::UNLIMITED,
+            Budget { max_params: Some(3000), ..Budget::UNLIMITED },
+            Budget { max_macs: Some(2000), max_ram_bytes: Some(1100), ..Budget::UNLIMITED },
+            Budget {
+                max_train_ram_bytes: Some(train_ram[train_ram.len() / 2]),
+                ..Budget::UNLIMITED
+            },
+            Budget {
+                max_params: Some(5000),
+                max_train_ram_bytes: Some(train_ram[train_ram.len() / 3]),
+                ..Budget::UNLIMITED
+            },
+        ] {
+            for (arch, cost) in archs.iter().zip(&costs) {
+                let allows = budget.allows(cost);
+                assert_eq!(budget.allows_discrete(arch, &task), allows, "{arch} {budget:?}");
+                if allows { allowed += 1 } else { refused += 1 }
+            }
+        }
+        assert!(allowed > 0 && refused > 0, "{allowed} allowed, {refused} refused");
+    }
+}
