@@ -7,7 +7,7 @@ use core::fmt;
 use crate::child::model_format::{DenseLayer, MAX_WIDTH, Model, ModelInput, ModelLayer};
 use crate::child::text_input::text_bag;
 use crate::dims::{Activation, MAX_CLASSES, NUMERIC_WIDTH, TEXT_WIDTH};
-use crate::kernels::dense::{LeSlice, affine_into};
+use crate::kernels::dense::{LeSlice, affine_into, relu};
 use crate::kernels::fast_tanh::fast_tanh;
 use crate::space::architecture::{argmax, softmax};
 use crate::task::numeric_samples::NumericSamples;
@@ -63,7 +63,7 @@ pub(crate) fn dense_into(layer: &DenseLayer<'_>, x: &[f32], out: &mut [f32]) {
     };
     affine_into(layer.weights, bias, x, out);
     match layer.activation {
-        Some(Activation::Relu) => out.iter_mut().for_each(|v| *v = v.max(0.0)),
+        Some(Activation::Relu) => relu(out),
         Some(Activation::Tanh) => out.iter_mut().for_each(|v| *v = fast_tanh(*v)),
         None => {}
     }

@@ -123,8 +123,17 @@ pub fn le_f32(bytes: &[u8; 4]) -> f32 {
 #[inline]
 pub fn relu(values: &mut [f32]) {
     for v in values {
-        *v = v.max(0.0);
+        *v = relu_of(*v);
     }
+}
+
+/// max(0, x) as a comparison: +0 for zeros of either sign and for NaN, as `f32::max(x, 0.0)`
+/// is on x86-64, where a Cortex-M4F (no max instruction) would call libm's `fmaxf` for it
+/// instead, and keep a -0.
+#[inline]
+#[must_use]
+pub fn relu_of(x: f32) -> f32 {
+    if x > 0.0 { x } else { 0.0 }
 }
 
 /// Splits `n` values off the front of `t`.

@@ -18,6 +18,7 @@
 use nalgebra::SVector;
 
 use crate::dims::{Layout, MAX_LAYERS, Preset, RHO_HIDDEN1, RHO_HIDDEN2};
+use crate::kernels::dense::relu_of;
 use crate::kernels::tensor::Tensor;
 use crate::ranking::network::{RankerForm, Scorer, TowerTensors, tensor};
 use crate::space::architecture::{Discrete, LayerChoice};
@@ -393,5 +394,5 @@ impl<'s, 'n, 'a, P: Preset> Rows<'s, 'n, 'a, P> {
 /// A tower's first layer from its running sums: the sums' end
 /// ([`Tensor::finish_rows_with`]), then the ReLU, unit by unit to `put`.
 fn hidden1(w1: Tensor<'_>, base: &[f32], sums: &[f32], mut put: impl FnMut(usize, f32)) {
-    w1.finish_rows_with(base, sums, |i, v| put(i, v.max(0.0)));
+    w1.finish_rows_with(base, sums, |i, v| put(i, relu_of(v)));
 }

@@ -13,7 +13,7 @@ use crate::dims::{
     RHO_HIDDEN2, SET_EMBED, SET_HIDDEN,
 };
 use crate::error::WeightsError;
-use crate::kernels::dense::{LeSlice, relu};
+use crate::kernels::dense::{LeSlice, relu, relu_of};
 use crate::kernels::tensor::{Quantization, Tensor};
 use crate::space::architecture::{softmax_groups, softmax_groups_backward};
 
@@ -429,7 +429,7 @@ impl Tower<'_> {
         for (i, h) in hidden2.iter().enumerate() {
             let w = self.w3.get(i);
             for (o, h) in out.iter_mut().zip(h) {
-                *o += h.max(0.0) * w;
+                *o += relu_of(*h) * w;
             }
         }
     }

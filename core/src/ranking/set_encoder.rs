@@ -17,7 +17,7 @@
 use nalgebra::SVector;
 
 use crate::dims::{FEATURE_HIDDEN, Preset, SET_EMBED, SET_FEATURES, SET_HIDDEN};
-use crate::kernels::dense::relu;
+use crate::kernels::dense::{relu, relu_of};
 use crate::ranking::network::{Network, tensor};
 
 /// The set summary s of a task's samples.
@@ -60,7 +60,7 @@ impl<P: Preset> Network<'_, P> {
     ) {
         let wv = self.t[tensor::FEATURE_WV];
         for (k, (o, base)) in out.iter_mut().zip(label_part).enumerate() {
-            *o = (base + v * wv.get(k)).max(0.0);
+            *o = relu_of(base + v * wv.get(k));
         }
     }
 
