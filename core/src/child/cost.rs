@@ -148,6 +148,8 @@ impl Budget {
         if !self.is_limited() {
             return true;
         }
+        // The inference's part is counted again with the training memory: on the small part,
+        // keeping it instead cost 150 B of flash it does not have.
         self.allows(&cost_of(arch, task, false))
             && (self.max_train_ram_bytes.is_none() || self.allows(&discrete_cost(arch, task)))
     }

@@ -127,9 +127,9 @@ pub fn relu(values: &mut [f32]) {
     }
 }
 
-/// max(0, x) as a comparison: +0 for zeros of either sign and for NaN, as `f32::max(x, 0.0)`
-/// is on x86-64, where a Cortex-M4F (no max instruction) would call libm's `fmaxf` for it
-/// instead, and keep a -0.
+/// max(0, x) as a comparison: +0 for zeros of either sign and for NaN. `f32::max(x, 0.0)`
+/// leaves a zero's sign unspecified (optimized x86-64 code gives these same values), and on a
+/// Cortex-M4F, which has no max instruction, it calls libm's `fmaxf`, which keeps a -0.
 #[inline]
 #[must_use]
 pub fn relu_of(x: f32) -> f32 {

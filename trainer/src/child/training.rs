@@ -106,8 +106,10 @@ pub fn train_mixed(
     let mut shuffle_rng = Rng::new(derive_seed(&[seed, SHUFFLE_TAG]));
     let mut rows_buf: Vec<usize> = Vec::with_capacity(batch);
     let epochs = planned_epochs(config, order.len());
+    // Without validation rows (a refit: `ChildConfig::refit`, which never stops early) epochs
+    // are judged on the training rows.
     let refit = prepared.validation.is_empty();
-    // Metrics of the current weights on a range of prepared rows (validation or test).
+    // Metrics of the current weights on a range of prepared rows (training, validation or test).
     let evaluate_on = |net: &Network, ws: &mut Workspace, rows, buf: &mut Vec<usize>| {
         evaluate(net, ws, prepared, mix, rows, batch, buf)
     };
@@ -229,6 +231,12 @@ mod tests {
         }
         // Some epoch ended below an earlier one (keeping the last would fail the first check).
         assert!(fits.iter().zip(1..).any(|(&(_, kept), k)| kept < k), "{fits:?}");
+        // And some later epoch tied the best so far: the later is kept (keeping the earlier, the
+        // kept epoch would stay put while the best fit does).
+        assert!(
+            fits.windows(2).any(|w| w[1].0 == w[0].0 && w[1].1 > w[0].1),
+            "no tie taken by the later epoch: {fits:?}"
+        );
     }
 
     #[test]

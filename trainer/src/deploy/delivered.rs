@@ -116,8 +116,8 @@ pub struct RefitRun {
     pub epochs: usize,
     /// Optimizer steps.
     pub steps: usize,
-    /// The epoch kept: the one that fits the rows best (the core's refit; the last in a sound
-    /// run, and always the last for the trainer's engine).
+    /// The epoch kept: the one that fits the rows best, the later on ties (both engines; the
+    /// last in a sound run).
     pub kept_epoch: usize,
     /// Its test accuracy on the task's test rows.
     pub test_accuracy: Option<f64>,
@@ -275,7 +275,7 @@ impl Delivered {
                     train_samples: outcome.train_rows,
                     epochs: outcome.epochs,
                     steps: outcome.steps,
-                    kept_epoch: outcome.epochs,
+                    kept_epoch: outcome.best_epoch,
                     test_accuracy: (!split.test.is_empty()).then_some(outcome.test_accuracy),
                 });
             }

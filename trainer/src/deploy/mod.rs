@@ -76,8 +76,8 @@ pub fn train_model(
 
 /// Child seed `kept` (trained by [`train_model`] on `split` with `config`, its outcome
 /// `selected`) trained again on the training and validation rows for its best epoch count, the
-/// epoch that fits them best kept (the later on ties); its model file and outcome (the test accuracy on `split`'s test rows; no
-/// validation rows).
+/// epoch that fits them best kept (the later on ties); its model file and outcome (the test
+/// accuracy on `split`'s test rows; no validation rows).
 ///
 /// # Errors
 /// Only if the model file cannot be encoded.

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use archrank_core::architecture::softmax;
 use archrank_core::dims::Layout;
-use archrank_core::{Budget, Discrete, TaskShape, discrete_cost};
+use archrank_core::{Budget, Discrete, TaskShape};
 use serde::Serialize;
 
 use super::baselines::{ArchKey, SeedMean, best_arch, best_of_k, in_plan_order};
@@ -100,7 +100,7 @@ pub fn budget_baselines(
         .iter()
         .filter(|(_, m)| {
             near_discrete(layout, &m.arch)
-                && budget.allows(&discrete_cost(&Discrete::from_logits(layout, &m.arch), shape))
+                && budget.allows_discrete(&Discrete::from_logits(layout, &m.arch), shape)
         })
         .map(|(k, m)| (k.clone(), m.clone()))
         .collect();

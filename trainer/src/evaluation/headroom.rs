@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use archrank_core::{Budget, Discrete, PresetId, TaskShape, discrete_cost};
+use archrank_core::{Budget, Discrete, PresetId, TaskShape};
 use serde::Serialize;
 
 use super::baselines::{
@@ -134,7 +134,7 @@ fn task_headroom(
         samples: task.rows,
     };
     let discrete = |m: &SeedMean| Discrete::from_logits(&layout, &m.arch);
-    let fits = |m: &SeedMean| budget.allows(&discrete_cost(&discrete(m), &shape));
+    let fits = |m: &SeedMean| budget.allows_discrete(&discrete(m), &shape);
     let spec = |m: &SeedMean| discrete(m).named(shape.text).to_string();
     let own: BTreeMap<ArchKey, SeedMean> = table
         .get(&task.name)

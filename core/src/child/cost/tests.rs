@@ -212,6 +212,8 @@ fn a_budget_allows_a_discrete_architecture_exactly_when_it_allows_its_cost() {
                 max_train_ram_bytes: Some(train_ram[train_ram.len() / 3]),
                 ..Budget::UNLIMITED
             },
+            // A text task's training memory is u32::MAX: refused by any limit on it.
+            Budget { max_train_ram_bytes: Some(100_000), ..Budget::UNLIMITED },
         ] {
             for (arch, cost) in archs.iter().zip(&costs) {
                 let allows = budget.allows(cost);
