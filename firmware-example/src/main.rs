@@ -115,8 +115,7 @@ fn main() -> ! {
         let _ = writeln!(out, "measure choose_stack_bytes {}", choice.stack);
         let mut stack = choice.stack;
         if let Some(run) = run {
-            write_measures(&mut out, run);
-            stack = stack.max(run.stack).max(run.train_stack());
+            stack = stack.max(write_measures(&mut out, run));
         }
         let _ = writeln!(out, "measure stack_bytes {stack}");
     }
@@ -128,6 +127,7 @@ fn main() -> ! {
 }
 
 /// How the model did on the held-out samples.
+#[cfg(not(feature = "small-part"))]
 struct ModelRun {
     model: Model<'static>,
     text: bool,
@@ -142,18 +142,20 @@ struct ModelRun {
     trained: training::Trained,
 }
 
+#[cfg(not(feature = "small-part"))]
 impl ModelRun {
     #[cfg(not(any(feature = "paper", feature = "small-part")))]
     fn train_stack(&self) -> usize {
         self.trained.train_stack
     }
 
-    #[cfg(any(feature = "paper", feature = "small-part"))]
+    #[cfg(feature = "paper")]
     fn train_stack(&self) -> usize {
         0
     }
 }
 
+#[cfg(not(feature = "small-part"))]
 fn write_run(out: &mut impl core::fmt::Write, run: &ModelRun) -> core::fmt::Result {
     #[cfg(not(any(feature = "paper", feature = "small-part")))]
     archrank_core::search_report::write_training_result(
@@ -165,7 +167,9 @@ fn write_run(out: &mut impl core::fmt::Write, run: &ModelRun) -> core::fmt::Resu
     write_model_result(out, &run.model, run.text, run.correct, run.total)
 }
 
-fn write_measures(out: &mut impl core::fmt::Write, run: &ModelRun) {
+/// Prints the run's measures; returns its peak stack.
+#[cfg(not(feature = "small-part"))]
+fn write_measures(out: &mut impl core::fmt::Write, run: &ModelRun) -> usize {
     #[cfg(not(any(feature = "paper", feature = "small-part")))]
     {
         let t = &run.trained;
@@ -183,6 +187,21 @@ fn write_measures(out: &mut impl core::fmt::Write, run: &ModelRun) {
     let per_sample = run.instructions / run.total.max(1) as u64;
     let _ = writeln!(out, "measure model_instructions_per_sample {per_sample}");
     let _ = writeln!(out, "measure predict_stack_bytes {}", run.stack);
+    run.stack.max(run.train_stack())
+}
+
+/// The small part runs no model: no run to print (and none of its printing in its flash).
+#[cfg(feature = "small-part")]
+type ModelRun = core::convert::Infallible;
+
+#[cfg(feature = "small-part")]
+fn write_run(_: &mut impl core::fmt::Write, run: &ModelRun) -> core::fmt::Result {
+    match *run {}
+}
+
+#[cfg(feature = "small-part")]
+fn write_measures(_: &mut impl core::fmt::Write, run: &ModelRun) -> usize {
+    match *run {}
 }
 
 /// The small part chooses only: it runs no model.
