@@ -271,9 +271,9 @@ impl<'s, 'n, 'a, P: Preset> Rows<'s, 'n, 'a, P> {
         let l = arch.layers.len();
         let last = l + 1 >= layout.layers.min(MAX_LAYERS);
         // The use row's sums, once for every base-layer choice of this layer (the order of
-        // [`Self::add_layer`]).
+        // [`Self::add_layer`]), at the first one kept (under most prefixes a budget keeps none).
         let mut used = FirstLayers::ZERO;
-        self.add_onto(sums, layout.use_skip_offset(l), &mut used);
+        let mut with_use = false;
         let mut next = FirstLayers::ZERO;
         let options = (0..layout.bases()).map(|b| LayerChoice::Base(b as u8));
         for choice in options.chain([LayerChoice::Skip]) {
@@ -284,6 +284,10 @@ impl<'s, 'n, 'a, P: Preset> Rows<'s, 'n, 'a, P> {
             if !last || keep(arch) {
                 match choice {
                     LayerChoice::Base(b) => {
+                        if !with_use {
+                            self.add_onto(sums, layout.use_skip_offset(l), &mut used);
+                            with_use = true;
+                        }
                         self.add_onto(&used, layout.base_offset(l) + usize::from(b), &mut next);
                     }
                     LayerChoice::Skip => {
