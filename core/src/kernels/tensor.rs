@@ -241,6 +241,41 @@ impl<'a> Tensor<'a> {
         self.accumulate_into(x, out);
     }
 
+    /// [`Self::affine_into`] for exactly [`dense::UNROLLED_WIDTH`] outputs, through
+    /// [`dense::accumulate_unrolled_with`]: the same bits.
+    #[inline]
+    pub fn affine_unrolled_into(
+        &self,
+        bias: &Tensor<'_>,
+        x: &[f32],
+        out: &mut [f32; dense::UNROLLED_WIDTH],
+    ) {
+        let (scales, mut sums) = match self {
+            Self::F32(w) => {
+                let mut acc = core::array::from_fn(|k| bias.get(k));
+                dense::accumulate_unrolled_with(w, x, &mut acc, dense::le_f32);
+                *out = acc;
+                return;
+            }
+            Self::Int8 { scales, values } => {
+                let mut sums = [0.0; dense::UNROLLED_WIDTH];
+                dense::accumulate_unrolled_with(values, x, &mut sums, |&q| int8(q));
+                (*scales, sums)
+            }
+            #[cfg(feature = "widen")]
+            Self::Widened { scales, values } => {
+                let mut sums = [0.0; dense::UNROLLED_WIDTH];
+                dense::accumulate_unrolled_with(values, x, &mut sums, dense::le_f32);
+                (*scales, sums)
+            }
+        };
+        // `bias + sum * scale` per column, as [`Self::affine_into`]'s int8 path.
+        for (k, s) in sums.iter_mut().enumerate() {
+            *s = bias.get(k) + *s * value(scales, k);
+        }
+        *out = sums;
+    }
+
     /// `out += W^T x` for `W` of shape `[x.len()][out.len()]`.
     #[inline]
     pub fn accumulate_into(&self, x: &[f32], out: &mut [f32]) {

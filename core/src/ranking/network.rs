@@ -13,7 +13,7 @@ use crate::dims::{
     RHO_HIDDEN2, SET_EMBED, SET_HIDDEN,
 };
 use crate::error::WeightsError;
-use crate::kernels::dense::{LeSlice, relu, relu_of};
+use crate::kernels::dense::{LeSlice, UNROLLED_WIDTH, relu, relu_of};
 use crate::kernels::tensor::{Quantization, Tensor};
 use crate::space::architecture::{softmax_groups, softmax_groups_backward};
 
@@ -216,6 +216,9 @@ pub const fn tensor_storage(i: usize, quantization: Quantization) -> Quantizatio
     }
 }
 
+// A tower's second layer is the width its unrolled product writes out.
+const _: () = assert!(RHO_HIDDEN2 == UNROLLED_WIDTH);
+
 // Every layer's output fits the int8 layers' scratch.
 const _: () = {
     let shapes = tensor_shapes(1);
@@ -404,7 +407,9 @@ pub(crate) struct Tower<'a> {
 impl Tower<'_> {
     /// Layers 2 and 3 over `hidden1` (already through its ReLU), keeping `hidden2`.
     pub(crate) fn finish(&self, hidden1: &[f32], hidden2: &mut SVector<f32, RHO_HIDDEN2>) -> f32 {
-        self.w2.affine_into(&self.b2, hidden1, hidden2.as_mut_slice());
+        let mut sums = [0.0; RHO_HIDDEN2];
+        self.w2.affine_unrolled_into(&self.b2, hidden1, &mut sums);
+        hidden2.copy_from_slice(&sums);
         relu(hidden2.as_mut_slice());
         let mut out = self.b3.get(0);
         for (i, h) in hidden2.as_slice().iter().enumerate() {
