@@ -250,30 +250,29 @@ impl<'a> Tensor<'a> {
         x: &[f32],
         out: &mut [f32; dense::UNROLLED_WIDTH],
     ) {
-        let (scales, mut sums) = match self {
+        let mut acc = core::array::from_fn(|k| bias.get(k));
+        let mut sums = [0.0; dense::UNROLLED_WIDTH];
+        let scales = match self {
             Self::F32(w) => {
-                let mut acc = core::array::from_fn(|k| bias.get(k));
                 dense::accumulate_unrolled_with(w, x, &mut acc, dense::le_f32);
                 *out = acc;
                 return;
             }
             Self::Int8 { scales, values } => {
-                let mut sums = [0.0; dense::UNROLLED_WIDTH];
                 dense::accumulate_unrolled_with(values, x, &mut sums, |&q| int8(q));
-                (*scales, sums)
+                *scales
             }
             #[cfg(feature = "widen")]
             Self::Widened { scales, values } => {
-                let mut sums = [0.0; dense::UNROLLED_WIDTH];
                 dense::accumulate_unrolled_with(values, x, &mut sums, dense::le_f32);
-                (*scales, sums)
+                *scales
             }
         };
-        // `bias + sum * scale` per column, as [`Self::affine_into`]'s int8 path.
-        for (k, s) in sums.iter_mut().enumerate() {
-            *s = bias.get(k) + *s * value(scales, k);
+        // Each column's sum scaled once onto its bias, as [`Self::affine_into`]'s int8 path.
+        for ((a, s), scale) in acc.iter_mut().zip(sums).zip(scales) {
+            *a += s * f32::from_le_bytes(*scale);
         }
-        *out = sums;
+        *out = acc;
     }
 
     /// `out += W^T x` for `W` of shape `[x.len()][out.len()]`.
@@ -567,6 +566,34 @@ mod tests {
         f.backward_input_into(&g, &mut gb);
         for (u, v) in a.iter().zip(&b).chain(ga.iter().zip(&gb)) {
             assert!((u - v).abs() <= 1e-5 * (1.0 + v.abs()), "{u} vs {v}");
+        }
+    }
+
+    #[test]
+    fn the_unrolled_layer_is_the_layer_bit_for_bit() {
+        let width = dense::UNROLLED_WIDTH;
+        let w: std::vec::Vec<f32> =
+            (0..50 * width).map(|i| ((i * 37 % 101) as f32 - 50.0) / 33.0).collect();
+        let int8_bytes = quantize_int8(&w, width);
+        let f32_bytes = le_bytes(&w);
+        let bias_bytes =
+            le_bytes(&(0..width).map(|k| k as f32 / 7.0 - 0.6).collect::<std::vec::Vec<_>>());
+        let bias = Tensor::F32(bias_bytes.as_chunks::<4>().0);
+        let int8 = int8_tensor(&int8_bytes, 50, width);
+        let mut buf = std::vec![[0u8; 4]; 50 * width];
+        let (widened, _) = int8.widened(&mut buf).unwrap();
+        let plain = Tensor::F32(f32_bytes.as_chunks::<4>().0);
+        // ReLU-like inputs (zeros skipped), and fewer inputs than rows.
+        let x: std::vec::Vec<f32> =
+            (0..50).map(|i| if i % 4 == 0 { 0.0 } else { i as f32 / 9.0 - 2.0 }).collect();
+        for t in [plain, int8, widened] {
+            for inputs in [&x[..], &x[..17]] {
+                let (mut looped, mut unrolled) =
+                    ([0.0; dense::UNROLLED_WIDTH], [0.0; dense::UNROLLED_WIDTH]);
+                t.affine_into(&bias, inputs, &mut looped);
+                t.affine_unrolled_into(&bias, inputs, &mut unrolled);
+                assert_eq!(looped.map(f32::to_bits), unrolled.map(f32::to_bits));
+            }
         }
     }
 

@@ -409,7 +409,7 @@ impl Tower<'_> {
     pub(crate) fn finish(&self, hidden1: &[f32], hidden2: &mut SVector<f32, RHO_HIDDEN2>) -> f32 {
         let mut sums = [0.0; RHO_HIDDEN2];
         self.w2.affine_unrolled_into(&self.b2, hidden1, &mut sums);
-        hidden2.copy_from_slice(&sums);
+        hidden2.data.0 = [sums];
         relu(hidden2.as_mut_slice());
         let mut out = self.b3.get(0);
         for (i, h) in hidden2.as_slice().iter().enumerate() {
