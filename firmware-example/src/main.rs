@@ -19,9 +19,9 @@ mod training;
 use core::fmt::Write as _;
 
 use archrank_core::search_report::{Request, write_result};
-use archrank_core::{Ranker, SamplesFile, SearchResult, embed_numeric};
 #[cfg(not(feature = "small-part"))]
 use archrank_core::{Model, search_report::write_model_result};
+use archrank_core::{Ranker, SamplesFile, SearchResult, embed_numeric};
 use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hio};
 use panic_semihosting as _;
