@@ -43,7 +43,8 @@ pub struct RecipeArgs {
     /// Keep the kept seed as trained on the training rows (no refit on training + validation).
     #[arg(long)]
     pub no_refit: bool,
-    /// The core's step size.
+    /// The step size of the engine that trains (both engines: the core's SGD, default 0.05;
+    /// the trainer's Adam, default 0.001).
     #[arg(long, value_name = "LR")]
     pub learning_rate: Option<f32>,
     /// The core's L2 penalty on the weight matrices.
@@ -75,7 +76,7 @@ impl RecipeArgs {
         recipe.child.max_train_rows = self.max_rows;
         let (child, schedule) = (&mut recipe.child, &mut recipe.schedule);
         if let Some(v) = self.learning_rate {
-            schedule.learning_rate = v;
+            (child.learning_rate, schedule.learning_rate) = (v, v);
         }
         if let Some(v) = self.weight_decay {
             schedule.weight_decay = v;
@@ -256,4 +257,28 @@ pub enum ExportFormat {
     Samples,
     /// A CSV of the encoded feature columns and the class name (for peers outside the product).
     Csv,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        recipe: RecipeArgs,
+    }
+
+    #[test]
+    fn a_step_size_is_the_step_size_of_either_engine() {
+        let recipe = Cli::parse_from(["archrank", "--learning-rate", "0.003"]).recipe.recipe();
+        assert_eq!(recipe.child.learning_rate, 0.003);
+        assert_eq!(recipe.schedule.learning_rate, 0.003);
+        let defaults = Cli::parse_from(["archrank"]).recipe.recipe();
+        assert_eq!(defaults.child.learning_rate, Recipe::default().child.learning_rate);
+        assert_eq!(defaults.schedule.learning_rate, Recipe::default().schedule.learning_rate);
+        assert_ne!(defaults.child.learning_rate, 0.003);
+    }
 }
