@@ -140,13 +140,13 @@ struct ModelRun {
     /// Peak stack while loading and predicting.
     stack: usize,
     /// The training that wrote the model (the default build).
-    #[cfg(not(any(feature = "paper", feature = "small-part")))]
+    #[cfg(not(feature = "paper"))]
     trained: training::Trained,
 }
 
 #[cfg(not(feature = "small-part"))]
 impl ModelRun {
-    #[cfg(not(any(feature = "paper", feature = "small-part")))]
+    #[cfg(not(feature = "paper"))]
     fn train_stack(&self) -> usize {
         self.trained.train_stack
     }
@@ -159,7 +159,7 @@ impl ModelRun {
 
 #[cfg(not(feature = "small-part"))]
 fn write_run(out: &mut impl core::fmt::Write, run: &ModelRun) -> core::fmt::Result {
-    #[cfg(not(any(feature = "paper", feature = "small-part")))]
+    #[cfg(not(feature = "paper"))]
     archrank_core::search_report::write_training_result(
         out,
         &run.trained.report,
@@ -172,7 +172,7 @@ fn write_run(out: &mut impl core::fmt::Write, run: &ModelRun) -> core::fmt::Resu
 /// Prints the run's measures; returns its peak stack.
 #[cfg(not(feature = "small-part"))]
 fn write_measures(out: &mut impl core::fmt::Write, run: &ModelRun) -> usize {
-    #[cfg(not(any(feature = "paper", feature = "small-part")))]
+    #[cfg(not(feature = "paper"))]
     {
         let t = &run.trained;
         let epochs = t.report.epochs.max(1) as u64;

@@ -145,13 +145,12 @@ pub fn train_mixed(
         // far from where the run was.
         let judged_on = if refit { prepared.train.clone() } else { prepared.validation.clone() };
         let judged = evaluate_on(&net, &mut ws, judged_on, &mut rows_buf);
-        match best {
-            Some((b, _))
-                if judged.accuracy < b.accuracy || (judged.accuracy <= b.accuracy && !refit) => {}
-            _ => {
-                best = Some((judged, epoch));
-                best_params.copy_from_slice(&net.params);
-            }
+        let improves = best.is_none_or(|(b, _)| {
+            if refit { judged.accuracy >= b.accuracy } else { judged.accuracy > b.accuracy }
+        });
+        if improves {
+            best = Some((judged, epoch));
+            best_params.copy_from_slice(&net.params);
         }
         let best_epoch = best.map_or(0, |(_, e)| e);
         if steps >= config.min_steps && epoch - best_epoch >= config.patience.max(1) {
