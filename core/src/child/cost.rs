@@ -293,6 +293,101 @@ struct Partial {
     peak: usize,
 }
 
+impl Partial {
+    /// Input module `module`'s costs on `task`, before any layer, and its output width.
+    fn start(task: &TaskShape, layout: &Layout, module: usize) -> (Self, usize) {
+        let input = task.module(layout.preset, module);
+        let (shape, width) = (module_shape(input, task.features), input.width());
+        (Self { params: 0, macs: shape.macs, peak: shape.scratch.saturating_add(width) }, width)
+    }
+
+    /// These costs after a layer of choice `choice` on an input of `width`, and its output width.
+    fn then(&self, layout: &Layout, width: usize, choice: LayerChoice) -> (Self, usize) {
+        let LayerChoice::Base(b) = choice else {
+            return (*self, width.min(layout.max_width()));
+        };
+        let w = layout.base(usize::from(b)).map_or(0, |(_, w)| w);
+        let product = width.saturating_mul(w);
+        let next = Self {
+            params: self.params.saturating_add(product).saturating_add(w),
+            macs: self.macs.saturating_add(product),
+            peak: self.peak.max(width.saturating_add(w)),
+        };
+        (next, w)
+    }
+}
+
+/// The most parameters module `module`'s architectures may have within `budget`: its limit on
+/// them, tightened by its limit on training memory (the module's fixed part plus a fixed size
+/// per parameter). `None` when the module's fixed part alone is over that limit.
+fn params_limit(
+    budget: &Budget,
+    task: &TaskShape,
+    layout: &Layout,
+    module: usize,
+) -> Option<Option<usize>> {
+    let mut params = budget.max_params.map(|p| p as usize);
+    // A limit of u32::MAX allows every cost, whose training memory saturates at it.
+    if let Some(train) = budget.max_train_ram_bytes.filter(|&t| t < u32::MAX) {
+        let spare = (train as usize).checked_sub(train_ram(task, layout, module, 0))?;
+        let most = spare / (PARAMETER_COPIES * F32_BYTES);
+        params = Some(params.map_or(most, |p| p.min(most)));
+    }
+    Some(params)
+}
+
+/// Whether a prefix of a discrete architecture (its module and first layers) can still end
+/// within a budget: its costs so far plus the least its remaining layers can add. It never
+/// refuses a prefix with a completion within the budget, so an enumeration that skips the
+/// prefixes it refuses ([`crate::Scorer::for_each_discrete`]) visits the same architectures.
+pub struct PrefixBound<'t> {
+    layout: Layout,
+    task: &'t TaskShape,
+    least: LeastRemaining,
+    /// Multiply-adds and RAM in floats (parameters are per module: [`params_limit`]).
+    limits: [Option<usize>; 3],
+    budget: Budget,
+}
+
+impl<'t> PrefixBound<'t> {
+    /// The bound of `budget` on a task of shape `task` in `layout`.
+    #[must_use]
+    pub fn new(layout: &Layout, task: &'t TaskShape, budget: &Budget) -> Self {
+        let input = task.module(layout.preset, 0).width();
+        Self {
+            layout: *layout,
+            task,
+            least: LeastRemaining::new(layout, input, task.classes),
+            limits: ram_in_floats(budget),
+            budget: *budget,
+        }
+    }
+
+    /// Whether some architecture starting with `prefix` may be within the budget (false: none
+    /// is).
+    #[must_use]
+    pub fn may_fit(&self, prefix: &Discrete) -> bool {
+        let module = usize::from(prefix.module);
+        let Some(params) = params_limit(&self.budget, self.task, &self.layout, module) else {
+            return false;
+        };
+        let (mut partial, mut width) = Partial::start(self.task, &self.layout, module);
+        for choice in &prefix.layers {
+            (partial, width) = partial.then(&self.layout, width, *choice);
+        }
+        let limits = [params, self.limits[MACS], self.limits[RAM]];
+        let bounds = Bounds { layout: &self.layout, least: &self.least, limits };
+        bounds.can_fit(prefix.layers.len(), width, &partial)
+    }
+}
+
+/// A budget's limits on parameters, multiply-adds and RAM, the last in floats.
+fn ram_in_floats(budget: &Budget) -> [Option<usize>; 3] {
+    let mut limits = budget.limits().map(|l| l.map(|v| v as usize));
+    limits[RAM] = limits[RAM].map(|bytes| bytes / F32_BYTES);
+    limits
+}
+
 /// The discrete architecture within `budget` that is widest layer by layer (the first found
 /// trying every layer's widest option first, skip last; modules in order), or the least each
 /// quantity can be when none fits. Exact: a depth-first search pruned by the least cost of the
@@ -305,16 +400,13 @@ pub fn widest_within(
     task: &TaskShape,
     budget: &Budget,
 ) -> Result<Discrete, BudgetError> {
-    let limits = budget.limits().map(|l| l.map(|v| v as usize));
-    let ram_limit = limits[RAM].map(|bytes| bytes / F32_BYTES);
+    let limits = ram_in_floats(budget);
     let input = task.module(layout.preset, 0).width();
     let least = LeastRemaining::new(layout, input, task.classes);
     let mut overall = [usize::MAX; 3];
     let mut least_train = usize::MAX;
     for m in 0..layout.modules {
-        let shape = module_shape(task.module(layout.preset, m), task.features);
-        let start =
-            Partial { params: 0, macs: shape.macs, peak: shape.scratch.saturating_add(input) };
+        let (start, input) = Partial::start(task, layout, m);
         let rest = least.at(0, input);
         overall[PARAMS] = overall[PARAMS].min(rest[PARAMS]);
         overall[MACS] = overall[MACS].min(start.macs.saturating_add(rest[MACS]));
@@ -324,16 +416,10 @@ pub fn widest_within(
         let fixed = train_ram(task, layout, m, 0);
         least_train = least_train
             .min(fixed.saturating_add(rest[PARAMS].saturating_mul(PARAMETER_COPIES * F32_BYTES)));
-        let mut params_limit = limits[PARAMS];
-        if let Some(train) = budget.max_train_ram_bytes {
-            let Some(spare) = (train as usize).checked_sub(fixed) else { continue };
-            let most = spare / (PARAMETER_COPIES * F32_BYTES);
-            params_limit = Some(params_limit.map_or(most, |p| p.min(most)));
-        }
+        let Some(params) = params_limit(budget, task, layout, m) else { continue };
         let mut arch =
             Discrete { preset: layout.preset, module: m as u8, layers: heapless::Vec::new() };
-        let bounds =
-            Bounds { layout, least: &least, limits: [params_limit, limits[MACS], ram_limit] };
+        let bounds = Bounds { layout, least: &least, limits: [params, limits[MACS], limits[RAM]] };
         if bounds.descend(0, input, start, &mut arch) {
             return Ok(arch);
         }
@@ -373,27 +459,17 @@ impl Bounds<'_> {
         if layer == self.layout.layers {
             return true;
         }
-        let sizes = self.layout.base_sizes;
         // Widest first (relu: the activation costs nothing), skip last.
-        for (size_index, &w) in sizes.iter().enumerate().rev() {
-            let product = width.saturating_mul(w);
-            let next = Partial {
-                params: partial.params.saturating_add(product).saturating_add(w),
-                macs: partial.macs.saturating_add(product),
-                peak: partial.peak.max(width.saturating_add(w)),
-            };
-            if arch.layers.push(LayerChoice::Base(size_index as u8)).is_ok() {
+        let widest_first =
+            (0..self.layout.base_sizes.len()).rev().map(|i| LayerChoice::Base(i as u8));
+        for choice in widest_first.chain([LayerChoice::Skip]) {
+            let (next, w) = partial.then(self.layout, width, choice);
+            if arch.layers.push(choice).is_ok() {
                 if self.descend(layer + 1, w, next, arch) {
                     return true;
                 }
                 arch.layers.pop();
             }
-        }
-        if arch.layers.push(LayerChoice::Skip).is_ok() {
-            if self.descend(layer + 1, width.min(self.layout.max_width()), partial, arch) {
-                return true;
-            }
-            arch.layers.pop();
         }
         false
     }

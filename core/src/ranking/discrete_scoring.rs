@@ -74,8 +74,10 @@ impl<P: Preset> Scorer<'_, '_, P> {
 
     /// Visits every discrete architecture of the preset, input module slowest and the last
     /// layer fastest (base layers in index order, then skip): `keep` says whether to score one
-    /// (a budget's check; the sums of the first layer are shared whatever it says), `visit`
-    /// receives each kept one with its score, the same value as [`Self::score_discrete`].
+    /// (a budget's check), and is asked first of every prefix (an architecture with fewer
+    /// layers than the preset's: [`crate::child::cost::PrefixBound`]), whose refusal skips every
+    /// architecture it starts (keep a prefix that cannot be judged); `visit` receives each kept
+    /// one with its score, the same value as [`Self::score_discrete`].
     /// [`discrete_count`] architectures in all: call it on a space small enough. Scores
     /// [`SCORE_LANES`] architectures at once.
     pub fn for_each_discrete(
@@ -280,8 +282,8 @@ impl<'s, 'n, 'a, P: Preset> Rows<'s, 'n, 'a, P> {
             if arch.layers.push(choice).is_err() {
                 return;
             }
-            // The last layer's rows only for the architectures kept.
-            if !last || keep(arch) {
+            // Rows only for the prefixes and architectures kept.
+            if keep(arch) {
                 match choice {
                     LayerChoice::Base(b) => {
                         if !with_use {

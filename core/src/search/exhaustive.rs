@@ -3,6 +3,8 @@
 //! ([`crate::Scorer::for_each_discrete`]) and the best kept. It is the exact argmax the climb
 //! approximates, and what tells how often the climb finds it.
 
+#[cfg(feature = "prune-prefixes")]
+use crate::child::cost::PrefixBound;
 use crate::child::cost::{Budget, BudgetError, TaskShape, discrete_cost, widest_within};
 use crate::dims::Preset;
 use crate::ranking::discrete_scoring::discrete_count;
@@ -121,7 +123,19 @@ impl<P: Preset> Ranker<'_, P> {
             widest_within(&P::LAYOUT, task, budget).map_err(ExhaustiveError::Budget)?;
         }
         let mut scored = 0;
-        let keep = |arch: &_| budget.allows_discrete(arch, task);
+        #[cfg(feature = "prune-prefixes")]
+        let bound = budget.is_limited().then(|| PrefixBound::new(&P::LAYOUT, task, budget));
+        #[cfg(feature = "prune-prefixes")]
+        let may_fit = |prefix: &Discrete| bound.as_ref().is_none_or(|b| b.may_fit(prefix));
+        #[cfg(not(feature = "prune-prefixes"))]
+        let may_fit = |_: &Discrete| true;
+        let keep = |arch: &Discrete| {
+            if arch.layers.len() < P::LAYOUT.layers {
+                may_fit(arch)
+            } else {
+                budget.allows_discrete(arch, task)
+            }
+        };
         self.network().scorer(z).for_each_discrete(keep, |arch, score| {
             scored += 1;
             visit(arch, score);

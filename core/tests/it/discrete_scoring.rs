@@ -98,7 +98,7 @@ fn lanes_of_any_width_score_the_same_bits_in_the_same_order() {
         for network in [ranker.network(), &paper] {
             let scorer = network.scorer(&embedding(3));
             // Some architectures left out, so that lanes fill across siblings' parents.
-            let keep = |a: &Discrete| a.layers.last() != Some(&LayerChoice::Base(2));
+            let keep = |a: &Discrete| a.layers.len() < 3 || a.layers[2] != LayerChoice::Base(2);
             let one = scores_in_lanes::<1, _>(&scorer, keep);
             assert_eq!(one.len(), 5 * 9 * 9 * 8);
             assert_eq!(one, scores_in_lanes::<8, _>(&scorer, keep));
@@ -147,18 +147,25 @@ fn keep_chooses_which_are_scored() {
     let bytes = random_weights::<Tiny>(5, 4);
     let ranker = Ranker::<Tiny>::load(&bytes).unwrap();
     let scorer = ranker.network().scorer(&embedding(1));
-    let (mut asked, mut scored) = (0, 0);
+    let all_skip = |arch: &Discrete| arch.layers.iter().all(|c| *c == LayerChoice::Skip);
+    let (mut asked, mut scored) = ([0; 3], 0);
     scorer.for_each_discrete(
         |arch| {
-            asked += 1;
-            arch.layers.iter().all(|c| *c == LayerChoice::Skip)
+            asked[arch.layers.len() - 1] += 1;
+            all_skip(arch)
         },
         |arch, _| {
             scored += 1;
-            assert!(arch.layers.iter().all(|c| *c == LayerChoice::Skip), "{arch}");
+            assert!(all_skip(arch), "{arch}");
         },
     );
-    assert_eq!((asked, scored), (3645, 5), "one all-skip architecture per input module");
+    assert_eq!(scored, 5, "one all-skip architecture per input module");
+    // Each layer's 9 choices are asked under the 5 kept prefixes alone: a refused prefix skips
+    // every architecture it starts.
+    assert_eq!(asked, [45, 45, 45]);
+    let mut every = 0;
+    scorer.for_each_discrete(|arch| arch.layers.len() < 3 || all_skip(arch), |_, _| every += 1);
+    assert_eq!(every, 5);
 }
 
 #[test]

@@ -224,3 +224,59 @@ fn a_budget_allows_a_discrete_architecture_exactly_when_it_allows_its_cost() {
         assert!(allowed > 0 && refused > 0, "{allowed} allowed, {refused} refused");
     }
 }
+
+#[test]
+fn a_prefix_bound_refuses_only_prefixes_no_completion_of_which_fits() {
+    let layout = Tiny::LAYOUT;
+    let archs = all_tiny();
+    let mut refused = 0;
+    for task in [
+        NUMERIC,
+        TaskShape { features: 40, classes: 26, text: false, samples: 300 },
+        TaskShape { features: 0, classes: 5, text: true, samples: 100 },
+    ] {
+        let costs: Vec<Cost> = archs.iter().map(|a| discrete_cost(a, &task)).collect();
+        let mut train_ram: Vec<u32> = costs.iter().map(|c| c.train_ram_bytes).collect();
+        train_ram.sort_unstable();
+        for budget in [
+            Budget::UNLIMITED,
+            Budget { max_params: Some(300), ..Budget::UNLIMITED },
+            Budget { max_params: Some(3000), ..Budget::UNLIMITED },
+            Budget { max_macs: Some(2000), max_ram_bytes: Some(1100), ..Budget::UNLIMITED },
+            Budget { max_ram_bytes: Some(400), max_params: Some(2500), ..Budget::UNLIMITED },
+            Budget {
+                max_train_ram_bytes: Some(train_ram[train_ram.len() / 3]),
+                ..Budget::UNLIMITED
+            },
+            Budget {
+                max_macs: Some(5000),
+                max_train_ram_bytes: Some(train_ram[train_ram.len() / 2]),
+                ..Budget::UNLIMITED
+            },
+            Budget { max_params: Some(1), ..Budget::UNLIMITED },
+        ] {
+            let bound = PrefixBound::new(&layout, &task, &budget);
+            for (arch, cost) in archs.iter().zip(&costs) {
+                for len in 0..layout.layers {
+                    let mut prefix = arch.clone();
+                    prefix.layers.truncate(len);
+                    let fits = archs
+                        .iter()
+                        .zip(&costs)
+                        .filter(|(a, _)| {
+                            a.module == arch.module && a.layers.starts_with(&prefix.layers)
+                        })
+                        .any(|(_, c)| budget.allows(c));
+                    let may = bound.may_fit(&prefix);
+                    assert!(may || !fits, "{budget:?} refuses a prefix of {arch}, which fits");
+                    refused += usize::from(!may);
+                }
+                // A whole architecture's bound is its cost against the budget.
+                if budget.allows(cost) {
+                    assert!(bound.may_fit(arch), "{arch} {budget:?}");
+                }
+            }
+        }
+    }
+    assert!(refused > 0, "no prefix refused: the bound prunes nothing");
+}
