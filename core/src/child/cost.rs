@@ -25,7 +25,7 @@ use crate::child::optimizer::DEVICE_OPTIMIZER;
 use crate::child::training_footprint::{Footprint, PARAMETER_COPIES};
 use crate::dims::{Layout, MAX_BASE_SIZES, MAX_LAYERS, PresetId};
 use crate::space::architecture::{Discrete, LayerChoice};
-use crate::space::input_modules::module_shape;
+use crate::space::input_modules::{NUMERIC_MODULES, module_shape};
 pub use crate::task::shape::TaskShape;
 
 /// Training memory of a child with module `module` and `params` parameters in `layout` on
@@ -339,43 +339,50 @@ fn params_limit(
 /// Whether a prefix of a discrete architecture (its module and first layers) can still end
 /// within a budget: its costs so far plus the least its remaining layers can add. It never
 /// refuses a prefix with a completion within the budget, so an enumeration that skips the
-/// prefixes it refuses ([`crate::Scorer::for_each_discrete`]) visits the same architectures.
-pub struct PrefixBound<'t> {
+/// prefixes it refuses ([`crate::Scorer::for_each_discrete`]) visits the same architectures; of
+/// a whole architecture it says exactly what [`Budget::allows_discrete`] says, in fewer steps
+/// (its modules' costs and limits reckoned once).
+pub struct PrefixBound {
     layout: Layout,
-    task: &'t TaskShape,
     least: LeastRemaining,
-    /// Multiply-adds and RAM in floats (parameters are per module: [`params_limit`]).
-    limits: [Option<usize>; 3],
-    budget: Budget,
+    modules: heapless::Vec<ModuleStart, MAX_MODULES>,
 }
 
-impl<'t> PrefixBound<'t> {
+/// An input module's costs before any layer, its output width, and its limits on parameters,
+/// multiply-adds and RAM in floats (`None`: nothing with it fits).
+type ModuleStart = (Partial, usize, Option<[Option<usize>; 3]>);
+
+/// Most input modules a preset has.
+const MAX_MODULES: usize = NUMERIC_MODULES.len();
+
+impl PrefixBound {
     /// The bound of `budget` on a task of shape `task` in `layout`.
     #[must_use]
-    pub fn new(layout: &Layout, task: &'t TaskShape, budget: &Budget) -> Self {
+    pub fn new(layout: &Layout, task: &TaskShape, budget: &Budget) -> Self {
         let input = task.module(layout.preset, 0).width();
-        Self {
-            layout: *layout,
-            task,
-            least: LeastRemaining::new(layout, input, task.classes),
-            limits: ram_in_floats(budget),
-            budget: *budget,
+        let limits = ram_in_floats(budget);
+        let mut modules = heapless::Vec::new();
+        for m in 0..layout.modules {
+            let (start, width) = Partial::start(task, layout, m);
+            let within =
+                params_limit(budget, task, layout, m).map(|p| [p, limits[MACS], limits[RAM]]);
+            let _ = modules.push((start, width, within));
         }
+        Self { layout: *layout, least: LeastRemaining::new(layout, input, task.classes), modules }
     }
 
     /// Whether some architecture starting with `prefix` may be within the budget (false: none
-    /// is).
+    /// is); for a whole architecture, whether it is.
     #[must_use]
     pub fn may_fit(&self, prefix: &Discrete) -> bool {
-        let module = usize::from(prefix.module);
-        let Some(params) = params_limit(&self.budget, self.task, &self.layout, module) else {
+        let Some(&(mut partial, mut width, Some(limits))) =
+            self.modules.get(usize::from(prefix.module))
+        else {
             return false;
         };
-        let (mut partial, mut width) = Partial::start(self.task, &self.layout, module);
         for choice in &prefix.layers {
             (partial, width) = partial.then(&self.layout, width, *choice);
         }
-        let limits = [params, self.limits[MACS], self.limits[RAM]];
         let bounds = Bounds { layout: &self.layout, least: &self.least, limits };
         bounds.can_fit(prefix.layers.len(), width, &partial)
     }

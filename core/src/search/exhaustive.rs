@@ -123,18 +123,15 @@ impl<P: Preset> Ranker<'_, P> {
             widest_within(&P::LAYOUT, task, budget).map_err(ExhaustiveError::Budget)?;
         }
         let mut scored = 0;
+        // The bound judges prefixes and whole architectures alike (the latter as
+        // `allows_discrete` does, in fewer steps).
         #[cfg(feature = "prune-prefixes")]
         let bound = budget.is_limited().then(|| PrefixBound::new(&P::LAYOUT, task, budget));
         #[cfg(feature = "prune-prefixes")]
-        let may_fit = |prefix: &Discrete| bound.as_ref().is_none_or(|b| b.may_fit(prefix));
+        let keep = |arch: &Discrete| bound.as_ref().is_none_or(|b| b.may_fit(arch));
         #[cfg(not(feature = "prune-prefixes"))]
-        let may_fit = |_: &Discrete| true;
         let keep = |arch: &Discrete| {
-            if arch.layers.len() < P::LAYOUT.layers {
-                may_fit(arch)
-            } else {
-                budget.allows_discrete(arch, task)
-            }
+            arch.layers.len() < P::LAYOUT.layers || budget.allows_discrete(arch, task)
         };
         self.network().scorer(z).for_each_discrete(keep, |arch, score| {
             scored += 1;
