@@ -23,10 +23,33 @@ pub fn affine_into(weights: LeSlice<'_>, bias: LeSlice<'_>, x: &[f32], out: &mut
     accumulate_into(weights, x, out);
 }
 
-/// `out += W^T x` for `W` of shape `[x.len()][out.len()]`.
-#[inline]
-pub fn accumulate_into(weights: LeSlice<'_>, x: &[f32], out: &mut [f32]) {
+/// `out += W^T x` for `W` of shape `[x.len()][out.len()]`. With `runtime-dispatch`, in AVX2's
+/// registers where the CPU has them (no fused multiply-add: the same bits): a child's forward
+/// pass on a host.
+#[cfg_attr(feature = "runtime-dispatch", multiversion::multiversion(targets("x86_64+avx2")))]
+#[cfg_attr(not(feature = "runtime-dispatch"), inline)]
+pub fn accumulate_into(weights: &[[u8; 4]], x: &[f32], out: &mut [f32]) {
     accumulate_with(weights, x, out, le_f32);
+}
+
+/// `G += x v^T` for `G` of shape `[x.len()][v.len()]` stored as little-endian f32: a dense
+/// layer's weight gradient (`x` its input, `v` its output's gradient), row by row; a zero
+/// input's row is skipped (it adds zeros). With `runtime-dispatch`, AVX2's where the CPU has it
+/// (the same bits).
+#[cfg_attr(feature = "runtime-dispatch", multiversion::multiversion(targets("x86_64+avx2")))]
+#[cfg_attr(not(feature = "runtime-dispatch"), inline)]
+pub fn accumulate_outer_into(grad: &mut [[u8; 4]], x: &[f32], v: &[f32]) {
+    let width = v.len();
+    if width == 0 {
+        return;
+    }
+    for (row, &xi) in grad.chunks_exact_mut(width).zip(x) {
+        if xi != 0.0 {
+            for (g, &vj) in row.iter_mut().zip(v) {
+                *g = (le_f32(g) + xi * vj).to_le_bytes();
+            }
+        }
+    }
 }
 
 /// `out += W^T x` for `W` of shape `[x.len()][out.len()]` stored as any `T`, each weight read

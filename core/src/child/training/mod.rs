@@ -34,7 +34,7 @@ use crate::child::numeric_input::{NumericInput, NumericInputFile};
 use crate::child::optimizer::{Adam, DEVICE_OPTIMIZER, Optimizer, momentum_update};
 use crate::child::training_footprint::{self as footprint, Footprint};
 use crate::dims::{Activation, MAX_CLASSES, MAX_LAYERS, NUMERIC_WIDTH};
-use crate::kernels::dense::{LeSlice, backward_input_into};
+use crate::kernels::dense::{LeSlice, accumulate_outer_into, backward_input_into, le_f32};
 use crate::kernels::rng::{Rng, derive_seed};
 use crate::space::architecture::{Discrete, LayerChoice, argmax};
 use crate::space::input_modules::numeric_module_at;
@@ -876,18 +876,12 @@ impl Child<'_> {
                 }
             }
             load(arena.activations, s * self.row, x.get_mut(..k).unwrap_or(&mut []));
-            for (i, &xi) in x.iter().enumerate().take(k) {
-                if xi == 0.0 {
-                    continue;
-                }
-                let row = stage.offset + i * w;
-                for (j, &g) in delta.iter().enumerate().take(w) {
-                    set(arena.grad, row + j, get(arena.grad, row + j) + xi * g);
-                }
-            }
-            for (j, &g) in delta.iter().enumerate().take(w) {
-                let at = stage.offset + k * w + j;
-                set(arena.grad, at, get(arena.grad, at) + g);
+            // The stage's weight gradient (k rows of w) and its bias's (one row, of input 1).
+            if let Some(grad) = arena.grad.get_mut(stage.offset..stage.offset + (k + 1) * w) {
+                let (weights, bias) = grad.split_at_mut(k * w);
+                let d = delta.get(..w).unwrap_or(&[]);
+                accumulate_outer_into(weights, x.get(..k).unwrap_or(&[]), d);
+                accumulate_outer_into(bias, &[1.0], d);
             }
             if s > 0 {
                 let layer = stage.layer(arena.weights);
@@ -920,21 +914,23 @@ fn step(arena: &mut Arena<'_>, adam: &mut Adam, config: &TrainConfig, factor: f3
     }
     let adam_step = adam.next_step().scaled(factor);
     let learning_rate = config.learning_rate * factor;
-    for i in 0..arena.weights.len() {
-        let (mut p, mut m) = (get(arena.weights, i), get(arena.first_moment, i));
-        let g = get(arena.grad, i);
-        match config.optimizer {
-            Optimizer::Adam => {
-                let mut v = get(arena.second_moment, i);
-                adam_step.update(&mut p, g, &mut m, &mut v);
-                set(arena.second_moment, i, v);
-            }
-            Optimizer::Momentum { momentum } => {
-                momentum_update(&mut p, g, &mut m, momentum, learning_rate);
+    // One optimizer a loop, over whole sections, so that each runs on vectors.
+    let moving = arena.weights.iter_mut().zip(arena.first_moment.iter_mut()).zip(arena.grad.iter());
+    match config.optimizer {
+        Optimizer::Adam => {
+            for (((p, m), g), v) in moving.zip(arena.second_moment.iter_mut()) {
+                let (mut pv, mut mv, mut vv) = (le_f32(p), le_f32(m), le_f32(v));
+                adam_step.update(&mut pv, le_f32(g), &mut mv, &mut vv);
+                (*p, *m, *v) = (pv.to_le_bytes(), mv.to_le_bytes(), vv.to_le_bytes());
             }
         }
-        set(arena.weights, i, p);
-        set(arena.first_moment, i, m);
+        Optimizer::Momentum { momentum } => {
+            for ((p, m), g) in moving {
+                let (mut pv, mut mv) = (le_f32(p), le_f32(m));
+                momentum_update(&mut pv, le_f32(g), &mut mv, momentum, learning_rate);
+                (*p, *m) = (pv.to_le_bytes(), mv.to_le_bytes());
+            }
+        }
     }
 }
 
