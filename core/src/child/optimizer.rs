@@ -55,9 +55,24 @@ impl AdamStep {
     /// Updates parameter `p` along its gradient `g`, with its moments `m` and `v`.
     #[inline]
     pub fn update(&self, p: &mut f32, g: f32, m: &mut f32, v: &mut f32) {
+        self.update_with(p, g, m, v, libm::sqrtf);
+    }
+
+    /// [`Self::update`] with the square root `sqrt`, which must round correctly (as IEEE 754's
+    /// does): a host passes its own, which its compiler can run on vectors (libm's is a scalar
+    /// instruction on x86-64), for the same bits.
+    #[inline]
+    pub fn update_with(
+        &self,
+        p: &mut f32,
+        g: f32,
+        m: &mut f32,
+        v: &mut f32,
+        sqrt: impl Fn(f32) -> f32,
+    ) {
         *m = BETA1 * *m + (1.0 - BETA1) * g;
         *v = BETA2 * *v + (1.0 - BETA2) * g * g;
-        *p -= self.step * *m / (libm::sqrtf(*v) + self.epsilon);
+        *p -= self.step * *m / (sqrt(*v) + self.epsilon);
     }
 }
 

@@ -22,7 +22,8 @@ impl Adam {
     pub fn step(&mut self, params: &mut [f32], grads: &[f32]) {
         let step: AdamStep = self.schedule.next_step();
         for (((p, &g), m), v) in params.iter_mut().zip(grads).zip(&mut self.m).zip(&mut self.v) {
-            step.update(p, g, m, v);
+            // std's root (the same bits as libm's) lets the loop run on vectors.
+            step.update_with(p, g, m, v, f32::sqrt);
         }
     }
 }
