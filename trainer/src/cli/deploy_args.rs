@@ -65,6 +65,9 @@ pub struct RecipeArgs {
     /// Epochs without a better validation accuracy before stopping (both engines).
     #[arg(long)]
     pub patience: Option<usize>,
+    /// Rows per mini-batch (both engines; default 64).
+    #[arg(long, value_name = "ROWS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub batch_size: Option<u32>,
 }
 
 impl RecipeArgs {
@@ -95,6 +98,9 @@ impl RecipeArgs {
         }
         if let Some(v) = self.patience {
             (child.patience, schedule.patience) = (v, v);
+        }
+        if let Some(v) = self.batch_size {
+            (child.batch_size, schedule.batch_size) = (v as usize, v as usize);
         }
         recipe
     }
@@ -280,5 +286,15 @@ mod tests {
         assert_eq!(defaults.child.learning_rate, Recipe::default().child.learning_rate);
         assert_eq!(defaults.schedule.learning_rate, Recipe::default().schedule.learning_rate);
         assert_ne!(defaults.child.learning_rate, 0.003);
+    }
+
+    #[test]
+    fn a_batch_size_is_the_batch_size_of_either_engine() {
+        let recipe = Cli::parse_from(["archrank", "--batch-size", "16"]).recipe.recipe();
+        assert_eq!((recipe.child.batch_size, recipe.schedule.batch_size), (16, 16));
+        let defaults = Cli::parse_from(["archrank"]).recipe.recipe();
+        assert_eq!(defaults.child.batch_size, Recipe::default().child.batch_size);
+        assert_eq!(defaults.schedule.batch_size, Recipe::default().schedule.batch_size);
+        assert!(Cli::try_parse_from(["archrank", "--batch-size", "0"]).is_err());
     }
 }
