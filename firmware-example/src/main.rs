@@ -28,6 +28,11 @@ use panic_semihosting as _;
 
 #[cfg(all(feature = "paper", feature = "small-part"))]
 compile_error!("the small part runs the tiny preset: build `small-part` without `paper`");
+#[cfg(all(feature = "small-part", feature = "prune-prefixes"))]
+compile_error!(
+    "the small part's flash has no room for the pruned scoring: build it with \
+     `--no-default-features --features small-part`"
+);
 
 #[cfg(not(feature = "paper"))]
 type Space = archrank_core::Tiny;

@@ -326,7 +326,7 @@ fn params_limit(
     layout: &Layout,
     module: usize,
 ) -> Option<Option<usize>> {
-    let mut params = budget.max_params.map(|p| p as usize);
+    let mut params = ram_in_floats(budget)[PARAMS];
     // A limit of u32::MAX allows every cost, whose training memory saturates at it.
     if let Some(train) = budget.max_train_ram_bytes.filter(|&t| t < u32::MAX) {
         let spare = (train as usize).checked_sub(train_ram(task, layout, module, 0))?;
@@ -354,6 +354,8 @@ type ModuleStart = (Partial, usize, Option<[Option<usize>; 3]>);
 
 /// Most input modules a preset has.
 const MAX_MODULES: usize = NUMERIC_MODULES.len();
+const _: () = assert!(PresetId::Tiny.layout().modules <= MAX_MODULES);
+const _: () = assert!(PresetId::Paper.layout().modules <= MAX_MODULES);
 
 impl PrefixBound {
     /// The bound of `budget` on a task of shape `task` in `layout`.
@@ -388,9 +390,10 @@ impl PrefixBound {
     }
 }
 
-/// A budget's limits on parameters, multiply-adds and RAM, the last in floats.
+/// A budget's limits on parameters, multiply-adds and RAM, the last in floats; a limit of
+/// u32::MAX is none (every cost saturates at it, so [`Budget::allows`] takes any).
 fn ram_in_floats(budget: &Budget) -> [Option<usize>; 3] {
-    let mut limits = budget.limits().map(|l| l.map(|v| v as usize));
+    let mut limits = budget.limits().map(|l| l.filter(|&v| v < u32::MAX).map(|v| v as usize));
     limits[RAM] = limits[RAM].map(|bytes| bytes / F32_BYTES);
     limits
 }
@@ -413,7 +416,8 @@ pub fn widest_within(
     let mut overall = [usize::MAX; 3];
     let mut least_train = usize::MAX;
     for m in 0..layout.modules {
-        let (start, input) = Partial::start(task, layout, m);
+        // Every module of a task has the same output width (`input`).
+        let (start, _) = Partial::start(task, layout, m);
         let rest = least.at(0, input);
         overall[PARAMS] = overall[PARAMS].min(rest[PARAMS]);
         overall[MACS] = overall[MACS].min(start.macs.saturating_add(rest[MACS]));

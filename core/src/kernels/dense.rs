@@ -23,9 +23,9 @@ pub fn affine_into(weights: LeSlice<'_>, bias: LeSlice<'_>, x: &[f32], out: &mut
     accumulate_into(weights, x, out);
 }
 
-/// `out += W^T x` for `W` of shape `[x.len()][out.len()]`. With `runtime-dispatch`, in AVX2's
-/// registers where the CPU has them (no fused multiply-add: the same bits): a child's forward
-/// pass on a host.
+/// `out += W^T x` for `W` of shape `[x.len()][out.len()]` (little-endian f32, as [`LeSlice`]).
+/// With `runtime-dispatch`, in AVX2's registers where the CPU has them (no fused multiply-add:
+/// the same bits): a child's forward pass and the ranker's f32 layers on a host.
 #[cfg_attr(feature = "runtime-dispatch", multiversion::multiversion(targets("x86_64+avx2")))]
 #[cfg_attr(not(feature = "runtime-dispatch"), inline)]
 pub fn accumulate_into(weights: &[[u8; 4]], x: &[f32], out: &mut [f32]) {

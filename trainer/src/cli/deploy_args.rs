@@ -65,8 +65,8 @@ pub struct RecipeArgs {
     /// Epochs without a better validation accuracy before stopping (both engines).
     #[arg(long)]
     pub patience: Option<usize>,
-    /// Rows per mini-batch (both engines; default 64).
-    #[arg(long, value_name = "ROWS", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Rows per mini-batch, 1 to 4,096 (both engines; default 64).
+    #[arg(long, value_name = "ROWS", value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub batch_size: Option<u32>,
 }
 
@@ -296,5 +296,6 @@ mod tests {
         assert_eq!(defaults.child.batch_size, Recipe::default().child.batch_size);
         assert_eq!(defaults.schedule.batch_size, Recipe::default().schedule.batch_size);
         assert!(Cli::try_parse_from(["archrank", "--batch-size", "0"]).is_err());
+        assert!(Cli::try_parse_from(["archrank", "--batch-size", "4097"]).is_err());
     }
 }
