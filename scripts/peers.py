@@ -9,7 +9,7 @@ rows the product trains on (the task's training and validation rows) and the row
   HistGradientBoostingClassifier (defaults), all with random_state 0;
 - text tasks: tf-idf over word uni- and bigrams + LogisticRegression, and word counts +
   MultinomialNB (defaults otherwise);
-and runs `archrank choose --trainings 3` (`--trainings K` for another K; within 3,000 parameters: `--max-params 3000`) on the
+and runs `archrank choose` with its default candidates (`--trainings K` for K; within 3,000 parameters: `--max-params 3000`) on the
 task, reading the delivered model's test accuracy on the same test rows.
 
 Writes JSON (`--out`, default results/peers.json):
@@ -108,8 +108,9 @@ def fit_peers(train: pd.DataFrame, test: pd.DataFrame, text: bool):
     return accuracy, params
 
 
-def choose(archrank: str, task: Path, extra: list[str], trainings: int = 3):
-    out = subprocess.run([archrank, "choose", "--task", str(task), "--trainings", str(trainings),
+def choose(archrank: str, task: Path, extra: list[str], trainings: int | None = None):
+    count = ["--trainings", str(trainings)] if trainings else []
+    out = subprocess.run([archrank, "choose", "--task", str(task), *count,
                           "--json", "--quiet", *extra], check=True, capture_output=True, text=True)
     result = json.loads(out.stdout)
     kept = result["candidates"][result["kept"]]
@@ -173,7 +174,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path("results/peers.json"))
     ap.add_argument("--reuse", type=Path, help="keep the scikit-learn columns of this earlier run")
     ap.add_argument("--choose-args", default="", help="extra arguments for archrank choose")
-    ap.add_argument("--trainings", type=int, default=3, help="candidates choose trains (default 3)")
+    ap.add_argument("--trainings", type=int,
+                    help="candidates choose trains (default: the product's, 8 numeric / 3 text)")
     ap.add_argument("--label", default="choose", help="name of the product's columns")
     ap.add_argument("--only", default="", help="comma-separated task names (default: all)")
     ap.add_argument("--no-3000", action="store_true", help="skip the run within 3,000 parameters")

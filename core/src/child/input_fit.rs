@@ -184,12 +184,12 @@ pub fn fit_input<'m, V: Fn(usize, usize) -> f32>(
             *slot = (v as f32).to_le_bytes();
         }
     } else {
-        // Projection raw -> common width, scaled by the raw row's typical squared norm.
-        let norm = if module == NumericModule::Pairwise { raw } else { d };
-        let scale = 1.0 / libm::sqrt(norm.max(1) as f64);
         for slot in matrix.iter_mut() {
-            *slot = ((rng.normal() * scale) as f32).to_le_bytes();
+            *slot = (rng.normal() as f32).to_le_bytes();
         }
+        // The raw row's typical squared norm: one per feature (z-scores, one-hot bins).
+        let norm = if module == NumericModule::Pairwise { raw } else { d };
+        orthogonalize(matrix, raw, norm);
     }
     let per_feature = sizes.table / 4 / d;
     let file = NumericInputFile {
@@ -202,6 +202,40 @@ pub fn fit_input<'m, V: Fn(usize, usize) -> f32>(
     };
     NumericInput::new(&file).map_err(FitError::Input)?;
     Ok(file)
+}
+
+/// Makes the drawn projection `[raw][NUMERIC_WIDTH]` orthogonal (Gram-Schmidt, sums in f64)
+/// and scales it to the size a Gaussian draw of variance `1 / norm` has on average: its raw
+/// columns when `raw <= NUMERIC_WIDTH`, else its output rows, become orthogonal, of squared
+/// length `max(raw, NUMERIC_WIDTH) / norm`. A Gaussian draw spreads its singular values (a
+/// square one nearly loses a direction), which a child's first layer then has to undo; an
+/// orthogonal one keeps every direction of the raw row, or the most it can.
+fn orthogonalize(matrix: &mut [[u8; 4]], raw: usize, norm: usize) {
+    let width = NUMERIC_WIDTH;
+    // Vector k, element i: a raw value's column when there are few raw values, else an output's
+    // row.
+    let (count, len) = if raw <= width { (raw, width) } else { (width, raw) };
+    let at = |k: usize, i: usize| if raw <= width { k * width + i } else { i * width + k };
+    let get = |m: &[[u8; 4]], k: usize, i: usize| {
+        m.get(at(k, i)).map_or(0.0, |b| f64::from(f32::from_le_bytes(*b)))
+    };
+    let scale = libm::sqrt(raw.max(width) as f64 / norm.max(1) as f64);
+    for k in 0..count {
+        for j in 0..k {
+            let dot: f64 = (0..len).map(|i| get(matrix, k, i) * get(matrix, j, i)).sum();
+            for i in 0..len {
+                put(matrix, at(k, i), (get(matrix, k, i) - dot * get(matrix, j, i)) as f32);
+            }
+        }
+        let length = libm::sqrt((0..len).map(|i| get(matrix, k, i) * get(matrix, k, i)).sum());
+        let inverse = if length > 1e-12 { 1.0 / length } else { 0.0 };
+        for i in 0..len {
+            put(matrix, at(k, i), (get(matrix, k, i) * inverse) as f32);
+        }
+    }
+    for slot in matrix.iter_mut() {
+        *slot = ((f64::from(f32::from_le_bytes(*slot)) * scale) as f32).to_le_bytes();
+    }
 }
 
 /// The module's per-feature statistics into `table`; `scratch` holds one feature's values.
@@ -307,6 +341,41 @@ mod tests {
             let mut projected = [0.0; NUMERIC_WIDTH];
             input.project_from(|r| staged[r], &mut projected);
             assert_eq!(out.map(f32::to_bits), projected.map(f32::to_bits));
+        }
+    }
+
+    /// The z-score module's projection `[raw][NUMERIC_WIDTH]` of a task with `d` features.
+    fn zscore_projection(d: usize) -> std::vec::Vec<f64> {
+        let rows =
+            TrainingRows { rows: 20, features: d, value: |i: usize, f: usize| (i * f) as f32 };
+        let sizes = InputSections::new(NumericModule::ZScore, d, 20);
+        let (mut memory, mut scratch) =
+            (std::vec![0_u8; sizes.stored()], std::vec![0; sizes.scratch]);
+        let file = fit_input(NumericModule::ZScore, &rows, 3, &mut memory, &mut scratch).unwrap();
+        let (chunks, _) = file.matrix.as_chunks::<4>();
+        chunks.iter().map(|b| f64::from(f32::from_le_bytes(*b))).collect()
+    }
+
+    #[test]
+    fn the_projection_is_orthogonal_at_a_gaussian_draws_size() {
+        let w = NUMERIC_WIDTH;
+        // Few features: each feature's row of 64 values, orthogonal, of squared length 64 / d.
+        let (d, m) = (5, zscore_projection(5));
+        for a in 0..d {
+            for b in 0..d {
+                let dot: f64 = (0..w).map(|i| m[a * w + i] * m[b * w + i]).sum();
+                let want = if a == b { w as f64 / d as f64 } else { 0.0 };
+                assert!((dot - want).abs() < 1e-4, "rows {a}, {b}: {dot}");
+            }
+        }
+        // More features than outputs: each output's column over the features, of length 1.
+        let (d, m) = (90, zscore_projection(90));
+        for a in 0..w {
+            for b in 0..w {
+                let dot: f64 = (0..d).map(|f| m[f * w + a] * m[f * w + b]).sum();
+                let want = if a == b { 1.0 } else { 0.0 };
+                assert!((dot - want).abs() < 1e-4, "columns {a}, {b}: {dot}");
+            }
         }
     }
 

@@ -15,6 +15,7 @@ use crate::ranker_source::Weights;
 use crate::search::{
     SampleSource, SearchOptions, ShortlistEntry, ShortlistRequest, search_with_options,
 };
+use crate::task::Features;
 
 /// One trained candidate.
 #[derive(Serialize)]
@@ -37,7 +38,7 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
     let ensemble = weights.ensemble(&args.ensemble.ensemble)?;
     let options = SearchOptions {
         budget: args.budget.budget(),
-        shortlist: ShortlistRequest::of(usize::from(args.trainings)),
+        shortlist: ShortlistRequest::of(args.trainings(matches!(task.features, Features::Text(_)))),
         confidence: true,
         ensemble: &ensemble,
     };

@@ -459,3 +459,29 @@ fn weight_decay_shrinks_the_weight_matrices_but_not_the_biases_alone() {
     assert!(decayed < 0.5 * free, "{decayed} against {free}");
     assert!(decayed > 0.0);
 }
+
+#[test]
+fn a_run_keeps_the_later_of_its_epochs_tied_on_validation() {
+    // Classes far apart (a one-hot of 10 per class, noise of 0.1): every epoch classifies the
+    // whole validation part, so every epoch ties with the first, and the run keeps the last
+    // (each tie restarts the patience).
+    let mut rng = Rng::new(5);
+    let labels: Vec<u8> = (0..150).map(|i| (i % 3) as u8).collect();
+    let values: Vec<u8> = labels
+        .iter()
+        .flat_map(|&y| (0..3).map(move |f| if f == usize::from(y) { 10.0 } else { 0.0 }))
+        .map(|v: f32| v + (rng.normal() * 0.1) as f32)
+        .flat_map(f32::to_le_bytes)
+        .collect();
+    let bytes = SamplesFile::new("apart", 3, &labels, &values, "").to_bytes().unwrap();
+    let samples = SamplesFile::load(&bytes).unwrap();
+    let a = arch(PresetId::Tiny, "m0/relu16/skip/skip");
+    let mut memory = arena_for(&a, &samples);
+    let config = TrainConfig { epochs: 12, min_steps: 0, patience: 2, ..QUICK };
+    let child =
+        train_child::<8>(&a, &samples, Validation::Stratified, &config, 7, &mut memory).unwrap();
+    let report = child.report;
+    assert_eq!(report.validation_correct, report.validation_samples, "{report:?}");
+    assert_eq!(report.best_epoch, report.epochs, "{report:?}");
+    assert_eq!(report.epochs, 12, "ties never exhaust the patience: {report:?}");
+}
