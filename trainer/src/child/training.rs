@@ -140,14 +140,14 @@ pub fn train_mixed(
             break;
         }
         epochs_run = epoch;
-        // Without validation rows (a refit) the epoch that fits the training rows best is kept,
-        // the later on ties, as the core's refit does: at a constant step size an epoch can end
-        // far from where the run was.
+        // The epoch kept is the most accurate on the validation rows, the later on ties, as the
+        // core's training keeps it (a small validation part ties often, and the earlier epoch has
+        // learned less). Without validation rows (a refit) it is the one that fits the training
+        // rows best, the later on ties, as the core's refit does: at a constant step size an epoch
+        // can end far from where the run was.
         let judged_on = if refit { prepared.train.clone() } else { prepared.validation.clone() };
         let judged = evaluate_on(&net, &mut ws, judged_on, &mut rows_buf);
-        let improves = best.is_none_or(|(b, _)| {
-            if refit { judged.accuracy >= b.accuracy } else { judged.accuracy > b.accuracy }
-        });
+        let improves = best.is_none_or(|(b, _)| judged.accuracy >= b.accuracy);
         if improves {
             best = Some((judged, epoch));
             best_params.copy_from_slice(&net.params);
@@ -236,6 +236,43 @@ mod tests {
             fits.windows(2).any(|w| w[1].0 == w[0].0 && w[1].1 > w[0].1),
             "no tie taken by the later epoch: {fits:?}"
         );
+    }
+
+    #[test]
+    fn a_run_keeps_the_later_of_its_epochs_tied_on_validation() {
+        // Classes far apart: every epoch classifies all validation rows, so each ties with the
+        // first and the run keeps the last (each tie restarts the patience).
+        let rows = 150;
+        let mut rng = Rng::new(5);
+        let labels: Vec<u32> = (0..rows).map(|i| (i % 3) as u32).collect();
+        let values: Vec<f32> = labels
+            .iter()
+            .flat_map(|&y| [10.0 * y as f32 + 0.1 * rng.normal() as f32, 0.1 * rng.normal() as f32])
+            .collect();
+        let task = Task {
+            name: "apart".into(),
+            class_names: vec!["a".into(), "b".into(), "c".into()],
+            labels,
+            features: Features::Numeric { columns: vec!["x".into(), "y".into()], values },
+        };
+        let split = Split {
+            train: (0..120).collect(),
+            validation: (120..rows).collect(),
+            test: Vec::new(),
+        };
+        let config = ChildConfig {
+            epochs: 12,
+            min_steps: 0,
+            patience: 2,
+            learning_rate: 0.01,
+            max_train_rows: None,
+            ..ChildConfig::default()
+        };
+        let prepared = prepare(&task, &split, &Tiny::LAYOUT, &config);
+        let mix = Mixing::from_logits(prepared.layout(), &[0.0; Tiny::ARCH_DIM]);
+        let (outcome, _) = train_mixed(&prepared, &mix, &config, 11);
+        assert_eq!(outcome.validation_accuracy, 1.0, "{outcome:?}");
+        assert_eq!((outcome.best_epoch, outcome.epochs), (12, 12), "{outcome:?}");
     }
 
     #[test]
