@@ -109,7 +109,7 @@ def fit_peers(train: pd.DataFrame, test: pd.DataFrame, text: bool):
 
 
 def choose(archrank: str, task: Path, extra: list[str], trainings: int | None = None):
-    count = ["--trainings", str(trainings)] if trainings else []
+    count = ["--trainings", str(trainings)] if trainings is not None else []
     out = subprocess.run([archrank, "choose", "--task", str(task), *count,
                           "--json", "--quiet", *extra], check=True, capture_output=True, text=True)
     result = json.loads(out.stdout)

@@ -5,8 +5,7 @@ column, and measure that pick on the other half (against the baseline and agains
 column, such as a peer). Repeated over many splits, the other half's figures estimate the gain
 of "the best recipe found" without the selection's optimism.
 
-    scripts/split-half.py results/peers-recipes-u37.json --baseline choose --reference mlp \
-        --kind numeric --exclude choose_3000,lr,mlp,rf,hgb
+    scripts/split-half.py results/peers-recipes-u37.json --baseline choose --kind numeric
 
 Evaluation only (standard library); the product does not depend on it.
 """
@@ -20,15 +19,23 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("results", help="a peers.py JSON with the recipes as columns")
     ap.add_argument("--baseline", default="choose")
-    ap.add_argument("--reference", default="mlp")
+    ap.add_argument("--reference", help="default: mlp on numeric tasks, tfidf_lr on text")
     ap.add_argument("--kind", default="numeric")
-    ap.add_argument("--exclude", default="", help="comma-separated columns that are not recipes")
+    ap.add_argument("--exclude", default="choose_3000,lr,mlp,rf,hgb,tfidf_lr,nb",
+                    help="comma-separated columns that are not recipes (default: the peers')")
     ap.add_argument("--splits", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
 
-    tasks = [t for t in json.load(open(args.results))["tasks"] if t["kind"] == args.kind]
-    excluded = {args.baseline, args.reference, *filter(None, args.exclude.split(","))}
+    reference = args.reference or ("tfidf_lr" if args.kind == "text" else "mlp")
+    with open(args.results, encoding="utf-8") as f:
+        tasks = [t for t in json.load(f)["tasks"] if t["kind"] == args.kind]
+    if len(tasks) < 2 or args.splits < 1:
+        raise SystemExit("need at least two tasks of that kind and one split")
+    for column in (args.baseline, reference):
+        if not all(column in t["test_accuracy"] for t in tasks):
+            raise SystemExit(f"the column {column} is not on every {args.kind} task")
+    excluded = {args.baseline, reference, *filter(None, args.exclude.split(","))}
     recipes = [c for c in tasks[0]["test_accuracy"]
                if c not in excluded and all(c in t["test_accuracy"] for t in tasks)]
     if not recipes:
@@ -46,7 +53,7 @@ def main() -> None:
         best = max(recipes, key=lambda c: gain(c, args.baseline, pick_half))
         picks[best] = picks.get(best, 0) + 1
         over_baseline.append(gain(best, args.baseline, check_half))
-        over_reference.append(gain(best, args.reference, check_half))
+        over_reference.append(gain(best, reference, check_half))
 
     def summary(values: list[float]) -> str:
         values = sorted(values)
@@ -55,7 +62,7 @@ def main() -> None:
 
     print(f"{len(recipes)} recipes, {len(tasks)} {args.kind} tasks, {args.splits} splits")
     print(f"the pick on its other half - {args.baseline}: {summary(over_baseline)}")
-    print(f"the pick on its other half - {args.reference}: {summary(over_reference)}")
+    print(f"the pick on its other half - {reference}: {summary(over_reference)}")
     print("picked: " + ", ".join(f"{c} {n}" for c, n in sorted(picks.items(), key=lambda p: -p[1])))
 
 

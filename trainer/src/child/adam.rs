@@ -20,11 +20,16 @@ impl Adam {
 
     /// One update of `params` along the gradient `grads` (same length as `params`).
     pub fn step(&mut self, params: &mut [f32], grads: &[f32]) {
-        let step: AdamStep = self.schedule.next_step();
-        for (((p, &g), m), v) in params.iter_mut().zip(grads).zip(&mut self.m).zip(&mut self.v) {
-            // std's root (the same bits as libm's) lets the loop run on vectors.
-            step.update_with(p, g, m, v, f32::sqrt);
-        }
+        update_all(self.schedule.next_step(), params, grads, &mut self.m, &mut self.v);
+    }
+}
+
+/// `step`'s update of every parameter; std's root (the same bits as libm's) lets the loop run on
+/// vectors, AVX2's where the CPU has them (no fused multiply-add: the same bits).
+#[multiversion::multiversion(targets("x86_64+avx2"))]
+fn update_all(step: AdamStep, params: &mut [f32], grads: &[f32], m: &mut [f32], v: &mut [f32]) {
+    for (((p, &g), m), v) in params.iter_mut().zip(grads).zip(m).zip(v) {
+        step.update_with(p, g, m, v, f32::sqrt);
     }
 }
 

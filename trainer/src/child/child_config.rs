@@ -21,8 +21,8 @@ pub struct ChildConfig {
     pub batch_size: usize,
     /// Adam's step size.
     pub learning_rate: f32,
-    /// Epochs without a better validation accuracy before stopping (only once `min_steps` are
-    /// done, so the step floor always holds).
+    /// Epochs without a better validation accuracy before stopping (a tie restarts the count;
+    /// only once `min_steps` are done, so the step floor always holds).
     pub patience: usize,
     /// Largest number of training rows (a stratified subsample beyond it); `None` keeps all.
     /// Applied by [`super::prepare`]; the child trains on whatever was prepared.
@@ -49,8 +49,10 @@ impl Default for ChildConfig {
 }
 
 impl ChildConfig {
-    /// A device's schedule with these step counts and batch size: its optimizer and step size
-    /// ([`TrainConfig::default`]; what `archrank train --engine core` trains with).
+    /// A device's optimizer and step size ([`TrainConfig::default`]) with these step counts and
+    /// batch size: what `populate --engine core` trains the database's children with (batches of
+    /// 64), and what the evaluations that train through it use. A delivered model (`train`,
+    /// `choose`) trains with [`TrainConfig::default`] itself, in batches of 32.
     #[must_use]
     pub fn device_schedule(&self) -> TrainConfig {
         let device = TrainConfig::default();

@@ -62,10 +62,12 @@ pub struct RecipeArgs {
     /// Ceiling of optimizer steps (both engines).
     #[arg(long)]
     pub max_steps: Option<usize>,
-    /// Epochs without a better validation accuracy before stopping (both engines).
+    /// Epochs without a better validation accuracy before stopping (both engines; a tie
+    /// restarts the count).
     #[arg(long)]
     pub patience: Option<usize>,
-    /// Rows per mini-batch, 1 to 4,096 (both engines; default 64).
+    /// Rows per mini-batch, 1 to 4,096 (both engines; default: 32 for the core's, 64 for the
+    /// trainer's).
     #[arg(long, value_name = "ROWS", value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub batch_size: Option<u32>,
 }

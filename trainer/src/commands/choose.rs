@@ -15,7 +15,7 @@ use crate::ranker_source::Weights;
 use crate::search::{
     SampleSource, SearchOptions, ShortlistEntry, ShortlistRequest, search_with_options,
 };
-use crate::task::Features;
+use crate::task::TaskKind;
 
 /// One trained candidate.
 #[derive(Serialize)]
@@ -38,7 +38,7 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
     let ensemble = weights.ensemble(&args.ensemble.ensemble)?;
     let options = SearchOptions {
         budget: args.budget.budget(),
-        shortlist: ShortlistRequest::of(args.trainings(matches!(task.features, Features::Text(_)))),
+        shortlist: ShortlistRequest::of(args.trainings(task.kind() == TaskKind::Text)),
         confidence: true,
         ensemble: &ensemble,
     };

@@ -7,8 +7,8 @@
 //! [`TrainedChild::write_model`].
 //!
 //! The schedule is the trainer's child training ([`TrainConfig`]: at least 300 steps, at most
-//! 3,000, patience 5), a device's in batches of 32. Back-propagation runs sample by sample and sums the
-//! batch's gradient, so memory holds one sample's activations, never a batch's; each sample's
+//! 3,000, patience 5), a device's in batches of 32. Back-propagation runs sample by sample and
+//! sums the batch's gradient, so memory holds one sample's activations, never a batch's; each sample's
 //! module values before the projection are computed once ([`NumericInput::stage_with`]), so a
 //! step projects them instead of transforming the raw row again. The forward pass is the
 //! inference's ([`crate::child::inference`]'s dense layers), so the validation accuracy seen while
@@ -64,7 +64,8 @@ pub struct TrainConfig {
     /// The optimizer's step size.
     pub learning_rate: f32,
     /// Epochs without a better validation accuracy (without validation samples, a better fit
-    /// of the training samples) before stopping, once `min_steps` are done.
+    /// of the training samples; a tie restarts the count, as the later tied epoch is kept)
+    /// before stopping, once `min_steps` are done.
     pub patience: usize,
     /// The optimizer.
     pub optimizer: Optimizer,
