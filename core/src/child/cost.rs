@@ -317,19 +317,14 @@ impl Partial {
     }
 }
 
-/// The most parameters module `module`'s architectures may have within `budget`: its limit on
-/// them, tightened by its limit on training memory (the module's fixed part plus a fixed size
-/// per parameter). `None` when the module's fixed part alone is over that limit.
-fn params_limit(
-    budget: &Budget,
-    task: &TaskShape,
-    layout: &Layout,
-    module: usize,
-) -> Option<Option<usize>> {
-    let mut params = ram_in_floats(budget)[PARAMS];
+/// The most parameters a module's architectures may have within `budget`: its limit on them,
+/// tightened by its limit on training memory, which is the module's `fixed` part (`train_ram` of
+/// no parameters) plus a fixed size per parameter. `None` when the fixed part alone is over it.
+fn params_limit(budget: &Budget, fixed: usize) -> Option<Option<usize>> {
+    let mut params = limits_in_floats(budget)[PARAMS];
     // A limit of u32::MAX allows every cost, whose training memory saturates at it.
     if let Some(train) = budget.max_train_ram_bytes.filter(|&t| t < u32::MAX) {
-        let spare = (train as usize).checked_sub(train_ram(task, layout, module, 0))?;
+        let spare = (train as usize).checked_sub(fixed)?;
         let most = spare / (PARAMETER_COPIES * F32_BYTES);
         params = Some(params.map_or(most, |p| p.min(most)));
     }
@@ -362,12 +357,12 @@ impl PrefixBound {
     #[must_use]
     pub fn new(layout: &Layout, task: &TaskShape, budget: &Budget) -> Self {
         let input = task.module(layout.preset, 0).width();
-        let limits = ram_in_floats(budget);
+        let limits = limits_in_floats(budget);
         let mut modules = heapless::Vec::new();
         for m in 0..layout.modules {
             let (start, width) = Partial::start(task, layout, m);
-            let within =
-                params_limit(budget, task, layout, m).map(|p| [p, limits[MACS], limits[RAM]]);
+            let within = params_limit(budget, train_ram(task, layout, m, 0))
+                .map(|p| [p, limits[MACS], limits[RAM]]);
             let _ = modules.push((start, width, within));
         }
         Self { layout: *layout, least: LeastRemaining::new(layout, input, task.classes), modules }
@@ -392,7 +387,7 @@ impl PrefixBound {
 
 /// A budget's limits on parameters, multiply-adds and RAM, the last in floats; a limit of
 /// u32::MAX is none (every cost saturates at it, so [`Budget::allows`] takes any).
-fn ram_in_floats(budget: &Budget) -> [Option<usize>; 3] {
+fn limits_in_floats(budget: &Budget) -> [Option<usize>; 3] {
     let mut limits = budget.limits().map(|l| l.filter(|&v| v < u32::MAX).map(|v| v as usize));
     limits[RAM] = limits[RAM].map(|bytes| bytes / F32_BYTES);
     limits
@@ -410,7 +405,7 @@ pub fn widest_within(
     task: &TaskShape,
     budget: &Budget,
 ) -> Result<Discrete, BudgetError> {
-    let limits = ram_in_floats(budget);
+    let limits = limits_in_floats(budget);
     let input = task.module(layout.preset, 0).width();
     let least = LeastRemaining::new(layout, input, task.classes);
     let mut overall = [usize::MAX; 3];
@@ -427,7 +422,7 @@ pub fn widest_within(
         let fixed = train_ram(task, layout, m, 0);
         least_train = least_train
             .min(fixed.saturating_add(rest[PARAMS].saturating_mul(PARAMETER_COPIES * F32_BYTES)));
-        let Some(params) = params_limit(budget, task, layout, m) else { continue };
+        let Some(params) = params_limit(budget, fixed) else { continue };
         let mut arch =
             Discrete { preset: layout.preset, module: m as u8, layers: heapless::Vec::new() };
         let bounds = Bounds { layout, least: &least, limits: [params, limits[MACS], limits[RAM]] };

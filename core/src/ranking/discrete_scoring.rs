@@ -326,8 +326,8 @@ impl<'s, 'n, 'a, P: Preset> Rows<'s, 'n, 'a, P> {
 
     /// `to = from` plus row `row` of both towers' first layers: a copy and [`Self::add`], the
     /// same bits. A host does both in one pass ([`Tensor::add_row_onto`]: every tiny discrete
-    /// architecture in 0.36 ms instead of 0.47, one run each); a device copies, then adds, so that its flash
-    /// holds one kernel (the second cost the small part 156 B it does not have).
+    /// architecture in 0.36 ms instead of 0.47, one run each); a device copies, then adds, so
+    /// that its flash holds one kernel (the second cost the small part 156 B it does not have).
     fn add_onto(&self, from: &FirstLayers, row: usize, to: &mut FirstLayers) {
         #[cfg(not(target_os = "none"))]
         {

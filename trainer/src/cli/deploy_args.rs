@@ -7,6 +7,7 @@ use archrank_core::training::StepDecay;
 use clap::{Args, ValueEnum};
 
 use crate::deploy::delivered::{Engine, Recipe};
+use crate::task::TaskKind;
 
 use super::ranker_args::{BudgetArgs, EnsembleArgs, PresetArg};
 use super::task_args::{CsvArgs, SplitArg, TaskOrSamplesArgs, TaskSourceArgs};
@@ -260,10 +261,14 @@ pub struct ExportSamplesArgs {
 }
 
 impl ChooseArgs {
-    /// Candidates to train on a task: `--trainings`, else the measured default of its kind.
+    /// Candidates to train on a task of kind `kind`: `--trainings`, else the measured default of
+    /// its kind.
     #[must_use]
-    pub fn trainings(&self, text: bool) -> usize {
-        let default = if text { TEXT_TRAININGS } else { NUMERIC_TRAININGS };
+    pub fn trainings(&self, kind: TaskKind) -> usize {
+        let default = match kind {
+            TaskKind::Numeric => NUMERIC_TRAININGS,
+            TaskKind::Text => TEXT_TRAININGS,
+        };
         usize::from(self.trainings.unwrap_or(default))
     }
 }

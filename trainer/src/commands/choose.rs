@@ -15,7 +15,6 @@ use crate::ranker_source::Weights;
 use crate::search::{
     SampleSource, SearchOptions, ShortlistEntry, ShortlistRequest, search_with_options,
 };
-use crate::task::TaskKind;
 
 /// One trained candidate.
 #[derive(Serialize)]
@@ -38,7 +37,7 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
     let ensemble = weights.ensemble(&args.ensemble.ensemble)?;
     let options = SearchOptions {
         budget: args.budget.budget(),
-        shortlist: ShortlistRequest::of(args.trainings(task.kind() == TaskKind::Text)),
+        shortlist: ShortlistRequest::of(args.trainings(task.kind())),
         confidence: true,
         ensemble: &ensemble,
     };

@@ -191,30 +191,38 @@ fn widest_within_fits_exactly_when_some_architecture_fits() {
     assert_eq!(unlimited.to_string(), "m0/relu64/relu64/relu64");
 }
 
+/// Every tiny architecture's cost on `task`, and budgets that allow some of them and refuse
+/// others in every way: each limit alone and together, training memory at a third and a half of
+/// the costs', and one no architecture fits.
+fn costs_and_budgets(archs: &[Discrete], task: &TaskShape) -> (Vec<Cost>, Vec<Budget>) {
+    let costs: Vec<Cost> = archs.iter().map(|a| discrete_cost(a, task)).collect();
+    let mut train_ram: Vec<u32> = costs.iter().map(|c| c.train_ram_bytes).collect();
+    train_ram.sort_unstable();
+    let (third, half) = (train_ram[train_ram.len() / 3], train_ram[train_ram.len() / 2]);
+    let budgets = std::vec![
+        Budget::UNLIMITED,
+        Budget { max_params: Some(300), ..Budget::UNLIMITED },
+        Budget { max_params: Some(3000), ..Budget::UNLIMITED },
+        Budget { max_macs: Some(2000), max_ram_bytes: Some(1100), ..Budget::UNLIMITED },
+        Budget { max_ram_bytes: Some(400), max_params: Some(2500), ..Budget::UNLIMITED },
+        Budget { max_train_ram_bytes: Some(third), ..Budget::UNLIMITED },
+        Budget { max_train_ram_bytes: Some(half), ..Budget::UNLIMITED },
+        Budget { max_params: Some(5000), max_train_ram_bytes: Some(third), ..Budget::UNLIMITED },
+        Budget { max_macs: Some(5000), max_train_ram_bytes: Some(half), ..Budget::UNLIMITED },
+        // A text task's training memory is u32::MAX: refused by any limit on it.
+        Budget { max_train_ram_bytes: Some(100_000), ..Budget::UNLIMITED },
+        Budget { max_params: Some(1), ..Budget::UNLIMITED },
+    ];
+    (costs, budgets)
+}
+
 #[test]
 fn a_budget_allows_a_discrete_architecture_exactly_when_it_allows_its_cost() {
     let archs = all_tiny();
     for task in [NUMERIC, TaskShape { features: 0, classes: 5, text: true, samples: 100 }] {
-        let costs: Vec<Cost> = archs.iter().map(|a| discrete_cost(a, &task)).collect();
-        let mut train_ram: Vec<u32> = costs.iter().map(|c| c.train_ram_bytes).collect();
-        train_ram.sort_unstable();
+        let (costs, budgets) = costs_and_budgets(&archs, &task);
         let (mut allowed, mut refused) = (0, 0);
-        for budget in [
-            Budget::UNLIMITED,
-            Budget { max_params: Some(3000), ..Budget::UNLIMITED },
-            Budget { max_macs: Some(2000), max_ram_bytes: Some(1100), ..Budget::UNLIMITED },
-            Budget {
-                max_train_ram_bytes: Some(train_ram[train_ram.len() / 2]),
-                ..Budget::UNLIMITED
-            },
-            Budget {
-                max_params: Some(5000),
-                max_train_ram_bytes: Some(train_ram[train_ram.len() / 3]),
-                ..Budget::UNLIMITED
-            },
-            // A text task's training memory is u32::MAX: refused by any limit on it.
-            Budget { max_train_ram_bytes: Some(100_000), ..Budget::UNLIMITED },
-        ] {
+        for budget in budgets {
             for (arch, cost) in archs.iter().zip(&costs) {
                 let allows = budget.allows(cost);
                 assert_eq!(budget.allows_discrete(arch, &task), allows, "{arch} {budget:?}");
@@ -235,26 +243,8 @@ fn a_prefix_bound_refuses_only_prefixes_no_completion_of_which_fits() {
         TaskShape { features: 40, classes: 26, text: false, samples: 300 },
         TaskShape { features: 0, classes: 5, text: true, samples: 100 },
     ] {
-        let costs: Vec<Cost> = archs.iter().map(|a| discrete_cost(a, &task)).collect();
-        let mut train_ram: Vec<u32> = costs.iter().map(|c| c.train_ram_bytes).collect();
-        train_ram.sort_unstable();
-        for budget in [
-            Budget::UNLIMITED,
-            Budget { max_params: Some(300), ..Budget::UNLIMITED },
-            Budget { max_params: Some(3000), ..Budget::UNLIMITED },
-            Budget { max_macs: Some(2000), max_ram_bytes: Some(1100), ..Budget::UNLIMITED },
-            Budget { max_ram_bytes: Some(400), max_params: Some(2500), ..Budget::UNLIMITED },
-            Budget {
-                max_train_ram_bytes: Some(train_ram[train_ram.len() / 3]),
-                ..Budget::UNLIMITED
-            },
-            Budget {
-                max_macs: Some(5000),
-                max_train_ram_bytes: Some(train_ram[train_ram.len() / 2]),
-                ..Budget::UNLIMITED
-            },
-            Budget { max_params: Some(1), ..Budget::UNLIMITED },
-        ] {
+        let (costs, budgets) = costs_and_budgets(&archs, &task);
+        for budget in budgets {
             let bound = PrefixBound::new(&layout, &task, &budget);
             for (arch, cost) in archs.iter().zip(&costs) {
                 for len in 0..layout.layers {
