@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod both_presets_pipeline;
+mod bundled_runs;
 mod bundled_tasks;
 mod firmware_golden;
 mod model_agreement;

@@ -49,16 +49,17 @@ impl Default for ChildConfig {
 }
 
 impl ChildConfig {
-    /// A device's optimizer and step size ([`TrainConfig::default`]) with these step counts and
-    /// batch size: what `populate --engine core` trains the database's children with (batches of
-    /// 64), and what the evaluations that train through it use. A delivered model (`train`,
-    /// `choose`) trains with [`TrainConfig::default`] itself, in batches of 32.
+    /// A device's optimizer, step size and batch size ([`TrainConfig::default`]) with these step
+    /// counts: what `populate --engine core` trains the database's children with, and what the
+    /// evaluations that train through it use, so that a child learns as a delivered model
+    /// (`train`, `choose`) does before its refit.
     #[must_use]
     pub fn device_schedule(&self) -> TrainConfig {
         let device = TrainConfig::default();
         TrainConfig {
             optimizer: device.optimizer,
             learning_rate: device.learning_rate,
+            batch_size: device.batch_size,
             ..self.schedule()
         }
     }
@@ -85,5 +86,16 @@ impl ChildConfig {
             weight_decay: 0.0,
             decay: StepDecay::Constant,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_device_schedule_is_the_delivered_models_schedule() {
+        // A database's core children learn as a delivered numeric model does before its refit.
+        assert_eq!(ChildConfig::default().device_schedule(), TrainConfig::default());
     }
 }

@@ -92,7 +92,8 @@ fn engines(args: &EvalEnginesArgs, quiet: bool) -> Result<()> {
     };
     let (optimizer, learning_rate) =
         (base.optimizer, args.core_learning_rate.unwrap_or(base.learning_rate));
-    let schedule = TrainConfig { optimizer, learning_rate, ..config.device_schedule() };
+    // Both engines in the trainer's batches, so that only the optimizer and step size differ.
+    let schedule = TrainConfig { optimizer, learning_rate, ..config.schedule() };
     let settings = EngineEvalSettings {
         preset: args.preset.into(),
         architectures: args.architectures as usize,
