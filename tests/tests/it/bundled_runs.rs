@@ -1,5 +1,6 @@
 //! The bundled database holds what `populate` trains today: a few runs of its smallest numeric
-//! task (the core's training) and of its smallest text task (the trainer's), planned with the
+//! task (the core's training, stopped by the step floor), its smallest text task (the trainer's)
+//! and its largest numeric task (the row cap's subsample, early stopping), planned with the
 //! README's settings and trained again into a fresh database, store the same results bit for
 //! bit. A change to a child's recipe shows here first: repopulate the bundled database (README,
 //! "The bundled default data").
@@ -8,7 +9,7 @@ use std::path::PathBuf;
 
 use archrank_core::PresetId;
 use archrank_trainer::child::ChildConfig;
-use archrank_trainer::database::{Database, TaskSummary};
+use archrank_trainer::database::{Database, RunRecord, TaskSummary};
 use archrank_trainer::deploy::delivered::Engine;
 use archrank_trainer::populate::{ArchSpace, PopulateSettings, Shard, execute, plan};
 use archrank_trainer::task::TaskKind;
@@ -26,8 +27,22 @@ fn readme_settings() -> PopulateSettings {
     }
 }
 
-fn smallest(tasks: &[TaskSummary], kind: TaskKind) -> &TaskSummary {
-    tasks.iter().filter(|t| t.kind == kind).min_by_key(|t| t.rows).unwrap()
+fn smallest(tasks: &[TaskSummary], kind: TaskKind) -> &str {
+    &tasks.iter().filter(|t| t.kind == kind).min_by_key(|t| t.rows).unwrap().name
+}
+
+fn largest(tasks: &[TaskSummary], kind: TaskKind) -> &str {
+    &tasks.iter().filter(|t| t.kind == kind).max_by_key(|t| t.rows).unwrap().name
+}
+
+/// Everything a run stores but its wall time.
+fn results(r: &RunRecord) -> impl PartialEq + std::fmt::Debug {
+    let bits = |v: f64| v.to_bits();
+    (
+        r.arch.iter().map(|a| a.to_bits()).collect::<Vec<_>>(),
+        [r.val_acc, r.test_acc, r.val_balanced_acc, r.test_balanced_acc, r.val_xent].map(bits),
+        (r.epochs, r.steps, r.train_rows),
+    )
 }
 
 #[test]
@@ -38,27 +53,33 @@ fn populate_retrains_the_bundled_runs_bit_for_bit() {
     let settings = readme_settings();
     let dir = tempfile::tempdir().unwrap();
     let mut fresh = Database::create_or_open(dir.path().join("db.sqlite")).unwrap();
-    for kind in [TaskKind::Numeric, TaskKind::Text] {
-        let task = &smallest(&tasks, kind).name;
+    // Three seeds of the first shared architecture and of the task's first own draw; one run of
+    // the largest task (the row cap, early stopping), which trains longest.
+    let checks = [
+        (smallest(&tasks, TaskKind::Numeric), 6),
+        (smallest(&tasks, TaskKind::Text), 6),
+        (largest(&tasks, TaskKind::Numeric), 1),
+    ];
+    for (task, count) in checks {
         fresh.add_tasks(&[bundled.load_task(task).unwrap()]).unwrap();
-        // The first shared architecture's seeds and the task's first own draw.
-        let runs: Vec<_> = plan(std::slice::from_ref(task), &settings)
+        let runs: Vec<_> = plan(&[task.to_string()], &settings)
             .into_iter()
             .filter(|r| r.arch_index == 0 || r.arch_index == 20)
+            .take(count)
             .collect();
-        assert_eq!(runs.len(), 6, "{task}: three seeds of two architectures");
+        assert_eq!(runs.len(), count, "{task}");
         let mut trained = Vec::new();
-        execute(&fresh, &settings, &runs, &ChildConfig::default(), 1, |r| trained.push(r.clone()))
-            .unwrap();
+        let inserted = execute(&fresh, &settings, &runs, &ChildConfig::default(), 1, |r| {
+            trained.push(r.clone());
+        })
+        .unwrap();
+        assert_eq!(inserted, count, "{task}: every planned run is new here");
         let stored = bundled.runs_for_task(task, settings.preset).unwrap();
         for run in &trained {
             let was = stored.iter().find(|s| s.key == run.key).unwrap();
-            let bits = |r: &archrank_trainer::database::RunRecord| {
-                (r.val_acc.to_bits(), r.test_acc.to_bits(), r.val_xent.to_bits(), r.epochs, r.steps)
-            };
             assert_eq!(
-                bits(run),
-                bits(was),
+                results(run),
+                results(was),
                 "{task}: {:?} trains to other results than the bundled database holds: the \
                  recipe changed since it was populated, so repopulate it",
                 run.key

@@ -17,7 +17,8 @@ pub struct ChildConfig {
     pub min_steps: usize,
     /// Ceiling of optimizer steps (large tasks stop mid-epoch).
     pub max_steps: usize,
-    /// Rows per mini-batch.
+    /// Rows per mini-batch of the trainer's engine (the core's children take a device's:
+    /// [`Self::device_schedule`]).
     pub batch_size: usize,
     /// Adam's step size.
     pub learning_rate: f32,

@@ -43,8 +43,8 @@ impl<'a> ChildRows<'a> {
     }
 
     /// Trains `arch` once with `seed`: the trainer's exact discrete network (one-hot mixing)
-    /// with `config`'s schedule, or the core's with the device's optimizer and step size
-    /// ([`ChildConfig::device_schedule`]).
+    /// with `config`'s schedule, or the core's with the device's optimizer, step size and batch
+    /// size ([`ChildConfig::device_schedule`]).
     ///
     /// # Errors
     /// The core's reason when it cannot train on the samples.

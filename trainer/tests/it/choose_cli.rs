@@ -2,6 +2,7 @@
 //! `archrank choose --trainings K` trains them, keeps the best by validation and writes a model
 //! that `predict` runs with the accuracy `choose` reported.
 
+use archrank_core::shortlist::SHORTLIST_MIN_DISTANCE;
 use archrank_core::{Discrete, PresetId};
 
 use crate::common::{bundled_ranker, fails, ok, tasks_dir};
@@ -23,11 +24,12 @@ fn a_shortlist_lists_distinct_architectures_best_first_within_the_budget() {
             .iter()
             .map(|c| Discrete::parse(PresetId::Tiny, c["discrete"].as_str().unwrap()).unwrap())
             .collect();
-        // A filler: within one choice of one listed before it, taken only because too few
-        // differ in two (`SHORTLIST_MIN_DISTANCE`); fillers follow those that differ.
-        let filler: Vec<bool> = (0..specs.len())
-            .map(|i| specs[..i].iter().any(|earlier| earlier.differing_choices(&specs[i]) < 2))
-            .collect();
+        // Within one choice of an architecture listed before it.
+        let near_earlier = |i: usize| {
+            specs[..i]
+                .iter()
+                .any(|earlier| earlier.differing_choices(&specs[i]) < SHORTLIST_MIN_DISTANCE)
+        };
         for (i, c) in list.iter().enumerate() {
             assert!(c["cost"]["params"].as_u64().unwrap() > 0);
             assert!(c["discrete_score"].as_f64().unwrap().is_finite());
@@ -36,16 +38,17 @@ fn a_shortlist_lists_distinct_architectures_best_first_within_the_budget() {
             }
             for (j, other) in specs.iter().enumerate().skip(i + 1) {
                 assert!(specs[i].differing_choices(other) >= 1, "{i} and {j} are the same");
-                // The climb's first, then any taken from the space scored whole; each part
-                // those that differ, then the fillers, each best first by score (an iterate's
-                // best, or the exact one-hot score).
+                // The climb's first, then any taken from the space scored whole. Each part is
+                // best first by score (an iterate's best, or the exact one-hot score), except
+                // for fillers, taken when too few differ in SHORTLIST_MIN_DISTANCE choices: an
+                // architecture listed after a worse one is such a filler (near one before it).
                 let (climbed, next) = (c["climbed"].as_bool(), list[j]["climbed"].as_bool());
                 assert!(climbed >= next, "the climb's first");
-                if climbed == next {
-                    assert!(filler[i] <= filler[j], "fillers last: {out}");
-                    if filler[i] == filler[j] {
-                        let (a, b) = (c["score"].as_f64(), list[j]["score"].as_f64());
-                        assert!(a >= b, "best first: {out}");
+                if climbed == next && c["score"].as_f64() < list[j]["score"].as_f64() {
+                    assert!(near_earlier(j), "best first, or a filler: {out}");
+                    // The climb's part is one selection, its fillers after all the others.
+                    if climbed == Some(true) {
+                        assert!(!near_earlier(i), "fillers last: {out}");
                     }
                 }
             }
