@@ -1,6 +1,7 @@
 //! The bundled database holds what `populate` trains today: a few runs of its smallest numeric
-//! task (the core's training, stopped by the step floor), its smallest text task (the trainer's)
-//! and its largest numeric task (the row cap's subsample, early stopping), planned with the
+//! task (the core's training, stopped by the step floor), its smallest text task (the trainer's),
+//! its largest numeric task (the row cap's subsample, early stopping) and its widest (a raw row
+//! wider than the projection's 64 values), planned with the
 //! README's settings and trained again into a fresh database, store the same results bit for
 //! bit. A change to a child's recipe shows here first: repopulate the bundled database (README,
 //! "The bundled default data").
@@ -35,6 +36,10 @@ fn largest(tasks: &[TaskSummary], kind: TaskKind) -> &str {
     &tasks.iter().filter(|t| t.kind == kind).max_by_key(|t| t.rows).unwrap().name
 }
 
+fn widest(tasks: &[TaskSummary]) -> &str {
+    &tasks.iter().max_by_key(|t| t.features).unwrap().name
+}
+
 /// Everything a run stores but its wall time.
 fn results(r: &RunRecord) -> impl PartialEq + std::fmt::Debug {
     let bits = |v: f64| v.to_bits();
@@ -59,6 +64,7 @@ fn populate_retrains_the_bundled_runs_bit_for_bit() {
         (smallest(&tasks, TaskKind::Numeric), 6),
         (smallest(&tasks, TaskKind::Text), 6),
         (largest(&tasks, TaskKind::Numeric), 1),
+        (widest(&tasks), 6),
     ];
     for (task, count) in checks {
         fresh.add_tasks(&[bundled.load_task(task).unwrap()]).unwrap();
