@@ -50,12 +50,19 @@ pub enum InputError {
 /// A validated numeric module, borrowing its parameters.
 #[derive(Clone, Copy, Debug)]
 pub struct NumericInput<'a> {
-    module: NumericModule,
-    features: usize,
-    table: LeSlice<'a>,
-    per_feature: usize,
-    pairs: &'a [[u8; 2]],
+    stats: Stats<'a>,
     matrix: LeSlice<'a>,
+}
+
+/// A module's fitted statistics (and pairs) without its projection: what stages a row's raw
+/// values, which fitting reads while it writes the projection.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Stats<'a> {
+    pub(crate) module: NumericModule,
+    pub(crate) features: usize,
+    pub(crate) table: LeSlice<'a>,
+    pub(crate) per_feature: usize,
+    pub(crate) pairs: &'a [[u8; 2]],
 }
 
 fn f32s<'a>(bytes: &'a [u8], len: usize, what: &'static str) -> Result<LeSlice<'a>, InputError> {
@@ -113,74 +120,28 @@ impl<'a> NumericInput<'a> {
             raw * NUMERIC_WIDTH
         };
         let matrix = f32s(file.matrix, matrix_len, "matrix")?;
-        Ok(Self { module, features, table, per_feature, pairs, matrix })
+        Ok(Self { stats: Stats { module, features, table, per_feature, pairs }, matrix })
     }
 
     /// The module.
     #[must_use]
     pub const fn module(&self) -> NumericModule {
-        self.module
+        self.stats.module
     }
 
     /// Features of a row.
     #[must_use]
     pub const fn features(&self) -> usize {
-        self.features
-    }
-
-    fn stat(&self, f: usize, k: usize) -> f32 {
-        value(self.table, f * self.per_feature + k)
-    }
-
-    fn z(&self, f: usize, x: f32) -> f32 {
-        clip((x - self.stat(f, 0)) * self.stat(f, 1))
-    }
-
-    /// Count of feature `f`'s table values below `x` (`or_equal`: not above it).
-    fn rank(&self, f: usize, x: f32, or_equal: bool) -> usize {
-        let row = self.table.get(f * self.per_feature..(f + 1) * self.per_feature).unwrap_or(&[]);
-        row.partition_point(|b| {
-            let v = f32::from_le_bytes(*b);
-            if or_equal { v <= x } else { v < x }
-        })
+        self.stats.features
     }
 
     /// Values a row is staged as before the projection: a z-score per feature (Fourier), a bin
     /// index per feature (binned), or the module's transformed values (the others).
     #[must_use]
     pub fn staged_width(&self) -> usize {
-        match self.module {
-            NumericModule::Fourier | NumericModule::Binned => self.features,
+        match self.stats.module {
+            NumericModule::Fourier | NumericModule::Binned => self.stats.features,
             _ => self.matrix.len() / NUMERIC_WIDTH,
-        }
-    }
-
-    /// Staged value `r` of `row` (see [`Self::staged_width`]).
-    fn raw(&self, r: usize, row: &[f32]) -> f32 {
-        let x = |f: usize| row.get(f).copied().unwrap_or(0.0);
-        match self.module {
-            NumericModule::ZScore | NumericModule::Fourier => self.z(r, x(r)),
-            NumericModule::SignedLog => {
-                clip((signed_log(x(r)) - self.stat(r, 0)) * self.stat(r, 1))
-            }
-            NumericModule::MinMax => {
-                let (lo, hi) = (self.stat(r, 0), self.stat(r, 1));
-                if hi > lo { clip((x(r) - lo) / (hi - lo)) } else { 0.0 }
-            }
-            NumericModule::RankGauss => {
-                let n = self.per_feature;
-                let (below, not_above) = (self.rank(r, x(r), false), self.rank(r, x(r), true));
-                let half = 0.5 / n as f64;
-                let frac = ((below + not_above) as f64 * 0.5 / n as f64).max(half).min(1.0 - half);
-                inverse_normal_cdf(frac) as f32
-            }
-            NumericModule::Pairwise => {
-                let index =
-                    |k: usize| usize::from(self.pairs.get(k).map_or(0, |p| u16::from_le_bytes(*p)));
-                let (i, j) = (index(2 * r), index(2 * r + 1));
-                clip(self.z(i, x(i)) * self.z(j, x(j)))
-            }
-            NumericModule::Binned => self.rank(r, x(r), false) as f32,
         }
     }
 
@@ -188,7 +149,7 @@ impl<'a> NumericInput<'a> {
     /// per sample, so each training step projects instead of transforming.
     pub fn stage_with(&self, row: &[f32], mut put: impl FnMut(usize, f32)) {
         for r in 0..self.staged_width() {
-            put(r, self.raw(r, row));
+            put(r, self.stats.raw(r, |f| row.get(f).copied().unwrap_or(0.0)));
         }
     }
 
@@ -201,19 +162,19 @@ impl<'a> NumericInput<'a> {
     /// The module's [`NUMERIC_WIDTH`] values of `row` (its first [`Self::features`] values;
     /// missing ones read as 0) into `out`.
     pub fn transform(&self, row: &[f32], out: &mut [f32; NUMERIC_WIDTH]) {
-        self.project_with(|r| self.raw(r, row), out);
+        self.project_with(|r| self.stats.raw(r, |f| row.get(f).copied().unwrap_or(0.0)), out);
     }
 
     /// Projects staged values read once each, in order, by `raw(r)`.
     fn project_with(&self, raw: impl Fn(usize) -> f32, out: &mut [f32; NUMERIC_WIDTH]) {
-        let d = self.features;
+        let d = self.stats.features;
         let add_row = |out: &mut [f32; NUMERIC_WIDTH], r: usize, v: f32| {
             let projection = self.matrix.get(r * NUMERIC_WIDTH..(r + 1) * NUMERIC_WIDTH);
             for (o, w) in out.iter_mut().zip(projection.unwrap_or(&[])) {
                 *o += v * f32::from_le_bytes(*w);
             }
         };
-        match self.module {
+        match self.stats.module {
             NumericModule::Fourier => {
                 // Feature by feature, so each z is computed once; every output still adds its
                 // phase, then its terms in feature order.
@@ -250,6 +211,55 @@ impl<'a> NumericInput<'a> {
                     }
                 }
             }
+        }
+    }
+}
+
+impl Stats<'_> {
+    fn stat(&self, f: usize, k: usize) -> f32 {
+        value(self.table, f * self.per_feature + k)
+    }
+
+    fn z(&self, f: usize, x: f32) -> f32 {
+        clip((x - self.stat(f, 0)) * self.stat(f, 1))
+    }
+
+    /// Count of feature `f`'s table values below `x` (`or_equal`: not above it).
+    fn rank(&self, f: usize, x: f32, or_equal: bool) -> usize {
+        let row = self.table.get(f * self.per_feature..(f + 1) * self.per_feature).unwrap_or(&[]);
+        row.partition_point(|b| {
+            let v = f32::from_le_bytes(*b);
+            if or_equal { v <= x } else { v < x }
+        })
+    }
+
+    /// Staged value `r` of a row whose feature `f` is `x(f)` (see
+    /// [`NumericInput::staged_width`]).
+    #[inline]
+    pub(crate) fn raw(&self, r: usize, x: impl Fn(usize) -> f32) -> f32 {
+        match self.module {
+            NumericModule::ZScore | NumericModule::Fourier => self.z(r, x(r)),
+            NumericModule::SignedLog => {
+                clip((signed_log(x(r)) - self.stat(r, 0)) * self.stat(r, 1))
+            }
+            NumericModule::MinMax => {
+                let (lo, hi) = (self.stat(r, 0), self.stat(r, 1));
+                if hi > lo { clip((x(r) - lo) / (hi - lo)) } else { 0.0 }
+            }
+            NumericModule::RankGauss => {
+                let n = self.per_feature;
+                let (below, not_above) = (self.rank(r, x(r), false), self.rank(r, x(r), true));
+                let half = 0.5 / n as f64;
+                let frac = ((below + not_above) as f64 * 0.5 / n as f64).max(half).min(1.0 - half);
+                inverse_normal_cdf(frac) as f32
+            }
+            NumericModule::Pairwise => {
+                let index =
+                    |k: usize| usize::from(self.pairs.get(k).map_or(0, |p| u16::from_le_bytes(*p)));
+                let (i, j) = (index(2 * r), index(2 * r + 1));
+                clip(self.z(i, x(i)) * self.z(j, x(j)))
+            }
+            NumericModule::Binned => self.rank(r, x(r), false) as f32,
         }
     }
 }

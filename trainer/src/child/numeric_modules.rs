@@ -55,21 +55,34 @@ impl NumericInputParams {
     }
 }
 
-/// Fits `modules` on the `train` rows (the core's [`fit_input`], which
-/// a device runs too): statistics, pairs and projections; `row(i)` returns the task's row i,
-/// `seed` fixes the projections and random features.
+/// A task's rows as its modules are fitted on them.
+pub struct TaskRows<'r, 'a> {
+    /// The task's row `i`.
+    pub row: &'r dyn Fn(usize) -> &'a [f32],
+    /// Features of a row.
+    pub features: usize,
+    /// The class of each of the task's rows.
+    pub labels: &'r [u32],
+    /// Classes of the task.
+    pub classes: usize,
+}
+
+/// Fits `modules` on the `train` rows of `task` (the core's [`fit_input`], which a device runs
+/// too): statistics, pairs and projections; `seed` fixes the projections and random features.
 #[must_use]
-pub fn fit_numeric_inputs<'a>(
-    row: &dyn Fn(usize) -> &'a [f32],
-    d: usize,
+pub fn fit_numeric_inputs(
+    task: &TaskRows<'_, '_>,
     train: &[usize],
     modules: &[NumericModule],
     seed: u64,
 ) -> Vec<NumericInputParams> {
+    let (row, d) = (task.row, task.features);
     let rows = TrainingRows {
         rows: train.len(),
         features: d,
         value: |i: usize, f: usize| row(train[i]).get(f).copied().unwrap_or(0.0),
+        label: |i: usize| task.labels.get(train[i]).map_or(0, |&l| l as usize),
+        classes: task.classes,
     };
     modules
         .iter()
@@ -101,19 +114,18 @@ pub fn fit_numeric_inputs<'a>(
 }
 
 /// The features of `rows` for each of `modules`: one row-major
-/// `rows.len() x NUMERIC_WIDTH` matrix per module, with the fitted modules. `row(i)` returns the
-/// task's row i; statistics are fitted on the `train` rows; `seed` fixes the projections and
-/// random features.
+/// `rows.len() x NUMERIC_WIDTH` matrix per module, with the fitted modules. Statistics are fitted
+/// on the `train` rows of `task`; `seed` fixes the projections and random features.
 #[must_use]
-pub fn numeric_features<'a>(
-    row: &dyn Fn(usize) -> &'a [f32],
-    d: usize,
+pub fn numeric_features(
+    task: &TaskRows<'_, '_>,
     train: &[usize],
     rows: &[usize],
     modules: &[NumericModule],
     seed: u64,
 ) -> (Vec<Vec<f32>>, Vec<NumericInputParams>) {
-    let inputs = fit_numeric_inputs(row, d, train, modules, seed);
+    let inputs = fit_numeric_inputs(task, train, modules, seed);
+    let row = task.row;
     let features = inputs.iter().map(|p| p.features_of(rows.iter().map(|&r| row(r)))).collect();
     (features, inputs)
 }
@@ -129,7 +141,9 @@ mod tests {
         let row = |i: usize| data[i].as_slice();
         let train: Vec<usize> = (0..30).collect();
         let rows: Vec<usize> = (0..40).collect();
-        let (feats, inputs) = numeric_features(&row, 3, &train, &rows, &NUMERIC_MODULES, 9);
+        let labels: Vec<u32> = (0..40).map(|i| i % 2).collect();
+        let task = TaskRows { row: &row, features: 3, labels: &labels, classes: 2 };
+        let (feats, inputs) = numeric_features(&task, &train, &rows, &NUMERIC_MODULES, 9);
         assert_eq!(inputs.len(), 7);
         assert_eq!(feats.len(), 7);
         for f in &feats {
@@ -141,7 +155,8 @@ mod tests {
         let mut data2 = data.clone();
         data2[35] = vec![1e6, 5.0, 3.0];
         let row2 = |i: usize| data2[i].as_slice();
-        let (feats2, _) = numeric_features(&row2, 3, &train, &rows, &NUMERIC_MODULES, 9);
+        let task2 = TaskRows { row: &row2, ..task };
+        let (feats2, _) = numeric_features(&task2, &train, &rows, &NUMERIC_MODULES, 9);
         for (a, b) in feats.iter().zip(&feats2) {
             assert_eq!(a[..30 * NUMERIC_WIDTH], b[..30 * NUMERIC_WIDTH]);
         }

@@ -575,6 +575,8 @@ pub fn train_child<'m, const F: usize>(
         rows: train_count,
         features: d,
         value: |i: usize, f: usize| samples.value(index(order, i), f),
+        label: |i: usize| labels.get(index(order, i)).map_or(0, |&l| usize::from(l)),
+        classes,
     };
     let input_file =
         fit_input(numeric_module_at(layout.preset, module), &rows, seed, input_bytes, staged_bytes)
