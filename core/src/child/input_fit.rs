@@ -190,6 +190,8 @@ pub fn fit_input<'m, V: Fn(usize, usize) -> f32, L: Fn(usize) -> usize>(
         }
     } else {
         let directions = class_directions(raw, rows.classes);
+        // Columns left to the seeded draw: all but the class directions with training rows.
+        let mut drawn = [true; NUMERIC_WIDTH];
         if directions > 0 {
             let stats = Stats {
                 module,
@@ -198,11 +200,14 @@ pub fn fit_input<'m, V: Fn(usize, usize) -> f32, L: Fn(usize) -> usize>(
                 per_feature: sizes.table / 4 / d,
                 pairs: pair_bytes.as_chunks::<2>().0,
             };
-            class_means_into(&stats, rows, directions, matrix);
+            let counts = class_means_into(&stats, rows, directions, matrix);
+            for (drawn, &count) in drawn.iter_mut().zip(&counts).take(directions) {
+                *drawn = count == 0;
+            }
         }
         // The rest of the projection is the seeded draw (all of it when the raw row fits).
         for (i, slot) in matrix.iter_mut().enumerate() {
-            if i % NUMERIC_WIDTH >= directions {
+            if drawn.get(i % NUMERIC_WIDTH).copied().unwrap_or(true) {
                 *slot = (rng.normal() as f32).to_le_bytes();
             }
         }
@@ -240,15 +245,15 @@ pub const fn class_directions(raw: usize, classes: usize) -> usize {
 
 /// Column `k < directions` of the projection `[raw][NUMERIC_WIDTH]` becomes class `k`'s mean raw
 /// row less the mean raw row of every training row (sums in f32, in row order, the same on every
-/// target); the last column holds the running total meanwhile, so that no memory beyond the
-/// projection is needed. A class without training rows keeps a zero column, which the
-/// orthogonalization leaves out.
+/// target); the last column holds the running total meanwhile, so that the sums need no memory
+/// beyond the projection. Returns each class's training rows: a class without any (a device's
+/// class seen only in its validation fifth) leaves its column to the seeded draw.
 fn class_means_into<V: Fn(usize, usize) -> f32, L: Fn(usize) -> usize>(
     stats: &Stats<'_>,
     rows: &TrainingRows<V, L>,
     directions: usize,
     matrix: &mut [[u8; 4]],
-) {
+) -> [u32; NUMERIC_WIDTH] {
     let total = NUMERIC_WIDTH - 1;
     let binned = stats.module == NumericModule::Binned;
     let staged = if binned { stats.features } else { stats.module.raw_width(stats.features) };
@@ -282,6 +287,7 @@ fn class_means_into<V: Fn(usize, usize) -> f32, L: Fn(usize) -> usize>(
             *slot = v.to_le_bytes();
         }
     }
+    counts
 }
 
 /// Makes the drawn projection `[raw][NUMERIC_WIDTH]` orthogonal (Gram-Schmidt, sums in f64)
@@ -443,6 +449,11 @@ mod tests {
         let (mut memory, mut scratch) =
             (std::vec![0_u8; sizes.stored()], std::vec![0; sizes.scratch]);
         let file = fit_input(NumericModule::ZScore, &rows, 3, &mut memory, &mut scratch).unwrap();
+        matrix_of(&file)
+    }
+
+    /// A fitted module's projection, as f64.
+    fn matrix_of(file: &NumericInputFile<'_>) -> std::vec::Vec<f64> {
         let (chunks, _) = file.matrix.as_chunks::<4>();
         chunks.iter().map(|b| f64::from(f32::from_le_bytes(*b))).collect()
     }
@@ -474,13 +485,7 @@ mod tests {
         let (mut memory, mut scratch) =
             (std::vec![0_u8; sizes.stored()], std::vec![0; sizes.scratch]);
         let file = fit_input(NumericModule::ZScore, &rows, 3, &mut memory, &mut scratch).unwrap();
-        let m: std::vec::Vec<f64> = file
-            .matrix
-            .as_chunks::<4>()
-            .0
-            .iter()
-            .map(|b| f64::from(f32::from_le_bytes(*b)))
-            .collect();
+        let m = matrix_of(&file);
         // The z-scored mean of class 0 less the overall mean, over the features.
         let input = NumericInput::new(&file).unwrap();
         let mut delta = std::vec![0.0_f64; d];
@@ -508,6 +513,37 @@ mod tests {
             memory
         };
         assert_eq!(narrow(3), narrow(1));
+    }
+
+    #[test]
+    fn class_directions_leave_no_output_dead_whatever_the_classes_and_module() {
+        // Class 1 of 3 has no training rows; the binned module's one-hot raw row (10 features x 8
+        // bins) is wide too. Every output's column over the raw values keeps the squared length
+        // `raw / d` and stays orthogonal to the others: an empty class's column is drawn, not
+        // left at zero.
+        let n = 60;
+        for (module, d) in [(NumericModule::ZScore, 90), (NumericModule::Binned, 10)] {
+            let rows = TrainingRows {
+                rows: n,
+                features: d,
+                value: |i: usize, f: usize| ((i * 7 + f * 13) % 17) as f32 + (i % 2) as f32 * 3.0,
+                label: |i: usize| if i.is_multiple_of(2) { 0 } else { 2 },
+                classes: 3,
+            };
+            let sizes = InputSections::new(module, d, n);
+            let (mut memory, mut scratch) =
+                (std::vec![0_u8; sizes.stored()], std::vec![0; sizes.scratch]);
+            let file = fit_input(module, &rows, 3, &mut memory, &mut scratch).unwrap();
+            let m = matrix_of(&file);
+            let (w, raw) = (NUMERIC_WIDTH, module.raw_width(d));
+            for a in 0..w {
+                for b in 0..w {
+                    let dot: f64 = (0..raw).map(|f| m[f * w + a] * m[f * w + b]).sum();
+                    let want = if a == b { raw as f64 / d as f64 } else { 0.0 };
+                    assert!((dot - want).abs() < 1e-3, "{module:?} columns {a}, {b}: {dot}");
+                }
+            }
+        }
     }
 
     #[test]
