@@ -176,6 +176,7 @@ pub fn fit_input<'m, V: Fn(usize, usize) -> f32, L: Fn(usize) -> usize>(
         draw_pairs(d, raw, &mut rng, scratch, pair_bytes);
     }
     let (matrix, _) = matrix_bytes.as_chunks_mut::<4>();
+    let per_feature = sizes.table / 4 / d;
     if module == NumericModule::Fourier {
         // Frequencies N(0, 1/d) on the z-scored row (RBF length scale ~ sqrt(d)), then a phase,
         // per output.
@@ -197,7 +198,7 @@ pub fn fit_input<'m, V: Fn(usize, usize) -> f32, L: Fn(usize) -> usize>(
                 module,
                 features: d,
                 table: &*table,
-                per_feature: sizes.table / 4 / d,
+                per_feature,
                 pairs: pair_bytes.as_chunks::<2>().0,
             };
             let counts = class_means_into(&stats, rows, directions, matrix);
@@ -215,7 +216,6 @@ pub fn fit_input<'m, V: Fn(usize, usize) -> f32, L: Fn(usize) -> usize>(
         let norm = if module == NumericModule::Pairwise { raw } else { d };
         orthogonalize(matrix, raw, norm);
     }
-    let per_feature = sizes.table / 4 / d;
     let file = NumericInputFile {
         module: module.catalog_index(),
         features: d as u32,
@@ -234,8 +234,7 @@ pub fn fit_input<'m, V: Fn(usize, usize) -> f32, L: Fn(usize) -> usize>(
 /// delivered model by 9 to 10 points on the widest tasks: RESULTS.md). The first
 /// `classes - 1` directions (at most `NUMERIC_WIDTH - 1`) then point from the training rows'
 /// mean to each class's; none when the raw row fits.
-#[must_use]
-pub const fn class_directions(raw: usize, classes: usize) -> usize {
+const fn class_directions(raw: usize, classes: usize) -> usize {
     if raw <= NUMERIC_WIDTH || classes < 2 {
         return 0;
     }
@@ -266,7 +265,9 @@ fn class_means_into<V: Fn(usize, usize) -> f32, L: Fn(usize) -> usize>(
     };
     for i in 0..rows.rows {
         let class = (rows.label)(i);
-        if let Some(count) = counts.get_mut(class).filter(|_| class < directions) {
+        if class < directions
+            && let Some(count) = counts.get_mut(class)
+        {
             *count += 1;
         }
         for r in 0..staged {
@@ -411,13 +412,7 @@ mod tests {
     fn every_module_fits_and_transforms_finitely() {
         let data: std::vec::Vec<[f32; 3]> =
             (0..40).map(|i| [i as f32, (i % 3) as f32, -(i as f32) * 100.0]).collect();
-        let rows = TrainingRows {
-            rows: 30,
-            features: 3,
-            value: |i: usize, f: usize| data[i][f],
-            label: |_: usize| 0,
-            classes: 1,
-        };
+        let rows = unlabelled(30, 3, |i: usize, f: usize| data[i][f]);
         for module in NUMERIC_MODULES {
             let sizes = InputSections::new(module, 3, 30);
             let mut memory = std::vec![0_u8; sizes.stored()];
@@ -436,15 +431,18 @@ mod tests {
         }
     }
 
+    /// Rows of one class: what the fits that do not turn towards classes read.
+    fn unlabelled<V: Fn(usize, usize) -> f32>(
+        rows: usize,
+        features: usize,
+        value: V,
+    ) -> TrainingRows<V, fn(usize) -> usize> {
+        TrainingRows { rows, features, value, label: |_| 0, classes: 1 }
+    }
+
     /// The z-score module's projection `[raw][NUMERIC_WIDTH]` of a task with `d` features.
     fn zscore_projection(d: usize) -> std::vec::Vec<f64> {
-        let rows = TrainingRows {
-            rows: 20,
-            features: d,
-            value: |i: usize, f: usize| (i * f) as f32,
-            label: |_: usize| 0,
-            classes: 1,
-        };
+        let rows = unlabelled(20, d, |i: usize, f: usize| (i * f) as f32);
         let sizes = InputSections::new(NumericModule::ZScore, d, 20);
         let (mut memory, mut scratch) =
             (std::vec![0_u8; sizes.stored()], std::vec![0; sizes.scratch]);
@@ -571,35 +569,17 @@ mod tests {
 
     #[test]
     fn refuses_no_rows_and_short_memory() {
-        let rows = TrainingRows {
-            rows: 0,
-            features: 2,
-            value: |_: usize, _: usize| 1.0,
-            label: |_: usize| 0,
-            classes: 1,
-        };
+        let rows = unlabelled(0, 2, |_: usize, _: usize| 1.0);
         assert_eq!(
             fit_input(NumericModule::ZScore, &rows, 1, &mut [0; 64], &mut []).unwrap_err(),
             FitError::Empty
         );
-        let rows = TrainingRows {
-            rows: 5,
-            features: 2,
-            value: |_: usize, _: usize| 1.0,
-            label: |_: usize| 0,
-            classes: 1,
-        };
+        let rows = unlabelled(5, 2, |_: usize, _: usize| 1.0);
         assert_eq!(
             fit_input(NumericModule::ZScore, &rows, 1, &mut [0; 8], &mut [0; 64]).unwrap_err(),
             FitError::Memory
         );
-        let bad = TrainingRows {
-            rows: 5,
-            features: 2,
-            value: |_: usize, _: usize| f32::NAN,
-            label: |_: usize| 0,
-            classes: 1,
-        };
+        let bad = unlabelled(5, 2, |_: usize, _: usize| f32::NAN);
         let sizes = InputSections::new(NumericModule::ZScore, 2, 5);
         let (mut memory, mut scratch) = (std::vec![0_u8; sizes.stored()], std::vec![0; 64]);
         let fitted = fit_input(NumericModule::ZScore, &bad, 1, &mut memory, &mut scratch);

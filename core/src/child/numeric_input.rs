@@ -149,7 +149,7 @@ impl<'a> NumericInput<'a> {
     /// per sample, so each training step projects instead of transforming.
     pub fn stage_with(&self, row: &[f32], mut put: impl FnMut(usize, f32)) {
         for r in 0..self.staged_width() {
-            put(r, self.stats.raw(r, |f| row.get(f).copied().unwrap_or(0.0)));
+            put(r, self.raw(r, row));
         }
     }
 
@@ -162,7 +162,12 @@ impl<'a> NumericInput<'a> {
     /// The module's [`NUMERIC_WIDTH`] values of `row` (its first [`Self::features`] values;
     /// missing ones read as 0) into `out`.
     pub fn transform(&self, row: &[f32], out: &mut [f32; NUMERIC_WIDTH]) {
-        self.project_with(|r| self.stats.raw(r, |f| row.get(f).copied().unwrap_or(0.0)), out);
+        self.project_with(|r| self.raw(r, row), out);
+    }
+
+    /// Staged value `r` of `row` (its missing features read as 0).
+    fn raw(&self, r: usize, row: &[f32]) -> f32 {
+        self.stats.raw(r, |f| row.get(f).copied().unwrap_or(0.0))
     }
 
     /// Projects staged values read once each, in order, by `raw(r)`.
