@@ -9,6 +9,29 @@ pub fn best_index(values: &[f64]) -> Option<usize> {
     (0..values.len()).reduce(|best, i| if key(values[i]) > key(values[best]) { i } else { best })
 }
 
+/// The one-standard-error rule (Breiman et al., 1984): among the candidates whose accuracy on
+/// `rows` held-out rows is within `tolerance` standard errors of the best's (the binomial
+/// `sqrt(p (1 - p) / rows)` at the best's accuracy p), the one of the fewest `sizes`, the
+/// earliest on equal sizes. `tolerance` 0 is [`best_index`]; `None` for no candidate.
+#[must_use]
+pub fn smallest_within(
+    accuracies: &[f64],
+    sizes: &[u32],
+    rows: usize,
+    tolerance: f64,
+) -> Option<usize> {
+    let best = best_index(accuracies)?;
+    if tolerance <= 0.0 || rows == 0 {
+        return Some(best);
+    }
+    let p = accuracies[best];
+    let floor = p - tolerance * (p * (1.0 - p) / rows as f64).sqrt();
+    (0..accuracies.len().min(sizes.len()))
+        .filter(|&i| accuracies[i] >= floor)
+        .min_by_key(|&i| (sizes[i], i))
+        .or(Some(best))
+}
+
 /// Arithmetic mean (NaN for an empty slice).
 #[must_use]
 pub fn mean(values: &[f64]) -> f64 {
@@ -110,6 +133,19 @@ pub fn kendall(x: &[f64], y: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_smallest_within_one_standard_error_is_kept() {
+        // Best 0.80 on 100 rows: one standard error is 0.04, so 0.76 is within it, 0.75 not.
+        let acc = [0.80, 0.76, 0.75, 0.79];
+        assert_eq!(smallest_within(&acc, &[900, 100, 10, 100], 100, 1.0), Some(1));
+        assert_eq!(smallest_within(&acc, &[900, 100, 10, 100], 100, 0.0), Some(0));
+        // Half a standard error (0.02): 0.79 is within, 0.76 not.
+        assert_eq!(smallest_within(&acc, &[900, 100, 10, 100], 100, 0.5), Some(3));
+        // The best is the smallest: kept whatever the tolerance.
+        assert_eq!(smallest_within(&acc, &[1, 100, 10, 100], 100, 3.0), Some(0));
+        assert_eq!(smallest_within(&[], &[], 100, 1.0), None);
+    }
 
     #[test]
     fn best_index_keeps_the_earliest_of_the_largest_and_never_a_nan() {

@@ -4,8 +4,9 @@
 //! ([`Budget`], [`widest_within`]).
 //!
 //! The network of a discrete architecture: the input module (scratch row, then its output of
-//! width W), then per layer either a dense layer `k -> w` or a skip that passes the first
-//! `min(k, max width)` values on, then a linear classifier `k -> classes`. Counted:
+//! width W), then per layer either a dense layer `k -> w` or a skip that passes its input on
+//! unchanged (a text bag wider than the layers too: the classifier over the bag alone is a
+//! linear model), then a linear classifier `k -> classes`. Counted:
 //! - **params**: the weights and biases of the layers and the classifier (the input module's
 //!   fitted statistics and fixed projection are stored too, but not learned);
 //! - **macs**: multiply-adds of the module ([`crate::space::input_modules::ModuleShape`]), the layers
@@ -81,7 +82,7 @@ fn cost_of(arch: &Discrete, task: &TaskShape, training: bool) -> Cost {
     };
     for choice in &arch.layers {
         match choice {
-            LayerChoice::Skip => width = width.min(layout.max_width()),
+            LayerChoice::Skip => {}
             LayerChoice::Base(b) => {
                 let out = layout.base(usize::from(*b)).map_or(0, |(_, w)| w);
                 dense(width, out, &mut params, &mut macs);
@@ -198,8 +199,7 @@ const PARAMS: usize = 0;
 const MACS: usize = 1;
 const RAM: usize = 2;
 
-/// Widths a layer's input can have: the module's width, its first `max width` values (a skip of
-/// a wider input), and each base width.
+/// Widths a layer's input can have: the module's width (through skips) and each base width.
 struct WidthStates {
     widths: heapless::Vec<usize, { MAX_BASE_SIZES + 2 }>,
 }
@@ -207,10 +207,7 @@ struct WidthStates {
 impl WidthStates {
     fn new(layout: &Layout, input: usize) -> Self {
         let mut widths = heapless::Vec::new();
-        for w in [input, input.min(layout.max_width())]
-            .into_iter()
-            .chain(layout.base_sizes.iter().copied())
-        {
+        for w in core::iter::once(input).chain(layout.base_sizes.iter().copied()) {
             if !widths.contains(&w) {
                 let _ = widths.push(w);
             }
@@ -253,7 +250,7 @@ impl LeastRemaining {
         for l in (0..layout.layers).rev() {
             for s in 0..widths {
                 let k = table.states.width(s);
-                let mut best = table.cell(l + 1, table.states.index(k.min(layout.max_width())));
+                let mut best = table.cell(l + 1, s);
                 for &w in layout.base_sizes {
                     let next = table.cell(l + 1, table.states.index(w));
                     let product = k.saturating_mul(w);
@@ -304,7 +301,7 @@ impl Partial {
     /// These costs after a layer of choice `choice` on an input of `width`, and its output width.
     fn then(&self, layout: &Layout, width: usize, choice: LayerChoice) -> (Self, usize) {
         let LayerChoice::Base(b) = choice else {
-            return (*self, width.min(layout.max_width()));
+            return (*self, width);
         };
         let w = layout.base(usize::from(b)).map_or(0, |(_, w)| w);
         let product = width.saturating_mul(w);
@@ -498,8 +495,8 @@ pub struct ExpectedCost {
     /// Expected training memory, in bytes (0 for a text task).
     pub train_ram_bytes: f32,
     classes: f32,
-    /// Per layer: expected input width, expected base width, skip-path width.
-    layers: [(f32, f32, f32); MAX_LAYERS],
+    /// Per layer: expected input width (the skip path's too), expected base width.
+    layers: [(f32, f32); MAX_LAYERS],
     /// Which stage is the largest: 0 the module, 1 + l layer l, 1 + L the classifier.
     peak_stage: usize,
 }
@@ -520,7 +517,7 @@ impl ExpectedCost {
         let mut stages = [0.0_f32; MAX_LAYERS + 2];
         stages[0] = scratch + input;
         let mut params = 0.0;
-        let mut layers = [(0.0, 0.0, 0.0); MAX_LAYERS];
+        let mut layers = [(0.0, 0.0); MAX_LAYERS];
         let mut width = input;
         let count = layout.layers.min(MAX_LAYERS);
         for (l, slot) in layers.iter_mut().enumerate().take(count) {
@@ -530,14 +527,13 @@ impl ExpectedCost {
             let base: f32 = (0..layout.bases())
                 .map(|i| at(off + i) * layout.base(i).map_or(0.0, |(_, w)| w as f32))
                 .sum();
-            let skip_width = width.min(layout.max_width() as f32);
             params += use_w * (width * base + base);
             macs += use_w * width * base;
             if let Some(stage) = stages.get_mut(1 + l) {
                 *stage = width + use_w * base;
             }
-            *slot = (width, base, skip_width);
-            width = use_w * base + skip_w * skip_width;
+            *slot = (width, base);
+            width = use_w * base + skip_w * width;
         }
         let classes = task.classes as f32;
         params += width * classes + classes;
@@ -602,20 +598,19 @@ impl ExpectedCost {
         // d cost / d (the width leaving the current layer), from the classifier down.
         let mut d_width = (wp + wm) * self.classes + stage_weight(1 + count);
         for l in (0..count).rev() {
-            let (width, base, skip_width) = self.layers[l];
+            let (width, base) = self.layers[l];
             let use_at = layout.use_skip_offset(l);
             let (use_w, skip_w) = (at(use_at), at(use_at + 1));
             let r = stage_weight(1 + l);
             let d_base =
                 d_width * use_w + wp * use_w * (width + 1.0) + wm * use_w * width + r * use_w;
             add(use_at, d_width * base + wp * (width * base + base) + wm * width * base + r * base);
-            add(use_at + 1, d_width * skip_width);
+            add(use_at + 1, d_width * width);
             let off = layout.base_offset(l);
             for i in 0..layout.bases() {
                 add(off + i, d_base * layout.base(i).map_or(0.0, |(_, w)| w as f32));
             }
-            // The skip path passes the width on unchanged below the max width, which every
-            // layer's input but the first is.
+            // The skip path passes the width on unchanged.
             d_width = wp * use_w * base + wm * use_w * base + r + d_width * skip_w;
         }
     }

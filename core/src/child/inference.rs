@@ -157,8 +157,8 @@ impl Model<'_> {
     }
 
     /// The layers and the classifier on the module's output `input` (a text bag may be wider
-    /// than [`MAX_WIDTH`]: it is read in place until a layer's output replaces it, or a skip
-    /// folds it onto the layers' width).
+    /// than [`MAX_WIDTH`]: it is read in place, through skips, until a dense layer's output
+    /// replaces it; when every layer skips, the classifier reads it whole).
     fn forward(&self, input: &[f32], probs: &mut Probabilities) -> usize {
         let mut h = [0.0; MAX_WIDTH];
         let mut next = [0.0; MAX_WIDTH];
@@ -166,13 +166,7 @@ impl Model<'_> {
         let mut in_input = true;
         for layer in &self.layers {
             match layer {
-                ModelLayer::Skip { width: w } => {
-                    if in_input {
-                        fold_into(input, &mut h[..(*w).clamp(1, MAX_WIDTH)]);
-                        in_input = false;
-                    }
-                    width = *w;
-                }
+                ModelLayer::Skip => {}
                 ModelLayer::Dense(d) => {
                     let x = if in_input { input } else { &h[..width.min(MAX_WIDTH)] };
                     dense_into(d, x, &mut next);
@@ -189,35 +183,5 @@ impl Model<'_> {
         probs.fill(0.0);
         softmax(&logits[..c], &mut probs[..c]);
         argmax(&logits[..c])
-    }
-}
-
-/// `input` folded onto `out`: value j adds to `out[j mod out.len()]`, in order (a copy when
-/// `input` is no wider; the trainer's skip path does the same, so the bits agree).
-fn fold_into(input: &[f32], out: &mut [f32]) {
-    if input.len() <= out.len() {
-        out.get_mut(..input.len()).unwrap_or(&mut []).copy_from_slice(input);
-        return;
-    }
-    let width = out.len().max(1);
-    for (j, &v) in input.iter().enumerate() {
-        if let Some(o) = out.get_mut(j % width) {
-            *o += v;
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fold_into;
-
-    #[test]
-    fn a_narrower_input_is_copied_and_a_wider_one_folded_in_order() {
-        let mut out = [0.0_f32; 4];
-        fold_into(&[1.0, -0.0, 3.0], &mut out);
-        assert_eq!(out.map(f32::to_bits), [1.0, -0.0, 3.0, 0.0].map(f32::to_bits));
-        let mut out = [0.0_f32; 3];
-        fold_into(&[1.0, 2.0, 3.0, 10.0, 20.0, 30.0, 100.0], &mut out);
-        assert_eq!(out, [111.0, 22.0, 33.0]);
     }
 }

@@ -205,16 +205,13 @@ pub struct DenseLayer<'a> {
     pub activation: Option<Activation>,
 }
 
-/// A layer of a model: dense, or a skip to the first `width` values.
+/// A layer of a model: dense, or a skip.
 #[derive(Clone, Copy, Debug)]
 pub enum ModelLayer<'a> {
     /// A dense layer.
     Dense(DenseLayer<'a>),
-    /// Keeps the first `width` values.
-    Skip {
-        /// Width after the skip.
-        width: usize,
-    },
+    /// Passes its input on unchanged (a text bag too: read in place by what follows).
+    Skip,
 }
 
 /// The input module of a model.
@@ -381,10 +378,7 @@ impl<'a> Model<'a> {
         let mut width = shape.module(discrete.preset, usize::from(discrete.module)).width();
         for choice in &discrete.layers {
             let layer = match *choice {
-                LayerChoice::Skip => {
-                    width = width.min(layout.max_width());
-                    ModelLayer::Skip { width }
-                }
+                LayerChoice::Skip => ModelLayer::Skip,
                 LayerChoice::Base(b) => {
                     let (activation, out) =
                         layout.base(usize::from(b)).ok_or(ModelError::BadArchitecture)?;

@@ -1,6 +1,8 @@
 //! The Adam optimizer over one flat parameter vector: the core's update ([`AdamStep::update`],
 //! which a device's training runs too) with the moments in vectors.
 
+use std::ops::Range;
+
 use archrank_core::optimizer::{Adam as Schedule, AdamStep};
 
 /// Adam (Kingma & Ba, 2015) with bias correction and no weight decay.
@@ -21,6 +23,24 @@ impl Adam {
     /// One update of `params` along the gradient `grads` (same length as `params`).
     pub fn step(&mut self, params: &mut [f32], grads: &[f32]) {
         update_all(self.schedule.next_step(), params, grads, &mut self.m, &mut self.v);
+    }
+
+    /// [`Self::step`] on the parameters in `ranges` only: the same bits where every gradient
+    /// outside them is zero at every step (a zero gradient leaves a parameter whose moments are
+    /// zero where it is).
+    pub fn step_within(&mut self, params: &mut [f32], grads: &[f32], ranges: &[Range<usize>]) {
+        let step = self.schedule.next_step();
+        for r in ranges {
+            let (Some(p), Some(g), Some(m), Some(v)) = (
+                params.get_mut(r.clone()),
+                grads.get(r.clone()),
+                self.m.get_mut(r.clone()),
+                self.v.get_mut(r.clone()),
+            ) else {
+                continue;
+            };
+            update_all(step, p, g, m, v);
+        }
     }
 }
 

@@ -9,9 +9,12 @@
 //! width is the largest base width (zero padding).
 //!
 //! The input `h_0 = sum_m softmax(module logits)_m * f_m` has the modules' common width W.
-//! The first layer's skip path uses `pad(h_0)`: h_0 zero-padded to the max width when it is
-//! narrower (a numeric input of 64 on the paper preset's 256), folded onto it when it is wider
-//! (a text bag's bucket j adds to j mod the max width: every gram stays, with more collisions).
+//! A skip path passes its input on unchanged: `pad` zero-pads a narrower input to the max width
+//! (a numeric input of 64 on the paper preset's 256), and a text bag wider than the layers
+//! stays whole through every layer that may skip, so the layer after it, or the classifier,
+//! reads every bucket (the classifier alone is a linear model over the bag). Each `h_l` is as
+//! wide as the skips let it be ([`Network::new`]'s widths), so a discrete network that uses its
+//! first layer computes nothing wider than the layers.
 //!
 //! u is fixed while a child trains: only the weights receive gradients.
 
@@ -38,22 +41,31 @@ struct Base {
 pub struct Network {
     in_width: usize,
     max_width: usize,
+    /// Width of `h_l` for l in 0..=layers: layer l's input, the classifier's last.
+    widths: Vec<usize>,
     classes: usize,
     layers: usize,
     bases: Vec<Base>,
     total: usize,
     /// All weights: per layer `W_l` (`k x S` row-major) then `b_l` (S), then the classifier's
-    /// `W_c` (`max width x classes`) and `b_c`.
+    /// `W_c` (`widths[layers] x classes`) and `b_c`.
     pub params: Vec<f32>,
     layer_offsets: Vec<(usize, usize)>,
     classifier: (usize, usize),
 }
 
 impl Network {
-    /// A freshly initialized network for `layout` on inputs of width `in_width`: He-normal
-    /// weights for ReLU base layers, Glorot-normal for tanh ones and the classifier, zero biases.
+    /// A freshly initialized network for `layout` on inputs of width `in_width`, to be run
+    /// mixed by `mix` (its skips decide how wide each layer's input is): He-normal weights for
+    /// ReLU base layers, Glorot-normal for tanh ones and the classifier, zero biases.
     #[must_use]
-    pub fn new(layout: &Layout, in_width: usize, classes: usize, rng: &mut Rng) -> Self {
+    pub fn new(
+        layout: &Layout,
+        in_width: usize,
+        classes: usize,
+        mix: &Mixing,
+        rng: &mut Rng,
+    ) -> Self {
         let mut bases = Vec::with_capacity(layout.bases());
         let mut total = 0;
         for i in 0..layout.bases() {
@@ -62,10 +74,16 @@ impl Network {
             total += width;
         }
         let max_width = layout.max_width();
+        // An input wider than the layers stays whole through a layer that may skip.
+        let mut widths = vec![in_width];
+        for l in 0..layout.layers {
+            let k = widths[l];
+            let skips = mix.skip_weight.get(l).is_some_and(|&w| w != 0.0);
+            widths.push(if skips && k > max_width { k } else { max_width });
+        }
         let mut params = Vec::new();
         let mut layer_offsets = Vec::with_capacity(layout.layers);
-        for l in 0..layout.layers {
-            let k = if l == 0 { in_width } else { max_width };
+        for &k in &widths[..layout.layers] {
             let w_off = params.len();
             params.resize(w_off + k * total, 0.0);
             let stds: Vec<f64> = bases
@@ -88,13 +106,15 @@ impl Network {
             layer_offsets.push((w_off, b_off));
         }
         let wc = params.len();
-        let std = (2.0 / (max_width + classes).max(1) as f64).sqrt();
-        params.extend((0..max_width * classes).map(|_| (rng.normal() * std) as f32));
+        let top = widths[layout.layers];
+        let std = (2.0 / (top + classes).max(1) as f64).sqrt();
+        params.extend((0..top * classes).map(|_| (rng.normal() * std) as f32));
         let bc = params.len();
         params.resize(bc + classes, 0.0);
         Self {
             in_width,
             max_width,
+            widths,
             classes,
             layers: layout.layers,
             bases,
@@ -120,7 +140,7 @@ impl Network {
         let mut width = self.in_width;
         for (l, choice) in arch.layers.iter().enumerate().take(self.layers) {
             match *choice {
-                archrank_core::LayerChoice::Skip => width = width.min(self.max_width),
+                archrank_core::LayerChoice::Skip => {}
                 archrank_core::LayerChoice::Base(b) => {
                     let Some(base) = self.bases.get(usize::from(b)) else { continue };
                     let (w_off, b_off) = self.layer_offsets.get(l).copied().unwrap_or((0, 0));
@@ -155,8 +175,42 @@ impl Network {
         }
     }
 
-    fn layer_in(&self, l: usize) -> usize {
-        if l == 0 { self.in_width } else { self.max_width }
+    /// The ranges of [`Self::params`] that `mix` lets a gradient reach: each used layer's live
+    /// columns (every row's) and their biases, and the classifier. Outside them the gradient is
+    /// exactly zero at every step, so an optimizer that leaves them alone computes the same
+    /// bits, and a text bag's skipped layers or dead base layers cost it nothing.
+    #[must_use]
+    pub fn live_ranges(&self, mix: &Mixing) -> Vec<Range<usize>> {
+        let s = self.total;
+        let mut ranges = Vec::new();
+        for (l, &(w_off, b_off)) in self.layer_offsets.iter().enumerate() {
+            let live = self.live_columns(mix, l);
+            if live.is_empty() {
+                continue;
+            }
+            if live.len() == s {
+                ranges.push(w_off..w_off + self.width(l) * s);
+            } else {
+                ranges.extend(
+                    (0..self.width(l))
+                        .map(|r| w_off + r * s + live.start..w_off + r * s + live.end),
+                );
+            }
+            ranges.push(b_off + live.start..b_off + live.end);
+        }
+        let (wc, bc) = self.classifier;
+        ranges.push(wc..bc + self.classes);
+        ranges
+    }
+
+    /// Width of `h_l`: layer l's input (l = layers: the classifier's).
+    fn width(&self, l: usize) -> usize {
+        self.widths.get(l).copied().unwrap_or(self.max_width)
+    }
+
+    /// The widest `h_l`.
+    fn widest(&self) -> usize {
+        self.widths.iter().copied().max().unwrap_or(self.max_width)
     }
 
     fn slice(&self, offset: usize, len: usize) -> &[f32] {
@@ -165,6 +219,8 @@ impl Network {
 }
 
 /// Preallocated buffers for one child's batches, so that training allocates nothing per step.
+/// A workspace serves one mixing: the gradient's entries outside its live columns are zero from
+/// the start and never written.
 #[derive(Clone, Debug)]
 pub struct Workspace {
     capacity: usize,
@@ -196,19 +252,18 @@ impl Workspace {
     /// Buffers for batches of up to `capacity` rows of `net`.
     #[must_use]
     pub fn new(net: &Network, capacity: usize) -> Self {
-        let mw = net.max_width;
-        let mut hs = vec![vec![0.0; capacity * net.in_width]];
-        hs.extend((0..net.layers).map(|_| vec![0.0; capacity * mw]));
+        let widest = net.widest();
+        let hs = net.widths.iter().map(|&w| vec![0.0; capacity * w]).collect();
         Self {
             capacity,
             hs,
             acts: (0..net.layers).map(|_| vec![0.0; capacity * net.total]).collect(),
             probs: vec![0.0; capacity * net.classes],
             dlogits: vec![0.0; capacity * net.classes],
-            dh: vec![0.0; capacity * mw],
-            dh_prev: vec![0.0; capacity * mw],
+            dh: vec![0.0; capacity * widest],
+            dh_prev: vec![0.0; capacity * widest],
             dz: vec![0.0; capacity * net.total],
-            transposed: vec![0.0; net.total.max(net.classes) * mw.max(net.in_width)],
+            transposed: vec![0.0; net.total.max(net.classes) * widest],
             sparse: Vec::new(),
             sparse_offsets: Vec::with_capacity(capacity + 1),
             scratch: GemmScratch::default(),
@@ -312,9 +367,8 @@ impl Network {
 /// Forward pass over `m` loaded rows, leaving class probabilities in `ws.probs`.
 fn forward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_input: bool) {
     let s = net.total;
-    let mw = net.max_width;
     for l in 0..net.layers {
-        let k = net.layer_in(l);
+        let (k, wo) = (net.width(l), net.width(l + 1));
         let (w_off, b_off) = net.layer_offsets.get(l).copied().unwrap_or((0, 0));
         let weights = net.slice(w_off, k * s);
         let bias = net.slice(b_off, s);
@@ -357,19 +411,13 @@ fn forward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_inp
         let use_w = mix.use_weight.get(l).copied().unwrap_or(1.0);
         let skip_w = mix.skip_weight.get(l).copied().unwrap_or(0.0);
         let weights_l = mix.bases.get(l).map_or(&[][..], Vec::as_slice);
-        let keep = k.min(mw);
         for ((arow, hrow), xrow) in
-            act.chunks_exact_mut(s).zip(h.chunks_exact_mut(mw)).zip(x.chunks_exact(k))
+            act.chunks_exact_mut(s).zip(h.chunks_exact_mut(wo)).zip(x.chunks_exact(k))
         {
             hrow.fill(0.0);
-            if k > mw {
-                // A text bag wider than the layers is folded onto them (bucket j adds to j mod
-                // the max width): a skip keeps every gram, as the core's inference does.
-                for (j, &v) in xrow.iter().enumerate() {
-                    hrow[j % mw] += skip_w * v;
-                }
-            } else {
-                hrow[..keep].iter_mut().zip(xrow).for_each(|(o, &v)| *o = skip_w * v);
+            // The skip path (padded); an input wider than `wo` is one this layer never skips.
+            if k <= wo {
+                hrow[..k].iter_mut().zip(xrow).for_each(|(o, &v)| *o = skip_w * v);
             }
             for (base, &sw) in net.bases.iter().zip(weights_l) {
                 let c = use_w * sw;
@@ -391,14 +439,15 @@ fn forward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_inp
     // Classifier and softmax.
     let c = net.classes;
     let (wc, bc) = net.classifier;
+    let tw = net.width(net.layers);
     let Some(top) = ws.hs.last() else { return };
     let probs = &mut ws.probs[..m * c];
     gemm(
         m,
-        mw,
+        tw,
         c,
-        Strided::rows(&top[..m * mw], mw),
-        net.slice(wc, mw * c),
+        Strided::rows(&top[..m * tw], tw),
+        net.slice(wc, tw * c),
         c,
         probs,
         c,
@@ -420,7 +469,7 @@ fn forward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_inp
 /// Back-propagates the loss of the last forward pass over `m` rows into `ws.grads`.
 #[multiversion::multiversion(targets("x86_64+avx2+fma"))]
 fn backward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_input: bool) {
-    let (c, s, mw) = (net.classes, net.total, net.max_width);
+    let (c, s, tw) = (net.classes, net.total, net.width(net.layers));
     let (wc, bc) = net.classifier;
     let Workspace {
         hs,
@@ -440,13 +489,13 @@ fn backward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_in
     let Some(top) = hs.last() else { return };
     let (g_layers, g_class) = grads.split_at_mut(wc);
     gemm(
-        mw,
+        tw,
         m,
         c,
-        Strided::transposed(&top[..m * mw], mw),
+        Strided::transposed(&top[..m * tw], tw),
         dlogits,
         c,
-        &mut g_class[..mw * c],
+        &mut g_class[..tw * c],
         c,
         false,
         scratch,
@@ -456,21 +505,21 @@ fn backward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_in
     for row in dlogits.chunks_exact(c) {
         gb.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
     }
-    transpose_into(net.slice(wc, mw * c), mw, c, transposed);
+    transpose_into(net.slice(wc, tw * c), tw, c, transposed);
     gemm(
         m,
         c,
-        mw,
+        tw,
         Strided::rows(dlogits, c),
         transposed,
-        mw,
-        &mut dh[..m * mw],
-        mw,
+        tw,
+        &mut dh[..m * tw],
+        tw,
         false,
         scratch,
     );
     for l in (0..net.layers).rev() {
-        let k = net.layer_in(l);
+        let (k, wo) = (net.width(l), net.width(l + 1));
         let (w_off, b_off) = net.layer_offsets.get(l).copied().unwrap_or((0, 0));
         let use_w = mix.use_weight.get(l).copied().unwrap_or(1.0);
         let skip_w = mix.skip_weight.get(l).copied().unwrap_or(0.0);
@@ -478,7 +527,7 @@ fn backward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_in
         let (Some(x), Some(act)) = (hs.get(l), acts.get(l)) else { return };
         let dz = &mut dz[..m * s];
         for ((zrow, arow), hrow) in
-            dz.chunks_exact_mut(s).zip(act.chunks_exact(s)).zip(dh.chunks_exact(mw))
+            dz.chunks_exact_mut(s).zip(act.chunks_exact(s)).zip(dh.chunks_exact(wo))
         {
             for (base, &sw) in net.bases.iter().zip(weights_l) {
                 let cw = use_w * sw;
@@ -500,7 +549,9 @@ fn backward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_in
         let gw = &mut g_layers[w_off..w_off + k * s];
         let live = net.live_columns(mix, l);
         if l == 0 && sparse_input {
-            gw.fill(0.0);
+            for row in gw.chunks_exact_mut(s) {
+                row[live.clone()].fill(0.0);
+            }
             for (b, zrow) in dz.chunks_exact(s).enumerate() {
                 let (Some(&lo), Some(&hi)) = (sparse_offsets.get(b), sparse_offsets.get(b + 1))
                 else {
@@ -514,15 +565,10 @@ fn backward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_in
                     }
                 }
             }
-        } else {
-            if live.len() < s {
-                gw.fill(0.0);
-            }
-            if !live.is_empty() {
-                let (dz_live, gw_live) = (&dz[live.start..], &mut gw[live.start..]);
-                let xt = Strided::transposed(&x[..m * k], k);
-                gemm(k, m, live.len(), xt, dz_live, s, gw_live, s, false, scratch);
-            }
+        } else if !live.is_empty() {
+            let (dz_live, gw_live) = (&dz[live.start..], &mut gw[live.start..]);
+            let xt = Strided::transposed(&x[..m * k], k);
+            gemm(k, m, live.len(), xt, dz_live, s, gw_live, s, false, scratch);
         }
         let gb = &mut g_layers[b_off..b_off + s];
         gb.fill(0.0);
@@ -542,8 +588,9 @@ fn backward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_in
             }
             let dz_live = Strided::rows(dz.get(live.start..).unwrap_or(&[]), s);
             gemm(m, n, k, dz_live, transposed, k, &mut dh_prev[..m * k], k, false, scratch);
-            for (p, &g) in dh_prev[..m * k].iter_mut().zip(&dh[..m * mw]) {
-                *p += skip_w * g;
+            // The skip path's gradient: into the first `min(k, wo)` values of each row.
+            for (prow, grow) in dh_prev[..m * k].chunks_exact_mut(k).zip(dh.chunks_exact(wo)) {
+                prow.iter_mut().zip(grow).for_each(|(p, &g)| *p += skip_w * g);
             }
             std::mem::swap(dh, dh_prev);
         }

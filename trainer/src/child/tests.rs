@@ -85,7 +85,7 @@ fn check_mixing_gradients(
 ) -> Vec<f32> {
     let layout = prepared.layout();
     let mut net =
-        Network::new(layout, prepared.input_width(), prepared.classes(), &mut Rng::new(seed));
+        Network::new(layout, prepared.input_width(), prepared.classes(), mix, &mut Rng::new(seed));
     // Non-zero biases, so that their gradients and the activations' kinks are exercised.
     let mut rng = Rng::new(seed + 1);
     for p in &mut net.params {
@@ -136,6 +136,7 @@ fn one_hot_gradients_match_finite_differences_and_vanish_outside() {
                 &layout,
                 prepared.input_width(),
                 prepared.classes(),
+                &mix,
                 &mut Rng::new(seed),
             );
             let live: f64 = net.discrete_weights(&arch).len() as f64;
@@ -157,7 +158,8 @@ fn one_hot_mixing_is_the_discrete_network() {
         panic!("a tiny architecture")
     };
     let mix = Mixing::one_hot(&layout, &arch);
-    let net = Network::new(&layout, prepared.input_width(), prepared.classes(), &mut Rng::new(3));
+    let net =
+        Network::new(&layout, prepared.input_width(), prepared.classes(), &mix, &mut Rng::new(3));
     let mut ws = Workspace::new(&net, 64);
     let rows: Vec<usize> = (0..20).collect();
     assert_eq!(net.predict(&mut ws, &prepared, &mix, &rows), 20);
@@ -323,7 +325,8 @@ fn near_one_hot_mixing_equals_the_discrete_network() {
     let module = 1;
     let u = discrete_to_logits(&layout, module, &layers);
     let mix = Mixing::from_logits(&layout, &u);
-    let net = Network::new(&layout, prepared.input_width(), prepared.classes(), &mut Rng::new(3));
+    let net =
+        Network::new(&layout, prepared.input_width(), prepared.classes(), &mix, &mut Rng::new(3));
     let mut ws = Workspace::new(&net, 64);
     let rows: Vec<usize> = (0..20).collect();
     let m = net.predict(&mut ws, &prepared, &mix, &rows);

@@ -98,10 +98,12 @@ pub fn train_mixed(
     let start_time = Instant::now();
     let layout = prepared.layout();
     let mut init_rng = Rng::new(derive_seed(&[seed, INIT_TAG]));
-    let mut net = Network::new(layout, prepared.input_width(), prepared.classes(), &mut init_rng);
+    let mut net =
+        Network::new(layout, prepared.input_width(), prepared.classes(), mix, &mut init_rng);
     let batch = config.batch_size.max(1);
     let mut ws = Workspace::new(&net, batch);
     let mut adam = Adam::new(net.params.len(), config.learning_rate);
+    let live = net.live_ranges(mix);
     let mut order: Vec<usize> = prepared.train.clone().collect();
     let mut shuffle_rng = Rng::new(derive_seed(&[seed, SHUFFLE_TAG]));
     let mut rows_buf: Vec<usize> = Vec::with_capacity(batch);
@@ -133,7 +135,7 @@ pub fn train_mixed(
                 diverged = true;
                 break;
             }
-            adam.step(&mut net.params, &ws.grads);
+            adam.step_within(&mut net.params, &ws.grads, &live);
             steps += 1;
         }
         if diverged {

@@ -45,7 +45,7 @@ pub struct RecipeArgs {
     #[arg(long)]
     pub no_refit: bool,
     /// The step size of the engine that trains (both engines: the core's SGD, default 0.05;
-    /// the trainer's Adam, default 0.001).
+    /// the trainer's Adam, default 0.01).
     #[arg(long, value_name = "LR")]
     pub learning_rate: Option<f32>,
     /// The core's L2 penalty on the weight matrices.
@@ -178,6 +178,11 @@ pub struct ChooseArgs {
     /// Child seeds per candidate (each candidate keeps its best by validation accuracy).
     #[arg(long, default_value_t = 1)]
     pub seeds: u32,
+    /// Keep the candidate of the fewest parameters whose validation accuracy is within this
+    /// many standard errors of the best's (the one-standard-error rule at 1; 0 keeps the best).
+    /// Default: 0 on a numeric task, 1 on a text task (measured, RESULTS.md).
+    #[arg(long, value_name = "SE")]
+    pub smallest_within: Option<f64>,
     /// The device's limits.
     #[command(flatten)]
     pub budget: BudgetArgs,
@@ -271,6 +276,16 @@ impl ChooseArgs {
         };
         usize::from(self.trainings.unwrap_or(default))
     }
+
+    /// The tolerance of the candidate kept, in standard errors: `--smallest-within`, else the
+    /// task kind's default.
+    #[must_use]
+    pub fn smallest_within(&self, kind: TaskKind) -> f64 {
+        self.smallest_within.unwrap_or(match kind {
+            TaskKind::Numeric => NUMERIC_SMALLEST_WITHIN,
+            TaskKind::Text => TEXT_SMALLEST_WITHIN,
+        })
+    }
 }
 
 /// `choose`'s candidates on a numeric task: eight trained candidates were +0.006 over three with
@@ -279,6 +294,13 @@ pub const NUMERIC_TRAININGS: u8 = 8;
 /// `choose`'s candidates on a text task: eight were -0.025 [-0.052, -0.004] against three (the
 /// shortlist's later candidates are worse there and win their small validation parts by chance).
 pub const TEXT_TRAININGS: u8 = 3;
+/// `choose`'s tolerance on a numeric task: the best by validation accuracy. The smallest within
+/// one standard error was -0.0051 [-0.0104, -0.0005] at 0.36 times the parameters.
+pub const NUMERIC_SMALLEST_WITHIN: f64 = 0.0;
+/// `choose`'s tolerance on a text task: the smallest within one standard error of the best
+/// (the candidates span 8,000 to 270,000 parameters): +0.0059 [-0.0016, +0.0177] against the
+/// best, at 0.70 [0.51, 0.91] times the parameters.
+pub const TEXT_SMALLEST_WITHIN: f64 = 1.0;
 
 /// What `export-samples` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

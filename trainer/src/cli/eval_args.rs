@@ -99,10 +99,10 @@ pub struct EvalEnginesArgs {
     /// Draw only architectures of at most this many parameters on each task (a device's size).
     #[arg(long, value_name = "N")]
     pub max_params: Option<u32>,
-    /// The core's optimizer (the trainer's stays Adam at 0.001; a device's is momentum).
+    /// The core's optimizer (the trainer's stays Adam at 0.01; a device's is momentum).
     #[arg(long, value_enum, default_value = "momentum")]
     pub core_optimizer: OptimizerArg,
-    /// The core's step size (default: 0.001 for Adam, 0.05 for momentum).
+    /// The core's step size (default: 0.01 for Adam, 0.05 for momentum).
     #[arg(long, value_name = "LR")]
     pub core_learning_rate: Option<f32>,
     /// Write every row and the comparison as JSON here.

@@ -1,5 +1,6 @@
 //! `archrank choose`: a few trainings spent on the ranker's shortlist — search K distinct
-//! architectures, train each, keep the best by validation accuracy, write its model file.
+//! architectures, train each, keep the best by validation accuracy (or the smallest within a
+//! tolerance of it: `--smallest-within`), write its model file.
 
 use anyhow::{Context, Result, bail};
 use archrank_core::{Discrete, Model, PresetId};
@@ -10,7 +11,7 @@ use crate::commands::task_source::{load_task, model_notes};
 use crate::deploy::delivered::{Delivered, train_delivered};
 use crate::deploy::{accuracy, predict_rows};
 use crate::output::{print, print_json, table};
-use crate::rank_stats::best_index;
+use crate::rank_stats::smallest_within;
 use crate::ranker_source::Weights;
 use crate::search::{
     SampleSource, SearchOptions, ShortlistEntry, ShortlistRequest, search_with_options,
@@ -56,9 +57,13 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
         trained.push(Trained { candidate, validation_accuracy, model });
         archs.push(arch);
     }
-    // The best by validation accuracy; the better-ranked on ties. Only the kept one is finished.
+    // The smallest within the tolerance of the best by validation accuracy (the best, the
+    // better-ranked on ties, at tolerance 0). Only the kept one is finished.
     let validation: Vec<f64> = trained.iter().map(|t| t.validation_accuracy).collect();
-    let kept = best_index(&validation).context("the shortlist is empty")?;
+    let sizes: Vec<u32> = trained.iter().map(|t| t.candidate.cost.params).collect();
+    let tolerance = args.smallest_within(task.kind());
+    let kept = smallest_within(&validation, &sizes, split.validation.len(), tolerance)
+        .context("the shortlist is empty")?;
     trained[kept].model.finish(&task, &split, &archs[kept], &recipe, &columns)?;
     let delivered = &trained[kept].model;
     let bytes = &delivered.bytes;
@@ -71,6 +76,7 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
         return print_json(&serde_json::json!({
             "task": task.name, "preset": found.preset, "budget": found.budget,
             "candidates": trained, "kept": kept, "named": trained[kept].candidate.named,
+            "smallest_within": tolerance,
             "confidence": found.confidence, "engine": delivered.engine,
             "trained_rows": delivered.trained_rows, "refit": delivered.refit,
             "test_rows": split.test.len(), "test_accuracy": test_accuracy,
@@ -103,9 +109,17 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
         text.push_str(&c.sentence());
     }
     text.push_str(&format!(
-        "\nkept {} by validation accuracy (trained by the {} engine); {}its test accuracy (the \
-         core, {} test rows): {test_accuracy:.4}\n",
+        "\nkept {} {} (trained by the {} engine); {}its test accuracy (the core, {} test rows): \
+         {test_accuracy:.4}\n",
         trained[kept].candidate.named,
+        if tolerance > 0.0 {
+            format!(
+                "as the fewest parameters within {tolerance} standard error(s) of the best \
+                 validation accuracy"
+            )
+        } else {
+            "by validation accuracy".to_owned()
+        },
         delivered.engine.name(),
         delivered.refit_line(),
         split.test.len()

@@ -20,12 +20,16 @@ fn a_discrete_cost_counted_by_hand() {
     assert_eq!(cost.params, (64 * 16 + 16) + (16 * 8 + 8) + (8 * 3 + 3));
     assert_eq!(cost.macs, 4 * 64 + 64 * 16 + 16 * 8 + 8 * 3);
     assert_eq!(cost.ram_bytes, 4 * (64 + 16));
-    // A text input (1,024 buckets) skipped into the tiny preset is folded onto its 64 values.
+    // A text bag passes whole through the skips: the classifier alone is a linear model on it,
+    // and a layer after skips reads it whole too.
     let text = TaskShape { features: 0, classes: 2, text: true, samples: 100 };
     let cost = discrete_cost(&tiny("m1/skip/skip/skip"), &text);
-    assert_eq!(cost.params, 64 * 2 + 2);
-    assert_eq!(cost.macs, 64 * 2);
-    assert_eq!(cost.ram_bytes, 4 * 1024);
+    assert_eq!(cost.params, 4096 * 2 + 2);
+    assert_eq!(cost.macs, 4096 * 2);
+    assert_eq!(cost.ram_bytes, 4 * (4096 + 2));
+    let cost = discrete_cost(&tiny("m1/skip/relu8/skip"), &text);
+    assert_eq!(cost.params, (4096 * 8 + 8) + (8 * 2 + 2));
+    assert_eq!(cost.ram_bytes, 4 * (4096 + 8));
 }
 
 /// Every discrete architecture of the tiny preset.
