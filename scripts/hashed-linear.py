@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How wide a hashed bag a linear text model needs: scikit-learn's LogisticRegression on hashed
-word uni- and bigrams (HashingVectorizer: counts, L2-normalized, no sign, as the product's text
-modules hash) at several widths and penalties, beside tf-idf + LogisticRegression (the peer in
+word uni- and bigrams (HashingVectorizer: counts, L2-normalized, no sign; scikit-learn's own
+hash, so the same widths and collision rates as the product's bags, not the same buckets) at several widths and penalties, beside tf-idf + LogisticRegression (the peer in
 scripts/peers.py), on exactly the product's train+validation and test rows of every bundled text
 task (`archrank export-samples`).
 
@@ -22,7 +22,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from peers import export, is_text  # noqa: E402
+from peers import export  # noqa: E402
+
+
+def is_text_csv(path: Path) -> bool:
+    """A bundled text task's columns are a label and a text."""
+    with open(path, encoding="utf-8") as f:
+        return sorted(f.readline().strip().split(",")) == ["label", "text"]
 
 
 def main() -> None:
@@ -37,9 +43,9 @@ def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for path in sorted(args.tasks.glob("*.csv")):
-            train = export(args.archrank, path, "train-validation", Path(tmp) / "train.csv")
-            if not is_text(train):
+            if not is_text_csv(path):
                 continue
+            train = export(args.archrank, path, "train-validation", Path(tmp) / "train.csv")
             test = export(args.archrank, path, "test", Path(tmp) / "test.csv")
             x, y = train["text"].astype(str), train["label"].to_numpy()
             xt, yt = test["text"].astype(str), test["label"].to_numpy()
@@ -55,6 +61,8 @@ def main() -> None:
                     row[f"hashed{n}_C{c:g}"] = model.fit(x, y).score(xt, yt)
             results[path.stem] = row
             print(path.stem, " ".join(f"{k} {v:.3f}" for k, v in row.items()), flush=True)
+    if not results:
+        sys.exit(f"no text task in {args.tasks}")
     keys = list(next(iter(results.values())))
     print(f"mean over {len(results)} text tasks:",
           " ".join(f"{k} {np.mean([r[k] for r in results.values()]):.4f}" for k in keys))

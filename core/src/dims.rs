@@ -259,7 +259,8 @@ macro_rules! with_preset {
 pub const NUMERIC_WIDTH: usize = 64;
 /// Common output width of every text input module (hash buckets). Wider than any layer: a text
 /// model's first dense layer, or its classifier when every layer skips (a linear model on the
-/// bag), reads the bag in place (measured: RESULTS.md, "Text: a linear model on a wider bag").
+/// bag), reads the bag in place (measured: RESULTS.md, "text runs repopulated: a linear model
+/// on a wider bag").
 pub const TEXT_WIDTH: usize = 4096;
 /// Quantile bins per feature of the binned one-hot module.
 pub const BINS: usize = 8;

@@ -11,8 +11,9 @@ pub fn best_index(values: &[f64]) -> Option<usize> {
 
 /// The one-standard-error rule (Breiman et al., 1984): among the candidates whose accuracy on
 /// `rows` held-out rows is within `tolerance` standard errors of the best's (the binomial
-/// `sqrt(p (1 - p) / rows)` at the best's accuracy p), the one of the fewest `sizes`, the
-/// earliest on equal sizes. `tolerance` 0 is [`best_index`]; `None` for no candidate.
+/// `sqrt(p (1 - p) / rows)` at the best's accuracy p), the one of the fewest `sizes`; of equal
+/// sizes the more accurate, then the earliest. `tolerance` 0 is [`best_index`]; `None` for no
+/// candidate.
 #[must_use]
 pub fn smallest_within(
     accuracies: &[f64],
@@ -25,10 +26,13 @@ pub fn smallest_within(
         return Some(best);
     }
     let p = accuracies[best];
-    let floor = p - tolerance * (p * (1.0 - p) / rows as f64).sqrt();
+    // A candidate exactly one standard error below stays within it whatever the rounding.
+    let floor = p - tolerance * (p * (1.0 - p) / rows as f64).sqrt() - 1e-12;
     (0..accuracies.len().min(sizes.len()))
         .filter(|&i| accuracies[i] >= floor)
-        .min_by_key(|&i| (sizes[i], i))
+        .min_by(|&i, &j| {
+            sizes[i].cmp(&sizes[j]).then(accuracies[j].total_cmp(&accuracies[i])).then(i.cmp(&j))
+        })
         .or(Some(best))
 }
 
@@ -136,9 +140,11 @@ mod tests {
 
     #[test]
     fn the_smallest_within_one_standard_error_is_kept() {
-        // Best 0.80 on 100 rows: one standard error is 0.04, so 0.76 is within it, 0.75 not.
+        // Best 0.80 on 100 rows: one standard error is 0.04, so 0.76 is within it, 0.75 not;
+        // of the two of 100 parameters within it, the more accurate.
         let acc = [0.80, 0.76, 0.75, 0.79];
-        assert_eq!(smallest_within(&acc, &[900, 100, 10, 100], 100, 1.0), Some(1));
+        assert_eq!(smallest_within(&acc, &[900, 100, 10, 100], 100, 1.0), Some(3));
+        assert_eq!(smallest_within(&acc, &[900, 100, 10, 200], 100, 1.0), Some(1));
         assert_eq!(smallest_within(&acc, &[900, 100, 10, 100], 100, 0.0), Some(0));
         // Half a standard error (0.02): 0.79 is within, 0.76 not.
         assert_eq!(smallest_within(&acc, &[900, 100, 10, 100], 100, 0.5), Some(3));

@@ -201,7 +201,7 @@ const RAM: usize = 2;
 
 /// Widths a layer's input can have: the module's width (through skips) and each base width.
 struct WidthStates {
-    widths: heapless::Vec<usize, { MAX_BASE_SIZES + 2 }>,
+    widths: heapless::Vec<usize, { MAX_BASE_SIZES + 1 }>,
 }
 
 impl WidthStates {
@@ -230,13 +230,13 @@ impl WidthStates {
 struct LeastRemaining {
     states: WidthStates,
     /// Per layer and width state: `[params, macs, ram]`.
-    least: [[[usize; 3]; MAX_BASE_SIZES + 2]; MAX_LAYERS + 1],
+    least: [[[usize; 3]; MAX_BASE_SIZES + 1]; MAX_LAYERS + 1],
 }
 
 impl LeastRemaining {
     fn new(layout: &Layout, input: usize, classes: usize) -> Self {
         let states = WidthStates::new(layout, input);
-        let mut table = Self { least: [[[0; 3]; MAX_BASE_SIZES + 2]; MAX_LAYERS + 1], states };
+        let mut table = Self { least: [[[0; 3]; MAX_BASE_SIZES + 1]; MAX_LAYERS + 1], states };
         let widths = table.states.widths.len();
         for s in 0..widths {
             let k = table.states.width(s);

@@ -94,7 +94,8 @@ impl Model<'_> {
         Ok(self.forward(&features, probs))
     }
 
-    /// Runs a text; returns the predicted class, `probs` holds every class's probability.
+    /// Runs a text; returns the predicted class, `probs` holds every class's probability. Its
+    /// bag takes [`TEXT_WIDTH`] floats (16 KiB) of stack beside the layers' two rows.
     ///
     /// # Errors
     /// [`PredictError::Modality`] for a numeric model.
@@ -162,7 +163,7 @@ impl Model<'_> {
     fn forward(&self, input: &[f32], probs: &mut Probabilities) -> usize {
         let mut h = [0.0; MAX_WIDTH];
         let mut next = [0.0; MAX_WIDTH];
-        let mut width = input.len();
+        let mut width = 0;
         let mut in_input = true;
         for layer in &self.layers {
             match layer {

@@ -6,7 +6,8 @@
 //! (numeric: [`NumericInputFile`]; text: none), the class count and names, the column plan (how
 //! the host read the training CSV, as JSON; the core ignores it), provenance, and the weights:
 //! per used layer `W [in][out]` then `b [out]`, then the classifier's, little-endian f32, widths
-//! following the architecture (a skip passes the first `min(width, max width)` values on).
+//! following the architecture (a skip passes its input on whole: after leading skips a text
+//! model's next layer, or its classifier, reads the whole bag).
 
 use core::fmt;
 

@@ -91,8 +91,8 @@ pub enum Optimizer {
 /// What a device trains with: SGD with momentum 0.9 (at the step size of
 /// [`crate::child::training::TrainConfig::default`], 0.05). Measured against Adam on every numeric
 /// bundled task (RESULTS.md, "Training on the device"): as accurate as Adam at 0.01 and more
-/// than Adam at 0.001 (the trainer's until 2026-12-07) over this schedule's 300 steps, with one moment per
-/// parameter instead of two (a fifth less memory for the parameters' copies).
+/// than Adam at 0.001 (the trainer's until 2026-12-07) over this schedule's 300 steps, with one
+/// moment per parameter instead of two (a fifth less memory for the parameters' copies).
 pub const DEVICE_OPTIMIZER: Optimizer = Optimizer::Momentum { momentum: 0.9 };
 
 impl Optimizer {

@@ -6,7 +6,8 @@
 //! layers of one mixture layer are one matrix product with their weights side by side (`k x S`,
 //! S = sum of the base widths: 240 for the tiny preset), then each segment is activated, scaled by
 //! its mixing weight and added into the first `width_i` columns of the layer's output, whose
-//! width is the largest base width (zero padding).
+//! width is the largest base width (zero padding), or its input's where a skip carries a wider
+//! text bag on.
 //!
 //! The input `h_0 = sum_m softmax(module logits)_m * f_m` has the modules' common width W.
 //! A skip path passes its input on unchanged: `pad` zero-pads a narrower input to the max width
@@ -224,7 +225,7 @@ impl Network {
 #[derive(Clone, Debug)]
 pub struct Workspace {
     capacity: usize,
-    /// `hs[0]` is the mixed input (capacity x W), `hs[l]` layer l's output (capacity x max width).
+    /// `hs[l]` is `h_l`, capacity x `widths[l]`: the mixed input, then each layer's output.
     hs: Vec<Vec<f32>>,
     /// Per layer, the activated base outputs (capacity x S).
     acts: Vec<Vec<f32>>,
@@ -320,6 +321,7 @@ impl Network {
 
     /// Class probabilities of prepared rows `rows` (at most the workspace capacity), left in the
     /// first `rows.len() * classes` values of the workspace's probabilities; returns the row count.
+    /// `mix` is the mixing the network was made for ([`Network::new`]).
     pub fn predict(
         &self,
         ws: &mut Workspace,
@@ -333,7 +335,7 @@ impl Network {
     }
 
     /// Mean cross-entropy of prepared rows `rows` and its gradient with respect to every weight,
-    /// left in `ws.grads`.
+    /// left in `ws.grads` (`mix` the network's own, `ws` serving only it).
     pub fn loss_and_gradient(
         &self,
         ws: &mut Workspace,
@@ -411,6 +413,9 @@ fn forward(net: &Network, ws: &mut Workspace, mix: &Mixing, m: usize, sparse_inp
         let use_w = mix.use_weight.get(l).copied().unwrap_or(1.0);
         let skip_w = mix.skip_weight.get(l).copied().unwrap_or(0.0);
         let weights_l = mix.bases.get(l).map_or(&[][..], Vec::as_slice);
+        // The widths were set for the network's own mixing (`Network::new`): a layer whose input
+        // is wider than its output never skips.
+        debug_assert!(skip_w == 0.0 || k <= wo, "a network run with another mixing than its own");
         for ((arow, hrow), xrow) in
             act.chunks_exact_mut(s).zip(h.chunks_exact_mut(wo)).zip(x.chunks_exact(k))
         {

@@ -181,7 +181,7 @@ pub struct ChooseArgs {
     /// Keep the candidate of the fewest parameters whose validation accuracy is within this
     /// many standard errors of the best's (the one-standard-error rule at 1; 0 keeps the best).
     /// Default: 0 on a numeric task, 1 on a text task (measured, RESULTS.md).
-    #[arg(long, value_name = "SE")]
+    #[arg(long, value_name = "SE", value_parser = standard_errors)]
     pub smallest_within: Option<f64>,
     /// The device's limits.
     #[command(flatten)]
@@ -280,7 +280,7 @@ impl ChooseArgs {
     /// The tolerance of the candidate kept, in standard errors: `--smallest-within`, else the
     /// task kind's default.
     #[must_use]
-    pub fn smallest_within(&self, kind: TaskKind) -> f64 {
+    pub fn tolerance(&self, kind: TaskKind) -> f64 {
         self.smallest_within.unwrap_or(match kind {
             TaskKind::Numeric => NUMERIC_SMALLEST_WITHIN,
             TaskKind::Text => TEXT_SMALLEST_WITHIN,
@@ -294,6 +294,14 @@ pub const NUMERIC_TRAININGS: u8 = 8;
 /// `choose`'s candidates on a text task: eight were -0.025 [-0.052, -0.004] against three (the
 /// shortlist's later candidates are worse there and win their small validation parts by chance).
 pub const TEXT_TRAININGS: u8 = 3;
+/// A tolerance in standard errors: a finite number, at least 0.
+fn standard_errors(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("`{s}` is not a number of standard errors (finite, at least 0)")),
+    }
+}
+
 /// `choose`'s tolerance on a numeric task: the best by validation accuracy. The smallest within
 /// one standard error was -0.0051 [-0.0104, -0.0005] at 0.36 times the parameters.
 pub const NUMERIC_SMALLEST_WITHIN: f64 = 0.0;

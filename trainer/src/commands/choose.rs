@@ -61,7 +61,7 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
     // better-ranked on ties, at tolerance 0). Only the kept one is finished.
     let validation: Vec<f64> = trained.iter().map(|t| t.validation_accuracy).collect();
     let sizes: Vec<u32> = trained.iter().map(|t| t.candidate.cost.params).collect();
-    let tolerance = args.smallest_within(task.kind());
+    let tolerance = args.tolerance(task.kind());
     let kept = smallest_within(&validation, &sizes, split.validation.len(), tolerance)
         .context("the shortlist is empty")?;
     trained[kept].model.finish(&task, &split, &archs[kept], &recipe, &columns)?;
@@ -109,16 +109,16 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
         text.push_str(&c.sentence());
     }
     text.push_str(&format!(
-        "\nkept {} {} (trained by the {} engine); {}its test accuracy (the core, {} test rows): \
+        "\nkept {}{} (trained by the {} engine); {}its test accuracy (the core, {} test rows): \
          {test_accuracy:.4}\n",
         trained[kept].candidate.named,
         if tolerance > 0.0 {
             format!(
-                "as the fewest parameters within {tolerance} standard error(s) of the best \
-                 validation accuracy"
+                ", the smallest within {tolerance} standard error(s) of the best validation \
+                 accuracy,"
             )
         } else {
-            "by validation accuracy".to_owned()
+            " by validation accuracy".to_owned()
         },
         delivered.engine.name(),
         delivered.refit_line(),

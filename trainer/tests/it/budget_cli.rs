@@ -1,5 +1,5 @@
 //! Budget-aware search through the real binary: every bundled numeric task gets an architecture
-//! within 3000 parameters, every text task one at the least a text model has, and a budget
+//! within 3000 parameters, every text task one at the least a text model can have, and a budget
 //! nothing fits is a clean, explained error.
 
 use std::io::BufRead;

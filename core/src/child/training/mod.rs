@@ -115,7 +115,7 @@ impl TrainConfig {
     /// The trainer's children's schedule: Adam at 0.01, batches of 64, 20 epochs floored at 300
     /// steps and capped at 3,000, patience 5. (Adam at 0.001 left a text task's linear model on
     /// its bag far from converged, -3.3 points; its hidden-layer models are level at either
-    /// step size: RESULTS.md, "Text: a linear model on a wider bag".)
+    /// step size: RESULTS.md, "text runs repopulated: a linear model on a wider bag".)
     #[must_use]
     pub const fn trainer() -> Self {
         Self {
