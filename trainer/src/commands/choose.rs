@@ -3,7 +3,7 @@
 //! tolerance of it: `--smallest-within`), write its model file.
 
 use anyhow::{Context, Result, bail};
-use archrank_core::{Discrete, Model, PresetId};
+use archrank_core::{Budget, Discrete, Model, PresetId};
 use serde::Serialize;
 
 use crate::cli::ChooseArgs;
@@ -14,7 +14,7 @@ use crate::output::{print, print_json, table};
 use crate::rank_stats::smallest_within;
 use crate::ranker_source::Weights;
 use crate::search::{
-    SampleSource, SearchOptions, ShortlistEntry, ShortlistRequest, search_with_options,
+    SampleSource, SearchError, SearchOptions, ShortlistEntry, ShortlistRequest, search_with_options,
 };
 
 /// One trained candidate.
@@ -26,6 +26,30 @@ struct Trained<'a> {
     validation_accuracy: f64,
     #[serde(skip)]
     model: Delivered,
+}
+
+/// The ranker's best among the architectures of the fewest parameters any can have on the task
+/// (within `budget`'s other limits too); `None` when the budget leaves none.
+fn smallest_candidate(
+    bytes: &[u8],
+    source: SampleSource<'_>,
+    budget: Budget,
+) -> Result<Option<ShortlistEntry>> {
+    let search = |budget| {
+        let options =
+            SearchOptions { budget, shortlist: ShortlistRequest::of(1), ..Default::default() };
+        search_with_options(bytes, source, &options)
+    };
+    let least = match search(Budget { max_params: Some(0), ..budget }) {
+        Err(SearchError::Budget(e)) => e.least.params,
+        Err(e) => return Err(e.into()),
+        Ok(found) => return Ok(found.shortlist.into_iter().next()),
+    };
+    match search(Budget { max_params: Some(least), ..budget }) {
+        Ok(found) => Ok(found.shortlist.into_iter().next()),
+        Err(SearchError::Budget(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
@@ -46,10 +70,22 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
         search_with_options(&weights.bytes, SampleSource::Task(&task, &split.train), &options)
             .with_context(|| format!("while searching with {}", weights.name))?;
     let preset = PresetId::from_name(&found.preset).context("the search named no preset")?;
+    let tolerance = args.tolerance(task.kind());
+    let mut candidates = found.shortlist.clone();
+    // The rule keeps a smaller model only if one was trained: with a tolerance, the ranker's
+    // best among the smallest architectures joins the shortlist when it is not on it.
+    if tolerance > 0.0 {
+        let source = SampleSource::Task(&task, &split.train);
+        if let Some(small) = smallest_candidate(&weights.bytes, source, options.budget)?
+            && !candidates.iter().any(|c| c.discrete == small.discrete)
+        {
+            candidates.push(small);
+        }
+    }
     let recipe = args.recipe.recipe();
-    let mut trained = Vec::with_capacity(found.shortlist.len());
-    let mut archs = Vec::with_capacity(found.shortlist.len());
-    for candidate in &found.shortlist {
+    let mut trained = Vec::with_capacity(candidates.len());
+    let mut archs = Vec::with_capacity(candidates.len());
+    for candidate in &candidates {
         let arch = Discrete::parse(preset, &candidate.discrete)
             .map_err(|e| anyhow::anyhow!("shortlisted `{}`: {e}", candidate.discrete))?;
         let model = train_delivered(&task, &split, &arch, &recipe, args.seeds, &columns)?;
@@ -61,7 +97,6 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
     // better-ranked on ties, at tolerance 0). Only the kept one is finished.
     let validation: Vec<f64> = trained.iter().map(|t| t.validation_accuracy).collect();
     let sizes: Vec<u32> = trained.iter().map(|t| t.candidate.cost.params).collect();
-    let tolerance = args.tolerance(task.kind());
     let kept = smallest_within(&validation, &sizes, split.validation.len(), tolerance)
         .context("the shortlist is empty")?;
     trained[kept].model.finish(&task, &split, &archs[kept], &recipe, &columns)?;

@@ -103,6 +103,35 @@ fn choose_writes_the_best_candidate_by_validation_and_predict_runs_it() {
 }
 
 #[test]
+fn on_a_text_task_choose_also_trains_the_smallest_and_keeps_the_smallest_within_one_error() {
+    let weights = bundled_ranker();
+    let task = tasks_dir().join("youtube_spam.csv");
+    let choose = |extra: &[&str]| -> serde_json::Value {
+        let args =
+            [&["choose", "--weights", &weights, "--task", task.to_str().unwrap()][..], extra];
+        serde_json::from_str(&ok(&[&args.concat()[..], &["--trainings", "2", "--json"]].concat()))
+            .unwrap()
+    };
+    let params = |c: &serde_json::Value| c["cost"]["params"].as_u64().unwrap();
+    let accuracy = |c: &serde_json::Value| c["validation_accuracy"].as_f64().unwrap();
+    // The default on text: one standard error, and the space's smallest model (two classes: a
+    // linear one on the 4,096-bucket bag) among the candidates.
+    let chosen = choose(&[]);
+    assert_eq!(chosen["smallest_within"], 1.0);
+    let candidates = chosen["candidates"].as_array().unwrap();
+    assert!(candidates.iter().any(|c| params(c) == 4096 * 2 + 2), "{chosen}");
+    let kept = &candidates[chosen["kept"].as_u64().unwrap() as usize];
+    let best = candidates.iter().max_by(|a, b| accuracy(a).total_cmp(&accuracy(b))).unwrap();
+    assert!(params(kept) <= params(best), "{chosen}");
+    // At 0: the shortlist alone, the best kept.
+    let chosen = choose(&["--smallest-within", "0"]);
+    let candidates = chosen["candidates"].as_array().unwrap();
+    assert_eq!(candidates.len(), 2);
+    let kept = &candidates[chosen["kept"].as_u64().unwrap() as usize];
+    assert!(candidates.iter().all(|c| accuracy(c) <= accuracy(kept)), "{chosen}");
+}
+
+#[test]
 fn search_reports_a_confidence_over_the_ensemble_and_names_a_bad_member() {
     let weights = bundled_ranker();
     let seeds: Vec<String> = [1, 2]
