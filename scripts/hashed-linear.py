@@ -53,12 +53,13 @@ def main() -> None:
                 TfidfVectorizer(ngram_range=(1, 2)),
                 LogisticRegression(max_iter=1000, random_state=0)).fit(x, y).score(xt, yt)}
             for n in widths:
+                # Hashing is stateless: each width's bags are computed once for every penalty.
                 bag = HashingVectorizer(n_features=n, ngram_range=(1, 2), alternate_sign=False,
                                         norm="l2")
+                xb, xtb = bag.transform(x), bag.transform(xt)
                 for c in penalties:
-                    model = make_pipeline(bag, LogisticRegression(C=c, max_iter=2000,
-                                                                  random_state=0))
-                    row[f"hashed{n}_C{c:g}"] = model.fit(x, y).score(xt, yt)
+                    model = LogisticRegression(C=c, max_iter=2000, random_state=0)
+                    row[f"hashed{n}_C{c:g}"] = model.fit(xb, y).score(xtb, yt)
             results[path.stem] = row
             print(path.stem, " ".join(f"{k} {v:.3f}" for k, v in row.items()), flush=True)
     if not results:

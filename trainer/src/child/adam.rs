@@ -22,7 +22,8 @@ impl Adam {
 
     /// One update of `params` along the gradient `grads` (same length as `params`).
     pub fn step(&mut self, params: &mut [f32], grads: &[f32]) {
-        update_all(self.schedule.next_step(), params, grads, &mut self.m, &mut self.v);
+        let all = 0..params.len();
+        self.step_within(params, grads, std::slice::from_ref(&all));
     }
 
     /// [`Self::step`] on the parameters in `ranges` only: the same bits where every gradient

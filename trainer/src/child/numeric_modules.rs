@@ -56,7 +56,7 @@ impl NumericInputParams {
 }
 
 /// A task's rows as its modules are fitted on them.
-pub struct TaskRows<'r, 'a> {
+pub struct FitRows<'r, 'a> {
     /// The task's row `i`.
     pub row: &'r dyn Fn(usize) -> &'a [f32],
     /// Features of a row.
@@ -71,7 +71,7 @@ pub struct TaskRows<'r, 'a> {
 /// too): statistics, pairs and projections; `seed` fixes the projections and random features.
 #[must_use]
 pub fn fit_numeric_inputs(
-    task: &TaskRows<'_, '_>,
+    task: &FitRows<'_, '_>,
     train: &[usize],
     modules: &[NumericModule],
     seed: u64,
@@ -118,7 +118,7 @@ pub fn fit_numeric_inputs(
 /// on the `train` rows of `task`; `seed` fixes the projections and random features.
 #[must_use]
 pub fn numeric_features(
-    task: &TaskRows<'_, '_>,
+    task: &FitRows<'_, '_>,
     train: &[usize],
     rows: &[usize],
     modules: &[NumericModule],
@@ -142,7 +142,7 @@ mod tests {
         let train: Vec<usize> = (0..30).collect();
         let rows: Vec<usize> = (0..40).collect();
         let labels: Vec<u32> = (0..40).map(|i| i % 2).collect();
-        let task = TaskRows { row: &row, features: 3, labels: &labels, classes: 2 };
+        let task = FitRows { row: &row, features: 3, labels: &labels, classes: 2 };
         let (feats, inputs) = numeric_features(&task, &train, &rows, &NUMERIC_MODULES, 9);
         assert_eq!(inputs.len(), 7);
         assert_eq!(feats.len(), 7);
@@ -155,7 +155,7 @@ mod tests {
         let mut data2 = data.clone();
         data2[35] = vec![1e6, 5.0, 3.0];
         let row2 = |i: usize| data2[i].as_slice();
-        let task2 = TaskRows { row: &row2, ..task };
+        let task2 = FitRows { row: &row2, ..task };
         let (feats2, _) = numeric_features(&task2, &train, &rows, &NUMERIC_MODULES, 9);
         for (a, b) in feats.iter().zip(&feats2) {
             assert_eq!(a[..30 * NUMERIC_WIDTH], b[..30 * NUMERIC_WIDTH]);

@@ -10,7 +10,7 @@ use archrank_core::dims::Layout;
 use archrank_core::input_modules::{numeric_modules, text_modules};
 
 use super::child_config::ChildConfig;
-use super::numeric_modules::{NUMERIC_WIDTH, NumericInputParams, TaskRows, numeric_features};
+use super::numeric_modules::{FitRows, NUMERIC_WIDTH, NumericInputParams, numeric_features};
 use super::text_modules::{SparseRows, TEXT_WIDTH, text_features};
 use crate::rng::{derive_seed, name_hash};
 use crate::task::split::stratified_subsample;
@@ -127,7 +127,7 @@ pub fn prepare(task: &Task, split: &Split, layout: &Layout, config: &ChildConfig
     let (features, width) = match &task.features {
         Features::Numeric { .. } => {
             let row = |i: usize| task.numeric_row(i);
-            let fit_rows = TaskRows {
+            let fit_rows = FitRows {
                 row: &row,
                 features: task.feature_count(),
                 labels: &task.labels,

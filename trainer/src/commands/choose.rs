@@ -3,7 +3,7 @@
 //! tolerance of it: `--smallest-within`), write its model file.
 
 use anyhow::{Context, Result, bail};
-use archrank_core::{Budget, Discrete, Model, PresetId};
+use archrank_core::{Budget, Discrete, Model, PresetId, widest_within};
 use serde::Serialize;
 
 use crate::cli::ChooseArgs;
@@ -32,20 +32,21 @@ struct Trained<'a> {
 /// (within `budget`'s other limits too); `None` when the budget leaves none.
 fn smallest_candidate(
     bytes: &[u8],
+    preset: PresetId,
     source: SampleSource<'_>,
     budget: Budget,
 ) -> Result<Option<ShortlistEntry>> {
-    let search = |budget| {
-        let options =
-            SearchOptions { budget, shortlist: ShortlistRequest::of(1), ..Default::default() };
-        search_with_options(bytes, source, &options)
+    // The cost model's least, without a ranker: no architecture has no parameters.
+    let least =
+        widest_within(&preset.layout(), &source.shape(), &Budget { max_params: Some(0), ..budget })
+            .err()
+            .map_or(0, |e| e.least.params);
+    let options = SearchOptions {
+        budget: Budget { max_params: Some(least), ..budget },
+        shortlist: ShortlistRequest::of(1),
+        ..Default::default()
     };
-    let least = match search(Budget { max_params: Some(0), ..budget }) {
-        Err(SearchError::Budget(e)) => e.least.params,
-        Err(e) => return Err(e.into()),
-        Ok(found) => return Ok(found.shortlist.into_iter().next()),
-    };
-    match search(Budget { max_params: Some(least), ..budget }) {
+    match search_with_options(bytes, source, &options) {
         Ok(found) => Ok(found.shortlist.into_iter().next()),
         Err(SearchError::Budget(_)) => Ok(None),
         Err(e) => Err(e.into()),
@@ -76,7 +77,7 @@ pub(crate) fn run(args: &ChooseArgs) -> Result<()> {
     // best among the smallest architectures joins the shortlist when it is not on it.
     if tolerance > 0.0 {
         let source = SampleSource::Task(&task, &split.train);
-        if let Some(small) = smallest_candidate(&weights.bytes, source, options.budget)?
+        if let Some(small) = smallest_candidate(&weights.bytes, preset, source, options.budget)?
             && !candidates.iter().any(|c| c.discrete == small.discrete)
         {
             candidates.push(small);

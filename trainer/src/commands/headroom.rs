@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 use super::eval_output::{paired_markdown, write_outputs};
 use crate::cli::EvalHeadroomArgs;
 use crate::database::Database;
-use crate::evaluation::headroom::{BudgetHeadroom, HeadroomReport, WORTH_A_CHOICE, headroom};
+use crate::evaluation::headroom::{HeadroomReport, WORTH_A_CHOICE, headroom};
 
 pub(crate) fn run(args: &EvalHeadroomArgs) -> Result<()> {
     let db = Database::open_read_only(&args.db)?;
@@ -29,17 +29,13 @@ fn markdown(report: &HeadroomReport) -> String {
         report.preset,
         100.0 * WORTH_A_CHOICE
     );
-    // A budget some tasks cannot meet (a text task's least model is wider) counts the others.
-    let fitting = |b: &BudgetHeadroom| b.tasks.iter().filter(|t| t.archs > 0).count();
     for b in &report.budgets {
-        let archs: f64 =
-            b.tasks.iter().map(|t| t.archs as f64).sum::<f64>() / fitting(b).max(1) as f64;
         let _ = writeln!(
             md,
             "| {} | {} | {:.1} | {:.4} | {:.4} | {:.4} | {:.4} | {:.4} | {:.4} | {:+.4} | {} ({:+.4}) |",
             b.max_params.map_or("none".to_owned(), |n| format!("{n} parameters")),
-            fitting(b),
-            archs,
+            b.tasks_within,
+            b.archs_per_task,
             b.oracle,
             b.constant,
             b.random,
@@ -55,7 +51,11 @@ fn markdown(report: &HeadroomReport) -> String {
         let budget =
             b.max_params.map_or("no budget".to_owned(), |n| format!("within {n} parameters"));
         md.push('\n');
-        md.push_str(&paired_markdown(&format!("test accuracy, {budget}"), &b.paired, fitting(b)));
+        md.push_str(&paired_markdown(
+            &format!("test accuracy, {budget}"),
+            &b.paired,
+            b.tasks_within,
+        ));
     }
     md
 }

@@ -61,6 +61,11 @@ pub struct BudgetHeadroom {
     pub max_params: Option<u32>,
     /// Per task.
     pub tasks: Vec<TaskHeadroom>,
+    /// Tasks with an architecture within the budget (a text task's least model is wider than a
+    /// small budget), and their mean number of architectures within it.
+    pub tasks_within: usize,
+    /// As above.
+    pub archs_per_task: f64,
     /// Means over the tasks where each is defined.
     pub oracle: f64,
     /// As above.
@@ -186,8 +191,12 @@ fn summarize(max_params: Option<u32>, tasks: Vec<TaskHeadroom>, seed: u64) -> Bu
     ] {
         paired.push(Paired::new("constant", name, &constant, &column(f), seed));
     }
+    let tasks_within = tasks.iter().filter(|t| t.archs > 0).count();
+    let archs = tasks.iter().map(|t| t.archs as f64).sum::<f64>();
     BudgetHeadroom {
         max_params,
+        tasks_within,
+        archs_per_task: archs / tasks_within.max(1) as f64,
         oracle: finite_mean(&oracle),
         constant: finite_mean(&constant),
         random: finite_mean(&column(|t| t.random)),

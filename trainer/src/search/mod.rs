@@ -206,7 +206,8 @@ impl SampleSource<'_> {
         }
     }
 
-    fn shape(&self) -> TaskShape {
+    /// The shape the search and the cost model see.
+    pub(crate) fn shape(&self) -> TaskShape {
         match self {
             Self::Task(t, rows) => TaskShape { samples: rows.len(), ..t.shape() },
             Self::Samples(s) => s.shape(),
