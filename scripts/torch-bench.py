@@ -561,7 +561,7 @@ def archrank_child(exe, db, task, spec, counts, reps, env, tmp, steps_per_epoch)
 
     def cmd(n):
         return [exe, "train", "--db", db, "--db-task", task, "--preset", "tiny",
-                "--discrete", spec, "--engine", "core", "--seeds", "1", "--no-refit",
+                "--discrete", spec, "--engine", "core", "--batch-size", "64", "--seeds", "1", "--no-refit",
                 "--min-steps", str(n), "--max-steps", str(n), "--epochs", "100000",
                 "--patience", "100000", "-o", out, "-q", "--json"]
 

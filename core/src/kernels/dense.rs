@@ -26,7 +26,13 @@ pub fn affine_into(weights: LeSlice<'_>, bias: LeSlice<'_>, x: &[f32], out: &mut
 /// `out += W^T x` for `W` of shape `[x.len()][out.len()]` (little-endian f32, as [`LeSlice`]).
 /// With `runtime-dispatch`, in AVX2's registers where the CPU has them (no fused multiply-add:
 /// the same bits): a child's forward pass and the ranker's f32 layers on a host.
-#[cfg_attr(feature = "runtime-dispatch", multiversion::multiversion(targets("x86_64+avx2")))]
+#[cfg_attr(
+    feature = "runtime-dispatch",
+    multiversion::multiversion(targets(
+        "x86_64+avx512f+avx512vl+avx512bw+avx512dq",
+        "x86_64+avx2"
+    ))
+)]
 #[cfg_attr(not(feature = "runtime-dispatch"), inline)]
 pub fn accumulate_into(weights: &[[u8; 4]], x: &[f32], out: &mut [f32]) {
     accumulate_with(weights, x, out, le_f32);
@@ -36,7 +42,13 @@ pub fn accumulate_into(weights: &[[u8; 4]], x: &[f32], out: &mut [f32]) {
 /// layer's weight gradient (`x` its input, `v` its output's gradient), row by row; a zero
 /// input's row is skipped (it adds zeros). With `runtime-dispatch`, AVX2's where the CPU has it
 /// (the same bits).
-#[cfg_attr(feature = "runtime-dispatch", multiversion::multiversion(targets("x86_64+avx2")))]
+#[cfg_attr(
+    feature = "runtime-dispatch",
+    multiversion::multiversion(targets(
+        "x86_64+avx512f+avx512vl+avx512bw+avx512dq",
+        "x86_64+avx2"
+    ))
+)]
 #[cfg_attr(not(feature = "runtime-dispatch"), inline)]
 pub fn accumulate_outer_into(grad: &mut [[u8; 4]], x: &[f32], v: &[f32]) {
     let width = v.len();
@@ -114,7 +126,13 @@ pub fn accumulate_unrolled_with<T>(
 /// inner loop runs over the lanes, so it fills the host's vector registers whatever the layer's
 /// width; with `runtime-dispatch`, AVX2's where the CPU has it (no fused multiply-add: the same
 /// bits).
-#[cfg_attr(feature = "runtime-dispatch", multiversion::multiversion(targets("x86_64+avx2")))]
+#[cfg_attr(
+    feature = "runtime-dispatch",
+    multiversion::multiversion(targets(
+        "x86_64+avx512f+avx512vl+avx512bw+avx512dq",
+        "x86_64+avx2"
+    ))
+)]
 #[cfg_attr(not(feature = "runtime-dispatch"), inline)]
 pub fn accumulate_lanes_with<T, const N: usize>(
     weights: &[T],

@@ -9,4 +9,6 @@ pub mod checksum;
 pub mod dense;
 pub mod fast_tanh;
 pub mod rng;
+#[cfg(feature = "runtime-dispatch")]
+pub mod sample_lanes;
 pub mod tensor;

@@ -18,6 +18,8 @@
 //! every target (the module's projection, the initialization, the split and the batch order all
 //! derive from the seed).
 
+#[cfg(feature = "runtime-dispatch")]
+mod lanes;
 mod split;
 
 use core::fmt;
@@ -710,6 +712,8 @@ impl Child<'_> {
         let mut best: Option<usize> = None;
         let mut diverged = false;
         let planned_steps = config.planned_steps(train_count);
+        #[cfg(feature = "runtime-dispatch")]
+        let mut scratch = lanes::LaneScratch::new(self, arena);
         for epoch in 1..=config.planned_epochs(train_count) {
             if report.steps >= config.max_steps {
                 break;
@@ -721,7 +725,11 @@ impl Child<'_> {
                     break;
                 }
                 let end = (start + batch).min(train_count);
-                if !self.batch_gradient(arena, start..end) {
+                #[cfg(feature = "runtime-dispatch")]
+                let finite = self.batch_gradient_in_lanes(arena, start..end, &mut scratch);
+                #[cfg(not(feature = "runtime-dispatch"))]
+                let finite = self.batch_gradient_by_sample(arena, start..end);
+                if !finite {
                     diverged = true;
                     break;
                 }
@@ -742,7 +750,11 @@ impl Child<'_> {
             // 0.70 test accuracy on banknote_authentication), which no held-out part is there to
             // see.
             let refit = train_count == n;
-            let correct = self.correct(arena, if refit { 0..n } else { train_count..n });
+            let judged = if refit { 0..n } else { train_count..n };
+            #[cfg(feature = "runtime-dispatch")]
+            let correct = self.correct_in_lanes(arena, judged, &mut scratch);
+            #[cfg(not(feature = "runtime-dispatch"))]
+            let correct = self.correct(arena, judged);
             if best.is_none_or(|b| correct >= b) {
                 best = Some(correct);
                 report.best_epoch = epoch;
@@ -829,8 +841,14 @@ impl Child<'_> {
     }
 
     /// The mean cross-entropy's gradient over training positions `range` into the arena's
-    /// gradient; false when the logits stopped being finite.
-    fn batch_gradient(&self, arena: &mut Arena<'_>, range: core::ops::Range<usize>) -> bool {
+    /// gradient, sample by sample (a device's; a host's runs [`LANES`](crate::kernels::sample_lanes::LANES)
+    /// at a time, the same bits); false when the logits stopped being finite.
+    #[cfg_attr(all(feature = "runtime-dispatch", not(test)), expect(dead_code))]
+    fn batch_gradient_by_sample(
+        &self,
+        arena: &mut Arena<'_>,
+        range: core::ops::Range<usize>,
+    ) -> bool {
         arena.grad.fill([0; 4]);
         let scale = 1.0 / range.len().max(1) as f32;
         for p in range {

@@ -162,11 +162,66 @@ fn loss(child: &Child<'_>, arena: &mut Arena<'_>, range: core::ops::Range<usize>
     total / count as f64
 }
 
+/// Trains `a` on `samples` (`classes` classes) under `config`, then runs `check` on the arena
+/// as training left it, carved into its sections as [`train_child`] carves it.
+fn with_trained_arena(
+    a: &Discrete,
+    samples: &Samples<'_>,
+    validation: Validation,
+    config: &TrainConfig,
+    check: impl FnOnce(&Child<'_>, &mut Arena<'_>),
+) {
+    let (n, d, classes) = (samples.len(), samples.features, samples.classes());
+    // Trained twice, the same bytes: once for the input module (which borrows its arena), once
+    // for the arena to carve.
+    let mut fitted = arena_for(a, samples);
+    let input_file =
+        train_child::<8>(a, samples, validation, config, 1, &mut fitted).unwrap().input;
+    let mut memory = arena_for(a, samples);
+    train_child::<8>(a, samples, validation, config, 1, &mut memory).unwrap();
+    let input = NumericInput::new(&input_file).unwrap();
+    let params = discrete_cost(a, &samples.shape()).params as usize;
+    let plan = stages(a, classes).unwrap();
+    let layout = a.preset.layout();
+    let footprint =
+        Footprint::new(&layout, usize::from(a.module), params, d, classes, n, Optimizer::Adam);
+    assert_eq!(footprint.total(), memory.len());
+    let (parameters, rest) = memory.split_at_mut(footprint.parameters);
+    let (_, rest) = rest.split_at_mut(footprint.input);
+    let (staged, rest) = rest.split_at_mut(footprint.staged);
+    let (activations, rest) = rest.split_at_mut(footprint.activations);
+    let (labels, rest) = rest.split_at_mut(n);
+    let order = rest[..2 * n].as_chunks_mut::<2>().0;
+    let (weights, rest) = parameters.split_at_mut(4 * params);
+    let (best, rest) = rest.split_at_mut(4 * params);
+    let (grad, rest) = rest.split_at_mut(4 * params);
+    let (m, v) = rest.split_at_mut(4 * params);
+    let mut arena = Arena {
+        weights: floats(weights),
+        best: floats(best),
+        grad: floats(grad),
+        first_moment: floats(m),
+        second_moment: floats(v),
+        staged: floats(staged),
+        activations: floats(activations),
+        labels,
+        order,
+    };
+    let child = Child {
+        input: &input,
+        plan: &plan,
+        staged_width: input.staged_width(),
+        row: footprint::activation_width(&layout, classes),
+    };
+    check(&child, &mut arena);
+}
+
 #[test]
 fn back_propagation_matches_finite_differences() {
     let bytes = blob_file(12, 3, 3, 9);
     let samples = SamplesFile::load(&bytes).unwrap();
-    // Tanh layers (smooth), a skip that truncates, and every stage kind.
+    // Tanh layers (smooth), a skip that truncates, and every stage kind; at the initialization's
+    // weights (no step).
     for (preset, spec) in [
         (PresetId::Tiny, "m0/tanh16/skip/tanh8"),
         (PresetId::Tiny, "m2/tanh64/skip/skip"),
@@ -174,67 +229,60 @@ fn back_propagation_matches_finite_differences() {
         (PresetId::Paper, "m6/tanh256/skip/tanh8/skip/skip/skip/skip"),
     ] {
         let a = arch(preset, spec);
-        let mut memory = arena_for(&a, &samples);
-        // One step of training sets up the arena; then its sections are checked directly.
         let config = TrainConfig { max_steps: 0, ..QUICK };
-        let mut fitted = memory.clone();
-        let child = train_child::<4>(&a, &samples, Validation::Last(2), &config, 1, &mut fitted);
-        let input_file = child.unwrap().input;
-        let input = NumericInput::new(&input_file).unwrap();
-        let _ = &mut memory;
-        let params = discrete_cost(&a, &samples.shape()).params as usize;
-        let plan = stages(&a, 3).unwrap();
-        let layout = a.preset.layout();
-        let footprint =
-            Footprint::new(&layout, usize::from(a.module), params, 3, 3, 12, Optimizer::Adam);
-        assert_eq!(footprint.total(), memory.len());
-        let start = footprint.parameters + footprint.input;
-        // Rebuild the arena's views (the weights are the initialization's: 0 steps).
-        let mut copy = memory.clone();
-        let (parameters, rest) = copy.split_at_mut(footprint.parameters);
-        let (_, rest) = rest.split_at_mut(footprint.input);
-        let (staged, rest) = rest.split_at_mut(footprint.staged);
-        let (activations, rest) = rest.split_at_mut(footprint.activations);
-        let (labels_section, rest) = rest.split_at_mut(12);
-        let order = rest[..24].as_chunks_mut::<2>().0;
-        let (weights, rest) = parameters.split_at_mut(4 * params);
-        let (best, rest) = rest.split_at_mut(4 * params);
-        let (grad, rest) = rest.split_at_mut(4 * params);
-        let (m, v) = rest.split_at_mut(4 * params);
-        let mut arena = Arena {
-            weights: floats(weights),
-            best: floats(best),
-            grad: floats(grad),
-            first_moment: floats(m),
-            second_moment: floats(v),
-            staged: floats(staged),
-            activations: floats(activations),
-            labels: labels_section,
-            order,
-        };
-        let _ = start;
-        let child = Child {
-            input: &input,
-            plan: &plan,
-            staged_width: input.staged_width(),
-            row: footprint::activation_width(&layout, 3),
-        };
-        assert!(child.batch_gradient(&mut arena, 0..10));
-        let analytic: Vec<f32> = (0..params).map(|i| get(arena.grad, i)).collect();
-        let h = 1e-2_f32;
-        let mut worst = 0.0_f32;
-        for i in (0..params).step_by(7) {
-            let w = get(arena.weights, i);
-            set(arena.weights, i, w + h);
-            let up = loss(&child, &mut arena, 0..10);
-            set(arena.weights, i, w - h);
-            let down = loss(&child, &mut arena, 0..10);
-            set(arena.weights, i, w);
-            let numeric = ((up - down) / (2.0 * f64::from(h))) as f32;
-            let error = (numeric - analytic[i]).abs() / (numeric.abs() + analytic[i].abs() + 1e-2);
-            worst = worst.max(error);
-        }
-        assert!(worst < 0.05, "{spec}: worst relative error {worst}");
+        with_trained_arena(&a, &samples, Validation::Last(2), &config, |child, arena| {
+            let params = arena.weights.len();
+            assert!(child.batch_gradient_by_sample(arena, 0..10));
+            let analytic: Vec<f32> = (0..params).map(|i| get(arena.grad, i)).collect();
+            assert!(analytic.iter().filter(|g| **g != 0.0).count() > params / 4, "{spec}");
+            let h = 1e-2_f32;
+            let mut worst = 0.0_f32;
+            for i in (0..params).step_by(7) {
+                let w = get(arena.weights, i);
+                set(arena.weights, i, w + h);
+                let up = loss(child, arena, 0..10);
+                set(arena.weights, i, w - h);
+                let down = loss(child, arena, 0..10);
+                set(arena.weights, i, w);
+                let numeric = ((up - down) / (2.0 * f64::from(h))) as f32;
+                let error =
+                    (numeric - analytic[i]).abs() / (numeric.abs() + analytic[i].abs() + 1e-2);
+                worst = worst.max(error);
+            }
+            assert!(worst < 0.05, "{spec}: worst relative error {worst}");
+        });
+    }
+}
+
+#[test]
+fn a_hosts_lanes_give_the_gradient_and_the_count_of_a_devices_sample_by_sample_pass() {
+    // ReLU and tanh stages, skips, a classifier narrower and one wider than a lane block, the
+    // paper's widest layer; batches shorter than, equal to and beyond sixteen samples.
+    for (preset, spec, classes) in [
+        (PresetId::Tiny, "m0/relu64/relu64/relu64", 3),
+        (PresetId::Tiny, "m2/tanh64/skip/relu32", 2),
+        (PresetId::Tiny, "m1/skip/skip/skip", 20),
+        (PresetId::Paper, "m6/relu256/skip/tanh8/skip/relu128/skip/skip", 70),
+    ] {
+        let bytes = blob_file(90, 7, classes, 5);
+        let samples = SamplesFile::load(&bytes).unwrap();
+        let a = arch(preset, spec);
+        let config = TrainConfig { max_steps: 30, min_steps: 30, ..QUICK };
+        with_trained_arena(&a, &samples, Validation::Last(20), &config, |child, arena| {
+            let mut scratch = lanes::LaneScratch::new(child, arena);
+            for range in [0..1, 3..8, 0..16, 10..27, 0..70] {
+                assert!(child.batch_gradient_by_sample(arena, range.clone()));
+                let by_sample: Vec<[u8; 4]> = arena.grad.to_vec();
+                assert!(by_sample.iter().any(|g| *g != [0; 4]));
+                assert!(child.batch_gradient_in_lanes(arena, range.clone(), &mut scratch));
+                assert!(by_sample == arena.grad, "{spec}: gradient over {range:?}");
+                assert_eq!(
+                    child.correct(arena, range.clone()),
+                    child.correct_in_lanes(arena, range.clone(), &mut scratch),
+                    "{spec}: correct over {range:?}"
+                );
+            }
+        });
     }
 }
 
