@@ -67,6 +67,23 @@ impl Activation {
             Self::Tanh => "tanh",
         }
     }
+
+    /// The activation's slope where it output `y` (what back-propagation multiplies a gradient
+    /// by): 1 or 0 for ReLU, `1 - y^2` for tanh.
+    #[inline]
+    #[must_use]
+    pub fn slope_at_output(self, y: f32) -> f32 {
+        match self {
+            Self::Relu => {
+                if y > 0.0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Self::Tanh => 1.0 - y * y,
+        }
+    }
 }
 
 /// The shape of an architecture vector u:

@@ -13,12 +13,12 @@ use std::vec::Vec;
 
 use super::{Arena, Child, get, index};
 use crate::child::model_format::MAX_WIDTH;
-use crate::dims::{Activation, MAX_CLASSES, NUMERIC_WIDTH};
-use crate::kernels::dense::{le_f32, relu_of};
-use crate::kernels::fast_tanh::fast_tanh;
+use crate::dims::{MAX_CLASSES, NUMERIC_WIDTH};
+use crate::kernels::dense::le_f32;
 use crate::kernels::sample_lanes::{
-    LANES, Lane, accumulate_lanes_into, accumulate_outer_lanes_into as outer,
-    backward_input_lanes_into,
+    LANES, Lane, accumulate_lanes_into, accumulate_outer_finite_lanes_into as outer_finite,
+    accumulate_outer_lanes_into as outer, activate_lanes, all_finite, backward_input_lanes_into,
+    slope_lanes, to_sample_rows,
 };
 use crate::space::architecture::{argmax, softmax};
 
@@ -26,6 +26,9 @@ use crate::space::architecture::{argmax, softmax};
 /// all of a narrow one's (a classifier's few).
 const WIDE_BLOCK: usize = 64;
 const NARROW_BLOCK: usize = 16;
+
+/// A weight gradient's kernel ([`outer`] or [`outer_finite`]).
+type OuterKernel = fn(&mut [[u8; 4]], usize, &[Lane], &[f32], usize, usize);
 
 /// A layer's row of values at most this wide, in [`WIDE_BLOCK`]s (a sample-major row's stride).
 const ROW_STRIDE: usize = MAX_WIDTH.div_ceil(WIDE_BLOCK) * WIDE_BLOCK;
@@ -44,6 +47,9 @@ pub(super) struct LaneScratch {
     grad_x: Vec<Lane>,
     /// `delta` sample-major, each sample's row at [`ROW_STRIDE`], for the weight gradient.
     by_sample: Vec<f32>,
+    /// Whether the forward pass may add a zero input's `0 * w` instead of choosing
+    /// ([`accumulate_lanes_into`]): set from the weights by each pass over them.
+    adds_zeros: bool,
 }
 
 impl LaneScratch {
@@ -64,6 +70,7 @@ impl LaneScratch {
             delta: vec![[0.0; LANES]; MAX_WIDTH],
             grad_x: vec![[0.0; LANES]; MAX_WIDTH],
             by_sample: vec![0.0; LANES * ROW_STRIDE],
+            adds_zeros: false,
         }
     }
 }
@@ -77,6 +84,7 @@ impl Child<'_> {
         scratch: &mut LaneScratch,
     ) -> bool {
         arena.grad.fill([0; 4]);
+        scratch.adds_zeros = adds_zeros_exactly(arena.weights);
         let scale = 1.0 / range.len().max(1) as f32;
         let mut start = range.start;
         while start < range.end {
@@ -98,6 +106,7 @@ impl Child<'_> {
         scratch: &mut LaneScratch,
     ) -> usize {
         let Some(last) = self.plan.last() else { return 0 };
+        scratch.adds_zeros = adds_zeros_exactly(arena.weights);
         let mut correct = 0;
         let mut start = range.start;
         while start < range.end {
@@ -128,7 +137,7 @@ impl Child<'_> {
         block: core::ops::Range<usize>,
         scratch: &mut LaneScratch,
     ) -> [usize; LANES] {
-        let LaneScratch { modules, activations, .. } = scratch;
+        let LaneScratch { modules, activations, adds_zeros, .. } = scratch;
         let mut labels = [0_usize; LANES];
         let module_rows = activations.get_mut(..NUMERIC_WIDTH).unwrap_or(&mut []);
         module_rows.iter_mut().for_each(|r| *r = [0.0; LANES]);
@@ -148,11 +157,13 @@ impl Child<'_> {
             for (o, b) in out.iter_mut().zip(layer.bias) {
                 *o = [le_f32(b); LANES];
             }
-            accumulate_lanes_into(layer.weights, x, out);
-            match stage.activation {
-                Some(Activation::Relu) => out.iter_mut().flatten().for_each(|v| *v = relu_of(*v)),
-                Some(Activation::Tanh) => out.iter_mut().flatten().for_each(|v| *v = fast_tanh(*v)),
-                None => {}
+            if *adds_zeros {
+                accumulate_lanes_into::<false>(layer.weights, x, out);
+            } else {
+                accumulate_lanes_into::<true>(layer.weights, x, out);
+            }
+            if let Some(activation) = stage.activation {
+                activate_lanes(activation, out);
             }
         }
         labels
@@ -205,40 +216,25 @@ impl Child<'_> {
             let d = delta.get_mut(..w).unwrap_or(&mut []);
             if let Some(activation) = stage.activation {
                 let y = activations.get((s + 1) * MAX_WIDTH..).unwrap_or(&[]);
-                for (d, y) in d.iter_mut().zip(y) {
-                    for (g, &out) in d.iter_mut().zip(y) {
-                        *g *= match activation {
-                            Activation::Relu => {
-                                if out > 0.0 {
-                                    1.0
-                                } else {
-                                    0.0
-                                }
-                            }
-                            Activation::Tanh => 1.0 - out * out,
-                        };
-                    }
-                }
+                slope_lanes(activation, d, y);
             }
             let block = if w <= NARROW_BLOCK { NARROW_BLOCK } else { WIDE_BLOCK };
             let stride = w.div_ceil(block) * block;
-            for (l, row) in by_sample.chunks_exact_mut(stride).enumerate().take(samples) {
-                row.fill(0.0);
-                for (v, d) in row.iter_mut().zip(&*d) {
-                    *v = d[l];
-                }
-            }
+            to_sample_rows(d, by_sample, stride, samples);
             let x = activations.get(s * MAX_WIDTH..s * MAX_WIDTH + k).unwrap_or(&[]);
             if let Some(grad) = arena.grad.get_mut(stage.offset..stage.offset + (k + 1) * w) {
                 let (weights, bias) = grad.split_at_mut(k * w);
-                let ones = [[1.0; LANES]];
-                if block == NARROW_BLOCK {
-                    outer::<NARROW_BLOCK>(weights, w, x, by_sample, stride, samples);
-                    outer::<NARROW_BLOCK>(bias, w, &ones, by_sample, stride, samples);
-                } else {
-                    outer::<WIDE_BLOCK>(weights, w, x, by_sample, stride, samples);
-                    outer::<WIDE_BLOCK>(bias, w, &ones, by_sample, stride, samples);
-                }
+                // Finite gradients (a sound run's) need no choice per input; the gradient's sums
+                // start at +0 (`arena.grad` is cleared above).
+                let finite = all_finite(by_sample.get(..samples * stride).unwrap_or(&[]));
+                let outer: OuterKernel = match (block == NARROW_BLOCK, finite) {
+                    (true, true) => outer_finite::<NARROW_BLOCK>,
+                    (true, false) => outer::<NARROW_BLOCK>,
+                    (false, true) => outer_finite::<WIDE_BLOCK>,
+                    (false, false) => outer::<WIDE_BLOCK>,
+                };
+                outer(weights, w, x, by_sample, stride, samples);
+                outer(bias, w, &[[1.0; LANES]], by_sample, stride, samples);
             }
             if s > 0 {
                 let layer = stage.layer(arena.weights);
@@ -251,4 +247,15 @@ impl Child<'_> {
         }
         true
     }
+}
+
+/// Whether every parameter is finite and none is -0, so that no sum of a forward pass starts at
+/// -0 and adding `0 * w` leaves each as it was ([`accumulate_lanes_into`]): true of a trained
+/// child (its biases start at +0 and are only subtracted from; `x - y` is -0 only for a -0 `x`).
+pub(super) fn adds_zeros_exactly(weights: &[[u8; 4]]) -> bool {
+    // A fold, not `all`: no early exit, so it runs on vectors.
+    weights.iter().fold(true, |ok, w| {
+        let v = le_f32(w);
+        ok & v.is_finite() & (v.to_bits() != (-0.0_f32).to_bits())
+    })
 }

@@ -890,16 +890,7 @@ impl Child<'_> {
             if let Some(activation) = stage.activation {
                 load(arena.activations, (s + 1) * self.row, y.get_mut(..w).unwrap_or(&mut []));
                 for (g, &out) in delta.iter_mut().zip(&y).take(w) {
-                    *g *= match activation {
-                        Activation::Relu => {
-                            if out > 0.0 {
-                                1.0
-                            } else {
-                                0.0
-                            }
-                        }
-                        Activation::Tanh => 1.0 - out * out,
-                    };
+                    *g *= activation.slope_at_output(out);
                 }
             }
             load(arena.activations, s * self.row, x.get_mut(..k).unwrap_or(&mut []));
@@ -929,8 +920,23 @@ impl Child<'_> {
 }
 
 /// One optimizer step of the arena's weights along its gradient (plus the weight decay's, on
-/// the weight matrices of `plan`'s stages), the step size times `factor`.
-fn step(arena: &mut Arena<'_>, adam: &mut Adam, config: &TrainConfig, factor: f32, plan: &[Stage]) {
+/// the weight matrices of `plan`'s stages), the step size times `factor`. With
+/// `runtime-dispatch`, in AVX-512's or AVX2's registers where the CPU has them (no fused
+/// multiply-add: the same bits).
+#[cfg_attr(
+    feature = "runtime-dispatch",
+    multiversion::multiversion(targets(
+        "x86_64+avx512f+avx512vl+avx512bw+avx512dq",
+        "x86_64+avx2"
+    ))
+)]
+fn step<'a>(
+    arena: &mut Arena<'a>,
+    adam: &mut Adam,
+    config: &TrainConfig,
+    factor: f32,
+    plan: &[Stage],
+) {
     if config.weight_decay != 0.0 {
         for stage in plan {
             for i in stage.offset..stage.offset + stage.inputs * stage.outputs {

@@ -270,18 +270,28 @@ fn a_hosts_lanes_give_the_gradient_and_the_count_of_a_devices_sample_by_sample_p
         let config = TrainConfig { max_steps: 30, min_steps: 30, ..QUICK };
         with_trained_arena(&a, &samples, Validation::Last(20), &config, |child, arena| {
             let mut scratch = lanes::LaneScratch::new(child, arena);
-            for range in [0..1, 3..8, 0..16, 10..27, 0..70] {
-                assert!(child.batch_gradient_by_sample(arena, range.clone()));
-                let by_sample: Vec<[u8; 4]> = arena.grad.to_vec();
-                assert!(by_sample.iter().any(|g| *g != [0; 4]));
-                assert!(child.batch_gradient_in_lanes(arena, range.clone(), &mut scratch));
-                assert!(by_sample == arena.grad, "{spec}: gradient over {range:?}");
-                assert_eq!(
-                    child.correct(arena, range.clone()),
-                    child.correct_in_lanes(arena, range.clone(), &mut scratch),
-                    "{spec}: correct over {range:?}"
-                );
-            }
+            // A trained child's weights let the forward pass add zero inputs; then a -0 bias
+            // (no training makes one) makes it choose, the same bits either way.
+            assert!(lanes::adds_zeros_exactly(arena.weights));
+            let compare = |arena: &mut Arena<'_>, scratch: &mut lanes::LaneScratch| {
+                for range in [0..1, 3..8, 0..16, 10..27, 0..70] {
+                    assert!(child.batch_gradient_by_sample(arena, range.clone()));
+                    let by_sample: Vec<[u8; 4]> = arena.grad.to_vec();
+                    assert!(by_sample.iter().any(|g| *g != [0; 4]));
+                    assert!(child.batch_gradient_in_lanes(arena, range.clone(), scratch));
+                    assert!(by_sample == arena.grad, "{spec}: gradient over {range:?}");
+                    assert_eq!(
+                        child.correct(arena, range.clone()),
+                        child.correct_in_lanes(arena, range.clone(), scratch),
+                        "{spec}: correct over {range:?}"
+                    );
+                }
+            };
+            compare(arena, &mut scratch);
+            let first = child.plan[0];
+            set(arena.weights, first.offset + first.inputs * first.outputs, -0.0);
+            assert!(!lanes::adds_zeros_exactly(arena.weights));
+            compare(arena, &mut scratch);
         });
     }
 }
