@@ -1,7 +1,7 @@
 //! A batch's gradient [`LANES`] samples at a time, one sample a vector lane (host builds,
 //! `runtime-dispatch`): the same bits as [`Child::batch_gradient_by_sample`], which a device
 //! runs, in the host's full vectors. The per-sample path reloads every weight once a sample and
-//! its gradient sums at the width of a layer; here each weight is read once for sixteen samples
+//! its gradient sums at the width of a layer; here each weight is read once for [`LANES`] samples
 //! and the gradient's sums stay in registers over them.
 //!
 //! Same bits because every sum runs over the same terms in the same order: a forward or input

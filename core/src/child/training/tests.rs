@@ -6,6 +6,7 @@ use super::*;
 use crate::child::cost::{Budget, widest_within};
 use crate::child::model_format::Model;
 use crate::dims::PresetId;
+use crate::kernels::sample_lanes::LANES;
 use crate::space::architecture::softmax;
 use crate::task::samples_format::SamplesFile;
 
@@ -257,7 +258,7 @@ fn back_propagation_matches_finite_differences() {
 #[test]
 fn a_hosts_lanes_give_the_gradient_and_the_count_of_a_devices_sample_by_sample_pass() {
     // ReLU and tanh stages, skips, a classifier narrower and one wider than a lane block, the
-    // paper's widest layer; batches shorter than, equal to and beyond sixteen samples.
+    // paper's widest layer; batches shorter than, equal to and beyond a block of lanes.
     for (preset, spec, classes) in [
         (PresetId::Tiny, "m0/relu64/relu64/relu64", 3),
         (PresetId::Tiny, "m2/tanh64/skip/relu32", 2),
@@ -274,7 +275,7 @@ fn a_hosts_lanes_give_the_gradient_and_the_count_of_a_devices_sample_by_sample_p
             // (no training makes one) makes it choose, the same bits either way.
             assert!(lanes::adds_zeros_exactly(arena.weights));
             let compare = |arena: &mut Arena<'_>, scratch: &mut lanes::LaneScratch| {
-                for range in [0..1, 3..8, 0..16, 10..27, 0..70] {
+                for range in [0..1, 3..8, 0..LANES, 10..LANES + 17, 0..70] {
                     assert!(child.batch_gradient_by_sample(arena, range.clone()));
                     let by_sample: Vec<[u8; 4]> = arena.grad.to_vec();
                     assert!(by_sample.iter().any(|g| *g != [0; 4]));
