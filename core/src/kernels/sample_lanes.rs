@@ -345,6 +345,24 @@ pub fn all_finite(values: &[f32]) -> bool {
     values.iter().fold(true, |ok, v| ok & v.is_finite())
 }
 
+/// Whether every little-endian value is finite and none is -0 (what
+/// [`accumulate_lanes_into`] asks of a forward pass's weights and biases to add zero inputs).
+#[cfg_attr(
+    feature = "runtime-dispatch",
+    multiversion::multiversion(targets(
+        "x86_64+avx512f+avx512vl+avx512bw+avx512dq",
+        "x86_64+avx2"
+    ))
+)]
+#[must_use]
+pub fn finite_and_no_negative_zero(values: &[[u8; 4]]) -> bool {
+    // A fold, not `all`: no early exit, so it runs on vectors.
+    values.iter().fold(true, |ok, w| {
+        let v = le_f32(w);
+        ok & v.is_finite() & (v.to_bits() != (-0.0_f32).to_bits())
+    })
+}
+
 /// `activation` applied to every value, by the inference's functions.
 #[cfg_attr(
     feature = "runtime-dispatch",

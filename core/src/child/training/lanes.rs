@@ -18,7 +18,7 @@ use crate::kernels::dense::le_f32;
 use crate::kernels::sample_lanes::{
     LANES, Lane, accumulate_lanes_into, accumulate_outer_finite_lanes_into as outer_finite,
     accumulate_outer_lanes_into as outer, activate_lanes, all_finite, backward_input_lanes_into,
-    slope_lanes, to_sample_rows,
+    finite_and_no_negative_zero, slope_lanes, to_sample_rows,
 };
 use crate::space::architecture::{argmax, softmax};
 
@@ -253,9 +253,5 @@ impl Child<'_> {
 /// -0 and adding `0 * w` leaves each as it was ([`accumulate_lanes_into`]): true of a trained
 /// child (its biases start at +0 and are only subtracted from; `x - y` is -0 only for a -0 `x`).
 pub(super) fn adds_zeros_exactly(weights: &[[u8; 4]]) -> bool {
-    // A fold, not `all`: no early exit, so it runs on vectors.
-    weights.iter().fold(true, |ok, w| {
-        let v = le_f32(w);
-        ok & v.is_finite() & (v.to_bits() != (-0.0_f32).to_bits())
-    })
+    finite_and_no_negative_zero(weights)
 }

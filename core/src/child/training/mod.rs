@@ -7,8 +7,10 @@
 //! [`TrainedChild::write_model`].
 //!
 //! The schedule is the trainer's child training ([`TrainConfig`]: at least 300 steps, at most
-//! 3,000, patience 5), a device's in batches of 32. Back-propagation runs sample by sample and
-//! sums the batch's gradient, so memory holds one sample's activations, never a batch's; each
+//! 3,000, patience 5), a device's in batches of 32. On a device back-propagation runs sample by
+//! sample and sums the batch's gradient, so memory holds one sample's activations, never a
+//! batch's; a host (`runtime-dispatch`) runs [`LANES`](crate::kernels::sample_lanes::LANES)
+//! samples at a time in vector lanes with the same bits (`lanes`); each
 //! sample's module values before the projection are computed once ([`NumericInput::stage_with`]), so a
 //! step projects them instead of transforming the raw row again. The forward pass is the
 //! inference's ([`crate::child::inference`]'s dense layers), so the validation accuracy seen while
