@@ -29,7 +29,8 @@ How each side is timed
 archrank: the CLI is run at two step counts and the wall times are differenced, so start-up,
 loading and encoding the database's tasks, the final weights or model file cancel
 (`fit --steps 500` against `--steps 5500`; `train --min-steps N --max-steps N` with `--seeds 1
---no-refit --patience 100000 --epochs 100000`, so that exactly N steps run, for two spans of
+--no-refit --patience 100000 --epochs 100000 --batch-size 64` (the core engine's own default is a
+device's 32), so that exactly N steps run, for two spans of
 whole epochs of 27 steps: N = 27 against 540, epochs 2 to 20 of the 20 the default schedule runs
 on this task, and N = 270 against 2,970, epochs 11 to 110, because archrank's step gets slower as
 a child trains). The median over `--reps` repetitions (the two counts alternate within a
