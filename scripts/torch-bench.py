@@ -83,9 +83,9 @@ that is off, an input that is 0); PyTorch's autograd computes every product. arc
 every gradient is finite each step (PyTorch's side reads the loss only). Neither is a change of
 shapes; both are how each does the same step.
 
-Child training step (archrank: `core/src/child/training/mod.rs`, what `archrank train` runs for a
-numeric task by default; the trainer's batched Adam engine, `trainer/src/child/`, trains text
-tasks and `populate`, and is not timed here):
+Child training step (archrank: `core/src/child/training/mod.rs` and, on a host, its `lanes.rs`:
+what `archrank train`, `choose` and `populate` run for a numeric task by default; the trainer's
+batched Adam engine, `trainer/src/child/`, trains text tasks and is not timed here):
 
 * 64 training rows in a per-epoch shuffle (27 steps an epoch of 1,700 rows, the last of 36 rows);
 * the input module's fixed projection of each row's staged values to 64 (zscore: the 21 z-scores
@@ -99,9 +99,9 @@ tasks and `populate`, and is not timed here):
   current weights, and a copy of the weights when it is the best so far: amortized over the
   epoch's steps on both sides.
 
-archrank runs each sample's forward and backward one at a time and sums the batch's gradient (a
-device's memory holds one sample's activations); PyTorch runs the batch as matrices. Same
-arithmetic, different order. The PyTorch side reads the task's CSV (`data/tasks/<task>.csv`),
+archrank on a host runs 32 samples at a time, one sample a vector lane, in the order a device's
+sample-by-sample pass sums them (the same bits; a device's memory holds one sample's
+activations); PyTorch runs the batch as matrices. Same arithmetic, different order. The PyTorch side reads the task's CSV (`data/tasks/<task>.csv`),
 splits it 1,700 / 213 / rest with its own seed (archrank's split is stratified by its own seed:
 same counts, other rows) and z-scores the features (clip +-20) on the training rows; the module's
 fixed matrix is random (archrank fits it on the training rows: same shape, other values).

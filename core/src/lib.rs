@@ -40,7 +40,8 @@
 //!
 //! # Guarantees
 //!
-//! - No heap; stack use is bounded by the preset (see `BENCHMARKS.md` for the measured bound).
+//! - No heap (but a host's `runtime-dispatch` training scratch); stack use is bounded by the
+//!   preset (see `BENCHMARKS.md` for the measured bound).
 //! - All float math goes through `libm` and fixed summation orders, so a host and a Cortex-M4F
 //!   give bit-identical scores and search results.
 //! - Errors are small `Copy` enums ([`EncodeError`], [`WeightsError`], [`BudgetError`],

@@ -24,8 +24,8 @@ pub fn affine_into(weights: LeSlice<'_>, bias: LeSlice<'_>, x: &[f32], out: &mut
 }
 
 /// `out += W^T x` for `W` of shape `[x.len()][out.len()]` (little-endian f32, as [`LeSlice`]).
-/// With `runtime-dispatch`, in AVX2's registers where the CPU has them (no fused multiply-add:
-/// the same bits): a child's forward pass and the ranker's f32 layers on a host.
+/// With `runtime-dispatch`, in AVX-512's or AVX2's registers where the CPU has them (no fused
+/// multiply-add: the same bits): a child's inference and the ranker's f32 layers on a host.
 #[cfg_attr(
     feature = "runtime-dispatch",
     multiversion::multiversion(targets(
@@ -40,8 +40,8 @@ pub fn accumulate_into(weights: &[[u8; 4]], x: &[f32], out: &mut [f32]) {
 
 /// `G += x v^T` for `G` of shape `[x.len()][v.len()]` stored as little-endian f32: a dense
 /// layer's weight gradient (`x` its input, `v` its output's gradient), row by row; a zero
-/// input's row is skipped (it adds zeros). With `runtime-dispatch`, AVX2's where the CPU has it
-/// (the same bits).
+/// input's row is skipped (it adds zeros). With `runtime-dispatch`, AVX-512's or AVX2's where
+/// the CPU has it (the same bits).
 #[cfg_attr(
     feature = "runtime-dispatch",
     multiversion::multiversion(targets(
@@ -74,7 +74,8 @@ pub fn accumulate_with<T>(weights: &[T], x: &[f32], out: &mut [f32], weight: imp
         return;
     }
     for (&xi, row) in x.iter().zip(weights.chunks_exact(width)) {
-        // Adding 0 * w is exact (weights are finite), so skipping zero inputs (ReLU's) changes no bit.
+        // Zero inputs (ReLU's) skipped: their work saved. Adding their 0 * w instead gives the same
+        // bits but where a sum is -0 or a weight infinite (`kernels::sample_lanes` on a host).
         if xi == 0.0 {
             continue;
         }
@@ -126,13 +127,9 @@ pub fn accumulate_unrolled_with<T>(
 /// inner loop runs over the lanes, so it fills the host's vector registers whatever the layer's
 /// width; with `runtime-dispatch`, AVX2's where the CPU has it (no fused multiply-add: the same
 /// bits).
-#[cfg_attr(
-    feature = "runtime-dispatch",
-    multiversion::multiversion(targets(
-        "x86_64+avx512f+avx512vl+avx512bw+avx512dq",
-        "x86_64+avx2"
-    ))
-)]
+// AVX2 only: AVX-512 ran this kernel five times slower on the Intel machine of 2026-12-06
+// (BENCHMARKS.md); not measured since.
+#[cfg_attr(feature = "runtime-dispatch", multiversion::multiversion(targets("x86_64+avx2")))]
 #[cfg_attr(not(feature = "runtime-dispatch"), inline)]
 pub fn accumulate_lanes_with<T, const N: usize>(
     weights: &[T],

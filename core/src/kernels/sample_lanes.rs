@@ -3,16 +3,19 @@
 //! [`crate::kernels::dense`]'s kernels that a device runs one sample at a time, so the same bits,
 //! in vectors as wide as the host has whatever a layer's width.
 //!
-//! [`dense`](crate::kernels::dense) skips an input of zero (a ReLU's); a lane cannot skip, so
-//! it keeps its sum where the input is zero (a select, not `+ 0 * w`, which could turn a sum of
-//! -0 into +0).
+//! [`dense`](crate::kernels::dense) skips an input of zero (a ReLU's). A lane cannot skip, so
+//! the choosing kernels keep a sum where its input is zero (a select on the bits), the same bits
+//! for any values. Adding `0 * w` instead is faster and gives the same bits only where no sum is
+//! -0 (-0 + +0 is +0) and every factor is finite (0 * inf is NaN): the adding kernels ask for
+//! that, and their callers check it. One more caveat, shared with the device's kernels: Rust does
+//! not fix a NaN's payload bits, so a NaN that survives training may differ in them.
 
 use crate::dims::Activation;
 use crate::kernels::dense::{le_f32, relu_of};
 use crate::kernels::fast_tanh::fast_tanh;
 
-/// Samples a kernel runs at once: two 512-bit vectors of f32 (measured against one and four on
-/// a Zen 5 core: 6 % and 8 % faster than either on a ReLU child's step).
+/// Samples a kernel runs at once (two AVX-512 vectors of f32; against 16 and 64 lanes on a Zen 5
+/// core, 6 % and 8 % faster on a ReLU child's step).
 pub const LANES: usize = 32;
 
 /// One value of [`LANES`] samples.
@@ -22,7 +25,7 @@ pub type Lane = [f32; LANES];
 /// where its input is zero: [`crate::kernels::dense::accumulate_into`] for every lane. `W` is
 /// `[x.len()][out.len()]`, little-endian f32.
 ///
-/// `CHOOSE = false` adds a zero input's `0 * w` instead of choosing, the same bits where every
+/// `SKIP_ZEROS = false` adds a zero input's `0 * w` instead of keeping the sum, the same bits where every
 /// weight is finite and no sum of `out` starts at -0 (then none is ever -0, and adding a zero of
 /// either sign leaves a sum as it was): a trained child's, whose biases start at +0 and are
 /// only ever subtracted from.
@@ -33,7 +36,7 @@ pub type Lane = [f32; LANES];
         "x86_64+avx2"
     ))
 )]
-pub fn accumulate_lanes_into<const CHOOSE: bool>(
+pub fn accumulate_lanes_into<const SKIP_ZEROS: bool>(
     weights: &[[u8; 4]],
     x: &[Lane],
     out: &mut [Lane],
@@ -54,14 +57,14 @@ pub fn accumulate_lanes_into<const CHOOSE: bool>(
                 };
                 let live = xi.map(|v| if v == 0.0 { 0 } else { u32::MAX });
                 let [a0, a1, a2, a3, a4, a5, a6, a7] = &mut a;
-                add_scaled_where::<CHOOSE>(a0, xi, le_f32(&w[0]), &live);
-                add_scaled_where::<CHOOSE>(a1, xi, le_f32(&w[1]), &live);
-                add_scaled_where::<CHOOSE>(a2, xi, le_f32(&w[2]), &live);
-                add_scaled_where::<CHOOSE>(a3, xi, le_f32(&w[3]), &live);
-                add_scaled_where::<CHOOSE>(a4, xi, le_f32(&w[4]), &live);
-                add_scaled_where::<CHOOSE>(a5, xi, le_f32(&w[5]), &live);
-                add_scaled_where::<CHOOSE>(a6, xi, le_f32(&w[6]), &live);
-                add_scaled_where::<CHOOSE>(a7, xi, le_f32(&w[7]), &live);
+                add_scaled_where::<SKIP_ZEROS>(a0, xi, le_f32(&w[0]), &live);
+                add_scaled_where::<SKIP_ZEROS>(a1, xi, le_f32(&w[1]), &live);
+                add_scaled_where::<SKIP_ZEROS>(a2, xi, le_f32(&w[2]), &live);
+                add_scaled_where::<SKIP_ZEROS>(a3, xi, le_f32(&w[3]), &live);
+                add_scaled_where::<SKIP_ZEROS>(a4, xi, le_f32(&w[4]), &live);
+                add_scaled_where::<SKIP_ZEROS>(a5, xi, le_f32(&w[5]), &live);
+                add_scaled_where::<SKIP_ZEROS>(a6, xi, le_f32(&w[6]), &live);
+                add_scaled_where::<SKIP_ZEROS>(a7, xi, le_f32(&w[7]), &live);
             }
             [*o0, *o1, *o2, *o3, *o4, *o5, *o6, *o7] = a;
         }
@@ -71,7 +74,7 @@ pub fn accumulate_lanes_into<const CHOOSE: bool>(
         let mut a = *o;
         for (xi, row) in x.iter().zip(weights.chunks_exact(width)) {
             let live = xi.map(|v| if v == 0.0 { 0 } else { u32::MAX });
-            add_scaled_where::<CHOOSE>(&mut a, xi, row.get(column).map_or(0.0, le_f32), &live);
+            add_scaled_where::<SKIP_ZEROS>(&mut a, xi, row.get(column).map_or(0.0, le_f32), &live);
         }
         *o = a;
         column += 1;
@@ -81,8 +84,8 @@ pub fn accumulate_lanes_into<const CHOOSE: bool>(
 /// `acc += x * w` in the lanes whose `live` mask is set, `acc` kept in the others: a select on
 /// the bits, which every vector unit has.
 #[inline(always)]
-fn add_scaled_where<const CHOOSE: bool>(acc: &mut Lane, x: &Lane, w: f32, live: &[u32; LANES]) {
-    if !CHOOSE {
+fn add_scaled_where<const SKIP_ZEROS: bool>(acc: &mut Lane, x: &Lane, w: f32, live: &[u32; LANES]) {
+    if !SKIP_ZEROS {
         return add_scaled(acc, x, w);
     }
     for l in 0..LANES {
@@ -184,7 +187,9 @@ pub fn accumulate_outer_lanes_into<const BLOCK: usize>(
     stride: usize,
     samples: usize,
 ) {
-    if width == 0 || BLOCK == 0 || stride < width || !stride.is_multiple_of(BLOCK) {
+    let consistent = BLOCK > 0 && stride >= width && stride.is_multiple_of(BLOCK);
+    debug_assert!(consistent && v.len() >= samples.min(LANES) * stride, "v's rows do not fit");
+    if width == 0 || !consistent {
         return;
     }
     for (row, xi) in grad.chunks_exact_mut(width).zip(x) {
@@ -214,13 +219,9 @@ pub fn accumulate_outer_lanes_into<const BLOCK: usize>(
         let rest = blocks.into_remainder();
         if !rest.is_empty() {
             let mut acc = [0.0_f32; BLOCK];
-            for (a, g) in acc.iter_mut().zip(rest.iter()) {
-                *a = le_f32(g);
-            }
+            load_block(&mut acc, rest, 0);
             add_samples(&mut acc, live, v, column);
-            for (g, a) in rest.iter_mut().zip(acc) {
-                *g = a.to_le_bytes();
-            }
+            store_block(rest, &acc, 0);
         }
     }
 }
@@ -244,8 +245,8 @@ fn add_samples<'a, const N: usize>(
 /// [`accumulate_outer_lanes_into`] where every value of `v` is finite and no value of `G` is -0
 /// (a gradient summed from +0 never is: a sum is -0 only when both its terms are). Then a zero
 /// input's `0 * v`, a zero of either sign, leaves a sum as it was, so every sample is added
-/// without a choice: the same bits, four rows at a time (sixteen independent sums in
-/// registers), each sample's values read once for the four.
+/// without a choice: the same bits, four rows at a time (with a `BLOCK` of 64 and AVX-512,
+/// sixteen independent vector sums in registers), each sample's values read once for the four.
 #[cfg_attr(
     feature = "runtime-dispatch",
     multiversion::multiversion(targets(
@@ -261,7 +262,9 @@ pub fn accumulate_outer_finite_lanes_into<const BLOCK: usize>(
     stride: usize,
     samples: usize,
 ) {
-    if width == 0 || BLOCK == 0 || stride < width || !stride.is_multiple_of(BLOCK) {
+    let consistent = BLOCK > 0 && stride >= width && stride.is_multiple_of(BLOCK);
+    debug_assert!(consistent && v.len() >= samples.min(LANES) * stride, "v's rows do not fit");
+    if width == 0 || !consistent {
         return;
     }
     let mut quads = grad.chunks_exact_mut(4 * width).zip(x.chunks_exact(4));
@@ -415,8 +418,9 @@ pub fn to_sample_rows(values: &[Lane], out: &mut [f32], stride: usize, samples: 
     let mut column = 0;
     for tile in &mut tiles {
         let Ok(tile) = <&[Lane; LANES]>::try_from(tile) else { break };
-        for (l, row) in out.chunks_exact_mut(stride).enumerate().take(samples) {
-            let turned: [f32; LANES] = core::array::from_fn(|j| tile[j][l]);
+        for (l, row) in out.chunks_exact_mut(stride).enumerate().take(samples.min(LANES)) {
+            let turned: [f32; LANES] =
+                core::array::from_fn(|j| tile[j].get(l).copied().unwrap_or(0.0));
             if let Some(o) = row.get_mut(column..).and_then(<[f32]>::first_chunk_mut::<LANES>) {
                 *o = turned;
             }
@@ -545,6 +549,41 @@ mod tests {
             }
             assert_eq!(grad, expected_grad, "outer {k}x{w}");
             assert_eq!(grad_added, expected_added, "finite outer {k}x{w}");
+
+            // A narrow layer's production stride (16), and an infinite gradient, which only the
+            // choosing kernel may take: its zero inputs' rows stay finite, as the device's do.
+            let stride = w.div_ceil(16) * 16;
+            let mut ds_inf = ds.clone();
+            ds_inf[w - 1] = f32::INFINITY;
+            let mut padded = vec![0.0; LANES * stride];
+            for l in 0..LANES {
+                padded[l * stride..l * stride + w].copy_from_slice(&ds_inf[l * w..(l + 1) * w]);
+            }
+            assert!(!all_finite(&padded));
+            let mut grad = positive_grad.clone();
+            accumulate_outer_lanes_into::<16>(&mut grad, w, &x, &padded, stride, LANES);
+            let mut expected = positive_grad.clone();
+            for l in 0..LANES {
+                let (xl, d) = (&xs[l * k..(l + 1) * k], &ds_inf[l * w..(l + 1) * w]);
+                accumulate_outer_into(&mut expected, xl, d);
+            }
+            assert_eq!(grad, expected, "outer with an infinite gradient {k}x{w}");
+            if w <= 16 {
+                let finite_rows: Vec<f32> =
+                    padded.iter().map(|&v| if v.is_finite() { v } else { 1.0 }).collect();
+                let mut grad = positive_grad.clone();
+                accumulate_outer_finite_lanes_into::<16>(&mut grad, w, &x, &finite_rows, stride, 9);
+                let mut expected = positive_grad.clone();
+                for l in 0..9 {
+                    let xl = &xs[l * k..(l + 1) * k];
+                    accumulate_outer_into(
+                        &mut expected,
+                        xl,
+                        &finite_rows[l * stride..l * stride + w],
+                    );
+                }
+                assert_eq!(grad, expected, "finite outer at the narrow stride {k}x{w}");
+            }
         }
         assert!(!all_finite(&[1.0, f32::NAN]) && !all_finite(&[f32::NEG_INFINITY]));
     }

@@ -774,6 +774,7 @@ impl Child<'_> {
                 // Without validation samples `correct` counted the training samples' fit.
                 report.validation_correct = if train_count == n { 0 } else { correct };
             }
+            // No epoch kept (none ran): counted once, sample by sample (the lanes' count is the same).
             None => report.validation_correct = self.correct(arena, train_count..n),
         }
         report

@@ -271,30 +271,62 @@ fn a_hosts_lanes_give_the_gradient_and_the_count_of_a_devices_sample_by_sample_p
         let config = TrainConfig { max_steps: 30, min_steps: 30, ..QUICK };
         with_trained_arena(&a, &samples, Validation::Last(20), &config, |child, arena| {
             let mut scratch = lanes::LaneScratch::new(child, arena);
-            // A trained child's weights let the forward pass add zero inputs; then a -0 bias
-            // (no training makes one) makes it choose, the same bits either way.
-            assert!(lanes::adds_zeros_exactly(arena.weights));
-            let compare = |arena: &mut Arena<'_>, scratch: &mut lanes::LaneScratch| {
-                for range in [0..1, 3..8, 0..LANES, 10..LANES + 17, 0..70] {
-                    assert!(child.batch_gradient_by_sample(arena, range.clone()));
-                    let by_sample: Vec<[u8; 4]> = arena.grad.to_vec();
-                    assert!(by_sample.iter().any(|g| *g != [0; 4]));
-                    assert!(child.batch_gradient_in_lanes(arena, range.clone(), scratch));
-                    assert!(by_sample == arena.grad, "{spec}: gradient over {range:?}");
-                    assert_eq!(
-                        child.correct(arena, range.clone()),
-                        child.correct_in_lanes(arena, range.clone(), scratch),
-                        "{spec}: correct over {range:?}"
-                    );
-                }
-            };
-            compare(arena, &mut scratch);
-            let first = child.plan[0];
-            set(arena.weights, first.offset + first.inputs * first.outputs, -0.0);
-            assert!(!lanes::adds_zeros_exactly(arena.weights));
-            compare(arena, &mut scratch);
+            // A trained child's weights let the forward pass add zero inputs.
+            assert!(lanes::forward_adds_zeros(arena.weights));
+            for range in [0..1, 3..8, 0..LANES, 10..LANES + 17, 0..70] {
+                assert!(child.batch_gradient_by_sample(arena, range.clone()));
+                let by_sample: Vec<[u8; 4]> = arena.grad.to_vec();
+                assert!(by_sample.iter().any(|g| *g != [0; 4]));
+                assert!(child.batch_gradient_in_lanes(arena, range.clone(), &mut scratch));
+                assert!(by_sample == arena.grad, "{spec}: gradient over {range:?}");
+                assert_eq!(
+                    child.correct(arena, range.clone()),
+                    child.correct_in_lanes(arena, range.clone(), &mut scratch),
+                    "{spec}: correct over {range:?}"
+                );
+            }
         });
     }
+}
+
+#[test]
+fn an_infinite_weight_on_a_zero_input_keeps_the_lanes_on_the_devices_bits() {
+    // Adding 0 * inf would make NaN logits of the samples whose ReLU input is zero, which the
+    // device skips: the lanes must see the infinite weight and keep those sums instead.
+    let bytes = blob_file(90, 7, 3, 5);
+    let samples = SamplesFile::load(&bytes).unwrap();
+    let a = arch(PresetId::Tiny, "m0/relu64/relu64/relu64");
+    let config = TrainConfig { max_steps: 30, min_steps: 30, ..QUICK };
+    with_trained_arena(&a, &samples, Validation::Last(20), &config, |child, arena| {
+        // A unit of the last ReLU layer (the classifier's input) that is off for some samples
+        // and on for others.
+        let classifier = *child.plan.last().unwrap();
+        let input_row = (child.plan.len() - 1) * child.row;
+        let unit_values = |arena: &mut Arena<'_>, unit: usize| -> Vec<f32> {
+            (0..70)
+                .map(|p| {
+                    let i = index(arena.order, p);
+                    child.forward(arena.weights, arena.staged, arena.activations, i);
+                    get(arena.activations, input_row + unit)
+                })
+                .collect()
+        };
+        let unit = (0..classifier.inputs)
+            .find(|&u| {
+                let v = unit_values(arena, u);
+                v.contains(&0.0) && v.iter().any(|&x| x > 0.0)
+            })
+            .unwrap();
+        set(arena.weights, classifier.offset + unit * classifier.outputs, f32::INFINITY);
+        assert!(!lanes::forward_adds_zeros(arena.weights));
+        let mut scratch = lanes::LaneScratch::new(child, arena);
+        let device = child.correct(arena, 0..70);
+        assert!(device > 0, "no sample classified without the unit: the check would be vacuous");
+        assert_eq!(device, child.correct_in_lanes(arena, 0..70, &mut scratch));
+        // Samples with the unit on get infinite logits: both passes stop the batch.
+        assert!(!child.batch_gradient_by_sample(arena, 0..70));
+        assert!(!child.batch_gradient_in_lanes(arena, 0..70, &mut scratch));
+    });
 }
 
 #[test]
