@@ -168,10 +168,40 @@ fn dot_pair(r0: &[[u8; 4]], r1: &[[u8; 4]], grad_out: &[Lane]) -> (Lane, Lane) {
     (g0, g1)
 }
 
-/// `G[i] += x[i][l] * v[l]` for samples `l` in `0..samples` in order, a zero input's sample
+/// A layer's gradients sample-major, what the weight gradient's kernels read: sample `l`'s
+/// values from `l * stride` on, zeros past the layer's width up to the next sample's.
+#[derive(Clone, Copy, Debug)]
+pub struct SampleRows<'a> {
+    /// The rows, end to end.
+    pub values: &'a [f32],
+    /// Where each sample's row starts after the one before.
+    pub stride: usize,
+    /// The samples in the rows (at most [`LANES`]).
+    pub samples: usize,
+}
+
+impl SampleRows<'_> {
+    /// Whether rows of this stride hold `width` values in whole `BLOCK`s, and the rows are
+    /// there; a kernel given rows that do not fit reads nothing.
+    #[inline(always)]
+    fn fit<const BLOCK: usize>(&self, width: usize) -> bool {
+        let consistent = BLOCK > 0 && self.stride >= width && self.stride.is_multiple_of(BLOCK);
+        let there = self.values.len() >= self.samples.min(LANES) * self.stride;
+        debug_assert!(consistent && there, "the rows do not fit");
+        width > 0 && consistent
+    }
+
+    /// The `N` values from `offset` on (a sample's row start plus a column).
+    #[inline(always)]
+    fn block<const N: usize>(&self, offset: usize) -> Option<&[f32; N]> {
+        self.values.get(offset..).and_then(<[f32]>::first_chunk)
+    }
+}
+
+/// `G[i] += x[i][l] * v[l]` for the samples `l` of `v` in order, a zero input's sample
 /// skipped: [`crate::kernels::dense::accumulate_outer_into`] called sample after sample. `G` is
-/// `[x.len()][width]` little-endian f32; `v` holds each sample's `width` values at a stride that
-/// is a multiple of `BLOCK` (the outputs whose sums stay in registers), zero past `width`.
+/// `[x.len()][width]` little-endian f32; `v`'s stride is a multiple of `BLOCK` (the outputs
+/// whose sums stay in registers).
 #[cfg_attr(
     feature = "runtime-dispatch",
     multiversion::multiversion(targets(
@@ -183,13 +213,9 @@ pub fn accumulate_outer_lanes_into<const BLOCK: usize>(
     grad: &mut [[u8; 4]],
     width: usize,
     x: &[Lane],
-    v: &[f32],
-    stride: usize,
-    samples: usize,
+    v: SampleRows<'_>,
 ) {
-    let consistent = BLOCK > 0 && stride >= width && stride.is_multiple_of(BLOCK);
-    debug_assert!(consistent && v.len() >= samples.min(LANES) * stride, "v's rows do not fit");
-    if width == 0 || !consistent {
+    if !v.fit::<BLOCK>(width) {
         return;
     }
     for (row, xi) in grad.chunks_exact_mut(width).zip(x) {
@@ -199,9 +225,9 @@ pub fn accumulate_outer_lanes_into<const BLOCK: usize>(
         let mut inputs = [0.0_f32; LANES];
         let mut rows = [0_usize; LANES];
         let mut count = 0;
-        for (l, &xl) in xi.iter().enumerate().take(samples) {
+        for (l, &xl) in xi.iter().enumerate().take(v.samples) {
             if let (Some(input), Some(at)) = (inputs.get_mut(count), rows.get_mut(count)) {
-                (*input, *at) = (xl, l * stride);
+                (*input, *at) = (xl, l * v.stride);
             }
             count += usize::from(xl != 0.0);
         }
@@ -231,11 +257,11 @@ pub fn accumulate_outer_lanes_into<const BLOCK: usize>(
 fn add_samples<'a, const N: usize>(
     acc: &mut [f32; N],
     live: impl Iterator<Item = (&'a f32, &'a usize)>,
-    v: &[f32],
+    v: SampleRows<'_>,
     column: usize,
 ) {
     for (&x, &at) in live {
-        let Some(vl) = v.get(at + column..).and_then(<[f32]>::first_chunk::<N>) else { break };
+        let Some(vl) = v.block::<N>(at + column) else { break };
         for (a, &vj) in acc.iter_mut().zip(vl) {
             *a += x * vj;
         }
@@ -258,13 +284,9 @@ pub fn accumulate_outer_finite_lanes_into<const BLOCK: usize>(
     grad: &mut [[u8; 4]],
     width: usize,
     x: &[Lane],
-    v: &[f32],
-    stride: usize,
-    samples: usize,
+    v: SampleRows<'_>,
 ) {
-    let consistent = BLOCK > 0 && stride >= width && stride.is_multiple_of(BLOCK);
-    debug_assert!(consistent && v.len() >= samples.min(LANES) * stride, "v's rows do not fit");
-    if width == 0 || !consistent {
+    if !v.fit::<BLOCK>(width) {
         return;
     }
     let mut quads = grad.chunks_exact_mut(4 * width).zip(x.chunks_exact(4));
@@ -280,11 +302,8 @@ pub fn accumulate_outer_finite_lanes_into<const BLOCK: usize>(
                 load_block(a, r, column);
             }
             let [a0, a1, a2, a3] = &mut acc;
-            for l in 0..samples {
-                let Some(vl) = v.get(l * stride + column..).and_then(<[f32]>::first_chunk::<BLOCK>)
-                else {
-                    break;
-                };
+            for l in 0..v.samples {
+                let Some(vl) = v.block::<BLOCK>(l * v.stride + column) else { break };
                 let inputs = (x0.get(l), x1.get(l), x2.get(l), x3.get(l));
                 let (Some(&i0), Some(&i1), Some(&i2), Some(&i3)) = inputs else { break };
                 for j in 0..BLOCK {
@@ -303,7 +322,7 @@ pub fn accumulate_outer_finite_lanes_into<const BLOCK: usize>(
     // The last rows, fewer than four: the choosing kernel (the same bits).
     let done = grad.len() / (4 * width) * 4;
     if let (Some(grad), Some(x)) = (grad.get_mut(done * width..), x.get(done..)) {
-        accumulate_outer_lanes_into::<BLOCK>(grad, width, x, v, stride, samples);
+        accumulate_outer_lanes_into::<BLOCK>(grad, width, x, v);
     }
 }
 
@@ -466,6 +485,10 @@ mod tests {
             .collect()
     }
 
+    fn rows(values: &[f32], stride: usize, samples: usize) -> SampleRows<'_> {
+        SampleRows { values, stride, samples }
+    }
+
     fn bits(values: impl IntoIterator<Item = f32>) -> Vec<u32> {
         values.into_iter().map(f32::to_bits).collect()
     }
@@ -502,9 +525,9 @@ mod tests {
             }
             let x = lanes(&xs, k);
             let mut grad = weights.clone();
-            accumulate_outer_lanes_into::<64>(&mut grad, w, &x, &padded, stride, LANES - 1);
+            accumulate_outer_lanes_into::<64>(&mut grad, w, &x, rows(&padded, stride, LANES - 1));
             let mut grad16 = weights.clone();
-            accumulate_outer_lanes_into::<16>(&mut grad16, w, &x, &padded, stride, LANES - 1);
+            accumulate_outer_lanes_into::<16>(&mut grad16, w, &x, rows(&padded, stride, LANES - 1));
             assert_eq!(grad, grad16, "outer blocks {k}x{w}");
             assert!(all_finite(&padded));
             let positive_grad = le(&no_negative_zero(&values(&mut rng, k * w)));
@@ -513,18 +536,14 @@ mod tests {
                 &mut grad_added,
                 w,
                 &x,
-                &padded,
-                stride,
-                LANES - 1,
+                rows(&padded, stride, LANES - 1),
             );
             let mut grad_added16 = positive_grad.clone();
             accumulate_outer_finite_lanes_into::<16>(
                 &mut grad_added16,
                 w,
                 &x,
-                &padded,
-                stride,
-                LANES - 1,
+                rows(&padded, stride, LANES - 1),
             );
             assert_eq!(grad_added, grad_added16, "finite outer blocks {k}x{w}");
 
@@ -561,7 +580,7 @@ mod tests {
             }
             assert!(!all_finite(&padded));
             let mut grad = positive_grad.clone();
-            accumulate_outer_lanes_into::<16>(&mut grad, w, &x, &padded, stride, LANES);
+            accumulate_outer_lanes_into::<16>(&mut grad, w, &x, rows(&padded, stride, LANES));
             let mut expected = positive_grad.clone();
             for l in 0..LANES {
                 let (xl, d) = (&xs[l * k..(l + 1) * k], &ds_inf[l * w..(l + 1) * w]);
@@ -572,7 +591,12 @@ mod tests {
                 let finite_rows: Vec<f32> =
                     padded.iter().map(|&v| if v.is_finite() { v } else { 1.0 }).collect();
                 let mut grad = positive_grad.clone();
-                accumulate_outer_finite_lanes_into::<16>(&mut grad, w, &x, &finite_rows, stride, 9);
+                accumulate_outer_finite_lanes_into::<16>(
+                    &mut grad,
+                    w,
+                    &x,
+                    rows(&finite_rows, stride, 9),
+                );
                 let mut expected = positive_grad.clone();
                 for l in 0..9 {
                     let xl = &xs[l * k..(l + 1) * k];

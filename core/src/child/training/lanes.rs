@@ -16,7 +16,8 @@ use crate::child::model_format::MAX_WIDTH;
 use crate::dims::{MAX_CLASSES, NUMERIC_WIDTH};
 use crate::kernels::dense::le_f32;
 use crate::kernels::sample_lanes::{
-    LANES, Lane, accumulate_lanes_into, accumulate_outer_finite_lanes_into as outer_adding,
+    LANES, Lane, SampleRows, accumulate_lanes_into,
+    accumulate_outer_finite_lanes_into as outer_adding,
     accumulate_outer_lanes_into as outer_choosing, activate_lanes, all_finite,
     backward_input_lanes_into, finite_and_no_negative_zero, slope_lanes, to_sample_rows,
 };
@@ -28,7 +29,7 @@ const WIDE_TILE: usize = 64;
 const NARROW_TILE: usize = 16;
 
 /// A weight gradient's kernel ([`outer_choosing`] or [`outer_adding`]).
-type OuterKernel = fn(&mut [[u8; 4]], usize, &[Lane], &[f32], usize, usize);
+type OuterKernel = fn(&mut [[u8; 4]], usize, &[Lane], SampleRows<'_>);
 
 /// A layer's row of values at most this wide, in [`WIDE_TILE`]s (a sample-major row's stride).
 const ROW_STRIDE: usize = MAX_WIDTH.div_ceil(WIDE_TILE) * WIDE_TILE;
@@ -244,6 +245,7 @@ impl Child<'_> {
                 let (weights, bias) = grad.split_at_mut(k * w);
                 // Finite gradients (a sound run's) need no choice per input; the gradient's sums
                 // start at +0 (`arena.grad` is cleared above).
+                let rows = SampleRows { values: delta_rows, stride, samples };
                 let finite = all_finite(delta_rows.get(..samples * stride).unwrap_or(&[]));
                 let outer: OuterKernel = match (tile == NARROW_TILE, finite) {
                     (true, true) => outer_adding::<NARROW_TILE>,
@@ -251,8 +253,8 @@ impl Child<'_> {
                     (false, true) => outer_adding::<WIDE_TILE>,
                     (false, false) => outer_choosing::<WIDE_TILE>,
                 };
-                outer(weights, w, x, delta_rows, stride, samples);
-                outer(bias, w, &[[1.0; LANES]], delta_rows, stride, samples);
+                outer(weights, w, x, rows);
+                outer(bias, w, &[[1.0; LANES]], rows);
             }
             if s > 0 {
                 let layer = stage.layer(arena.weights);
